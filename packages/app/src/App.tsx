@@ -1,0 +1,22 @@
+import { createApp } from '@backstage/frontend-defaults';
+import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import notificationsPlugin from '@backstage/plugin-notifications/alpha';
+import orgPlugin from '@backstage/plugin-org/alpha';
+import signalsPlugin from '@backstage/plugin-signals/alpha';
+import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
+import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops/alpha';
+import { navModule } from './modules/nav';
+import { signInModule } from './modules/signIn';
+
+export default createApp({
+  features: [
+    catalogPlugin,
+    orgPlugin,
+    notificationsPlugin,
+    signalsPlugin,
+    userSettingsPlugin,
+    devsecopsPlugin,
+    navModule,
+    signInModule,
+  ],
+});

@@ -1,0 +1,6 @@
+/**
+ * DevSecOps scorecard backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { devsecopsPlugin as default } from './plugin';

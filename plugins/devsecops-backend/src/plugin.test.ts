@@ -1,0 +1,111 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { devsecopsNormalizersExtensionPoint } from '@devsecops-scorecard/plugin-devsecops-node';
+import request from 'supertest';
+import { devsecopsPlugin } from './plugin';
+import { applyMigrations, migrationsDir } from './store/migrations';
+
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create();
+
+// A module that teaches the plugin a new format, the way an adopter's backend module would.
+const exampleFormatModule = createBackendModule({
+  pluginId: 'devsecops',
+  moduleId: 'example-format',
+  register(env) {
+    env.registerInit({
+      deps: { normalizers: devsecopsNormalizersExtensionPoint },
+      async init({ normalizers }) {
+        normalizers.addNormalizer({
+          id: 'example',
+          title: 'Example scanner JSON',
+          defaultControl: 'sast',
+          detect: doc =>
+            typeof doc === 'object' && doc !== null && 'example' in doc,
+          normalize: () => ({ tool: 'example', findings: [] }),
+        });
+      },
+    });
+  },
+});
+
+describe.each(databases.eachSupportedId())('devsecops plugin on %p', databaseId => {
+  async function startBackend() {
+    const knex = await databases.init(databaseId);
+    const backend = await startTestBackend({
+      features: [
+        devsecopsPlugin,
+        exampleFormatModule,
+        mockServices.database.factory({ knex }),
+        // Requests without a token are anonymous, as in a real backend.
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    // stop is a method of the test backend: keep it bound.
+    return { server: backend.server, stop: () => backend.stop(), knex };
+  }
+
+  it('migrates its database and reports health without credentials', async () => {
+    const { server, stop, knex } = await startBackend();
+    try {
+      const response = await request(server).get('/api/devsecops/health');
+      expect(response.status).toBe(200);
+      expect(response.body.status).toBe('ok');
+      expect(response.body.database.reachable).toBe(true);
+      expect(response.body.migrations).toContain('20261128150000_reports.js');
+      expect(await knex.schema.hasTable('devsecops_reports')).toBe(true);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('serves the control stack to signed-in users only', async () => {
+    const { server, stop } = await startBackend();
+    try {
+      await request(server).get('/api/devsecops/controls').expect(401);
+      const response = await request(server)
+        .get('/api/devsecops/controls')
+        .set('Authorization', mockCredentials.user.header());
+      expect(response.status).toBe(200);
+      expect(response.body.stages).toHaveLength(5);
+      expect(response.body.controls.map((c: { id: string }) => c.id)).toContain(
+        'secret-scanning',
+      );
+    } finally {
+      await stop();
+    }
+  });
+
+  it('lists formats that backend modules add through the extension point', async () => {
+    const { server, stop } = await startBackend();
+    try {
+      const response = await request(server)
+        .get('/api/devsecops/formats')
+        .set('Authorization', mockCredentials.user.header());
+      expect(response.status).toBe(200);
+      expect(response.body.formats).toEqual([
+        { id: 'example', title: 'Example scanner JSON' },
+      ]);
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe('devsecops migrations', () => {
+  it.each(databases.eachSupportedId())('roll back cleanly on %p', async databaseId => {
+    const knex = await databases.init(databaseId);
+    await applyMigrations(knex);
+    expect(await knex.schema.hasTable('devsecops_reports')).toBe(true);
+    await knex.migrate.rollback({ directory: migrationsDir }, true);
+    expect(await knex.schema.hasTable('devsecops_reports')).toBe(false);
+  });
+});

@@ -1,0 +1,58 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DevsecopsClient } from './DevsecopsClient';
+
+describe('DevsecopsClient', () => {
+  let server: Server;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (req.url === '/api/devsecops/health') {
+        res.setHeader('content-type', 'application/json');
+        res.end(
+          JSON.stringify({
+            status: 'ok',
+            database: { client: 'pg', reachable: true },
+            migrations: [],
+          }),
+        );
+        return;
+      }
+      res.statusCode = 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(
+        JSON.stringify({
+          error: { name: 'NotFoundError', message: `No route ${req.url}` },
+          response: { statusCode: 404 },
+        }),
+      );
+    });
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${
+      (server.address() as AddressInfo).port
+    }/api/devsecops`;
+  });
+
+  afterAll(() => new Promise(resolve => server.close(resolve)));
+
+  const client = () =>
+    new DevsecopsClient({ discoveryApi: { getBaseUrl: async () => baseUrl } });
+
+  it('reads the health document over HTTP', async () => {
+    await expect(client().getHealth()).resolves.toMatchObject({
+      status: 'ok',
+      database: { client: 'pg' },
+    });
+  });
+
+  it('turns an error response into a ResponseError carrying the backend message', async () => {
+    await expect(client().listFormats()).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 404,
+      body: {
+        error: { message: 'No route /api/devsecops/formats' },
+      },
+    });
+  });
+});

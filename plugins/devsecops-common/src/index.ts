@@ -1,0 +1,9 @@
+/**
+ * Isomorphic domain model, permissions and API client of the DevSecOps scorecard.
+ *
+ * @packageDocumentation
+ */
+export * from './model/controlStack';
+export * from './model/health';
+export * from './permissions';
+export * from './api/DevsecopsClient';

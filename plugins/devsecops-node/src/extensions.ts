@@ -1,0 +1,16 @@
+import { createExtensionPoint } from '@backstage/backend-plugin-api';
+import { ReportNormalizer } from './normalizers';
+
+/**
+ * Lets a backend module teach the devsecops plugin a new report format.
+ * @public
+ */
+export interface DevsecopsNormalizersExtensionPoint {
+  addNormalizer(...normalizers: ReportNormalizer[]): void;
+}
+
+/** @public */
+export const devsecopsNormalizersExtensionPoint =
+  createExtensionPoint<DevsecopsNormalizersExtensionPoint>({
+    id: 'devsecops.normalizers',
+  });

@@ -1,0 +1,7 @@
+/**
+ * Extension points and shared ingestion types of the DevSecOps scorecard backend.
+ *
+ * @packageDocumentation
+ */
+export * from './normalizers';
+export * from './extensions';

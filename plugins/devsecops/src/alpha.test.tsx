@@ -1,0 +1,21 @@
+import { renderTestApp } from '@backstage/frontend-test-utils';
+import { screen } from '@testing-library/react';
+import devsecopsPlugin from './alpha';
+import { devsecopsApiRef } from './api';
+import { fakeDevsecopsApi } from './testUtils/fakeDevsecopsApi';
+
+describe('devsecops frontend plugin (new frontend system)', () => {
+  it('mounts the overview page at /devsecops', async () => {
+    renderTestApp({
+      features: [devsecopsPlugin],
+      initialRouteEntries: ['/devsecops'],
+      apis: [[devsecopsApiRef, fakeDevsecopsApi()]],
+    });
+    expect(
+      await screen.findByText('Pipeline control stack', undefined, {
+        timeout: 10_000,
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Signed artifact verification')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,61 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import Alert from '@mui/material/Alert';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { devsecopsApiRef } from '../../api';
+import { ControlStackBoard } from './ControlStackBoard';
+
+/**
+ * Org overview: the operating model's control stack and the state of the backend. Stage
+ * distribution and adoption roll-ups join it as the scorecard engine lands.
+ */
+export function OverviewContent() {
+  const api = useApi(devsecopsApiRef);
+  const { value, loading, error } = useAsync(
+    async () =>
+      Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
+    [api],
+  );
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  const [health, stack, { formats }] = value!;
+
+  return (
+    <Stack spacing={3}>
+      {health.status !== 'ok' && (
+        <Alert severity="warning">
+          The devsecops backend cannot reach its database; results may be out
+          of date.
+        </Alert>
+      )}
+      <InfoCard title="Pipeline control stack">
+        <Typography variant="body2" color="text.secondary" mb={2}>
+          Every service is evaluated against these controls. A control without
+          evidence counts as not reported, never as passing.
+        </Typography>
+        <ControlStackBoard stack={stack} />
+      </InfoCard>
+      <InfoCard title="Backend">
+        <Typography variant="body2">
+          Database: {health.database.client} (
+          {health.database.reachable ? 'reachable' : 'unreachable'}),{' '}
+          {health.migrations.length} migration(s) applied.
+        </Typography>
+        <Typography variant="body2">
+          Report formats accepted:{' '}
+          {formats.length > 0
+            ? formats.map(f => f.title).join(', ')
+            : 'none registered yet'}
+          .
+        </Typography>
+      </InfoCard>
+    </Stack>
+  );
+}

@@ -1,0 +1,2 @@
+export { DevsecopsPage } from './DevsecopsPage';
+export { OverviewContent } from './OverviewContent';

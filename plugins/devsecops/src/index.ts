@@ -1,0 +1,8 @@
+/**
+ * DevSecOps scorecard frontend plugin (legacy frontend system exports; the new frontend system
+ * plugin is the default export of `/alpha`).
+ *
+ * @packageDocumentation
+ */
+export { devsecopsPlugin, DevsecopsPage } from './plugin';
+export { devsecopsApiRef } from './api';
