@@ -63,6 +63,7 @@ async function waitFor(what, probe, timeoutMs) {
 }
 
 let browser;
+let page;
 try {
   const started = Date.now();
   await waitFor(
@@ -85,22 +86,32 @@ try {
       '--no-first-run',
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const consoleErrors = [];
   page.on('pageerror', error => consoleErrors.push(String(error)));
 
+  // Chunks load lazily: wait for the guest button rather than checking once; a reload before
+  // sign-in has finished shows the sign-in page again, so sign in whenever it is offered.
+  const signInIfAsked = async () => {
+    const enter = page.getByRole('button', { name: /enter/i });
+    const catalog = page.getByRole('link', { name: /catalog/i }).first();
+    await enter.or(catalog).first().waitFor({ timeout: 60_000 });
+    if (await enter.isVisible()) {
+      await enter.click();
+      await catalog.waitFor({ timeout: 30_000 });
+    }
+  };
   await page.goto(baseUrl);
-  // Chunks load lazily; the guest button appears once the sign-in page has rendered.
-  const enter = page.getByRole('button', { name: /enter/i });
-  await enter.waitFor({ timeout: 60_000 });
-  await enter.click();
+  await signInIfAsked();
+  console.log('signed in as guest');
 
   // The catalog fills from the demo files a few seconds after start: reload until it shows them.
   await waitFor(
     'the demo components in the catalog',
     async () => {
       await page.goto(`${baseUrl}/`);
-      await page.getByText('payments-api').first().waitFor({ timeout: 30_000 });
+      await signInIfAsked();
+      await page.getByText('payments-api').first().waitFor({ timeout: 15_000 });
       return true;
     },
     120_000,
@@ -120,6 +131,10 @@ try {
   console.log(`screenshots in ${artifacts}`);
 } catch (error) {
   console.error(String(error));
+  await page
+    ?.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true })
+    .then(() => console.error(`failure screenshot: ${join(artifacts, 'failure.png')}`))
+    .catch(() => undefined);
   console.error('--- backend output (last 4000 chars) ---');
   console.error(backendLog.slice(-4000));
   process.exitCode = 1;

@@ -25,10 +25,17 @@ const exampleFormatModule = createBackendModule({
         normalizers.addNormalizer({
           id: 'example',
           title: 'Example scanner JSON',
-          defaultControl: 'sast',
-          detect: doc =>
-            typeof doc === 'object' && doc !== null && 'example' in doc,
-          normalize: () => ({ tool: 'example', findings: [] }),
+          detect: report =>
+            report.shape === 'json' &&
+            typeof report.value === 'object' &&
+            report.value !== null &&
+            'example' in report.value,
+          normalize: () => ({
+            format: 'example',
+            tool: 'example',
+            controls: ['sast'],
+            findings: [],
+          }),
         });
       },
     });
@@ -60,7 +67,7 @@ describe.each(databases.eachSupportedId())('devsecops plugin on %p', databaseId 
       expect(response.status).toBe(200);
       expect(response.body.status).toBe('ok');
       expect(response.body.database.reachable).toBe(true);
-      expect(response.body.migrations).toContain('20261128150000_reports.js');
+      expect(response.body.migrations).toContain('20261128150000_evidence_store.js');
       expect(await knex.schema.hasTable('devsecops_reports')).toBe(true);
     } finally {
       await stop();

@@ -1,5 +1,5 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
-import { ReportNormalizer } from './normalizers';
+import { ReportNormalizer } from './normalize/types';
 
 /**
  * Lets a backend module teach the devsecops plugin a new report format.

@@ -1,7 +1,12 @@
 /**
- * Extension points and shared ingestion types of the DevSecOps scorecard backend.
+ * Extension points, the normaliser contract and the built-in report normalisers of the DevSecOps
+ * scorecard; shared by the backend plugin, its modules and the upload CLI.
  *
  * @packageDocumentation
  */
-export * from './normalizers';
+export * from './normalize/types';
+export * from './normalize/errors';
+export * from './normalize/helpers';
+export * from './normalize/parse';
+export * from './normalize/registry';
 export * from './extensions';

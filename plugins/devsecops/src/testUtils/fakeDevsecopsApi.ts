@@ -12,7 +12,7 @@ export function fakeDevsecopsApi(
     getHealth: async () => ({
       status: 'ok',
       database: { client: 'pg', reachable: true },
-      migrations: ['20261128150000_reports.js'],
+      migrations: ['20261128150000_evidence_store.js'],
     }),
     getControlStack: async () => ({
       stages: [...PIPELINE_STAGES],

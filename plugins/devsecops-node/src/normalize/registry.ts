@@ -1,0 +1,118 @@
+import { InputError } from '@backstage/errors';
+import { UnsupportedFormatError, jsonTypeOf } from './errors';
+import { isObject } from './helpers';
+import { ParsedReport, ReportNormalizer } from './types';
+
+/**
+ * Formats we recognise on purpose and refuse, so the uploader learns what they sent instead of
+ * "unknown format".
+ */
+function recogniseRefused(report: ParsedReport): string | undefined {
+  if (report.shape === 'text') {
+    if (/^SPDXVersion:\s*SPDX-/m.test(report.text)) {
+      return 'SPDX tag-value (convert it to SPDX 2.3 JSON, e.g. `syft convert` or `spdx-tools`)';
+    }
+    return undefined;
+  }
+  if (report.shape === 'json' && isObject(report.value)) {
+    const doc = report.value;
+    if ('@context' in doc && JSON.stringify(doc['@context']).includes('spdx')) {
+      return 'SPDX 3 JSON-LD (export SPDX 2.3 JSON instead)';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The formats the backend (and the CLI) understand, in the order detection tries them.
+ * @public
+ */
+export class NormalizerRegistry {
+  private readonly normalizers = new Map<string, ReportNormalizer>();
+
+  add(...normalizers: ReportNormalizer[]): void {
+    for (const normalizer of normalizers) {
+      if (!/^[a-z][a-z0-9-]*$/.test(normalizer.id)) {
+        throw new InputError(
+          `Report format id '${normalizer.id}' is invalid: use lowercase letters, digits and dashes`,
+        );
+      }
+      if (this.normalizers.has(normalizer.id)) {
+        throw new InputError(
+          `Report format '${normalizer.id}' is registered twice`,
+        );
+      }
+      this.normalizers.set(normalizer.id, normalizer);
+    }
+  }
+
+  list(): ReportNormalizer[] {
+    return [...this.normalizers.values()];
+  }
+
+  get(id: string): ReportNormalizer | undefined {
+    return this.normalizers.get(id);
+  }
+
+  /** The first registered format whose detector accepts the document. */
+  detect(report: ParsedReport): ReportNormalizer | undefined {
+    return this.list().find(n => {
+      try {
+        return n.detect(report);
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
+   * The normaliser for a body: the named format when given (it must exist), else the detected one.
+   * Throws an error naming what was detected and what is supported.
+   */
+  resolve(report: ParsedReport, formatId?: string): ReportNormalizer {
+    const supported = this.list()
+      .map(n => n.id)
+      .join(', ');
+    if (formatId) {
+      const named = this.get(formatId);
+      if (!named) {
+        throw new UnsupportedFormatError(
+          `Unknown report format '${formatId}'. Supported formats: ${supported}`,
+        );
+      }
+      return named;
+    }
+    const refused = recogniseRefused(report);
+    if (refused) {
+      throw new UnsupportedFormatError(
+        `Detected ${refused}, which is not supported. Supported formats: ${supported}`,
+      );
+    }
+    if (report.shape === 'empty') {
+      throw new UnsupportedFormatError(
+        `The report is empty, so its format cannot be detected; name it with the format parameter. Supported formats: ${supported}`,
+      );
+    }
+    const detected = this.detect(report);
+    if (!detected) {
+      const what =
+        report.shape === 'text'
+          ? 'text that is not JSON'
+          : report.shape === 'ndjson'
+          ? 'JSON lines of no known format'
+          : `JSON (${describeJson(report.value)}) of no known format`;
+      throw new UnsupportedFormatError(
+        `Detected ${what}. Supported formats: ${supported}`,
+      );
+    }
+    return detected;
+  }
+}
+
+function describeJson(value: unknown): string {
+  if (isObject(value)) {
+    const keys = Object.keys(value).slice(0, 5);
+    return keys.length > 0 ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+  }
+  return `a top-level ${jsonTypeOf(value)}`;
+}

@@ -1,0 +1,108 @@
+/** Severity scale every tool's own scale is mapped onto. @public */
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** @public */
+export const SEVERITIES: readonly Severity[] = [
+  'critical',
+  'high',
+  'medium',
+  'low',
+  'info',
+];
+
+/** What kind of problem a finding is; decides its default pipeline control. @public */
+export type FindingKind = 'sast' | 'sca' | 'secret' | 'iac';
+
+/** One problem a scanner reported, in the scorecard's vocabulary. @public */
+export interface NormalizedFinding {
+  kind: FindingKind;
+  /** Pipeline control the finding counts against (see `controlForKind`). */
+  control: string;
+  /** Rule id, or the vulnerability id for dependency findings. */
+  ruleId: string;
+  /** CVE / GHSA / OSV id when the finding is a known vulnerability. */
+  vulnerabilityId?: string;
+  title: string;
+  severity: Severity;
+  /** The tool's own severity value, as written (for display and audit). */
+  originalSeverity?: string;
+  location?: { path: string; startLine?: number; endLine?: number };
+  component?: {
+    purl?: string;
+    name: string;
+    version?: string;
+    ecosystem?: string;
+  };
+  /** true / false when the report says; undefined when it does not know. */
+  fixAvailable?: boolean;
+  fixedVersions?: string[];
+  /**
+   * Stable identity of the problem within (entity, control, tool): the same problem in the next
+   * scan gets the same fingerprint, whatever moved around it. Built with `stableFingerprint`.
+   */
+  fingerprint: string;
+  /** Suppressed by the tool itself (SARIF suppression, VEX not_affected, …): kept, not counted. */
+  suppressed?: boolean;
+}
+
+/** One package of an SBOM. @public */
+export interface SbomComponent {
+  name: string;
+  version?: string;
+  purl?: string;
+  type?: string;
+  licenses: string[];
+}
+
+/** What a normaliser makes of one uploaded document. @public */
+export interface NormalizedReport {
+  /** Format id of the normaliser that read it. */
+  format: string;
+  /** The scanner that produced the report, e.g. `Trivy`, `CodeQL`, `gitleaks`. */
+  tool: string;
+  toolVersion?: string;
+  /**
+   * The pipeline controls this report is evidence for, even when it has no findings (a clean
+   * secret scan is evidence that secret scanning ran). Never empty.
+   */
+  controls: string[];
+  findings: NormalizedFinding[];
+  /** Inventory, for SBOM formats (and scanners that list packages). */
+  components?: SbomComponent[];
+  /** What the report says it scanned, when it says. Digests are `algo:hex`, lowercase. */
+  artifact?: { digest?: string; name?: string; commit?: string };
+}
+
+/**
+ * A request body after transport decoding and before format detection.
+ * @public
+ */
+export type ParsedReport =
+  | { shape: 'json'; value: unknown }
+  | { shape: 'ndjson'; values: unknown[] }
+  | { shape: 'empty' }
+  | { shape: 'text'; text: string };
+
+/** Services a normaliser may use. @public */
+export interface NormalizeContext {
+  /**
+   * Keyed hash (HMAC-SHA256 with the server's key) of a secret value: the only form in which a
+   * secret may leave a normaliser. Use it for fingerprints of secret findings.
+   */
+  secretFingerprint(secret: string): string;
+}
+
+/**
+ * Turns one report format into normalised findings. One normaliser per format. It must never
+ * return a secret value from the document (not in titles, locations, anything).
+ * @public
+ */
+export interface ReportNormalizer {
+  /** Stable format id used in the API, e.g. `sarif` or `cyclonedx`. */
+  id: string;
+  title: string;
+  /** True when the parsed document is in this format. Must not throw. */
+  detect(report: ParsedReport): boolean;
+  /** Throws ReportFormatError (a 400) naming the path of the problem when the document is malformed. */
+  normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport;
+}
