@@ -1,4 +1,25 @@
 export interface Config {
   /** Configuration of the DevSecOps scorecard backend plugin. */
-  devsecops?: {};
+  devsecops?: {
+    ingest?: {
+      /**
+       * Largest report body accepted, in bytes, after decompression. Bigger uploads get 413.
+       * Default 52428800 (50 MiB).
+       */
+      maxReportBytes?: number;
+    };
+    evidence?: {
+      /**
+       * Days the original (redacted) report bodies are kept; afterwards only their sha256 remains.
+       * Default 400.
+       */
+      bodyRetentionDays?: number;
+    };
+    /**
+     * Key for the keyed hash (HMAC-SHA256) that identifies leaked secrets without storing them.
+     * When unset, a random key is generated once and kept in the plugin's database.
+     * @visibility secret
+     */
+    secretFingerprintKey?: string;
+  };
 }

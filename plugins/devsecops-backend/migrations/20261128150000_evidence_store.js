@@ -32,6 +32,7 @@ exports.up = async function up(knex) {
     table.string('body_sha256', 64).notNullable();
     table.integer('body_size').notNullable();
     table.binary('body_gzip').nullable().comment('Cleared after the retention period; the sha256 stays');
+    table.boolean('body_redacted').notNullable().defaultTo(false).comment('Secret-bearing fields were removed before keeping the body');
     table.string('dedup_key', 64).notNullable().comment('sha256 of entity, scope and body: repeat uploads are idempotent');
     table.unique(['dedup_key'], { indexName: 'devsecops_reports_dedup_key_uniq' });
     table.index(['entity_ref', 'received_at'], 'devsecops_reports_entity_idx');
@@ -45,6 +46,7 @@ exports.up = async function up(knex) {
     table.string('control', 64).notNullable();
     table.string('tool', 255).notNullable();
     table.string('scope_digest', 160).notNullable().defaultTo('').comment("Artifact digest for artifact scans, '' for source scans");
+    table.string('owner_ref', 255).nullable().comment('Catalog owner of the entity when last seen');
     table.string('fingerprint', 64).notNullable();
     table.string('kind', 16).notNullable();
     table.string('severity', 16).notNullable();
@@ -69,6 +71,7 @@ exports.up = async function up(knex) {
     });
     table.index(['entity_ref', 'status', 'severity'], 'devsecops_findings_entity_idx');
     table.index(['status', 'severity'], 'devsecops_findings_status_idx');
+    table.index(['owner_ref', 'status'], 'devsecops_findings_owner_idx');
   });
 
   await knex.schema.createTable('devsecops_artifacts', table => {

@@ -2,12 +2,26 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import {
+  builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
   NormalizerRegistry,
+  ReportNormalizer,
 } from '@devsecops-scorecard/plugin-devsecops-node';
-import { applyMigrations } from './store/migrations';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readDevsecopsConfig } from './config/readDevsecopsConfig';
+import { EntityResolver } from './ingest/EntityResolver';
+import { EvidenceRecorder } from './ingest/EvidenceRecorder';
+import { ReportIngestService } from './ingest/ReportIngestService';
 import { createRouter } from './router/createRouter';
+import { ArtifactStore } from './store/ArtifactStore';
+import { DeploymentStore } from './store/DeploymentStore';
+import { FactStore } from './store/FactStore';
+import { FindingStore } from './store/FindingStore';
+import { applyMigrations } from './store/migrations';
+import { ReportStore } from './store/ReportStore';
+import { SettingsStore } from './store/SettingsStore';
 
 /**
  * The DevSecOps scorecard backend plugin.
@@ -17,25 +31,116 @@ export const devsecopsPlugin = createBackendPlugin({
   pluginId: 'devsecops',
   register(env) {
     // Formats contributed by modules are collected before init runs (see catalog-backend).
-    const normalizers = new NormalizerRegistry();
+    const addedNormalizers: ReportNormalizer[] = [];
     env.registerExtensionPoint(devsecopsNormalizersExtensionPoint, {
-      addNormalizer: (...added) => normalizers.add(...added),
+      addNormalizer: (...added) => addedNormalizers.push(...added),
     });
 
     env.registerInit({
       deps: {
         logger: coreServices.logger,
+        config: coreServices.rootConfig,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
       },
-      async init({ logger, database, httpRouter }) {
+      async init({
+        logger,
+        config,
+        database,
+        httpRouter,
+        httpAuth,
+        auth,
+        scheduler,
+        catalog,
+      }) {
+        const settings = readDevsecopsConfig(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
         }
-        httpRouter.use(await createRouter({ knex, logger, normalizers }));
+
+        const normalizers = new NormalizerRegistry();
+        normalizers.add(...builtInNormalizers, ...addedNormalizers);
+
+        const secretKey =
+          settings.secretFingerprintKey ??
+          (await new SettingsStore(knex).getOrCreate(
+            'secret-fingerprint-key',
+            () => randomBytes(32).toString('hex'),
+          ));
+
+        const entities = new EntityResolver(catalog, auth);
+        const reports = new ReportStore(knex);
+        const findings = new FindingStore(knex);
+        const artifacts = new ArtifactStore(knex);
+        const deployments = new DeploymentStore(knex);
+        const facts = new FactStore(knex);
+
+        const reportIngest = new ReportIngestService({
+          knex,
+          logger,
+          normalizers,
+          entities,
+          reports,
+          findings,
+          artifacts,
+          maxReportBytes: settings.maxReportBytes,
+          normalizeContext: {
+            secretFingerprint: secret =>
+              createHmac('sha256', secretKey).update(secret).digest('hex'),
+          },
+        });
+        const evidence = new EvidenceRecorder({
+          knex,
+          entities,
+          deployments,
+          facts,
+          artifacts,
+        });
+
+        httpRouter.use(
+          await createRouter({
+            knex,
+            logger,
+            httpAuth,
+            normalizers,
+            entities,
+            reportIngest,
+            evidence,
+            reports,
+            findings,
+            artifacts,
+            deployments,
+            facts,
+            maxReportBytes: settings.maxReportBytes,
+          }),
+        );
         // Load balancers and CD probe health without a Backstage token; it reveals no data.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // Original bodies are evidence for a bounded time; their sha256 and findings stay.
+        await scheduler.scheduleTask({
+          id: 'devsecops-report-body-retention',
+          frequency: { hours: 24 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            const cutoff = new Date(
+              Date.now() - settings.bodyRetentionDays * 24 * 60 * 60 * 1000,
+            );
+            const cleared = await reports.clearBodiesReceivedBefore(cutoff);
+            if (cleared > 0) {
+              logger.info(
+                `Cleared ${cleared} report bodies older than ${settings.bodyRetentionDays} days`,
+              );
+            }
+          },
+        });
       },
     });
   },

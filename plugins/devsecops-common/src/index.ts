@@ -5,5 +5,6 @@
  */
 export * from './model/controlStack';
 export * from './model/health';
+export * from './model/evidence';
 export * from './permissions';
 export * from './api/DevsecopsClient';

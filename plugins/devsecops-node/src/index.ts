@@ -9,4 +9,6 @@ export * from './normalize/errors';
 export * from './normalize/helpers';
 export * from './normalize/parse';
 export * from './normalize/registry';
+export * from './normalize/redact';
+export * from './normalize/formats';
 export * from './extensions';

@@ -1,27 +1,102 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  HttpAuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ArtifactDetails,
   DevsecopsHealth,
+  FindingSeverity,
+  FindingStatus,
   PIPELINE_CONTROLS,
   PIPELINE_STAGES,
 } from '@devsecops-scorecard/plugin-devsecops-common';
-import { NormalizerRegistry } from '@devsecops-scorecard/plugin-devsecops-node';
+import {
+  NormalizerRegistry,
+  normalizeDigest,
+} from '@devsecops-scorecard/plugin-devsecops-node';
 import express from 'express';
-import Router from 'express-promise-router';
 import { Knex } from 'knex';
+import { EntityResolver } from '../ingest/EntityResolver';
+import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
+import { ReportIngestService } from '../ingest/ReportIngestService';
+import { spec } from '../schema/openapi';
+import { ArtifactStore } from '../store/ArtifactStore';
+import { DeploymentStore } from '../store/DeploymentStore';
+import { FactStore } from '../store/FactStore';
+import { FindingOrder, FindingStore } from '../store/FindingStore';
 import { listAppliedMigrations } from '../store/migrations';
+import { ReportStore } from '../store/ReportStore';
 
 export interface RouterOptions {
   knex: Knex;
   logger: LoggerService;
+  httpAuth: HttpAuthService;
   normalizers: NormalizerRegistry;
+  entities: EntityResolver;
+  reportIngest: ReportIngestService;
+  evidence: EvidenceRecorder;
+  reports: ReportStore;
+  findings: FindingStore;
+  artifacts: ArtifactStore;
+  deployments: DeploymentStore;
+  facts: FactStore;
+  maxReportBytes: number;
 }
+
+const MAX_PAGE = 500;
 
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { knex, logger, normalizers } = options;
-  const router = Router();
-  router.use(express.json());
+  const { knex, logger, httpAuth } = options;
+
+  // Report uploads keep their exact bytes (the sha256 is evidence); everything else is JSON.
+  const rawReport = express.raw({
+    type: () => true,
+    limit: options.maxReportBytes,
+  });
+  const json = express.json({ limit: '1mb' });
+  const router = createValidatedOpenApiRouter(spec, {
+    middleware: [
+      (req, res, next) => {
+        if (!(req.method === 'POST' && req.path === '/v1/reports')) {
+          json(req, res, next);
+          return;
+        }
+        // A gzip body is kept compressed here and unpacked by the ingest service under the same
+        // size limit (bounded output, so a gzip bomb stops at the limit).
+        if (/^\s*(x-)?gzip\s*$/i.test(req.headers['content-encoding'] ?? '')) {
+          delete req.headers['content-encoding'];
+        }
+        rawReport(req, res, error => {
+          // The validator turns every earlier error into a 400; a body over the limit is a 413.
+          if (error?.type === 'entity.too.large') {
+            res.status(413).json({
+              error: {
+                name: 'PayloadTooLargeError',
+                message: `Report is larger than ${options.maxReportBytes} bytes (devsecops.ingest.maxReportBytes)`,
+              },
+              request: { method: req.method, url: req.originalUrl },
+              response: { statusCode: 413 },
+            });
+            return;
+          }
+          next(error);
+        });
+      },
+    ],
+  });
+
+  /** CI and CD write with a service token; users read. */
+  const writer = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['service'] });
+  const reader = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   router.get('/health', async (_req, res) => {
     const health: DevsecopsHealth = {
@@ -41,15 +116,224 @@ export async function createRouter(
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
 
-  router.get('/controls', (_req, res) => {
+  router.get('/controls', async (req, res) => {
+    await reader(req);
     res.json({ stages: PIPELINE_STAGES, controls: PIPELINE_CONTROLS });
   });
 
-  router.get('/formats', (_req, res) => {
+  router.get('/formats', async (req, res) => {
+    await reader(req);
     res.json({
-      formats: normalizers.list().map(n => ({ id: n.id, title: n.title })),
+      formats: options.normalizers
+        .list()
+        .map(n => ({ id: n.id, title: n.title })),
     });
   });
 
-  return router;
+  router.post('/v1/reports', async (req, res) => {
+    const credentials = await writer(req);
+    if (!Buffer.isBuffer(req.body)) {
+      throw new InputError('The report must be sent as the request body');
+    }
+    const q = req.query;
+    const result = await options.reportIngest.ingest({
+      body: req.body,
+      lookup: { entityRef: q.entity, repository: q.repository },
+      format: q.format,
+      control: q.control,
+      sourceCommit: q.commit,
+      branch: q.branch,
+      artifactDigest: q.artifact,
+      uploader: principalName(credentials),
+    });
+    res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.get('/v1/reports', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    const page = paging(req.query);
+    res.json(
+      await options.reports.list({
+        entityRef,
+        control: req.query.control,
+        artifactDigest: optionalDigest(req.query.artifact),
+        ...page,
+      }),
+    );
+  });
+
+  router.get('/v1/reports/:id', async (req, res) => {
+    await reader(req);
+    const report = await options.reports.get(req.params.id);
+    if (!report) throw new NotFoundError(`No report ${req.params.id}`);
+    res.json(report);
+  });
+
+  router.get('/v1/reports/:id/body', async (req, res) => {
+    await reader(req);
+    const body = await options.reports.getBody(req.params.id);
+    if (!body) {
+      throw new NotFoundError(
+        `No kept body for report ${req.params.id} (unknown report, or past the retention period)`,
+      );
+    }
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'application/octet-stream',
+        'Content-Encoding': 'gzip',
+        'Content-Disposition': `attachment; filename="report-${req.params.id}"`,
+        'X-Devsecops-Redacted': String(body.redacted),
+      })
+      .send(body.gzip);
+  });
+
+  router.get('/v1/findings', async (req, res) => {
+    await reader(req);
+    const q = req.query;
+    const entityRef = await optionalEntity(options.entities, q);
+    res.json(
+      await options.findings.list({
+        entityRefs: entityRef ? [entityRef] : undefined,
+        ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
+        controls: csv(q.control),
+        severities: csv(q.severity) as FindingSeverity[] | undefined,
+        statuses: csv(q.status) as FindingStatus[] | undefined,
+        tool: q.tool,
+        orderBy: (q.orderBy ?? 'severity') as FindingOrder,
+        order: q.order ?? (q.orderBy && q.orderBy !== 'severity' ? 'asc' : 'desc'),
+        ...paging(q),
+      }),
+    );
+  });
+
+  router.post('/v1/deployments', async (req, res) => {
+    const credentials = await writer(req);
+    const result = await options.evidence.recordDeployment(
+      req.body,
+      principalName(credentials),
+    );
+    res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.get('/v1/deployments', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    res.json(
+      await options.deployments.list({
+        entityRef,
+        environment: req.query.environment,
+        ...paging(req.query),
+      }),
+    );
+  });
+
+  router.post('/v1/facts', async (req, res) => {
+    const credentials = await writer(req);
+    const facts = await options.evidence.recordFacts(
+      req.body,
+      principalName(credentials),
+    );
+    res.status(201).json({ facts });
+  });
+
+  router.get('/v1/facts', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    if (!entityRef) {
+      throw new InputError('Pass entity or repository to list its facts');
+    }
+    res.json({ facts: await options.facts.current(entityRef) });
+  });
+
+  router.get('/v1/artifacts/:digest', async (req, res) => {
+    await reader(req);
+    const digest = normalizeDigest(req.params.digest);
+    if (!digest) {
+      throw new InputError(
+        `Malformed artifact digest '${req.params.digest}': use algorithm:hex`,
+      );
+    }
+    const entityRef = await optionalEntity(options.entities, req.query);
+    const records = await options.artifacts.get(digest, entityRef);
+    if (records.length === 0) {
+      throw new NotFoundError(`No artifact ${digest}`);
+    }
+    const details: ArtifactDetails[] = await Promise.all(
+      records.map(async record => ({
+        ...record,
+        sbom: await options.artifacts.getSbom(record.entityRef, digest),
+        scans: (
+          await options.reports.list({
+            entityRef: record.entityRef,
+            artifactDigest: digest,
+            limit: MAX_PAGE,
+            offset: 0,
+          })
+        ).items,
+        deployments: (
+          await options.deployments.list({
+            entityRef: record.entityRef,
+            artifactDigest: digest,
+            limit: MAX_PAGE,
+            offset: 0,
+          })
+        ).items,
+      })),
+    );
+    res.json(entityRef ? details[0] : { artifacts: details });
+  });
+
+  return router as unknown as express.Router;
+}
+
+function principalName(
+  credentials: BackstageCredentials<
+    BackstageUserPrincipal | BackstageServicePrincipal
+  >,
+): string {
+  const principal = credentials.principal;
+  return principal.type === 'user'
+    ? principal.userEntityRef
+    : principal.subject;
+}
+
+function paging(query: { limit?: string; offset?: string }) {
+  const limit = query.limit === undefined ? 50 : Number(query.limit);
+  if (limit < 1 || limit > MAX_PAGE) {
+    throw new InputError(`limit must be between 1 and ${MAX_PAGE}`);
+  }
+  return { limit, offset: query.offset === undefined ? 0 : Number(query.offset) };
+}
+
+function csv(value?: string): string[] | undefined {
+  return value ? [...new Set(value.split(','))] : undefined;
+}
+
+function optionalDigest(value?: string): string | undefined {
+  if (value === undefined) return undefined;
+  const digest = normalizeDigest(value);
+  if (!digest) {
+    throw new InputError(`Malformed artifact digest '${value}': use algorithm:hex`);
+  }
+  return digest;
+}
+
+async function optionalEntity(
+  entities: EntityResolver,
+  query: { entity?: string; repository?: string },
+): Promise<string | undefined> {
+  if (!query.entity && !query.repository) return undefined;
+  return (
+    await entities.resolve({ entityRef: query.entity, repository: query.repository })
+  ).entityRef;
+}
+
+function normalizeOwner(owner: string): string {
+  const match = /^(?:(group|user):)?(?:([^/:]+)\/)?([^/:]+)$/.exec(owner);
+  if (!match) {
+    throw new InputError(`Malformed owner '${owner}': use e.g. group:default/team-payments`);
+  }
+  return `${match[1] ?? 'group'}:${match[2] ?? 'default'}/${match[3]}`;
 }

@@ -11,8 +11,14 @@ export class ReportFormatError extends InputError {
   }
 }
 
-/** The body is in a format the backend recognises but does not accept. @public */
-export class UnsupportedFormatError extends InputError {}
+/**
+ * The body is in no format the backend accepts (unknown, or recognised and refused): 415, with
+ * the detected format and the supported ones named in the message.
+ * @public
+ */
+export class UnsupportedFormatError extends InputError {
+  readonly statusCode = 415;
+}
 
 /** Describes a value's JSON type for error messages. @public */
 export function jsonTypeOf(value: unknown): string {

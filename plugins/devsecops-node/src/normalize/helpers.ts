@@ -53,12 +53,9 @@ export function severityFromLabel(label: unknown): Severity | undefined {
  * @public
  */
 export function severityFromScore(score: unknown): Severity | undefined {
-  const value =
-    typeof score === 'number'
-      ? score
-      : typeof score === 'string' && score.trim() !== ''
-      ? Number(score)
-      : NaN;
+  let value = NaN;
+  if (typeof score === 'number') value = score;
+  else if (typeof score === 'string' && score.trim() !== '') value = Number(score);
   if (!Number.isFinite(value) || value < 0 || value > 10) return undefined;
   if (value >= 9) return 'critical';
   if (value >= 7) return 'high';
@@ -93,6 +90,17 @@ export function normalizeDigest(value: unknown): string | undefined {
 /** Drops purl qualifiers and subpath (`?arch=…`, `#…`): the package identity used for dedup. @public */
 export function purlIdentity(purl: string): string {
   return purl.split('#')[0].split('?')[0];
+}
+
+/**
+ * A package's identity across versions: the purl without version, qualifiers and subpath, so the
+ * same vulnerability in the same package is one finding whether or not the version was bumped.
+ * @public
+ */
+export function packageIdentity(purl: string): string {
+  const base = purlIdentity(purl);
+  const at = base.lastIndexOf('@');
+  return at > base.indexOf('/') ? base.slice(0, at) : base;
 }
 
 /** Small guards that throw ReportFormatError with the JSON path. @public */

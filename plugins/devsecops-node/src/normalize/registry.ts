@@ -95,12 +95,11 @@ export class NormalizerRegistry {
     }
     const detected = this.detect(report);
     if (!detected) {
-      const what =
-        report.shape === 'text'
-          ? 'text that is not JSON'
-          : report.shape === 'ndjson'
-          ? 'JSON lines of no known format'
-          : `JSON (${describeJson(report.value)}) of no known format`;
+      let what = `JSON (${
+        report.shape === 'json' ? describeJson(report.value) : ''
+      }) of no known format`;
+      if (report.shape === 'text') what = 'text that is not JSON';
+      if (report.shape === 'ndjson') what = 'JSON lines of no known format';
       throw new UnsupportedFormatError(
         `Detected ${what}. Supported formats: ${supported}`,
       );

@@ -7,6 +7,8 @@ import { NormalizeContext } from '../normalize/types';
  * Real scanner reports copied from ../shared/fixtures (provenance in fixtures/SOURCES.md at the
  * repository root).
  */
+// Test-only helper, never bundled: the fixtures sit at the repository root.
+// eslint-disable-next-line no-restricted-syntax
 export const FIXTURES_DIR = resolve(__dirname, '../../../../fixtures');
 
 /** Bytes of a fixture, by path relative to the fixtures folder, e.g. `sarif/spec-minimal.sarif`. */

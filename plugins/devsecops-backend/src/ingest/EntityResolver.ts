@@ -1,0 +1,138 @@
+import { AuthService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+
+/** How an uploader names the entity its evidence belongs to. */
+export interface EntityLookup {
+  /** An entity ref, e.g. `component:default/payments-api` (kind defaults to component). */
+  entityRef?: string;
+  /** A repository, `org/repo` or its URL, matched against catalog source annotations. */
+  repository?: string;
+}
+
+export interface ResolvedEntity {
+  entityRef: string;
+  /** The entity's owner in the catalog right now, as a full ref. */
+  ownerRef?: string;
+  entity: Entity;
+}
+
+// Annotations that name a repository as `org/repo`, by the host they belong to.
+const SLUG_ANNOTATIONS: Record<string, string> = {
+  'github.com': 'github.com/project-slug',
+  'gitlab.com': 'gitlab.com/project-slug',
+};
+
+/** Finds the catalog entity evidence belongs to; the catalog stays the source of owners. */
+export class EntityResolver {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async resolve(lookup: EntityLookup): Promise<ResolvedEntity> {
+    if (lookup.entityRef && lookup.repository) {
+      throw new InputError(
+        'Name the entity either by entity ref or by repository, not both',
+      );
+    }
+    if (lookup.entityRef) return this.byRef(lookup.entityRef);
+    if (lookup.repository) return this.byRepository(lookup.repository);
+    throw new InputError(
+      'Missing entity: pass an entity ref (entity=component:default/my-service) or a repository (repository=org/repo)',
+    );
+  }
+
+  private async byRef(raw: string): Promise<ResolvedEntity> {
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(
+        parseEntityRef(raw, { defaultKind: 'component', defaultNamespace: 'default' }),
+      );
+    } catch (error) {
+      throw new InputError(`Malformed entity ref '${raw}': ${(error as Error).message}`);
+    }
+    const entity = await this.catalog.getEntityByRef(ref, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+    if (!entity) {
+      throw new NotFoundError(`No catalog entity ${ref}`);
+    }
+    return toResolved(entity);
+  }
+
+  private async byRepository(raw: string): Promise<ResolvedEntity> {
+    const { host, slug } = parseRepository(raw);
+    const annotation = SLUG_ANNOTATIONS[host];
+    if (!annotation) {
+      throw new InputError(
+        `Repository host '${host}' is not supported; use one of ${Object.keys(SLUG_ANNOTATIONS).join(', ')} or pass an entity ref`,
+      );
+    }
+    const { items } = await this.catalog.getEntities(
+      { filter: { [`metadata.annotations.${annotation}`]: slug } },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    if (items.length === 0) {
+      throw new NotFoundError(
+        `No catalog entity has the annotation ${annotation}: ${slug}`,
+      );
+    }
+    if (items.length > 1) {
+      throw new ConflictError(
+        `Repository ${slug} matches several catalog entities; pass an entity ref instead: ${items
+          .map(e => stringifyEntityRef(e))
+          .sort()
+          .join(', ')}`,
+      );
+    }
+    return toResolved(items[0]);
+  }
+}
+
+/** `org/repo`, `https://github.com/org/repo(.git)(/tree/…)` or `git@github.com:org/repo.git`. */
+export function parseRepository(raw: string): { host: string; slug: string } {
+  const value = raw.trim();
+  const ssh = /^git@([^:]+):([^/]+\/[^/]+?)(?:\.git)?$/.exec(value);
+  if (ssh) return { host: ssh[1].toLowerCase(), slug: ssh[2] };
+  if (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(value)) {
+    return { host: 'github.com', slug: value.replace(/\.git$/, '') };
+  }
+  let url: URL;
+  try {
+    url = new URL(value.replace(/^git\+/, ''));
+  } catch {
+    throw new InputError(
+      `Malformed repository '${raw}': use org/repo or the repository URL`,
+    );
+  }
+  const [org, repo] = url.pathname.split('/').filter(Boolean);
+  if (!org || !repo) {
+    throw new InputError(
+      `Malformed repository '${raw}': the URL does not name org/repo`,
+    );
+  }
+  return {
+    host: url.hostname.toLowerCase(),
+    slug: `${org}/${repo.replace(/\.git$/, '')}`,
+  };
+}
+
+function toResolved(entity: Entity): ResolvedEntity {
+  const owner = entity.spec?.owner;
+  let ownerRef: string | undefined;
+  if (typeof owner === 'string' && owner) {
+    ownerRef = stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    );
+  }
+  return { entityRef: stringifyEntityRef(entity), ownerRef, entity };
+}

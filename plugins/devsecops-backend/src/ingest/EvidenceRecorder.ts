@@ -1,0 +1,169 @@
+import { InputError } from '@backstage/errors';
+import {
+  ControlFact,
+  Deployment,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { createHash, randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { ArtifactStore } from '../store/ArtifactStore';
+import { DeploymentStore } from '../store/DeploymentStore';
+import { FactStore } from '../store/FactStore';
+import { EntityLookup, EntityResolver } from './EntityResolver';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+
+export interface DeploymentInput extends EntityLookup {
+  environment: string;
+  artifactDigest: string;
+  sourceCommit?: string;
+  deployer: string;
+  approver?: string;
+  changeRef?: string;
+  result?: Deployment['result'];
+  deployedAt?: string;
+  /** The owner the pipeline believes it deploys for; compared with the catalog's. */
+  claimedOwner?: string;
+}
+
+export interface FactsInput extends EntityLookup {
+  facts: Array<{
+    fact: string;
+    value: unknown;
+    source: string;
+    observedAt?: string;
+  }>;
+}
+
+// A deploy or observation more than a day ahead of the server clock is a clock or input error.
+const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+/** Records deployments and control facts, the evidence that does not come in scanner files. */
+export class EvidenceRecorder {
+  constructor(
+    private readonly options: {
+      knex: Knex;
+      entities: EntityResolver;
+      deployments: DeploymentStore;
+      facts: FactStore;
+      artifacts: ArtifactStore;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async recordDeployment(
+    input: DeploymentInput,
+    recordedBy: string,
+  ): Promise<{ deployment: Deployment; duplicate: boolean }> {
+    const digest = normalizeDigest(input.artifactDigest);
+    if (!digest) {
+      throw new InputError(
+        `Malformed artifactDigest '${input.artifactDigest}': use algorithm:hex, e.g. sha256:<64 hex characters>`,
+      );
+    }
+    if (input.sourceCommit && !/^[0-9a-fA-F]{7,64}$/.test(input.sourceCommit)) {
+      throw new InputError(
+        `Malformed sourceCommit '${input.sourceCommit}': use the hexadecimal commit id`,
+      );
+    }
+    const now = this.now();
+    const deployedAt = parseTime('deployedAt', input.deployedAt, now);
+    const claimedOwnerRef = input.claimedOwner
+      ? parseOwner(input.claimedOwner)
+      : undefined;
+    const resolved = await this.options.entities.resolve(input);
+
+    const dedupKey = createHash('sha256')
+      .update(
+        JSON.stringify([
+          resolved.entityRef,
+          input.environment,
+          digest,
+          deployedAt.toISOString(),
+          input.result ?? 'succeeded',
+        ]),
+      )
+      .digest('hex');
+
+    return this.options.knex.transaction(async tx => {
+      const stored = await this.options.deployments.insert(tx, {
+        id: randomUUID(),
+        entityRef: resolved.entityRef,
+        ownerRef: resolved.ownerRef,
+        claimedOwnerRef,
+        environment: input.environment,
+        artifactDigest: digest,
+        sourceCommit: input.sourceCommit?.toLowerCase(),
+        deployer: input.deployer,
+        approver: input.approver,
+        changeRef: input.changeRef,
+        result: input.result ?? 'succeeded',
+        deployedAt,
+        recordedBy,
+        recordedAt: now,
+        dedupKey,
+      });
+      if (!stored.duplicate) {
+        await this.options.artifacts.recordSighting(tx, {
+          digest,
+          entityRef: resolved.entityRef,
+          sourceCommit: input.sourceCommit?.toLowerCase(),
+          seenAt: now,
+        });
+      }
+      return stored;
+    });
+  }
+
+  async recordFacts(input: FactsInput, recordedBy: string): Promise<ControlFact[]> {
+    const now = this.now();
+    const facts = input.facts.map((f, index) => {
+      if (f.value === undefined) {
+        throw new InputError(`facts[${index}].value is missing`);
+      }
+      return {
+        fact: f.fact,
+        value: f.value,
+        source: f.source,
+        observedAt: parseTime(`facts[${index}].observedAt`, f.observedAt, now).toISOString(),
+      };
+    });
+    const resolved = await this.options.entities.resolve(input);
+    const records: ControlFact[] = facts.map(f => ({
+      entityRef: resolved.entityRef,
+      ...f,
+      recordedBy,
+      recordedAt: now.toISOString(),
+    }));
+    await this.options.knex.transaction(tx => this.options.facts.insert(tx, records));
+    return records;
+  }
+}
+
+function parseTime(field: string, value: string | undefined, now: Date): Date {
+  if (value === undefined) return now;
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
+  }
+  if (time.getTime() > now.getTime() + MAX_FUTURE_MS) {
+    throw new InputError(`${field} '${value}' is in the future`);
+  }
+  if (time.getUTCFullYear() < 2000) {
+    throw new InputError(`${field} '${value}' is before the year 2000`);
+  }
+  return time;
+}
+
+function parseOwner(value: string): string {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }),
+    );
+  } catch (error) {
+    throw new InputError(`Malformed claimedOwner '${value}': ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,272 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import {
+  PIPELINE_CONTROLS,
+  ReportIngestResult,
+  ReportSummary,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  NormalizeContext,
+  NormalizedReport,
+  NormalizerRegistry,
+  normalizeDigest,
+  parseReportBody,
+  redactReport,
+  serializeReport,
+} from '@devsecops-scorecard/plugin-devsecops-node';
+import { createHash, randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { Knex } from 'knex';
+import { ArtifactStore } from '../store/ArtifactStore';
+import { FindingStore, ScanApplied } from '../store/FindingStore';
+import { ReportStore } from '../store/ReportStore';
+import { EntityLookup, EntityResolver } from './EntityResolver';
+import { PayloadTooLargeError } from './errors';
+
+/** Controls whose findings belong to a built artifact rather than to the source tree. */
+const ARTIFACT_SCOPED_CONTROLS = new Set(['container-scan', 'sbom']);
+
+export interface ReportUpload {
+  body: Buffer;
+  lookup: EntityLookup;
+  format?: string;
+  control?: string;
+  sourceCommit?: string;
+  branch?: string;
+  artifactDigest?: string;
+  uploader: string;
+}
+
+export interface ReportIngestServiceOptions {
+  knex: Knex;
+  logger: LoggerService;
+  normalizers: NormalizerRegistry;
+  entities: EntityResolver;
+  reports: ReportStore;
+  findings: FindingStore;
+  artifacts: ArtifactStore;
+  normalizeContext: NormalizeContext;
+  maxReportBytes: number;
+  now?: () => Date;
+}
+
+/**
+ * Accepts one report: decode, detect the format, normalise, resolve the entity, then write the
+ * report, its findings, SBOM and artifact in one transaction. The same body for the same scope is
+ * idempotent; a new one is the new truth for its scope.
+ */
+export class ReportIngestService {
+  private readonly now: () => Date;
+
+  constructor(private readonly options: ReportIngestServiceOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async ingest(upload: ReportUpload): Promise<ReportIngestResult> {
+    const { normalizers, entities, maxReportBytes } = this.options;
+    const body = this.decompress(upload.body, maxReportBytes);
+
+    const control = upload.control;
+    if (control !== undefined && !PIPELINE_CONTROLS.some(c => c.id === control)) {
+      throw new InputError(
+        `Unknown control '${control}'. Controls: ${PIPELINE_CONTROLS.map(c => c.id).join(', ')}`,
+      );
+    }
+    const givenDigest = this.parseDigest(upload.artifactDigest);
+    const sourceCommit = this.parseCommit(upload.sourceCommit);
+
+    const parsed = parseReportBody(body);
+    const normalizer = normalizers.resolve(parsed, upload.format);
+    const normalized = normalizer.normalize(parsed, this.options.normalizeContext);
+    const report = withEveryControl(applyControlOverride(normalized, control));
+
+    const resolved = await entities.resolve(upload.lookup);
+    const artifactDigest = givenDigest ?? report.artifact?.digest;
+    const receivedAt = this.now();
+    const bodySha256 = createHash('sha256').update(body).digest('hex');
+    const dedupKey = createHash('sha256')
+      .update(
+        JSON.stringify([
+          resolved.entityRef,
+          normalizer.id,
+          control ?? '',
+          sourceCommit ?? '',
+          upload.branch ?? '',
+          artifactDigest ?? '',
+          bodySha256,
+        ]),
+      )
+      .digest('hex');
+
+    // Secrets are removed before anything of the body is kept.
+    const redacted = redactReport(parsed);
+    const kept = redacted.changed
+      ? Buffer.from(serializeReport(redacted.report), 'utf8')
+      : body;
+
+    const existing = await this.options.reports.findByDedupKey(dedupKey);
+    if (existing) {
+      return { report: existing, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
+    }
+
+    const reportId = randomUUID();
+    const summary = summarize(report);
+    try {
+      const counts = await this.options.knex.transaction(async tx => {
+        await this.options.reports.insert(tx, {
+          id: reportId,
+          entityRef: resolved.entityRef,
+          ownerRef: resolved.ownerRef,
+          control: report.controls[0],
+          controls: report.controls,
+          format: normalizer.id,
+          tool: report.tool,
+          toolVersion: report.toolVersion,
+          sourceCommit: sourceCommit ?? report.artifact?.commit,
+          branch: upload.branch,
+          artifactDigest,
+          uploader: upload.uploader,
+          receivedAt,
+          summary,
+          bodySha256,
+          bodySize: body.length,
+          bodyGzip: gzipSync(kept),
+          bodyRedacted: redacted.changed,
+          dedupKey,
+        });
+
+        const total: ScanApplied = { new: 0, updated: 0, resolved: 0 };
+        for (const scanControl of report.controls) {
+          const scopeDigest = ARTIFACT_SCOPED_CONTROLS.has(scanControl)
+            ? artifactDigest ?? ''
+            : '';
+          const applied = await this.options.findings.applyScan(
+            tx,
+            {
+              entityRef: resolved.entityRef,
+              control: scanControl,
+              tool: report.tool,
+              scopeDigest,
+            },
+            report.findings.filter(f => f.control === scanControl),
+            { reportId, ownerRef: resolved.ownerRef, seenAt: receivedAt },
+          );
+          total.new += applied.new;
+          total.updated += applied.updated;
+          total.resolved += applied.resolved;
+        }
+
+        if (report.components) {
+          await this.options.artifacts.replaceComponents(
+            tx,
+            { entityRef: resolved.entityRef, artifactDigest: artifactDigest ?? '', reportId },
+            report.components,
+          );
+        }
+        if (artifactDigest) {
+          await this.options.artifacts.recordSighting(tx, {
+            digest: artifactDigest,
+            entityRef: resolved.entityRef,
+            name: report.artifact?.name,
+            sourceCommit: sourceCommit ?? report.artifact?.commit,
+            branch: upload.branch,
+            seenAt: receivedAt,
+          });
+        }
+        return total;
+      });
+
+      this.options.logger.info(
+        `Ingested ${normalizer.id} report ${reportId} for ${resolved.entityRef}: ${counts.new} new, ${counts.updated} seen again, ${counts.resolved} resolved`,
+      );
+      const stored = await this.options.reports.findByDedupKey(dedupKey);
+      return { report: stored!, duplicate: false, findings: counts };
+    } catch (error) {
+      // Another instance stored the same upload first: answer as a repeat upload.
+      const raced = await this.options.reports.findByDedupKey(dedupKey);
+      if (raced) {
+        return { report: raced, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
+      }
+      throw error;
+    }
+  }
+
+  /** Bodies may arrive gzip-compressed (the CLI sends them so); the limit applies unpacked. */
+  private decompress(body: Buffer, limit: number): Buffer {
+    if (body.length > limit) {
+      throw new PayloadTooLargeError(
+        `Report is ${body.length} bytes; the limit is ${limit} bytes (devsecops.ingest.maxReportBytes)`,
+      );
+    }
+    if (body.length < 2 || body[0] !== 0x1f || body[1] !== 0x8b) return body;
+    try {
+      return gunzipSync(body, { maxOutputLength: limit });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+        throw new PayloadTooLargeError(
+          `Report decompresses to more than ${limit} bytes (devsecops.ingest.maxReportBytes)`,
+        );
+      }
+      throw new InputError(`Report is not valid gzip: ${(error as Error).message}`);
+    }
+  }
+
+  private parseDigest(value?: string): string | undefined {
+    if (value === undefined) return undefined;
+    const digest = normalizeDigest(value);
+    if (!digest) {
+      throw new InputError(
+        `Malformed artifact digest '${value}': use algorithm:hex, e.g. sha256:<64 hex characters>`,
+      );
+    }
+    return digest;
+  }
+
+  private parseCommit(value?: string): string | undefined {
+    if (value === undefined) return undefined;
+    if (!/^[0-9a-fA-F]{7,64}$/.test(value)) {
+      throw new InputError(
+        `Malformed commit '${value}': use the hexadecimal commit id`,
+      );
+    }
+    return value.toLowerCase();
+  }
+}
+
+/** An uploader may say which control a report evidences; its findings then all count there. */
+function applyControlOverride(
+  report: NormalizedReport,
+  control: string | undefined,
+): NormalizedReport {
+  if (!control) return report;
+  return {
+    ...report,
+    controls: [control],
+    findings: report.findings.map(f => ({ ...f, control })),
+  };
+}
+
+/** Every control a finding counts against is evidenced by the report, whatever it declared. */
+function withEveryControl(report: NormalizedReport): NormalizedReport {
+  const controls = [
+    ...new Set([...report.controls, ...report.findings.map(f => f.control)]),
+  ];
+  if (controls.length === 0) {
+    throw new Error(`The ${report.format} normaliser named no control`);
+  }
+  return { ...report, controls };
+}
+
+function summarize(report: NormalizedReport): ReportSummary {
+  const summary: ReportSummary = {
+    total: report.findings.length,
+    bySeverity: { critical: 0, high: 0, medium: 0, low: 0, info: 0 },
+    suppressed: 0,
+    components: report.components?.length ?? 0,
+  };
+  for (const finding of report.findings) {
+    if (finding.suppressed) summary.suppressed++;
+    else summary.bySeverity[finding.severity]++;
+  }
+  return summary;
+}

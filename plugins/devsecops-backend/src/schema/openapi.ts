@@ -1,0 +1,379 @@
+/**
+ * The HTTP contract of the devsecops backend. Requests are validated against it by
+ * `@backstage/backend-openapi-utils` (unknown query parameters, wrong types and missing fields get
+ * a 400 naming the problem); it is served at `/openapi.json`.
+ */
+
+const entityParams = [
+  {
+    name: 'entity',
+    in: 'query',
+    allowReserved: true,
+    required: false,
+    description:
+      'Entity ref the evidence belongs to, e.g. component:default/payments-api (kind defaults to component)',
+    schema: { type: 'string', minLength: 1, maxLength: 255 },
+  },
+  {
+    name: 'repository',
+    in: 'query',
+    allowReserved: true,
+    required: false,
+    description:
+      'Repository (org/repo or its URL), resolved through the catalog github.com/project-slug annotation',
+    schema: { type: 'string', minLength: 1, maxLength: 512 },
+  },
+] as const;
+
+const paging = [
+  {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', pattern: '^[0-9]{1,4}$' },
+    description: 'Page size, 1–500 (default 50)',
+  },
+  {
+    name: 'offset',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', pattern: '^[0-9]{1,9}$' },
+  },
+] as const;
+
+const errorResponse = {
+  description: 'Error',
+  content: {
+    'application/json': { schema: { $ref: '#/components/schemas/Error' } },
+  },
+} as const;
+
+/** Success bodies are described by the types in devsecops-common; any JSON here. */
+const ok = (description: string) =>
+  ({
+    description,
+    content: { 'application/json': { schema: {} } },
+  } as const);
+
+const text = (max: number) =>
+  ({ type: 'string', minLength: 1, maxLength: max } as const);
+
+export const spec = {
+  openapi: '3.1.0',
+  info: {
+    title: 'devsecops',
+    version: '1',
+    description:
+      'DevSecOps scorecard: ingest scanner reports, deployments and control facts keyed to catalog entities.',
+  },
+  servers: [{ url: '/' }],
+  components: {
+    schemas: {
+      Error: {
+        type: 'object',
+        properties: {
+          error: {
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+            required: ['name', 'message'],
+          },
+          response: {
+            type: 'object',
+            properties: { statusCode: { type: 'integer' } },
+          },
+        },
+        required: ['error'],
+      },
+      DeploymentInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: text(255),
+          repository: text(512),
+          environment: {
+            type: 'string',
+            pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+            description: 'e.g. production, staging',
+          },
+          artifactDigest: text(160),
+          sourceCommit: text(64),
+          deployer: text(255),
+          approver: text(255),
+          changeRef: text(512),
+          result: {
+            type: 'string',
+            enum: ['succeeded', 'failed', 'rolled_back'],
+          },
+          deployedAt: { type: 'string', format: 'date-time' },
+          claimedOwner: text(255),
+        },
+        required: ['environment', 'artifactDigest', 'deployer'],
+      },
+      FactsInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: text(255),
+          repository: text(512),
+          facts: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 200,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                fact: {
+                  type: 'string',
+                  pattern: '^[a-z][a-z0-9_.-]{0,127}$',
+                  description:
+                    'e.g. branch_protection.required_reviews, secret_scanning.enabled',
+                },
+                value: {
+                  description: 'Any JSON value (boolean, number, string, object)',
+                },
+                source: text(255),
+                observedAt: { type: 'string', format: 'date-time' },
+              },
+              required: ['fact', 'value', 'source'],
+            },
+          },
+        },
+        required: ['facts'],
+      },
+    },
+  },
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        responses: { '200': ok('Healthy'), '503': errorResponse },
+      },
+    },
+    '/controls': {
+      get: {
+        operationId: 'getControls',
+        responses: { '200': ok('The pipeline control stack') },
+      },
+    },
+    '/formats': {
+      get: {
+        operationId: 'listFormats',
+        responses: { '200': ok('Accepted report formats') },
+      },
+    },
+    '/v1/reports': {
+      post: {
+        operationId: 'uploadReport',
+        description:
+          'Upload one scanner report, SBOM or VEX document as the raw body (JSON, JSON lines, optionally gzip). The format is detected from the content unless named.',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'format',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+          },
+          {
+            name: 'control',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+            description: 'Pipeline control the report evidences, when not the format default',
+          },
+          { name: 'commit', in: 'query', required: false, schema: text(64) },
+          { name: 'branch', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: {} },
+            'application/x-ndjson': { schema: {} },
+            'application/jsonl': { schema: {} },
+            'application/sarif+json': { schema: {} },
+            'application/vnd.cyclonedx+json': { schema: {} },
+            'application/spdx+json': { schema: {} },
+            'application/octet-stream': { schema: {} },
+            'application/gzip': { schema: {} },
+            'text/plain': { schema: {} },
+          },
+        },
+        responses: {
+          '200': ok('The same body was uploaded before: nothing changed'),
+          '201': ok('Report stored'),
+          '400': errorResponse,
+          '401': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+          '413': errorResponse,
+          '415': errorResponse,
+        },
+      },
+      get: {
+        operationId: 'listReports',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'control',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+          },
+          { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of reports'), '400': errorResponse },
+      },
+    },
+    '/v1/reports/{id}': {
+      get: {
+        operationId: 'getReport',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
+        responses: { '200': ok('The report'), '404': errorResponse },
+      },
+    },
+    '/v1/reports/{id}/body': {
+      get: {
+        operationId: 'getReportBody',
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        ],
+        responses: {
+          '200': ok('The kept body (secret fields redacted), gzip-encoded'),
+          '404': errorResponse,
+        },
+      },
+    },
+    '/v1/findings': {
+      get: {
+        operationId: 'listFindings',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: text(255),
+            description: 'Owning group ref, e.g. group:default/team-payments',
+          },
+          {
+            name: 'control',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}(,[a-z][a-z0-9-]{0,63})*$' },
+          },
+          {
+            name: 'severity',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^(critical|high|medium|low|info)(,(critical|high|medium|low|info))*$',
+            },
+          },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              pattern: '^(open|resolved|suppressed)(,(open|resolved|suppressed))*$',
+            },
+          },
+          { name: 'tool', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          {
+            name: 'orderBy',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: ['severity', 'firstSeenAt', 'lastSeenAt', 'ruleId', 'control'],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['asc', 'desc'] },
+          },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of findings'), '400': errorResponse },
+      },
+    },
+    '/v1/deployments': {
+      post: {
+        operationId: 'recordDeployment',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/DeploymentInput' },
+            },
+          },
+        },
+        responses: {
+          '200': ok('Already recorded'),
+          '201': ok('Recorded'),
+          '400': errorResponse,
+          '404': errorResponse,
+        },
+      },
+      get: {
+        operationId: 'listDeployments',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'environment',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of deployments') },
+      },
+    },
+    '/v1/facts': {
+      post: {
+        operationId: 'recordFacts',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/FactsInput' },
+            },
+          },
+        },
+        responses: { '201': ok('Recorded'), '400': errorResponse, '404': errorResponse },
+      },
+      get: {
+        operationId: 'listFacts',
+        parameters: [...entityParams],
+        responses: { '200': ok('Current facts of the entity') },
+      },
+    },
+    '/v1/artifacts/{digest}': {
+      get: {
+        operationId: 'getArtifact',
+        parameters: [
+          { name: 'digest', in: 'path', required: true, schema: text(200) },
+          ...entityParams,
+        ],
+        responses: {
+          '200': ok('The artifact with its SBOM, scans and deployments'),
+          '404': errorResponse,
+        },
+      },
+    },
+  },
+} as const;

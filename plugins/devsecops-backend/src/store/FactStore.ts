@@ -1,0 +1,48 @@
+import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { dbText } from './text';
+import { fromDbTime } from './time';
+
+const TABLE = 'devsecops_control_facts';
+
+/** Owns devsecops_control_facts: every observation is kept; the latest per fact is current. */
+export class FactStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(tx: Knex.Transaction, facts: ControlFact[]): Promise<void> {
+    if (facts.length === 0) return;
+    await tx(TABLE).insert(
+      facts.map(f => ({
+        entity_ref: f.entityRef,
+        fact: f.fact,
+        value: JSON.stringify(f.value),
+        source: dbText(f.source, 255),
+        observed_at: f.observedAt,
+        recorded_by: f.recordedBy,
+        recorded_at: f.recordedAt,
+      })),
+    );
+  }
+
+  /** The latest observation of each fact of an entity. */
+  async current(entityRef: string): Promise<ControlFact[]> {
+    const rows = await this.knex(TABLE)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'fact', order: 'asc' },
+        { column: 'observed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ]);
+    const latest = new Map<string, any>();
+    for (const row of rows) if (!latest.has(row.fact)) latest.set(row.fact, row);
+    return [...latest.values()].map(row => ({
+      entityRef: row.entity_ref,
+      fact: row.fact,
+      value: JSON.parse(row.value),
+      source: row.source,
+      observedAt: fromDbTime(row.observed_at),
+      recordedBy: row.recorded_by,
+      recordedAt: fromDbTime(row.recorded_at),
+    }));
+  }
+}

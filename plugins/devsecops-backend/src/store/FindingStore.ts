@@ -1,0 +1,265 @@
+import {
+  Finding,
+  FindingSeverity,
+  FindingStatus,
+  Page,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { NormalizedFinding } from '@devsecops-scorecard/plugin-devsecops-node';
+import { Knex } from 'knex';
+import { dbText } from './text';
+import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
+
+const TABLE = 'devsecops_findings';
+const IDENTITY = [
+  'entity_ref',
+  'control',
+  'tool',
+  'scope_digest',
+  'fingerprint',
+] as const;
+
+/** Re-imports refresh what describes a finding; first seen and the first report never change. */
+const REFRESHED_ON_REIMPORT = [
+  'owner_ref',
+  'kind',
+  'severity',
+  'original_severity',
+  'rule_id',
+  'vulnerability_id',
+  'title',
+  'location',
+  'package_purl',
+  'package_name',
+  'package_version',
+  'fixed_versions',
+  'fix_available',
+  'status',
+  'last_seen_at',
+  'resolved_at',
+  'last_report_id',
+];
+
+// Keeps every batch well under SQLite's bound-variable limit (32766) at ~25 columns a row.
+const BATCH_ROWS = 500;
+
+const SEVERITY_RANK: Record<FindingSeverity, number> = {
+  critical: 5,
+  high: 4,
+  medium: 3,
+  low: 2,
+  info: 1,
+};
+
+/** The slice of findings one report is the new truth for. */
+export interface ScanScope {
+  entityRef: string;
+  control: string;
+  tool: string;
+  /** Artifact digest for scans of a built artifact, '' for scans of the source. */
+  scopeDigest: string;
+}
+
+export interface ScanApplied {
+  new: number;
+  updated: number;
+  resolved: number;
+}
+
+export type FindingOrder =
+  | 'severity'
+  | 'firstSeenAt'
+  | 'lastSeenAt'
+  | 'ruleId'
+  | 'control';
+
+export interface FindingFilter {
+  entityRefs?: string[];
+  ownerRefs?: string[];
+  controls?: string[];
+  severities?: FindingSeverity[];
+  statuses?: FindingStatus[];
+  tool?: string;
+  orderBy: FindingOrder;
+  order: 'asc' | 'desc';
+  limit: number;
+  offset: number;
+}
+
+/** Owns devsecops_findings: normalised problems with their open → resolved history. */
+export class FindingStore {
+  constructor(private readonly knex: Knex) {}
+
+  /**
+   * Makes `findings` the truth for `scope`: new ones are inserted, known ones refreshed (keeping
+   * their first-seen time, reopening them if they had been resolved), and open ones the report no
+   * longer contains are resolved at `seenAt`.
+   */
+  async applyScan(
+    tx: Knex.Transaction,
+    scope: ScanScope,
+    findings: NormalizedFinding[],
+    context: { reportId: string; ownerRef?: string; seenAt: Date },
+  ): Promise<ScanApplied> {
+    const unique = dedupeByFingerprint(findings);
+    const seenAt = toDbTime(context.seenAt);
+    const scopeWhere = {
+      entity_ref: scope.entityRef,
+      control: scope.control,
+      tool: scope.tool,
+      scope_digest: scope.scopeDigest,
+    };
+
+    const known = new Set<string>(
+      (await tx(TABLE).where(scopeWhere).select('fingerprint')).map(
+        (r: { fingerprint: string }) => r.fingerprint,
+      ),
+    );
+
+    const rows = unique.map(f => ({
+      ...scopeWhere,
+      fingerprint: f.fingerprint,
+      owner_ref: context.ownerRef ?? null,
+      kind: f.kind,
+      severity: f.severity,
+      original_severity: dbText(f.originalSeverity, 64),
+      rule_id: dbText(f.ruleId, 255),
+      vulnerability_id: dbText(f.vulnerabilityId, 128),
+      title: dbText(f.title),
+      location: dbText(formatLocation(f)),
+      package_purl: dbText(f.component?.purl),
+      package_name: dbText(f.component?.name, 255),
+      package_version: dbText(f.component?.version, 128),
+      fixed_versions: f.fixedVersions?.length
+        ? dbText(JSON.stringify(f.fixedVersions))
+        : null,
+      fix_available: f.fixAvailable ?? null,
+      status: f.suppressed ? 'suppressed' : 'open',
+      first_seen_at: seenAt,
+      last_seen_at: seenAt,
+      resolved_at: null,
+      first_report_id: context.reportId,
+      last_report_id: context.reportId,
+    }));
+
+    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+      await tx(TABLE)
+        .insert(rows.slice(i, i + BATCH_ROWS))
+        .onConflict([...IDENTITY])
+        .merge(REFRESHED_ON_REIMPORT);
+    }
+
+    const resolved = await tx(TABLE)
+      .where(scopeWhere)
+      .whereNot('last_report_id', context.reportId)
+      .whereNot('status', 'resolved')
+      .update({ status: 'resolved', resolved_at: seenAt });
+
+    const updated = unique.filter(f => known.has(f.fingerprint)).length;
+    return { new: unique.length - updated, updated, resolved };
+  }
+
+  async list(filter: FindingFilter): Promise<Page<Finding>> {
+    const query = this.knex(TABLE).where(builder => {
+      if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);
+      if (filter.ownerRefs) builder.whereIn('owner_ref', filter.ownerRefs);
+      if (filter.controls) builder.whereIn('control', filter.controls);
+      if (filter.severities) builder.whereIn('severity', filter.severities);
+      if (filter.statuses) builder.whereIn('status', filter.statuses);
+      if (filter.tool) builder.where('tool', filter.tool);
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const ordered = query.clone().select('*');
+    if (filter.orderBy === 'severity') {
+      ordered.orderByRaw(
+        `CASE severity ${Object.entries(SEVERITY_RANK)
+          .map(([s, rank]) => `WHEN '${s}' THEN ${rank}`)
+          .join(' ')} ELSE 0 END ${filter.order === 'asc' ? 'asc' : 'desc'}`,
+      );
+    } else {
+      ordered.orderBy(toColumn(filter.orderBy), filter.order);
+    }
+    const rows = await ordered
+      .orderBy('id', 'asc')
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return {
+      items: rows.map(toFinding),
+      totalCount: Number(count),
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+}
+
+/** A report may list one problem several times (several paths, aliases): keep the most severe. */
+function dedupeByFingerprint(findings: NormalizedFinding[]): NormalizedFinding[] {
+  const byFingerprint = new Map<string, NormalizedFinding>();
+  for (const finding of findings) {
+    const seen = byFingerprint.get(finding.fingerprint);
+    if (
+      !seen ||
+      SEVERITY_RANK[finding.severity] > SEVERITY_RANK[seen.severity] ||
+      (seen.suppressed && !finding.suppressed)
+    ) {
+      byFingerprint.set(finding.fingerprint, finding);
+    }
+  }
+  return [...byFingerprint.values()];
+}
+
+function formatLocation(finding: NormalizedFinding): string | null {
+  if (!finding.location) return null;
+  const { path, startLine } = finding.location;
+  return startLine ? `${path}:${startLine}` : path;
+}
+
+function toColumn(order: Exclude<FindingOrder, 'severity'>): string {
+  switch (order) {
+    case 'firstSeenAt':
+      return 'first_seen_at';
+    case 'lastSeenAt':
+      return 'last_seen_at';
+    case 'ruleId':
+      return 'rule_id';
+    case 'control':
+      return 'control';
+    default:
+      throw new Error(`Unknown order ${order}`);
+  }
+}
+
+function toFinding(row: any): Finding {
+  return {
+    id: String(row.id),
+    entityRef: row.entity_ref,
+    control: row.control,
+    tool: row.tool,
+    artifactDigest: row.scope_digest || undefined,
+    fingerprint: row.fingerprint,
+    kind: row.kind,
+    severity: row.severity,
+    originalSeverity: row.original_severity ?? undefined,
+    ruleId: row.rule_id,
+    vulnerabilityId: row.vulnerability_id ?? undefined,
+    title: row.title,
+    location: row.location ?? undefined,
+    package: row.package_name
+      ? {
+          name: row.package_name,
+          version: row.package_version ?? undefined,
+          purl: row.package_purl ?? undefined,
+        }
+      : undefined,
+    fixedVersions: row.fixed_versions ? JSON.parse(row.fixed_versions) : [],
+    fixAvailable:
+      row.fix_available === null || row.fix_available === undefined
+        ? undefined
+        : !!row.fix_available,
+    status: row.status,
+    firstSeenAt: fromDbTime(row.first_seen_at),
+    lastSeenAt: fromDbTime(row.last_seen_at),
+    resolvedAt: fromDbTimeOrUndefined(row.resolved_at),
+    firstReportId: row.first_report_id,
+    lastReportId: row.last_report_id,
+  };
+}

@@ -1,0 +1,183 @@
+import {
+  Page,
+  Report,
+  ReportSummary,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { dbText } from './text';
+import { fromDbTime, toDbTime } from './time';
+
+const TABLE = 'devsecops_reports';
+
+export interface NewReport {
+  id: string;
+  entityRef: string;
+  ownerRef?: string;
+  control: string;
+  controls: string[];
+  format: string;
+  tool: string;
+  toolVersion?: string;
+  sourceCommit?: string;
+  branch?: string;
+  artifactDigest?: string;
+  uploader: string;
+  receivedAt: Date;
+  summary: ReportSummary;
+  bodySha256: string;
+  bodySize: number;
+  bodyGzip: Buffer;
+  bodyRedacted: boolean;
+  dedupKey: string;
+}
+
+export interface ReportFilter {
+  entityRef?: string;
+  control?: string;
+  artifactDigest?: string;
+  limit: number;
+  offset: number;
+}
+
+// Everything but the body, which is only read on demand.
+const COLUMNS = [
+  'id',
+  'entity_ref',
+  'owner_ref',
+  'control',
+  'controls',
+  'format',
+  'tool',
+  'tool_version',
+  'source_commit',
+  'branch',
+  'artifact_digest',
+  'uploader',
+  'received_at',
+  'summary',
+  'body_sha256',
+  'body_size',
+  'body_redacted',
+];
+
+/** Owns devsecops_reports: accepted uploads and their (redacted, compressed) bodies. */
+export class ReportStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(tx: Knex.Transaction, report: NewReport): Promise<void> {
+    await tx(TABLE).insert({
+      id: report.id,
+      entity_ref: report.entityRef,
+      owner_ref: report.ownerRef ?? null,
+      control: report.control,
+      controls: JSON.stringify(report.controls),
+      format: report.format,
+      tool: dbText(report.tool, 255),
+      tool_version: dbText(report.toolVersion, 128),
+      source_commit: report.sourceCommit ?? null,
+      branch: dbText(report.branch, 255),
+      artifact_digest: report.artifactDigest ?? null,
+      uploader: report.uploader,
+      received_at: toDbTime(report.receivedAt),
+      summary: JSON.stringify(report.summary),
+      body_sha256: report.bodySha256,
+      body_size: report.bodySize,
+      body_gzip: report.bodyGzip,
+      body_redacted: report.bodyRedacted,
+      dedup_key: report.dedupKey,
+    });
+  }
+
+  async findByDedupKey(
+    dedupKey: string,
+    db: Knex | Knex.Transaction = this.knex,
+  ): Promise<Report | undefined> {
+    const row = await db(TABLE)
+      .select([...COLUMNS, this.bodyStoredColumn()])
+      .where({ dedup_key: dedupKey })
+      .first();
+    return row ? toReport(row) : undefined;
+  }
+
+  async get(id: string): Promise<Report | undefined> {
+    const row = await this.knex(TABLE)
+      .select([...COLUMNS, this.bodyStoredColumn()])
+      .where({ id })
+      .first();
+    return row ? toReport(row) : undefined;
+  }
+
+  /** The kept body (gzip), or undefined when the report is unknown or past retention. */
+  async getBody(
+    id: string,
+  ): Promise<{ gzip: Buffer; redacted: boolean } | undefined> {
+    const row = await this.knex(TABLE)
+      .select('body_gzip', 'body_redacted')
+      .where({ id })
+      .first();
+    if (!row?.body_gzip) return undefined;
+    return { gzip: Buffer.from(row.body_gzip), redacted: !!row.body_redacted };
+  }
+
+  async list(filter: ReportFilter): Promise<Page<Report>> {
+    const query = this.knex(TABLE).where(builder => {
+      if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.control) builder.where('control', filter.control);
+      if (filter.artifactDigest)
+        builder.where('artifact_digest', filter.artifactDigest);
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .clone()
+      .select([...COLUMNS, this.bodyStoredColumn()])
+      .orderBy([
+        { column: 'received_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return {
+      items: rows.map(toReport),
+      totalCount: Number(count),
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+
+  /** Drops bodies received before the cutoff; the sha256 and everything derived stay. */
+  async clearBodiesReceivedBefore(cutoff: Date): Promise<number> {
+    return this.knex(TABLE)
+      .where('received_at', '<', toDbTime(cutoff))
+      .whereNotNull('body_gzip')
+      .update({ body_gzip: null });
+  }
+
+  private bodyStoredColumn() {
+    return this.knex.raw(
+      'CASE WHEN body_gzip IS NULL THEN 0 ELSE 1 END as body_stored',
+    );
+  }
+}
+
+function toReport(row: any): Report {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    ownerRef: row.owner_ref ?? undefined,
+    control: row.control,
+    controls: JSON.parse(row.controls),
+    format: row.format,
+    tool: row.tool,
+    toolVersion: row.tool_version ?? undefined,
+    sourceCommit: row.source_commit ?? undefined,
+    branch: row.branch ?? undefined,
+    artifactDigest: row.artifact_digest ?? undefined,
+    uploader: row.uploader,
+    receivedAt: fromDbTime(row.received_at),
+    summary: JSON.parse(row.summary),
+    bodySha256: row.body_sha256,
+    bodySize: Number(row.body_size),
+    bodyStored: Number(row.body_stored) === 1,
+    bodyRedacted: !!row.body_redacted,
+  };
+}

@@ -1,0 +1,134 @@
+/** Severity scale of normalised findings, most severe first. @public */
+export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+
+/** @public */
+export type FindingStatus = 'open' | 'resolved' | 'suppressed';
+
+/** Counts of one report's findings. @public */
+export interface ReportSummary {
+  total: number;
+  /** Counted findings (not suppressed) by severity. */
+  bySeverity: Record<FindingSeverity, number>;
+  suppressed: number;
+  /** SBOM components listed. */
+  components: number;
+}
+
+/** An accepted upload. @public */
+export interface Report {
+  id: string;
+  entityRef: string;
+  /** Catalog owner of the entity when the report arrived. */
+  ownerRef?: string;
+  control: string;
+  controls: string[];
+  format: string;
+  tool: string;
+  toolVersion?: string;
+  sourceCommit?: string;
+  branch?: string;
+  artifactDigest?: string;
+  uploader: string;
+  receivedAt: string;
+  summary: ReportSummary;
+  bodySha256: string;
+  bodySize: number;
+  /** Whether the body is still kept (retention), and whether secret fields were removed from it. */
+  bodyStored: boolean;
+  bodyRedacted: boolean;
+}
+
+/** What an upload answers: the report, and whether it was already there. @public */
+export interface ReportIngestResult {
+  report: Report;
+  /** True when the same body was uploaded before for the same scope: nothing changed. */
+  duplicate: boolean;
+  findings: { new: number; updated: number; resolved: number };
+}
+
+/** @public */
+export interface Finding {
+  id: string;
+  entityRef: string;
+  control: string;
+  tool: string;
+  artifactDigest?: string;
+  fingerprint: string;
+  kind: string;
+  severity: FindingSeverity;
+  originalSeverity?: string;
+  ruleId: string;
+  vulnerabilityId?: string;
+  title: string;
+  location?: string;
+  package?: { name: string; version?: string; purl?: string };
+  fixedVersions: string[];
+  fixAvailable?: boolean;
+  status: FindingStatus;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  resolvedAt?: string;
+  firstReportId: string;
+  lastReportId: string;
+}
+
+/** @public */
+export interface Deployment {
+  id: string;
+  entityRef: string;
+  /** Catalog owner at deploy time: the runtime owner. */
+  ownerRef?: string;
+  claimedOwnerRef?: string;
+  environment: string;
+  artifactDigest: string;
+  sourceCommit?: string;
+  deployer: string;
+  approver?: string;
+  changeRef?: string;
+  result: 'succeeded' | 'failed' | 'rolled_back';
+  deployedAt: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** An observed setting no scanner file carries. @public */
+export interface ControlFact {
+  entityRef: string;
+  fact: string;
+  value: unknown;
+  source: string;
+  observedAt: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** @public */
+export interface SbomComponentRecord {
+  name: string;
+  version?: string;
+  purl?: string;
+  type?: string;
+  licenses: string[];
+}
+
+/** An artifact with everything recorded about it. @public */
+export interface ArtifactDetails {
+  digest: string;
+  entityRef: string;
+  name?: string;
+  sourceCommit?: string;
+  branch?: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  sbom?: { reportId: string; components: SbomComponentRecord[] };
+  scans: Report[];
+  deployments: Deployment[];
+}
+
+/** A page of a list endpoint. @public */
+export interface Page<T> {
+  items: T[];
+  totalCount: number;
+  limit: number;
+  offset: number;
+}

@@ -1,0 +1,48 @@
+import { ReportNormalizer } from '../types';
+import { checkovNormalizer } from './checkov';
+import { cyclonedxNormalizer } from './cyclonedx';
+import { gitleaksNormalizer } from './gitleaks';
+import { grypeNormalizer } from './grype';
+import { kicsNormalizer } from './kics';
+import { osvScannerNormalizer } from './osv';
+import { sarifNormalizer } from './sarif';
+import { semgrepNormalizer } from './semgrep';
+import { spdxNormalizer } from './spdx';
+import { tfsecNormalizer } from './tfsec';
+import { trivyNormalizer } from './trivy';
+import { trufflehogNormalizer } from './trufflehog';
+
+/**
+ * The formats the backend and the CLI read out of the box, in the order detection tries them
+ * (the most specific markers first).
+ * @public
+ */
+export const builtInNormalizers: readonly ReportNormalizer[] = [
+  sarifNormalizer,
+  cyclonedxNormalizer,
+  spdxNormalizer,
+  trivyNormalizer,
+  grypeNormalizer,
+  osvScannerNormalizer,
+  semgrepNormalizer,
+  checkovNormalizer,
+  kicsNormalizer,
+  tfsecNormalizer,
+  gitleaksNormalizer,
+  trufflehogNormalizer,
+];
+
+export {
+  checkovNormalizer,
+  cyclonedxNormalizer,
+  gitleaksNormalizer,
+  grypeNormalizer,
+  kicsNormalizer,
+  osvScannerNormalizer,
+  sarifNormalizer,
+  semgrepNormalizer,
+  spdxNormalizer,
+  tfsecNormalizer,
+  trivyNormalizer,
+  trufflehogNormalizer,
+};
