@@ -109,12 +109,6 @@ export class FindingStore {
       scope_digest: scope.scopeDigest,
     };
 
-    const known = new Set<string>(
-      (await tx(TABLE).where(scopeWhere).select('fingerprint')).map(
-        (r: { fingerprint: string }) => r.fingerprint,
-      ),
-    );
-
     const rows = unique.map(f => ({
       ...scopeWhere,
       fingerprint: f.fingerprint,
@@ -154,8 +148,16 @@ export class FindingStore {
       .whereNot('status', 'resolved')
       .update({ status: 'resolved', resolved_at: seenAt });
 
-    const updated = unique.filter(f => known.has(f.fingerprint)).length;
-    return { new: unique.length - updated, updated, resolved };
+    // Rows this report created still carry it as their first report.
+    const [{ created }] = await tx(TABLE)
+      .where(scopeWhere)
+      .where('first_report_id', context.reportId)
+      .count({ created: '*' });
+    return {
+      new: Number(created),
+      updated: unique.length - Number(created),
+      resolved,
+    };
   }
 
   async list(filter: FindingFilter): Promise<Page<Finding>> {

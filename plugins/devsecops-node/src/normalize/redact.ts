@@ -37,6 +37,25 @@ const SECRET_BEARING_WHEN_STRING = new Set(['line']);
 /** What replaces a removed value in the evidence copy. @public */
 export const REDACTION_MARKER = '[REDACTED by devsecops]';
 
+function isSecretBearing(key: string, item: unknown): boolean {
+  const lower = key.toLowerCase();
+  return (
+    SECRET_BEARING_KEYS.has(lower) ||
+    (SECRET_BEARING_WHEN_STRING.has(lower) && typeof item === 'string')
+  );
+}
+
+/** Whether any secret-bearing field occurs, without copying anything (the common case is no). */
+function hasSecretBearingField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasSecretBearingField);
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      if (isSecretBearing(key, item) || hasSecretBearingField(item)) return true;
+    }
+  }
+  return false;
+}
+
 function redactValue(value: unknown): { value: unknown; changed: boolean } {
   if (Array.isArray(value)) {
     let changed = false;
@@ -51,11 +70,7 @@ function redactValue(value: unknown): { value: unknown; changed: boolean } {
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const lower = key.toLowerCase();
-      if (
-        SECRET_BEARING_KEYS.has(lower) ||
-        (SECRET_BEARING_WHEN_STRING.has(lower) && typeof item === 'string')
-      ) {
+      if (isSecretBearing(key, item)) {
         out[key] = REDACTION_MARKER;
         changed = true;
       } else {
@@ -79,6 +94,9 @@ export function redactReport(report: ParsedReport): {
   report: ParsedReport;
   changed: boolean;
 } {
+  const documents = report.shape === 'ndjson' ? report.values : [];
+  if (report.shape === 'json') documents.push(report.value);
+  if (!hasSecretBearingField(documents)) return { report, changed: false };
   switch (report.shape) {
     case 'json': {
       const r = redactValue(report.value);
