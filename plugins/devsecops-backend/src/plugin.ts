@@ -11,6 +11,11 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readDevsecopsConfig } from './config/readDevsecopsConfig';
+import { readScorecardConfig } from './config/readScorecardConfig';
+import { RollupService } from './scorecard/RollupService';
+import { ScorecardService } from './scorecard/ScorecardService';
+import { GateDecisionStore } from './store/GateDecisionStore';
+import { SummaryStore } from './store/SummaryStore';
 import { EntityResolver } from './ingest/EntityResolver';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
@@ -58,6 +63,8 @@ export const devsecopsPlugin = createBackendPlugin({
         catalog,
       }) {
         const settings = readDevsecopsConfig(config);
+        // An invalid control, policy or stage stops the backend here, naming the bad key.
+        const scorecardSettings = readScorecardConfig(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
@@ -79,6 +86,30 @@ export const devsecopsPlugin = createBackendPlugin({
         const artifacts = new ArtifactStore(knex);
         const deployments = new DeploymentStore(knex);
         const facts = new FactStore(knex);
+        const decisions = new GateDecisionStore(knex);
+        const summaries = new SummaryStore(knex);
+        const scorecards = new ScorecardService({
+          logger,
+          settings: scorecardSettings,
+          entities,
+          reports,
+          findings,
+          facts,
+          deployments,
+          artifacts,
+          decisions,
+          summaries,
+          // Approved exceptions arrive with the exceptions feature; until then none apply.
+          exceptions: { activeFor: async () => [] },
+        });
+        const rollups = new RollupService({
+          catalog,
+          auth,
+          summaries,
+          scorecards,
+          controlIds: scorecardSettings.evaluation.controls.map(c => c.id),
+          logger,
+        });
 
         const reportIngest = new ReportIngestService({
           knex,
@@ -116,11 +147,30 @@ export const devsecopsPlugin = createBackendPlugin({
             artifacts,
             deployments,
             facts,
+            decisions,
+            summaries,
+            scorecards,
+            rollups,
+            controls: scorecardSettings.evaluation.controls,
             maxReportBytes: settings.maxReportBytes,
           }),
         );
         // Load balancers and CD probe health without a Backstage token; it reveals no data.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+
+        // A daily snapshot per entity for trends; it also evaluates entities nothing was ever
+        // uploaded for, so roll-ups count them (at stage 0) instead of missing them.
+        await scheduler.scheduleTask({
+          id: 'devsecops-daily-snapshot',
+          frequency: { hours: 24 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 30 },
+          scope: 'global',
+          fn: async () => {
+            const count = await rollups.snapshotAll(new Date());
+            logger.info(`Snapshot of ${count} entities written`);
+          },
+        });
 
         // Original bodies are evidence for a bounded time; their sha256 and findings stay.
         await scheduler.scheduleTask({

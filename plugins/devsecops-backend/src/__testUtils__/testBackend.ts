@@ -12,11 +12,23 @@ import { devsecopsPlugin } from '../plugin';
 
 /** A small catalog: two services of team-payments, one library, and a slug two entities share. */
 export const testEntities: Entity[] = [
+  group('acme', undefined, ['team-payments', 'team-checkout']),
+  group('team-payments', 'acme', []),
+  group('team-checkout', 'acme', []),
   component('payments-api', 'team-payments', 'service', 'acme/payments-api'),
   component('checkout-web', 'team-checkout', 'website', 'acme/checkout-web'),
   component('shared-lib', 'appsec', 'library', 'acme/monorepo'),
   component('shared-lib-docs', 'appsec', 'website', 'acme/monorepo'),
 ];
+
+function group(name: string, parent: string | undefined, children: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children, ...(parent ? { parent } : {}) },
+  };
+}
 
 function component(
   name: string,

@@ -144,6 +144,14 @@ export class ReportIngestService {
           dedupKey,
         });
 
+        await this.options.reports.recordControlEvidence(tx, {
+          id: reportId,
+          entityRef: resolved.entityRef,
+          controls: report.controls,
+          receivedAt,
+          artifactDigest,
+        });
+
         const total: ScanApplied = { new: 0, updated: 0, resolved: 0 };
         for (const scanControl of report.controls) {
           const scopeDigest = ARTIFACT_SCOPED_CONTROLS.has(scanControl)

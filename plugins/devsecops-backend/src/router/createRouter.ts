@@ -12,7 +12,6 @@ import {
   DevsecopsHealth,
   FindingSeverity,
   FindingStatus,
-  PIPELINE_CONTROLS,
   PIPELINE_STAGES,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
@@ -31,6 +30,11 @@ import { FactStore } from '../store/FactStore';
 import { FindingOrder, FindingStore } from '../store/FindingStore';
 import { listAppliedMigrations } from '../store/migrations';
 import { ReportStore } from '../store/ReportStore';
+import { GateDecisionStore } from '../store/GateDecisionStore';
+import { SummaryStore } from '../store/SummaryStore';
+import { ScorecardService } from '../scorecard/ScorecardService';
+import { RollupService } from '../scorecard/RollupService';
+import { ControlDefinition } from '@devsecops-scorecard/plugin-devsecops-common';
 
 export interface RouterOptions {
   knex: Knex;
@@ -45,6 +49,11 @@ export interface RouterOptions {
   artifacts: ArtifactStore;
   deployments: DeploymentStore;
   facts: FactStore;
+  decisions: GateDecisionStore;
+  summaries: SummaryStore;
+  scorecards: ScorecardService;
+  rollups: RollupService;
+  controls: ControlDefinition[];
   maxReportBytes: number;
 }
 
@@ -118,7 +127,7 @@ export async function createRouter(
 
   router.get('/controls', async (req, res) => {
     await reader(req);
-    res.json({ stages: PIPELINE_STAGES, controls: PIPELINE_CONTROLS });
+    res.json({ stages: PIPELINE_STAGES, controls: options.controls });
   });
 
   router.get('/formats', async (req, res) => {
@@ -146,6 +155,7 @@ export async function createRouter(
       artifactDigest: q.artifact,
       uploader: principalName(credentials),
     });
+    if (!result.duplicate) await refreshQuietly(result.report.entityRef);
     res.status(result.duplicate ? 200 : 201).json(result);
   });
 
@@ -210,11 +220,26 @@ export async function createRouter(
 
   router.post('/v1/deployments', async (req, res) => {
     const credentials = await writer(req);
-    const result = await options.evidence.recordDeployment(
-      req.body,
-      principalName(credentials),
-    );
-    res.status(result.duplicate ? 200 : 201).json(result);
+    const recordedBy = principalName(credentials);
+    const result = await options.evidence.recordDeployment(req.body, recordedBy);
+    if (result.duplicate) {
+      res.status(200).json(result);
+      return;
+    }
+    // Every recorded deployment to an environment with a release policy is judged by it.
+    const { deployment } = result;
+    const gateDecision = options.scorecards.policyFor(deployment.environment)
+      ? await options.scorecards.decide({
+          entityRef: deployment.entityRef,
+          artifactDigest: deployment.artifactDigest,
+          environment: deployment.environment,
+          claimedOwner: deployment.claimedOwnerRef,
+          requestedBy: `deployment:${recordedBy}`,
+          deploymentId: deployment.id,
+        })
+      : undefined;
+    await refreshQuietly(deployment.entityRef);
+    res.status(201).json({ ...result, gateDecision });
   });
 
   router.get('/v1/deployments', async (req, res) => {
@@ -235,6 +260,7 @@ export async function createRouter(
       req.body,
       principalName(credentials),
     );
+    await refreshQuietly(facts[0].entityRef);
     res.status(201).json({ facts });
   });
 
@@ -245,6 +271,57 @@ export async function createRouter(
       throw new InputError('Pass entity or repository to list its facts');
     }
     res.json({ facts: await options.facts.current(entityRef) });
+  });
+
+  router.get('/v1/scorecards', async (req, res) => {
+    await reader(req);
+    const { entity, repository } = req.query;
+    if (!entity && !repository) {
+      throw new InputError('Pass entity or repository');
+    }
+    res.json(await options.scorecards.scorecard({ entityRef: entity, repository }));
+  });
+
+  router.get('/v1/scorecards/history', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    if (!entityRef) throw new InputError('Pass entity or repository');
+    const days = req.query.days === undefined ? 90 : Number(req.query.days);
+    if (days < 1 || days > 730) throw new InputError('days must be between 1 and 730');
+    const since = new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+    res.json({ entityRef, snapshots: await options.summaries.history(entityRef, since) });
+  });
+
+  router.get('/v1/rollups', async (req, res) => {
+    await reader(req);
+    res.json(await options.rollups.rollup(req.query));
+  });
+
+  router.post('/v1/gate/decisions', async (req, res) => {
+    const credentials = await writer(req);
+    const body = req.body;
+    const decision = await options.scorecards.decide({
+      entityRef: body.entityRef,
+      repository: body.repository,
+      artifactDigest: body.artifactDigest,
+      environment: body.environment,
+      claimedOwner: body.claimedOwner,
+      requestedBy: principalName(credentials),
+    });
+    await refreshQuietly(decision.entityRef);
+    res.status(200).json(decision);
+  });
+
+  router.get('/v1/gate/decisions', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    res.json(
+      await options.decisions.list({
+        entityRef,
+        environment: req.query.environment,
+        ...paging(req.query),
+      }),
+    );
   });
 
   router.get('/v1/artifacts/:digest', async (req, res) => {
@@ -284,6 +361,18 @@ export async function createRouter(
     );
     res.json(entityRef ? details[0] : { artifacts: details });
   });
+
+  /**
+   * The write is committed; a failed summary refresh must not turn it into an error (the daily
+   * job and the next read re-evaluate).
+   */
+  async function refreshQuietly(entityRef: string) {
+    try {
+      await options.scorecards.refresh(entityRef);
+    } catch (error) {
+      logger.warn(`Could not refresh the scorecard summary of ${entityRef}: ${error}`);
+    }
+  }
 
   return router as unknown as express.Router;
 }

@@ -112,6 +112,21 @@ export const spec = {
         },
         required: ['environment', 'artifactDigest', 'deployer'],
       },
+      GateDecisionInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: text(255),
+          repository: text(512),
+          artifactDigest: text(160),
+          environment: {
+            type: 'string',
+            pattern: '^[a-z0-9][a-z0-9_-]{0,63}$',
+          },
+          claimedOwner: text(255),
+        },
+        required: ['artifactDigest', 'environment'],
+      },
       FactsInput: {
         type: 'object',
         additionalProperties: false,
@@ -360,6 +375,73 @@ export const spec = {
         operationId: 'listFacts',
         parameters: [...entityParams],
         responses: { '200': ok('Current facts of the entity') },
+      },
+    },
+    '/v1/scorecards': {
+      get: {
+        operationId: 'getScorecard',
+        description: 'Controls, maturity stage with next steps, metrics and latest gate decisions of one entity',
+        parameters: [...entityParams],
+        responses: { '200': ok('The scorecard'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/scorecards/history': {
+      get: {
+        operationId: 'getScorecardHistory',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'days',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[0-9]{1,4}$' },
+            description: 'How many days back (default 90, at most 730)',
+          },
+        ],
+        responses: { '200': ok('Daily snapshots, oldest first'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/rollups': {
+      get: {
+        operationId: 'getRollup',
+        description: 'Stage distribution, control adoption, gate pass rate and metrics of a group (recursively), a system, a domain, or the whole org',
+        parameters: [
+          { name: 'group', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          { name: 'system', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          { name: 'domain', in: 'query', allowReserved: true, required: false, schema: text(255) },
+        ],
+        responses: { '200': ok('The roll-up'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/gate/decisions': {
+      post: {
+        operationId: 'decideRelease',
+        description: 'May this artifact be deployed to this environment? Evaluates the environment policy and stores the decision.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: { $ref: '#/components/schemas/GateDecisionInput' } },
+          },
+        },
+        responses: {
+          '200': ok('The decision: allow or deny, with one reason per requirement'),
+          '400': errorResponse,
+          '404': errorResponse,
+        },
+      },
+      get: {
+        operationId: 'listGateDecisions',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'environment',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of decisions') },
       },
     },
     '/v1/artifacts/{digest}': {

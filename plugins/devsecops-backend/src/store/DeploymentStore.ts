@@ -48,6 +48,22 @@ export class DeploymentStore {
     };
   }
 
+  /** The newest deployment of an entity to each environment. */
+  async latestPerEnvironment(entityRef: string): Promise<Deployment[]> {
+    const rows = await this.knex(TABLE)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'deployed_at', order: 'desc' },
+        { column: 'recorded_at', order: 'desc' },
+      ])
+      .limit(500);
+    const latest = new Map<string, Deployment>();
+    for (const row of rows) {
+      if (!latest.has(row.environment)) latest.set(row.environment, toDeployment(row));
+    }
+    return [...latest.values()];
+  }
+
   async list(filter: {
     entityRef?: string;
     environment?: string;

@@ -24,6 +24,18 @@ export class FactStore {
     );
   }
 
+  /** Every observation of one fact of an entity, newest first. */
+  async observations(entityRef: string, fact: string, limit = 200): Promise<ControlFact[]> {
+    const rows = await this.knex(TABLE)
+      .where({ entity_ref: entityRef, fact })
+      .orderBy([
+        { column: 'observed_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(limit);
+    return rows.map(toFact);
+  }
+
   /** The latest observation of each fact of an entity. */
   async current(entityRef: string): Promise<ControlFact[]> {
     const rows = await this.knex(TABLE)
@@ -35,14 +47,18 @@ export class FactStore {
       ]);
     const latest = new Map<string, any>();
     for (const row of rows) if (!latest.has(row.fact)) latest.set(row.fact, row);
-    return [...latest.values()].map(row => ({
-      entityRef: row.entity_ref,
-      fact: row.fact,
-      value: JSON.parse(row.value),
-      source: row.source,
-      observedAt: fromDbTime(row.observed_at),
-      recordedBy: row.recorded_by,
-      recordedAt: fromDbTime(row.recorded_at),
-    }));
+    return [...latest.values()].map(toFact);
   }
+}
+
+function toFact(row: any): ControlFact {
+  return {
+    entityRef: row.entity_ref,
+    fact: row.fact,
+    value: JSON.parse(row.value),
+    source: row.source,
+    observedAt: fromDbTime(row.observed_at),
+    recordedBy: row.recorded_by,
+    recordedAt: fromDbTime(row.recorded_at),
+  };
 }

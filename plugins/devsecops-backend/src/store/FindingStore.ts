@@ -160,6 +160,42 @@ export class FindingStore {
     };
   }
 
+  /** Open findings of an entity, as the evaluation needs them. */
+  async openForEntity(entityRef: string, control?: string, scopeDigest?: string) {
+    const rows = await this.knex(TABLE)
+      .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at')
+      .where({ entity_ref: entityRef, status: 'open' })
+      .modify(q => {
+        if (control) q.where({ control });
+        if (scopeDigest !== undefined) q.where({ scope_digest: scopeDigest });
+      });
+    return rows.map((r: any) => ({
+      id: String(r.id),
+      control: r.control,
+      severity: r.severity as FindingSeverity,
+      ruleId: r.rule_id,
+      vulnerabilityId: r.vulnerability_id ?? undefined,
+      fingerprint: r.fingerprint,
+      artifactDigest: r.scope_digest || undefined,
+      kind: r.kind,
+      firstSeenAt: fromDbTime(r.first_seen_at),
+    }));
+  }
+
+  /** Findings of an entity resolved since a time: what the patch and rotate metrics measure. */
+  async resolvedSince(entityRef: string, since: Date) {
+    const rows = await this.knex(TABLE)
+      .select('severity', 'kind', 'first_seen_at', 'resolved_at')
+      .where({ entity_ref: entityRef, status: 'resolved' })
+      .where('resolved_at', '>=', toDbTime(since));
+    return rows.map((r: any) => ({
+      severity: r.severity as FindingSeverity,
+      kind: r.kind,
+      firstSeenAt: fromDbTime(r.first_seen_at),
+      resolvedAt: fromDbTime(r.resolved_at),
+    }));
+  }
+
   async list(filter: FindingFilter): Promise<Page<Finding>> {
     const query = this.knex(TABLE).where(builder => {
       if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);

@@ -88,6 +88,60 @@ export class ReportStore {
     });
   }
 
+  /** Remembers this report as the newest evidence of each control it evidences. */
+  async recordControlEvidence(
+    tx: Knex.Transaction,
+    report: { id: string; entityRef: string; controls: string[]; receivedAt: Date; artifactDigest?: string },
+  ): Promise<void> {
+    if (report.controls.length === 0) return;
+    await tx('devsecops_control_evidence')
+      .insert(
+        report.controls.map(control => ({
+          entity_ref: report.entityRef,
+          control,
+          report_id: report.id,
+          received_at: toDbTime(report.receivedAt),
+          artifact_digest: report.artifactDigest ?? null,
+        })),
+      )
+      .onConflict(['entity_ref', 'control'])
+      .merge(['report_id', 'received_at', 'artifact_digest']);
+  }
+
+  /** The newest report of each control of an entity. */
+  async latestPerControl(
+    entityRef: string,
+  ): Promise<Array<{ id: string; controls: string[]; receivedAt: string; artifactDigest?: string }>> {
+    const rows = await this.knex('devsecops_control_evidence').where({ entity_ref: entityRef });
+    return rows.map((r: any) => ({
+      id: r.report_id,
+      controls: [r.control],
+      receivedAt: fromDbTime(r.received_at),
+      artifactDigest: r.artifact_digest ?? undefined,
+    }));
+  }
+
+  /** Reports of one control for one artifact digest, newest first. */
+  async forArtifact(
+    entityRef: string,
+    artifactDigest: string,
+    control: string,
+  ): Promise<Array<{ id: string; controls: string[]; receivedAt: string; artifactDigest?: string }>> {
+    const rows = await this.knex(TABLE)
+      .select('id', 'controls', 'received_at', 'artifact_digest')
+      .where({ entity_ref: entityRef, artifact_digest: artifactDigest })
+      .orderBy('received_at', 'desc')
+      .limit(200);
+    return rows
+      .map((r: any) => ({
+        id: r.id,
+        controls: JSON.parse(r.controls) as string[],
+        receivedAt: fromDbTime(r.received_at),
+        artifactDigest: r.artifact_digest ?? undefined,
+      }))
+      .filter(r => r.controls.includes(control));
+  }
+
   async findByDedupKey(
     dedupKey: string,
     db: Knex | Knex.Transaction = this.knex,

@@ -1,0 +1,216 @@
+import {
+  ControlDefinition,
+  ControlRule,
+  FindingSeverity,
+  GateRequirement,
+  PIPELINE_CONTROLS,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { MetricTargets, StageDefinition } from '../evaluate/types';
+
+/** Artifact-bound controls do not apply to libraries: nothing of theirs is deployed. */
+const DEPLOYABLE = ['service', 'website'];
+
+const RULES: Record<string, { rule: ControlRule; freshnessDays: number; appliesToTypes?: string[] }> = {
+  'secret-scanning': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
+  'pre-commit-checks': { rule: { type: 'fact', fact: 'pre_commit.enabled' }, freshnessDays: 90 },
+  'code-review': {
+    rule: { type: 'fact', fact: 'branch_protection.required_reviews', atLeast: 1 },
+    freshnessDays: 30,
+  },
+  'dependency-diff': { rule: { type: 'fact', fact: 'dependency_review.enabled' }, freshnessDays: 30 },
+  'iac-lint': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
+  sast: { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
+  'dependency-scan': { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 14 },
+  sbom: { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 30 },
+  'container-scan': {
+    rule: { type: 'findings', failOnSeverity: 'critical' },
+    freshnessDays: 14,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'policy-as-code': {
+    rule: { type: 'gate-decision', environment: 'production' },
+    freshnessDays: 30,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'production-approval': {
+    rule: { type: 'deployment-approval', environment: 'production' },
+    freshnessDays: 90,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'signed-artifact-verification': {
+    rule: { type: 'signature', environment: 'production' },
+    freshnessDays: 30,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'cloud-audit-logs': {
+    rule: { type: 'fact', fact: 'cloud_audit_logs.enabled' },
+    freshnessDays: 30,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'workload-telemetry': {
+    rule: { type: 'fact', fact: 'workload_telemetry.enabled' },
+    freshnessDays: 30,
+    appliesToTypes: DEPLOYABLE,
+  },
+  'vulnerability-monitoring': {
+    rule: { type: 'fact', fact: 'vulnerability_monitoring.enabled' },
+    freshnessDays: 30,
+    appliesToTypes: DEPLOYABLE,
+  },
+};
+
+/** The seed's pipeline control stack with the evidence rule and freshness window of each control. */
+export const DEFAULT_CONTROLS: ControlDefinition[] = PIPELINE_CONTROLS.map(control => ({
+  id: control.id,
+  stage: control.stage,
+  title: control.title,
+  ...RULES[control.id],
+}));
+
+export const DEFAULT_SLA_DAYS: Record<FindingSeverity, number> = {
+  critical: 7,
+  high: 30,
+  medium: 90,
+  low: 180,
+  info: 365,
+};
+
+export const DEFAULT_METRIC_TARGETS: MetricTargets = {
+  meanTimeToPatchDays: 30,
+  meanTimeToRotateDays: 2,
+  meanExceptionAgeDays: 90,
+  windowDays: 180,
+};
+
+/** The seed's `production_release` policy, verbatim. */
+export const DEFAULT_POLICIES: Record<string, { environment: string; requires: GateRequirement[] }> = {
+  production_release: {
+    environment: 'production',
+    requires: [
+      { branch_protection: 'main' },
+      { artifact_signature: 'verified' },
+      { sbom: 'generated' },
+      { secrets_scan: 'passed' },
+      { container_critical_vulns: 'none_or_approved_exception' },
+      { deployment_owner: 'service_catalog_match' },
+    ],
+  },
+};
+
+const FRESH = ['passing', 'failing', 'excepted'];
+const HEALTHY = ['passing', 'excepted'];
+
+/** The seed's maturity path: four stages, each a list of criteria. */
+export const DEFAULT_STAGES: StageDefinition[] = [
+  {
+    stage: 1,
+    title: 'Stabilize the basics',
+    criteria: [
+      {
+        id: 'branch-protection',
+        title: 'Enforce branch protection and required reviews',
+        rule: {
+          type: 'all',
+          rules: [
+            { type: 'fact', fact: 'branch_protection.enabled', equals: true },
+            { type: 'controls', controls: ['code-review'], states: ['passing'] },
+          ],
+        },
+      },
+      {
+        id: 'secret-scanning-and-dependency-alerts',
+        title: 'Turn on secret scanning and dependency alerts',
+        rule: {
+          type: 'all',
+          rules: [
+            { type: 'controls', controls: ['secret-scanning'], states: FRESH },
+            { type: 'fact', fact: 'dependency_alerts.enabled', equals: true },
+          ],
+        },
+      },
+      { id: 'ownership', title: 'Establish ownership for production repositories', rule: { type: 'owner' } },
+      { id: 'severity-policy', title: 'Create a vulnerability severity policy', rule: { type: 'severity-policy' } },
+    ],
+  },
+  {
+    stage: 2,
+    title: 'Standardize secure delivery',
+    criteria: [
+      {
+        id: 'reusable-workflows',
+        title: 'Move onto reusable CI/CD workflows',
+        rule: { type: 'fact', fact: 'ci.reusable_workflow', equals: true },
+      },
+      {
+        id: 'iac-and-container-scanning',
+        title: 'Add IaC scanning and container scanning to the pipeline',
+        rule: { type: 'controls', controls: ['iac-lint', 'container-scan'], states: FRESH },
+      },
+      {
+        id: 'sboms',
+        title: 'Generate SBOMs for production artifacts',
+        rule: { type: 'controls', controls: ['sbom'], states: HEALTHY },
+      },
+      {
+        id: 'exception-records',
+        title: 'Define exception records with owner, risk, and expiration date',
+        rule: { type: 'exception-records' },
+      },
+    ],
+  },
+  {
+    stage: 3,
+    title: 'Automate evidence',
+    criteria: [
+      {
+        id: 'traceable-deployments',
+        title: 'Link source commit, artifact digest, deployment, and runtime service',
+        rule: { type: 'traceable-deployment', environment: 'production' },
+      },
+      {
+        id: 'evidence-export',
+        title: 'Export CI/CD and access evidence for customer security reviews',
+        rule: { type: 'fact', fact: 'evidence.exported', equals: true, withinDays: 180 },
+      },
+      {
+        id: 'policy-as-code',
+        title: 'Add policy-as-code for cloud and Kubernetes controls',
+        rule: { type: 'controls', controls: ['policy-as-code'], states: HEALTHY },
+      },
+      {
+        id: 'failure-review',
+        title: 'Review control failures in the same cadence as reliability incidents',
+        rule: { type: 'fact', fact: 'control_failure_review.cadence_days', atMost: 30 },
+      },
+    ],
+  },
+  {
+    stage: 4,
+    title: 'Improve through exercises',
+    criteria: [
+      {
+        id: 'tabletop-exercises',
+        title: 'Run tabletop exercises for leaked secrets, compromised CI tokens, dependency compromise, and cloud account abuse',
+        rule: {
+          type: 'all',
+          rules: [
+            'exercise.leaked_secrets',
+            'exercise.compromised_ci_token',
+            'exercise.dependency_compromise',
+            'exercise.cloud_account_abuse',
+          ].map(fact => ({ type: 'fact' as const, fact, equals: true, withinDays: 365 })),
+        },
+      },
+      {
+        id: 'metrics',
+        title: 'Measure mean time to rotate, mean time to patch, and exception age',
+        rule: { type: 'metrics' },
+      },
+      {
+        id: 'feedback-into-templates',
+        title: 'Feed recurring findings back into platform templates',
+        rule: { type: 'fact', fact: 'platform_templates.feedback', equals: true, withinDays: 180 },
+      },
+    ],
+  },
+];

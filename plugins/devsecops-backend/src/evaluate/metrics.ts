@@ -1,0 +1,44 @@
+import { EntityMetrics } from '@devsecops-scorecard/plugin-devsecops-common';
+import { isActive } from './exceptions';
+import { atLeast, emptyCounts } from './severity';
+import { daysBetween } from './time';
+import { EntityEvidence, SeverityPolicy } from './types';
+
+const mean = (values: number[]) =>
+  values.length === 0 ? undefined : values.reduce((a, b) => a + b, 0) / values.length;
+
+const round = (value: number | undefined) =>
+  value === undefined ? undefined : Math.round(value * 10) / 10;
+
+/**
+ * The seed's Stage 4 measures for one entity: mean time to patch (critical and high
+ * vulnerabilities), mean time to rotate (secrets), exception age, and open findings past SLA.
+ */
+export function computeMetrics(
+  evidence: EntityEvidence,
+  policy: SeverityPolicy,
+  now: Date,
+): EntityMetrics {
+  const patched = evidence.resolvedFindings.filter(
+    f => f.kind === 'sca' && atLeast(f.severity, 'high'),
+  );
+  const rotated = evidence.resolvedFindings.filter(f => f.kind === 'secret');
+  const openBySeverity = emptyCounts();
+  const pastSla = emptyCounts();
+  for (const finding of evidence.openFindings) {
+    openBySeverity[finding.severity]++;
+    if (daysBetween(finding.firstSeenAt, now) > policy.slaDays[finding.severity]) {
+      pastSla[finding.severity]++;
+    }
+  }
+  const activeExceptions = evidence.exceptions.filter(e => isActive(e, now));
+  return {
+    meanTimeToPatchDays: round(mean(patched.map(f => daysBetween(f.firstSeenAt, f.resolvedAt)))),
+    patchedCount: patched.length,
+    meanTimeToRotateDays: round(mean(rotated.map(f => daysBetween(f.firstSeenAt, f.resolvedAt)))),
+    rotatedCount: rotated.length,
+    pastSla,
+    openBySeverity,
+    meanExceptionAgeDays: round(mean(activeExceptions.map(e => daysBetween(e.approvedAt, now)))),
+  };
+}

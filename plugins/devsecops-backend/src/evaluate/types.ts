@@ -1,0 +1,128 @@
+import {
+  ControlDefinition,
+  ControlFact,
+  Deployment,
+  FindingSeverity,
+  GateDecision,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+
+/** The entity as the evaluation needs it, taken from the catalog. */
+export interface EntityFacts {
+  entityRef: string;
+  kind: string;
+  type?: string;
+  ownerRef?: string;
+  lifecycle?: string;
+}
+
+/** An approved exception, as far as evaluation cares: what it covers and until when. */
+export interface ExceptionCover {
+  id: string;
+  control?: string;
+  ruleId?: string;
+  vulnerabilityId?: string;
+  fingerprint?: string;
+  artifactDigest?: string;
+  approvedAt: string;
+  expiresAt: string;
+}
+
+export interface OpenFinding {
+  id: string;
+  control: string;
+  severity: FindingSeverity;
+  ruleId: string;
+  vulnerabilityId?: string;
+  fingerprint: string;
+  artifactDigest?: string;
+  kind: string;
+  firstSeenAt: string;
+}
+
+export interface ResolvedFinding {
+  severity: FindingSeverity;
+  kind: string;
+  firstSeenAt: string;
+  resolvedAt: string;
+}
+
+export interface ReportSighting {
+  id: string;
+  controls: string[];
+  receivedAt: string;
+  artifactDigest?: string;
+}
+
+/** Everything recorded about one entity: the pure core's only input besides config and time. */
+export interface EntityEvidence {
+  entity: EntityFacts;
+  /** Newest report per control (more are fine). */
+  reports: ReportSighting[];
+  openFindings: OpenFinding[];
+  /** Resolved findings within the metrics window. */
+  resolvedFindings: ResolvedFinding[];
+  /** Current value of each fact. */
+  facts: ControlFact[];
+  /** Newest deployment per environment. */
+  deployments: Deployment[];
+  /** Newest gate decision per environment. */
+  gateDecisions: GateDecision[];
+  /** Approved exceptions (expired ones may be included; evaluation ignores them). */
+  exceptions: ExceptionCover[];
+  /** Signature verifications recorded for the entity's artifacts, newest first. */
+  signatures: SignatureVerification[];
+}
+
+export interface SignatureVerification {
+  digest: string;
+  verified: boolean;
+  reason: string;
+  at: string;
+  /** Evidence id (fact observation or attestation). */
+  id: string;
+}
+
+export interface SeverityPolicy {
+  /** Days an open finding of each severity may stay open before it is past its SLA. */
+  slaDays: Record<FindingSeverity, number>;
+  /** Whether the adopter configured the policy (a stage 1 criterion), not just the defaults. */
+  configured: boolean;
+}
+
+export interface MetricTargets {
+  meanTimeToPatchDays: number;
+  meanTimeToRotateDays: number;
+  meanExceptionAgeDays: number;
+  /** Resolved findings older than this do not count towards the means. */
+  windowDays: number;
+}
+
+export interface EvaluationConfig {
+  controls: ControlDefinition[];
+  severityPolicy: SeverityPolicy;
+  metricTargets: MetricTargets;
+  stages: StageDefinition[];
+}
+
+/** A maturity criterion, decided from controls, facts, ownership, deployments or metrics. */
+export type CriterionRule =
+  | { type: 'controls'; controls: string[]; states: string[] }
+  | { type: 'fact'; fact: string; equals?: string | number | boolean; atLeast?: number; atMost?: number; withinDays?: number }
+  | { type: 'owner' }
+  | { type: 'severity-policy' }
+  | { type: 'exception-records' }
+  | { type: 'traceable-deployment'; environment: string }
+  | { type: 'metrics' }
+  | { type: 'all'; rules: CriterionRule[] };
+
+export interface CriterionDefinition {
+  id: string;
+  title: string;
+  rule: CriterionRule;
+}
+
+export interface StageDefinition {
+  stage: number;
+  title: string;
+  criteria: CriterionDefinition[];
+}

@@ -1,0 +1,250 @@
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create();
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const OTHER_DIGEST = `sha256:${'e'.repeat(64)}`;
+
+function trivyImage(vulns: Array<[string, string]>) {
+  return JSON.stringify({
+    SchemaVersion: 2,
+    ArtifactName: 'registry.example.com/payments-api:2',
+    ArtifactType: 'container_image',
+    Results: [
+      {
+        Target: 'payments-api (alpine 3.19)',
+        Class: 'os-pkgs',
+        Type: 'alpine',
+        Vulnerabilities: vulns.map(([id, severity]) => ({
+          VulnerabilityID: id,
+          PkgName: `pkg-${id}`,
+          InstalledVersion: '1.0.0',
+          Severity: severity,
+        })),
+      },
+    ],
+  });
+}
+
+const cyclonedxSbom = JSON.stringify({
+  bomFormat: 'CycloneDX',
+  specVersion: '1.6',
+  version: 1,
+  metadata: { component: { type: 'container', name: 'payments-api' } },
+  components: [{ type: 'library', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' }],
+});
+
+describe.each(databases.eachSupportedId())('scorecard and release gate API on %p', databaseId => {
+  let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;
+  beforeEach(async () => {
+    backend = await startDevsecopsBackend(databases, databaseId, {
+      config: { devsecops: { severityPolicy: { slaDays: { critical: 7 } } } },
+    });
+  });
+  afterEach(() => backend.stop());
+
+  const upload = (body: string, query: string) =>
+    request(backend.server)
+      .post(`/api/devsecops/v1/reports?entity=payments-api&${query}`)
+      .set('Authorization', ciHeader())
+      .set('Content-Type', 'application/json')
+      .send(body)
+      .expect(201);
+  const facts = (list: Array<{ fact: string; value: unknown }>) =>
+    request(backend.server)
+      .post('/api/devsecops/v1/facts')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'payments-api', facts: list.map(f => ({ ...f, source: 'test' })) })
+      .expect(201);
+  const decide = (body: object) =>
+    request(backend.server)
+      .post('/api/devsecops/v1/gate/decisions')
+      .set('Authorization', ciHeader())
+      .send(body);
+  const scorecard = async () =>
+    (
+      await request(backend.server)
+        .get('/api/devsecops/v1/scorecards?entity=payments-api')
+        .set('Authorization', mockCredentials.user.header())
+        .expect(200)
+    ).body;
+  const state = (card: any, id: string) => card.controls.find((c: any) => c.controlId === id).state;
+
+  async function recordGoodEvidence() {
+    await upload('[]', 'format=gitleaks');
+    await upload(trivyImage([['CVE-2026-1', 'HIGH']]), `artifact=${DIGEST}`);
+    await upload(cyclonedxSbom, `artifact=${DIGEST}`);
+    await facts([
+      { fact: 'branch_protection.enabled', value: true },
+      { fact: 'branch_protection.branch', value: 'main' },
+      { fact: 'branch_protection.required_reviews', value: 2 },
+      { fact: 'dependency_alerts.enabled', value: true },
+      { fact: 'artifact_signature', value: { digest: DIGEST, verified: true } },
+    ]);
+  }
+
+  it('evaluates an entity without evidence as not reported, never passing, at stage 0', async () => {
+    const card = await scorecard();
+    expect(card.entityRef).toBe('component:default/payments-api');
+    expect(card.controls).toHaveLength(15);
+    expect(card.controls.every((c: any) => c.state === 'not_reported')).toBe(true);
+    expect(card.maturity.stage).toBe(0);
+    expect(card.maturity.nextSteps.map((s: any) => s.id)).toEqual([
+      'branch-protection',
+      'secret-scanning-and-dependency-alerts',
+    ]);
+  });
+
+  it('turns evidence into control states, a maturity stage and metrics', async () => {
+    await recordGoodEvidence();
+    const card = await scorecard();
+    expect(state(card, 'secret-scanning')).toBe('passing');
+    expect(state(card, 'code-review')).toBe('passing');
+    expect(state(card, 'container-scan')).toBe('passing'); // a high, not critical
+    expect(state(card, 'sbom')).toBe('passing');
+    expect(state(card, 'production-approval')).toBe('not_reported');
+    expect(card.maturity.stage).toBe(1);
+    expect(card.maturity.nextSteps[0].id).toBe('reusable-workflows');
+    expect(card.metrics.openBySeverity.high).toBe(1);
+
+    await upload(trivyImage([['CVE-2026-2', 'CRITICAL']]), `artifact=${DIGEST}`);
+    const after = await scorecard();
+    expect(state(after, 'container-scan')).toBe('failing');
+    expect(after.controls.find((c: any) => c.controlId === 'container-scan').reason).toContain('CVE-2026-2');
+  });
+
+  it('allows a release when the seed policy holds, with one reason per requirement', async () => {
+    await recordGoodEvidence();
+    const response = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(response.status).toBe(200);
+    expect(response.body.decision).toBe('allow');
+    expect(response.body.policy).toBe('production_release');
+    expect(response.body.requirements.map((r: any) => [r.requirement, r.passed])).toEqual([
+      ['artifact_known', true],
+      ['branch_protection', true],
+      ['artifact_signature', true],
+      ['sbom', true],
+      ['secrets_scan', true],
+      ['container_critical_vulns', true],
+      ['deployment_owner', true],
+    ]);
+    const stored = await request(backend.server)
+      .get('/api/devsecops/v1/gate/decisions?entity=payments-api')
+      .set('Authorization', mockCredentials.user.header());
+    expect(stored.body.items[0]).toMatchObject({ id: response.body.id, requestedBy: 'external:test-service' });
+  });
+
+  it('denies with the reason: a critical vulnerability, an unknown artifact, a wrong owner', async () => {
+    await recordGoodEvidence();
+    await upload(trivyImage([['CVE-2026-9', 'CRITICAL']]), `artifact=${DIGEST}`);
+    const critical = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(critical.body.decision).toBe('deny');
+    const failed = critical.body.requirements.filter((r: any) => !r.passed);
+    expect(failed.map((r: any) => r.requirement)).toEqual(['container_critical_vulns']);
+    expect(failed[0].reason).toContain('CVE-2026-9');
+
+    const unknown = await decide({ entityRef: 'payments-api', artifactDigest: OTHER_DIGEST, environment: 'production' });
+    expect(unknown.body.decision).toBe('deny');
+    expect(unknown.body.requirements[0]).toMatchObject({ requirement: 'artifact_known', passed: false });
+
+    const owner = await decide({
+      entityRef: 'payments-api',
+      artifactDigest: DIGEST,
+      environment: 'production',
+      claimedOwner: 'team-checkout',
+    });
+    expect(owner.body.requirements.find((r: any) => r.requirement === 'deployment_owner')).toMatchObject({
+      passed: false,
+      reason: 'Deployer claims group:default/team-checkout, the catalog says group:default/team-payments',
+    });
+  });
+
+  it('judges every recorded production deployment and keeps the decision as evidence', async () => {
+    await recordGoodEvidence();
+    const response = await request(backend.server)
+      .post('/api/devsecops/v1/deployments')
+      .set('Authorization', ciHeader())
+      .send({
+        entityRef: 'payments-api',
+        environment: 'production',
+        artifactDigest: DIGEST,
+        sourceCommit: 'abcdef1234567',
+        deployer: 'github-actions',
+        approver: 'user:default/paula-payne',
+      });
+    expect(response.status).toBe(201);
+    expect(response.body.gateDecision).toMatchObject({
+      decision: 'allow',
+      deploymentId: response.body.deployment.id,
+      requestedBy: 'deployment:external:test-service',
+    });
+    const card = await scorecard();
+    expect(state(card, 'production-approval')).toBe('passing');
+    expect(state(card, 'policy-as-code')).toBe('passing');
+    expect(state(card, 'signed-artifact-verification')).toBe('passing');
+    expect(card.latestGateDecisions[0].id).toBe(response.body.gateDecision.id);
+
+    const staging = await request(backend.server)
+      .post('/api/devsecops/v1/deployments')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'payments-api', environment: 'staging', artifactDigest: DIGEST, deployer: 'ci' });
+    expect(staging.status).toBe(201);
+    expect(staging.body.gateDecision).toBeUndefined();
+  });
+
+  it('refuses decisions it cannot make, with the reason', async () => {
+    const noPolicy = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'qa' });
+    expect(noPolicy.status).toBe(400);
+    expect(noPolicy.body.error.message).toBe(
+      "No release policy for environment 'qa'. Policies exist for: production",
+    );
+    const badDigest = await decide({ entityRef: 'payments-api', artifactDigest: 'latest', environment: 'production' });
+    expect(badDigest.status).toBe(400);
+    const unknownEntity = await decide({ entityRef: 'ghost', artifactDigest: DIGEST, environment: 'production' });
+    expect(unknownEntity.status).toBe(404);
+    const asUser = await request(backend.server)
+      .post('/api/devsecops/v1/gate/decisions')
+      .set('Authorization', mockCredentials.user.header())
+      .send({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(asUser.status).toBe(403);
+    const [{ count }] = await backend.knex('devsecops_gate_decisions').count({ count: '*' });
+    expect(Number(count)).toBe(0);
+  });
+
+  it('rolls up by group (recursively), system and org from the summaries', async () => {
+    await recordGoodEvidence();
+    await request(backend.server)
+      .get('/api/devsecops/v1/scorecards?entity=checkout-web')
+      .set('Authorization', mockCredentials.user.header())
+      .expect(200);
+    const org = await request(backend.server)
+      .get('/api/devsecops/v1/rollups')
+      .set('Authorization', mockCredentials.user.header());
+    expect(org.status).toBe(200);
+    expect(org.body.entityCount).toBe(2);
+    expect(org.body.stageDistribution).toMatchObject({ '0': 1, '1': 1 });
+    expect(org.body.controlAdoption['secret-scanning']).toEqual({
+      states: { passing: 1, not_reported: 1 },
+      passingPct: 50,
+    });
+    const team = await request(backend.server)
+      .get('/api/devsecops/v1/rollups?group=team-payments')
+      .set('Authorization', mockCredentials.user.header());
+    expect(team.body.entities.map((e: any) => e.entityRef)).toEqual(['component:default/payments-api']);
+    const org2 = await request(backend.server)
+      .get('/api/devsecops/v1/rollups?group=group:default/acme')
+      .set('Authorization', mockCredentials.user.header());
+    expect(org2.body.entityCount).toBe(2);
+    expect(org2.body.children.map((c: any) => [c.scope.ref, c.entityCount])).toEqual([
+      ['group:default/team-checkout', 1],
+      ['group:default/team-payments', 1],
+    ]);
+    const missing = await request(backend.server)
+      .get('/api/devsecops/v1/rollups?group=nobody')
+      .set('Authorization', mockCredentials.user.header());
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,0 +1,79 @@
+import { GateDecision, Page } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { fromDbTime, toDbTime } from './time';
+
+const TABLE = 'devsecops_gate_decisions';
+
+/** Owns devsecops_gate_decisions: every release decision is evidence and is kept. */
+export class GateDecisionStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(decision: GateDecision): Promise<void> {
+    await this.knex(TABLE).insert({
+      id: decision.id,
+      policy: decision.policy,
+      environment: decision.environment,
+      entity_ref: decision.entityRef,
+      artifact_digest: decision.artifactDigest,
+      decision: decision.decision,
+      requirements: JSON.stringify(decision.requirements),
+      decided_at: toDbTime(new Date(decision.decidedAt)),
+      requested_by: decision.requestedBy,
+      deployment_id: decision.deploymentId ?? null,
+    });
+  }
+
+  /** The newest decision of an entity for each environment. */
+  async latestPerEnvironment(entityRef: string): Promise<GateDecision[]> {
+    const rows = await this.knex(TABLE)
+      .where({ entity_ref: entityRef })
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(500);
+    const latest = new Map<string, GateDecision>();
+    for (const row of rows) {
+      if (!latest.has(row.environment)) latest.set(row.environment, toDecision(row));
+    }
+    return [...latest.values()];
+  }
+
+  async list(filter: {
+    entityRef?: string;
+    environment?: string;
+    limit: number;
+    offset: number;
+  }): Promise<Page<GateDecision>> {
+    const query = this.knex(TABLE).where(builder => {
+      if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.environment) builder.where('environment', filter.environment);
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .clone()
+      .select('*')
+      .orderBy([
+        { column: 'decided_at', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { items: rows.map(toDecision), totalCount: Number(count), limit: filter.limit, offset: filter.offset };
+  }
+}
+
+function toDecision(row: any): GateDecision {
+  return {
+    id: row.id,
+    policy: row.policy,
+    environment: row.environment,
+    entityRef: row.entity_ref,
+    artifactDigest: row.artifact_digest,
+    decision: row.decision,
+    requirements: JSON.parse(row.requirements),
+    decidedAt: fromDbTime(row.decided_at),
+    requestedBy: row.requested_by,
+    deploymentId: row.deployment_id ?? undefined,
+  };
+}

@@ -1,0 +1,118 @@
+import {
+  ControlState,
+  EntityMetrics,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { fromDbTime, toDbTime } from './time';
+
+const SUMMARIES = 'devsecops_entity_summaries';
+const SNAPSHOTS = 'devsecops_entity_snapshots';
+
+export interface EntitySummary {
+  entityRef: string;
+  ownerRef?: string;
+  systemRef?: string;
+  domainRef?: string;
+  type?: string;
+  lifecycle?: string;
+  stage: number;
+  controlStates: Record<string, ControlState>;
+  metrics: EntityMetrics;
+  productionGate?: 'allow' | 'deny';
+  evaluatedAt: string;
+}
+
+export interface EntitySnapshot {
+  day: string;
+  stage: number;
+  controlStates: Record<string, ControlState>;
+  metrics: EntityMetrics;
+  productionGate?: 'allow' | 'deny';
+}
+
+/** Owns the per-entity summaries (kept current on every write) and the daily snapshots. */
+export class SummaryStore {
+  constructor(private readonly knex: Knex) {}
+
+  async upsert(summary: EntitySummary): Promise<void> {
+    await this.knex(SUMMARIES)
+      .insert(toRow(summary))
+      .onConflict('entity_ref')
+      .merge();
+  }
+
+  /** Today's snapshot of an entity; writing it again the same day replaces it (idempotent). */
+  async snapshot(summary: EntitySummary, day: string): Promise<void> {
+    await this.knex(SNAPSHOTS)
+      .insert({
+        entity_ref: summary.entityRef,
+        day,
+        stage: summary.stage,
+        control_states: JSON.stringify(summary.controlStates),
+        metrics: JSON.stringify(summary.metrics),
+        production_gate: summary.productionGate ?? null,
+      })
+      .onConflict(['entity_ref', 'day'])
+      .merge();
+  }
+
+  async get(entityRefs: string[]): Promise<EntitySummary[]> {
+    const out: EntitySummary[] = [];
+    // Bounded IN lists keep SQLite under its variable limit for org-wide roll-ups.
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.knex(SUMMARIES).whereIn('entity_ref', entityRefs.slice(i, i + 500));
+      out.push(...rows.map(fromRow));
+    }
+    return out;
+  }
+
+  async all(): Promise<EntitySummary[]> {
+    return (await this.knex(SUMMARIES).select('*')).map(fromRow);
+  }
+
+  async history(entityRef: string, sinceDay: string): Promise<EntitySnapshot[]> {
+    const rows = await this.knex(SNAPSHOTS)
+      .where({ entity_ref: entityRef })
+      .where('day', '>=', sinceDay)
+      .orderBy('day', 'asc');
+    return rows.map((r: any) => ({
+      day: r.day,
+      stage: Number(r.stage),
+      controlStates: JSON.parse(r.control_states),
+      metrics: JSON.parse(r.metrics),
+      productionGate: r.production_gate ?? undefined,
+    }));
+  }
+}
+
+function toRow(s: EntitySummary) {
+  return {
+    entity_ref: s.entityRef,
+    owner_ref: s.ownerRef ?? null,
+    system_ref: s.systemRef ?? null,
+    domain_ref: s.domainRef ?? null,
+    type: s.type ?? null,
+    lifecycle: s.lifecycle ?? null,
+    stage: s.stage,
+    control_states: JSON.stringify(s.controlStates),
+    metrics: JSON.stringify(s.metrics),
+    production_gate: s.productionGate ?? null,
+    evaluated_at: toDbTime(new Date(s.evaluatedAt)),
+  };
+}
+
+function fromRow(r: any): EntitySummary {
+  return {
+    entityRef: r.entity_ref,
+    ownerRef: r.owner_ref ?? undefined,
+    systemRef: r.system_ref ?? undefined,
+    domainRef: r.domain_ref ?? undefined,
+    type: r.type ?? undefined,
+    lifecycle: r.lifecycle ?? undefined,
+    stage: Number(r.stage),
+    controlStates: JSON.parse(r.control_states),
+    metrics: JSON.parse(r.metrics),
+    productionGate: r.production_gate ?? undefined,
+    evaluatedAt: fromDbTime(r.evaluated_at),
+  };
+}

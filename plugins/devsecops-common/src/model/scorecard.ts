@@ -1,0 +1,186 @@
+import { FindingSeverity } from './evidence';
+import { PipelineStageId } from './controlStack';
+
+/**
+ * A control's result is never just pass/fail: no evidence is "not_reported" (never a pass),
+ * evidence older than the control's window is "stale", a failure covered by an approved,
+ * unexpired exception is "excepted".
+ * @public
+ */
+export type ControlState =
+  | 'passing'
+  | 'failing'
+  | 'not_reported'
+  | 'stale'
+  | 'excepted'
+  | 'not_applicable'
+  | 'error';
+
+/** How a control decides, from which evidence. @public */
+export type ControlRule =
+  | {
+      /** Open findings of the control's reports at or above this severity fail it. */
+      type: 'findings';
+      failOnSeverity: FindingSeverity;
+    }
+  | {
+      /** An observed control fact; passes when equal to `equals` (default true) or ≥ `atLeast`. */
+      type: 'fact';
+      fact: string;
+      equals?: string | number | boolean;
+      atLeast?: number;
+    }
+  | {
+      /** The latest production deployment names an approver. */
+      type: 'deployment-approval';
+      environment: string;
+    }
+  | {
+      /** The latest gate decision for the environment allowed the deployment. */
+      type: 'gate-decision';
+      environment: string;
+    }
+  | {
+      /** The artifact of the latest deployment to the environment has a verified signature. */
+      type: 'signature';
+      environment: string;
+    };
+
+/** A pipeline control as evaluated: the seed's row plus how it is decided. @public */
+export interface ControlDefinition {
+  id: string;
+  stage: PipelineStageId;
+  title: string;
+  /** Evidence older than this many days makes the control stale. */
+  freshnessDays: number;
+  rule: ControlRule;
+  /** Entity spec.type values the control applies to; absent means every type. */
+  appliesToTypes?: string[];
+}
+
+/** Points at the evidence behind a result. @public */
+export interface EvidenceRef {
+  kind: 'report' | 'finding' | 'fact' | 'deployment' | 'gate-decision' | 'exception';
+  id: string;
+  /** When the evidence was observed or received. */
+  at?: string;
+}
+
+/** @public */
+export interface ControlResult {
+  controlId: string;
+  stage: PipelineStageId;
+  title: string;
+  state: ControlState;
+  /** One sentence a product team can act on. */
+  reason: string;
+  /** Time of the newest evidence, if any. */
+  lastEvidenceAt?: string;
+  evidence: EvidenceRef[];
+}
+
+/** One requirement of a release policy, in the seed's vocabulary. @public */
+export type GateRequirement =
+  | { branch_protection: string }
+  | { artifact_signature: 'verified' }
+  | { sbom: 'generated' }
+  | { secrets_scan: 'passed' }
+  | { container_critical_vulns: 'none' | 'none_or_approved_exception' }
+  | { deployment_owner: 'service_catalog_match' };
+
+/** @public */
+export interface GateRequirementResult {
+  requirement: string;
+  expected: string;
+  passed: boolean;
+  reason: string;
+  evidence: EvidenceRef[];
+}
+
+/** @public */
+export interface GateDecision {
+  id: string;
+  policy: string;
+  environment: string;
+  entityRef: string;
+  artifactDigest: string;
+  decision: 'allow' | 'deny';
+  requirements: GateRequirementResult[];
+  decidedAt: string;
+  /** Who asked: the CD pipeline's principal, or `deployment` when evaluated for a recorded deploy. */
+  requestedBy: string;
+  deploymentId?: string;
+}
+
+/** @public */
+export interface StageCriterionResult {
+  id: string;
+  title: string;
+  met: boolean;
+  reason: string;
+}
+
+/** @public */
+export interface StageResult {
+  stage: number;
+  title: string;
+  criteria: StageCriterionResult[];
+  met: boolean;
+}
+
+/** @public */
+export interface MaturityResult {
+  /** Highest N such that every criterion of stages 1..N holds; 0 when stage 1 is not met. */
+  stage: number;
+  stages: StageResult[];
+  /** Unmet criteria of the next stage, in order: what to do next. */
+  nextSteps: StageCriterionResult[];
+}
+
+/** @public */
+export interface EntityMetrics {
+  /** Mean days from first seen to resolved, for critical and high vulnerabilities resolved in the window. */
+  meanTimeToPatchDays?: number;
+  patchedCount: number;
+  /** Mean days from first seen to resolved for secret findings resolved in the window. */
+  meanTimeToRotateDays?: number;
+  rotatedCount: number;
+  /** Open findings past their severity's SLA. */
+  pastSla: Record<FindingSeverity, number>;
+  openBySeverity: Record<FindingSeverity, number>;
+  /** Mean age in days of approved, unexpired exceptions (undefined when there are none). */
+  meanExceptionAgeDays?: number;
+}
+
+/** Everything the Security tab needs for one entity. @public */
+export interface EntityScorecard {
+  entityRef: string;
+  ownerRef?: string;
+  type?: string;
+  evaluatedAt: string;
+  controls: ControlResult[];
+  maturity: MaturityResult;
+  metrics: EntityMetrics;
+  latestGateDecisions: GateDecision[];
+}
+
+/** Aggregates over many entities: a group (recursively), a system, a domain or the org. @public */
+export interface Rollup {
+  scope: { kind: 'group' | 'system' | 'domain' | 'org'; ref?: string };
+  entityCount: number;
+  /** Entities per maturity stage, 0–4. */
+  stageDistribution: Record<string, number>;
+  /** Per control: entities in each state, and the share passing (or excepted) among those it applies to. */
+  controlAdoption: Record<string, { states: Partial<Record<ControlState, number>>; passingPct?: number }>;
+  gate: { allow: number; deny: number; undecided: number; passRatePct?: number };
+  metrics: {
+    meanTimeToPatchDays?: number;
+    meanTimeToRotateDays?: number;
+    meanExceptionAgeDays?: number;
+    openBySeverity: Record<FindingSeverity, number>;
+    pastSla: Record<FindingSeverity, number>;
+  };
+  entities: Array<{ entityRef: string; ownerRef?: string; type?: string; stage: number; productionGate?: 'allow' | 'deny' }>;
+  /** For a group: the same roll-up for each direct sub-group (without their entity lists). */
+  children?: Array<Omit<Rollup, 'entities' | 'children'>>;
+}
