@@ -1,0 +1,18 @@
+import { ConfigReader } from '@backstage/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { FIXTURES_DIR } from '../__testUtils__/fixtures';
+import { readDevsecopsConfig } from './readDevsecopsConfig';
+import { readScorecardConfig } from './readScorecardConfig';
+
+// The configuration files the repository ships must start the plugin.
+describe.each(['app-config.yaml', 'app-config.production.yaml'])('%s', file => {
+  it('is a valid devsecops configuration', () => {
+    const data = parse(readFileSync(join(FIXTURES_DIR, '..', file), 'utf8'));
+    const config = new ConfigReader(data);
+    expect(() => readDevsecopsConfig(config)).not.toThrow();
+    const settings = readScorecardConfig(config);
+    expect(settings.policies.map(p => p.environment)).toContain('production');
+  });
+});
