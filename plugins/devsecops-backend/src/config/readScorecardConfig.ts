@@ -45,21 +45,32 @@ const controlOverride = z
   })
   .strict();
 
-const requirement = z.union([
+const requirement = z.union(
+  [
   z.object({ branch_protection: z.string().min(1) }).strict(),
   z.object({ artifact_signature: z.literal('verified') }).strict(),
   z.object({ sbom: z.literal('generated') }).strict(),
   z.object({ secrets_scan: z.literal('passed') }).strict(),
   z.object({ container_critical_vulns: z.enum(['none', 'none_or_approved_exception']) }).strict(),
   z.object({ deployment_owner: z.literal('service_catalog_match') }).strict(),
-]);
+  ],
+  {
+    error:
+      'must be one of branch_protection: <branch>, artifact_signature: verified, sbom: generated, secrets_scan: passed, container_critical_vulns: none | none_or_approved_exception, deployment_owner: service_catalog_match',
+  },
+);
 
 const policy = z
   .object({
+    // `enabled: false` switches off a shipped policy (production_release) instead of replacing it.
+    enabled: z.boolean().optional(),
     environment: environment.optional(),
-    requires: z.array(requirement).min(1),
+    requires: z.array(requirement).min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine(p => p.enabled === false || p.requires !== undefined, {
+    message: 'requires is missing (or set enabled: false to switch the policy off)',
+  });
 
 const criterionRule: z.ZodType<any> = z.lazy(() =>
   z.union([
@@ -127,13 +138,18 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
   const controls = applyControlOverrides(DEFAULT_CONTROLS, config.controls ?? {});
   const knownControls = new Set(controls.map(c => c.id));
   const stageDefinitions = (config.maturity?.stages as StageDefinition[] | undefined) ?? DEFAULT_STAGES;
-  checkStageControls(stageDefinitions, knownControls);
+  checkStageControls(stageDefinitions, knownControls, !config.maturity?.stages);
 
-  const policies = Object.entries(config.policies ?? DEFAULT_POLICIES).map(([name, p]) => ({
-    name,
-    environment: p.environment ?? name.replace(/_release$/, ''),
-    requires: p.requires as GateRequirement[],
-  }));
+  // Configured policies add to (or replace, by name) the shipped production_release policy.
+  const merged: Record<string, { enabled?: boolean; environment?: string; requires?: unknown[] }> = {
+    ...DEFAULT_POLICIES,
+    ...(config.policies as Record<string, { enabled?: boolean; environment?: string; requires?: unknown[] }>),
+  };
+  const policies = Object.entries(merged).flatMap(([name, p]) =>
+    p.enabled !== false && p.requires
+      ? [{ name, environment: p.environment ?? name.replace(/_release$/, ''), requires: p.requires as GateRequirement[] }]
+      : [],
+  );
   const environments = new Set<string>();
   for (const p of policies) {
     if (environments.has(p.environment)) {
@@ -201,12 +217,16 @@ function applyControlOverrides(
   return [...byId.values()];
 }
 
-function checkStageControls(stageDefinitions: StageDefinition[], known: Set<string>) {
+function checkStageControls(stageDefinitions: StageDefinition[], known: Set<string>, shipped: boolean) {
   const walk = (rule: any, path: string) => {
     if (rule.type === 'controls') {
       for (const id of rule.controls) {
         if (!known.has(id)) {
-          throw new Error(`Invalid devsecops configuration: ${path}: unknown control ${id}`);
+          throw new Error(
+            shipped
+              ? `Invalid devsecops configuration: devsecops.controls.${id}.enabled: the shipped maturity stages use ${id} (${path}); configure devsecops.maturity.stages without it before disabling it`
+              : `Invalid devsecops configuration: ${path}: unknown control ${id}`,
+          );
         }
       }
     }

@@ -60,7 +60,10 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
         .map(f => ({ kind: 'fact' as const, id: f.fact, at: f.observedAt }));
       if (!enabled) return fail(name, expected, 'No branch protection observation recorded', refs);
       if (enabled.value !== true) return fail(name, expected, 'Branch protection is off', refs);
-      if (branch && branch.value !== expected) {
+      if (!branch) {
+        return fail(name, expected, `Branch protection is on, but the protected branch was not recorded (branch_protection.branch); the policy requires ${expected}`, refs);
+      }
+      if (branch.value !== expected) {
         return fail(name, expected, `Branch protection observed on ${JSON.stringify(branch.value)}, not ${expected}`, refs);
       }
       return pass(name, expected, `Branch protection is on for ${expected}`, refs);

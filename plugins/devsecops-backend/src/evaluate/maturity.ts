@@ -94,6 +94,10 @@ function decide(rule: CriterionRule, context: CriterionContext): { met: boolean;
       // Exceptions cannot be recorded without owner, risk statement and expiry; see the exceptions API.
       return { met: true, reason: 'Every exception carries a risk owner, a risk statement and an expiry' };
     case 'traceable-deployment': {
+      const approval = controls.find(c => c.controlId === 'production-approval');
+      if (approval?.state === 'not_applicable') {
+        return { met: true, reason: `Not deployed by itself (${approval.reason})` };
+      }
       const deployment = evidence.deployments.find(d => d.environment === rule.environment);
       if (!deployment) return { met: false, reason: `No ${rule.environment} deployment recorded` };
       const gaps = [

@@ -1,0 +1,403 @@
+import {
+  ControlFact,
+  Deployment,
+  EntityScorecard,
+  GateDecision,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  DEFAULT_CONTROLS,
+  DEFAULT_METRIC_TARGETS,
+  DEFAULT_SLA_DAYS,
+  DEFAULT_STAGES,
+} from '../config/defaults';
+import { evaluateMaturity } from './maturity';
+import { evaluateEntity } from './scorecard';
+import {
+  EntityEvidence,
+  EvaluationConfig,
+  ExceptionCover,
+  OpenFinding,
+  ReportSighting,
+  ResolvedFinding,
+} from './types';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const DAY_MS = 24 * 60 * 60 * 1000;
+const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY_MS).toISOString();
+const daysAhead = (days: number) => new Date(NOW.getTime() + days * DAY_MS).toISOString();
+
+const SERVICE = 'component:default/payments-api';
+const OWNER = 'group:default/team-payments';
+const DIGEST = 'sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+
+const CONFIG: EvaluationConfig = {
+  controls: DEFAULT_CONTROLS,
+  severityPolicy: { slaDays: DEFAULT_SLA_DAYS, configured: true },
+  metricTargets: DEFAULT_METRIC_TARGETS,
+  stages: DEFAULT_STAGES,
+};
+
+function fact(name: string, value: unknown, ageDays = 1): ControlFact {
+  return {
+    entityRef: SERVICE,
+    fact: name,
+    value,
+    source: 'test',
+    observedAt: daysAgo(ageDays),
+    recordedBy: 'test',
+    recordedAt: daysAgo(ageDays),
+  };
+}
+
+function report(control: string, ageDays = 1): ReportSighting {
+  return { id: `r-${control}`, controls: [control], receivedAt: daysAgo(ageDays), artifactDigest: DIGEST };
+}
+
+function openCritical(control: string, id = `f-${control}`): OpenFinding {
+  return {
+    id,
+    control,
+    severity: 'critical',
+    ruleId: `rule-${id}`,
+    vulnerabilityId: `CVE-2026-${id}`,
+    fingerprint: `fp-${id}`,
+    artifactDigest: DIGEST,
+    kind: control === 'secret-scanning' ? 'secret' : 'sca',
+    firstSeenAt: daysAgo(1),
+  };
+}
+
+function resolved(kind: string, severity: ResolvedFinding['severity'], tookDays: number): ResolvedFinding {
+  return { kind, severity, firstSeenAt: daysAgo(tookDays + 1), resolvedAt: daysAgo(1) };
+}
+
+function productionDeployment(extra: Partial<Deployment> = {}): Deployment {
+  return {
+    id: 'd-prod',
+    entityRef: SERVICE,
+    ownerRef: OWNER,
+    environment: 'production',
+    artifactDigest: DIGEST,
+    sourceCommit: '0123abcd',
+    deployer: 'ci-bot',
+    approver: 'user:default/alice',
+    result: 'succeeded',
+    deployedAt: daysAgo(2),
+    recordedBy: 'ci-bot',
+    recordedAt: daysAgo(2),
+    ...extra,
+  };
+}
+
+function allowedGate(): GateDecision {
+  return {
+    id: 'g-prod',
+    policy: 'production_release',
+    environment: 'production',
+    entityRef: SERVICE,
+    artifactDigest: DIGEST,
+    decision: 'allow',
+    requirements: [],
+    decidedAt: daysAgo(2),
+    requestedBy: 'ci-bot',
+  };
+}
+
+/** Only what a stage adds on top of the stage before. */
+interface Layer {
+  facts?: ControlFact[];
+  reports?: ReportSighting[];
+  deployments?: Deployment[];
+  gateDecisions?: GateDecision[];
+  resolvedFindings?: ResolvedFinding[];
+}
+
+const STAGE_1: Layer = {
+  facts: [
+    fact('branch_protection.enabled', true),
+    fact('branch_protection.required_reviews', 2),
+    fact('dependency_alerts.enabled', true),
+  ],
+  reports: [report('secret-scanning')],
+};
+const STAGE_2: Layer = {
+  facts: [fact('ci.reusable_workflow', true)],
+  reports: [report('iac-lint'), report('container-scan'), report('sbom')],
+};
+const STAGE_3: Layer = {
+  facts: [fact('evidence.exported', true, 30), fact('control_failure_review.cadence_days', 14)],
+  deployments: [productionDeployment()],
+  gateDecisions: [allowedGate()],
+};
+const STAGE_4: Layer = {
+  facts: [
+    fact('exercise.leaked_secrets', true, 100),
+    fact('exercise.compromised_ci_token', true, 200),
+    fact('exercise.dependency_compromise', true, 300),
+    fact('exercise.cloud_account_abuse', true, 364),
+    fact('platform_templates.feedback', true, 60),
+  ],
+  resolvedFindings: [resolved('sca', 'critical', 5), resolved('sca', 'high', 15), resolved('secret', 'high', 1)],
+};
+const LAYERS = [STAGE_1, STAGE_2, STAGE_3, STAGE_4];
+
+/** `type: null` builds an entity without spec.type. */
+function evidence(layers: Layer[], extra: Partial<EntityEvidence> = {}, type: string | null = 'service'): EntityEvidence {
+  const base: EntityEvidence = {
+    entity: { entityRef: SERVICE, kind: 'Component', type: type ?? undefined, ownerRef: OWNER },
+    reports: [],
+    openFindings: [],
+    resolvedFindings: [],
+    facts: [],
+    deployments: [],
+    gateDecisions: [],
+    exceptions: [],
+    signatures: [],
+  };
+  for (const layer of layers) {
+    base.facts.push(...(layer.facts ?? []));
+    base.reports.push(...(layer.reports ?? []));
+    base.deployments.push(...(layer.deployments ?? []));
+    base.gateDecisions.push(...(layer.gateDecisions ?? []));
+    base.resolvedFindings.push(...(layer.resolvedFindings ?? []));
+  }
+  return { ...base, ...extra };
+}
+
+/** Evidence that reaches exactly `stage`, for stage 1..4. */
+const atStage = (stage: number, extra: Partial<EntityEvidence> = {}) => evidence(LAYERS.slice(0, stage), extra);
+
+const withoutFact = (e: EntityEvidence, name: string): EntityEvidence => ({
+  ...e,
+  facts: e.facts.filter(f => f.fact !== name),
+});
+
+const score = (e: EntityEvidence, config: EvaluationConfig = CONFIG): EntityScorecard => evaluateEntity(e, config, NOW);
+const stageOf = (e: EntityEvidence, config: EvaluationConfig = CONFIG) => score(e, config).maturity.stage;
+const nextStepIds = (card: EntityScorecard) => card.maturity.nextSteps.map(s => s.id);
+
+describe('maturity with the default stages and controls', () => {
+  it('is stage 0 with no evidence, stage 1 not met', () => {
+    const card = score(evidence([]));
+    expect(card.maturity.stage).toBe(0);
+    expect(card.maturity.stages.map(s => s.stage)).toEqual([1, 2, 3, 4]);
+    expect(card.maturity.stages[0].met).toBe(false);
+    // Ownership is the only stage 1 criterion an owned entity meets without evidence.
+    expect(nextStepIds(card)).toEqual(['branch-protection', 'secret-scanning-and-dependency-alerts']);
+  });
+
+  it('is stage 0 when one stage 1 criterion is missing, whatever else holds', () => {
+    expect(stageOf(atStage(1, { entity: { entityRef: SERVICE, kind: 'Component', type: 'service' } }))).toBe(0);
+    expect(stageOf(atStage(1), { ...CONFIG, severityPolicy: { slaDays: DEFAULT_SLA_DAYS, configured: false } })).toBe(0);
+    expect(stageOf(withoutFact(atStage(1), 'dependency_alerts.enabled'))).toBe(0);
+    expect(stageOf(withoutFact(atStage(1), 'branch_protection.required_reviews'))).toBe(0);
+    expect(stageOf({ ...atStage(1), reports: [] })).toBe(0);
+  });
+
+  it.each([1, 2, 3])('reaches exactly stage %i, with every evidence-backed criterion of the next stage as next steps', stage => {
+    const card = score(atStage(stage));
+    expect(card.maturity.stage).toBe(stage);
+    expect(card.maturity.stages.map(s => s.met)).toEqual([1, 2, 3, 4].map(n => n <= stage));
+    // Exception records hold without evidence (the exceptions API enforces them).
+    const next = DEFAULT_STAGES[stage].criteria.map(c => c.id).filter(id => id !== 'exception-records');
+    expect(nextStepIds(card)).toEqual(next);
+  });
+
+  it('reaches stage 4 with nothing left to do', () => {
+    const card = score(atStage(4));
+    expect(card.maturity.stage).toBe(4);
+    expect(card.maturity.stages.map(s => s.met)).toEqual([true, true, true, true]);
+    expect(card.maturity.nextSteps).toEqual([]);
+  });
+
+  it('counts a failing but reported secret scan towards stage 1 (turned on), and a failing SBOM against stage 2', () => {
+    const e = atStage(2, { openFindings: [openCritical('secret-scanning')] });
+    const card = score(e);
+    expect(card.controls.find(c => c.controlId === 'secret-scanning')!.state).toBe('failing');
+    expect(card.maturity.stage).toBe(2);
+
+    const sbomFailing = score(atStage(2, { openFindings: [openCritical('sbom')] }));
+    expect(sbomFailing.maturity.stage).toBe(1);
+    expect(nextStepIds(sbomFailing)).toEqual(['sboms']);
+    expect(sbomFailing.maturity.nextSteps[0].reason).toBe('SBOM is failing');
+  });
+
+  it('requires every stage from 1 to N: stage 2 and 3 criteria met but a stage 1 criterion missing is stage 0', () => {
+    const e = withoutFact(atStage(4), 'dependency_alerts.enabled');
+    const card = score(e);
+    expect(card.maturity.stage).toBe(0);
+    expect(card.maturity.stages.map(s => s.met)).toEqual([false, true, true, true]);
+    expect(nextStepIds(card)).toEqual(['secret-scanning-and-dependency-alerts']);
+    expect(card.maturity.nextSteps[0].reason).toContain('dependency_alerts.enabled');
+  });
+
+  it('stops at the first unmet stage even when later stages are met', () => {
+    const e = withoutFact(atStage(4), 'ci.reusable_workflow');
+    const card = score(e);
+    expect(card.maturity.stage).toBe(1);
+    expect(card.maturity.stages.map(s => s.met)).toEqual([true, false, true, true]);
+    expect(nextStepIds(card)).toEqual(['reusable-workflows']);
+  });
+
+  it('lists the unmet criteria of the first unmet stage in configured order, with reasons', () => {
+    const e = evidence([STAGE_1], { entity: { entityRef: SERVICE, kind: 'Component', type: 'service' } });
+    const card = score(e, { ...CONFIG, severityPolicy: { slaDays: DEFAULT_SLA_DAYS, configured: false } });
+    expect(nextStepIds(card)).toEqual(['ownership', 'severity-policy']);
+    expect(card.maturity.nextSteps.map(s => s.reason)).toEqual([
+      'No owner in the catalog',
+      expect.stringContaining('devsecops.severityPolicy'),
+    ]);
+    for (const step of card.maturity.nextSteps) expect(step.met).toBe(false);
+
+    // A reordered configuration reorders the next steps.
+    const reversed = DEFAULT_STAGES.map(s => (s.stage === 1 ? { ...s, criteria: [...s.criteria].reverse() } : s));
+    const reorderedCard = score(e, {
+      ...CONFIG,
+      stages: reversed,
+      severityPolicy: { slaDays: DEFAULT_SLA_DAYS, configured: false },
+    });
+    expect(nextStepIds(reorderedCard)).toEqual(['severity-policy', 'ownership']);
+  });
+
+  it('orders stages by number whatever the configured order', () => {
+    const card = score(atStage(2), { ...CONFIG, stages: [...DEFAULT_STAGES].reverse() });
+    expect(card.maturity.stages.map(s => s.stage)).toEqual([1, 2, 3, 4]);
+    expect(card.maturity.stage).toBe(2);
+    expect(nextStepIds(card)[0]).toBe('traceable-deployments');
+  });
+
+  it('names what a production deployment lacks for traceability', () => {
+    const e = atStage(4, { deployments: [productionDeployment({ approver: undefined, sourceCommit: undefined })] });
+    const card = score(e);
+    expect(card.maturity.stage).toBe(2);
+    const traceable = card.maturity.nextSteps.find(s => s.id === 'traceable-deployments')!;
+    expect(traceable.reason).toBe('Latest production deployment lacks source commit, approver');
+  });
+
+  it('does not accept exercise or export evidence older than its window', () => {
+    const oldExport = atStage(3, {
+      facts: atStage(3).facts.map(f => (f.fact === 'evidence.exported' ? fact('evidence.exported', true, 181) : f)),
+    });
+    const card = score(oldExport);
+    expect(card.maturity.stage).toBe(2);
+    expect(nextStepIds(card)).toEqual(['evidence-export']);
+    expect(card.maturity.nextSteps[0].reason).toContain('181 days ago');
+
+    const oldExercise = atStage(4, {
+      facts: atStage(4).facts.map(f =>
+        f.fact === 'exercise.cloud_account_abuse' ? fact('exercise.cloud_account_abuse', true, 366) : f,
+      ),
+    });
+    expect(stageOf(oldExercise)).toBe(3);
+  });
+
+  it('does not meet a numeric criterion from a string value', () => {
+    const e = atStage(3, {
+      facts: atStage(3).facts.map(f =>
+        f.fact === 'control_failure_review.cadence_days' ? fact(f.fact, '14') : f,
+      ),
+    });
+    const card = score(e);
+    expect(card.maturity.stage).toBe(2);
+    expect(card.maturity.nextSteps.map(s => s.id)).toEqual(['failure-review']);
+    expect(card.maturity.nextSteps[0].reason).toContain('expected a number');
+  });
+
+  describe('metrics criterion', () => {
+    const metricsStep = (card: EntityScorecard) => card.maturity.stages[3].criteria.find(c => c.id === 'metrics')!;
+
+    it('is met when the measures are within targets', () => {
+      const card = score(atStage(4));
+      expect(metricsStep(card).met).toBe(true);
+      expect(card.metrics.meanTimeToPatchDays).toBe(10);
+      expect(card.metrics.meanTimeToRotateDays).toBe(1);
+    });
+
+    it('is unmet without data', () => {
+      const card = score(atStage(4, { resolvedFindings: [] }));
+      expect(card.maturity.stage).toBe(3);
+      expect(nextStepIds(card)).toEqual(['metrics']);
+      expect(metricsStep(card).reason).toMatch(/No patched vulnerabilities or rotated secrets/);
+    });
+
+    it('is unmet over the patch target, naming the metric', () => {
+      const card = score(atStage(4, { resolvedFindings: [resolved('sca', 'critical', 45), resolved('secret', 'high', 1)] }));
+      expect(card.maturity.stage).toBe(3);
+      expect(metricsStep(card).met).toBe(false);
+      expect(metricsStep(card).reason).toBe('mean time to patch 45 d > 30 d');
+    });
+
+    it('is unmet over the rotate target, naming the metric', () => {
+      const card = score(atStage(4, { resolvedFindings: [resolved('sca', 'critical', 5), resolved('secret', 'high', 3)] }));
+      expect(metricsStep(card).met).toBe(false);
+      expect(metricsStep(card).reason).toBe('mean time to rotate 3 d > 2 d');
+    });
+
+    it('is unmet over the exception age target, naming the metric', () => {
+      const old: ExceptionCover = { id: 'ex-old', control: 'sast', approvedAt: daysAgo(120), expiresAt: daysAhead(10) };
+      const card = score(atStage(4, { exceptions: [old] }));
+      expect(card.maturity.stage).toBe(3);
+      expect(metricsStep(card).reason).toBe('mean exception age 120 d > 90 d');
+    });
+
+    it('lists every missed target', () => {
+      const old: ExceptionCover = { id: 'ex-old', control: 'sast', approvedAt: daysAgo(100), expiresAt: daysAhead(10) };
+      const card = score(
+        atStage(4, { exceptions: [old], resolvedFindings: [resolved('sca', 'high', 31), resolved('secret', 'low', 2.5)] }),
+      );
+      expect(metricsStep(card).reason).toBe(
+        'mean time to patch 31 d > 30 d; mean time to rotate 2.5 d > 2 d; mean exception age 100 d > 90 d',
+      );
+    });
+  });
+
+  it('lets a library (no deployable controls) progress past stage 2 criteria that are not applicable', () => {
+    const library = evidence([STAGE_1, { facts: [fact('ci.reusable_workflow', true)], reports: [report('iac-lint'), report('sbom')] }], {}, 'library');
+    const card = score(library);
+    expect(card.controls.find(c => c.controlId === 'container-scan')!.state).toBe('not_applicable');
+    expect(card.maturity.stage).toBe(2);
+  });
+
+  describe('monotonicity', () => {
+    const findingsControls = DEFAULT_CONTROLS.filter(c => c.rule.type === 'findings').map(c => c.id);
+    const entities: Array<[string, EntityEvidence]> = [
+      ['no evidence', evidence([])],
+      ['stage 1', atStage(1)],
+      ['stage 2', atStage(2)],
+      ['stage 3', atStage(3)],
+      ['stage 4', atStage(4)],
+      ['stage 4 without dependency alerts (stage 0)', withoutFact(atStage(4), 'dependency_alerts.enabled')],
+      ['a library', evidence([STAGE_1, STAGE_2], {}, 'library')],
+      ['an untyped entity', evidence([STAGE_1, STAGE_2, STAGE_3], {}, null)],
+    ];
+
+    it.each(entities)('adding an open critical finding never raises the stage of %s', (_name, e) => {
+      const before = stageOf(e);
+      const raised = [...findingsControls, 'unknown-control']
+        .map(control => ({
+          control,
+          after: stageOf({ ...e, openFindings: [...e.openFindings, openCritical(control, `new-${control}`)] }),
+        }))
+        .filter(({ after }) => after > before);
+      expect(raised).toEqual([]);
+    });
+
+    it('does lower the stage when the finding breaks a criterion', () => {
+      const e = atStage(4);
+      expect(stageOf({ ...e, openFindings: [openCritical('sbom')] })).toBe(1);
+      expect(stageOf({ ...e, openFindings: [openCritical('container-scan')] })).toBe(4);
+    });
+  });
+
+  it('gives evaluateMaturity the same answer directly', () => {
+    const card = score(atStage(3));
+    const direct = evaluateMaturity({
+      evidence: atStage(3),
+      controls: card.controls,
+      metrics: card.metrics,
+      config: CONFIG,
+      now: NOW,
+    });
+    expect(direct).toEqual(card.maturity);
+  });
+});
