@@ -3,6 +3,7 @@
  * guest sign-in for local use, permissions, notifications, signals and the devsecops plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { demoEvidenceModule } from './modules/demoEvidence';
 
 const backend = createBackend();
 
@@ -26,5 +27,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@devsecops-scorecard/plugin-devsecops-backend'));
+// Uploads demo evidence when app-config has devsecopsDemo (the local app-config.yaml does).
+backend.add(demoEvidenceModule);
 
 backend.start();
