@@ -125,6 +125,13 @@ try {
   await page.screenshot({ path: join(artifacts, 'devsecops.png'), fullPage: true });
   console.log(`devsecops page renders at ${page.url()}`);
 
+  // A service's Security tab, filled by the demo evidence the backend uploads at start.
+  await page.goto(`${baseUrl}/catalog/default/component/payments-api/security`);
+  await page.getByText('Pipeline controls').first().waitFor({ timeout: 60_000 });
+  await page.getByTestId('maturity-stage').waitFor({ timeout: 30_000 });
+  await page.screenshot({ path: join(artifacts, 'security-tab.png'), fullPage: true });
+  console.log(`security tab renders: ${await page.getByTestId('maturity-stage').innerText()}`);
+
   if (consoleErrors.length > 0) {
     throw new Error(`Uncaught errors in the page:\n${consoleErrors.join('\n')}`);
   }

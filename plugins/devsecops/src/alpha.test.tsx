@@ -16,6 +16,9 @@ describe('devsecops frontend plugin (new frontend system)', () => {
         timeout: 10_000,
       }),
     ).toBeInTheDocument();
-    expect(screen.getByText('Signed artifact verification')).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'control adoption' })).toHaveTextContent(
+      'Signed artifact verification',
+    );
+    expect(screen.getByRole('table', { name: 'teams' })).toHaveTextContent('payments-api · 1');
   });
 });

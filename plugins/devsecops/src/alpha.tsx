@@ -3,11 +3,17 @@ import {
   createFrontendPlugin,
   createRouteRef,
   discoveryApiRef,
+  FrontendPlugin,
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
 import { DevsecopsClient } from '@devsecops-scorecard/plugin-devsecops-common';
 import SecurityIcon from '@mui/icons-material/Security';
+import { Content } from '@backstage/core-components';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { devsecopsApiRef } from './api';
 
 const overviewRouteRef = createRouteRef();
@@ -29,7 +35,31 @@ const overviewPage = PageBlueprint.make({
     title: 'DevSecOps',
     icon: <SecurityIcon fontSize="inherit" />,
     loader: () =>
-      import('./components/OverviewPage').then(m => <m.OverviewContent />),
+      import('./components/OverviewPage').then(m => (
+        <Content>
+          <m.OverviewContent />
+        </Content>
+      )),
+  },
+});
+
+const entitySecurityContent = EntityContentBlueprint.make({
+  name: 'security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/EntitySecurity').then(m => <m.EntitySecurityContent />),
+  },
+});
+
+const entitySecurityCard = EntityCardBlueprint.make({
+  name: 'security',
+  params: {
+    filter: 'kind:component',
+    loader: () =>
+      import('./components/EntitySecurity').then(m => <m.EntitySecurityCard />),
   },
 });
 
@@ -37,10 +67,12 @@ const overviewPage = PageBlueprint.make({
  * The DevSecOps scorecard plugin for the new frontend system.
  * @alpha
  */
-export default createFrontendPlugin({
+const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
   pluginId: 'devsecops',
   title: 'DevSecOps',
   icon: <SecurityIcon fontSize="inherit" />,
   routes: { root: overviewRouteRef },
-  extensions: [devsecopsApi, overviewPage],
+  extensions: [devsecopsApi, overviewPage, entitySecurityContent, entitySecurityCard],
 });
+
+export default devsecopsFrontendPlugin;

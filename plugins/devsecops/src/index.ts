@@ -4,5 +4,10 @@
  *
  * @packageDocumentation
  */
-export { devsecopsPlugin, DevsecopsPage } from './plugin';
+export {
+  devsecopsPlugin,
+  DevsecopsPage,
+  EntitySecurityCard,
+  EntitySecurityContent,
+} from './plugin';
 export { devsecopsApiRef } from './api';

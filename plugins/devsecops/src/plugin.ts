@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -36,5 +37,33 @@ export const DevsecopsPage = devsecopsPlugin.provide(
     component: () =>
       import('./components/OverviewPage').then(m => m.DevsecopsPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * The Security tab of a component (legacy frontend system: mount it in your EntityPage).
+ * @public
+ */
+export const EntitySecurityContent = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySecurityContent',
+    component: {
+      lazy: () =>
+        import('./components/EntitySecurity').then(m => m.EntitySecurityContent),
+    },
+  }),
+);
+
+/**
+ * The overview card: stage, production gate, open critical and high findings.
+ * @public
+ */
+export const EntitySecurityCard = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySecurityCard',
+    component: {
+      lazy: () =>
+        import('./components/EntitySecurity').then(m => m.EntitySecurityCard),
+    },
   }),
 );

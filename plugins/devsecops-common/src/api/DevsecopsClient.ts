@@ -1,6 +1,22 @@
 import { ResponseError } from '@backstage/errors';
 import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
+import { Finding, Page, Report } from '../model/evidence';
+import { EntityScorecard, GateDecision, Rollup } from '../model/scorecard';
+
+/** Filters of the findings list. @public */
+export interface FindingsQuery {
+  entity?: string;
+  owner?: string;
+  control?: string[];
+  severity?: string[];
+  status?: string[];
+  tool?: string;
+  orderBy?: 'severity' | 'firstSeenAt' | 'lastSeenAt' | 'ruleId' | 'control';
+  order?: 'asc' | 'desc';
+  limit?: number;
+  offset?: number;
+}
 
 /**
  * Minimal structural types for Backstage's discovery and fetch APIs, so this client works in the
@@ -23,6 +39,11 @@ export interface DevsecopsApi {
   getHealth(): Promise<DevsecopsHealth>;
   getControlStack(): Promise<ControlStackResponse>;
   listFormats(): Promise<{ formats: ReportFormatInfo[] }>;
+  getScorecard(entityRef: string): Promise<EntityScorecard>;
+  listFindings(query: FindingsQuery): Promise<Page<Finding>>;
+  listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>>;
+  getRollup(query?: { group?: string; system?: string; domain?: string }): Promise<Rollup>;
+  listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
 }
 
 /**
@@ -50,9 +71,42 @@ export class DevsecopsClient implements DevsecopsApi {
     return this.get('/formats');
   }
 
-  private async get<T>(path: string): Promise<T> {
+  getScorecard(entityRef: string): Promise<EntityScorecard> {
+    return this.get('/v1/scorecards', { entity: entityRef });
+  }
+
+  listFindings(query: FindingsQuery): Promise<Page<Finding>> {
+    return this.get('/v1/findings', {
+      ...query,
+      control: query.control?.join(','),
+      severity: query.severity?.join(','),
+      status: query.status?.join(','),
+    });
+  }
+
+  listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>> {
+    return this.get('/v1/reports', query);
+  }
+
+  getRollup(query: { group?: string; system?: string; domain?: string } = {}): Promise<Rollup> {
+    return this.get('/v1/rollups', query);
+  }
+
+  listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {
+    return this.get('/v1/gate/decisions', query);
+  }
+
+  private async get<T>(
+    path: string,
+    query: Record<string, string | number | undefined> = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('devsecops');
-    const response = await this.fetchImpl(`${baseUrl}${path}`);
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const search = params.toString();
+    const response = await this.fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }

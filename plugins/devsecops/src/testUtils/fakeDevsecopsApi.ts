@@ -1,8 +1,83 @@
 import {
+  ControlState,
   DevsecopsApi,
+  EntityScorecard,
   PIPELINE_CONTROLS,
   PIPELINE_STAGES,
+  Rollup,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+
+const emptyCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+
+const SAMPLE_STATES: Record<string, ControlState> = {
+  'container-scan': 'failing',
+  'secret-scanning': 'passing',
+};
+
+/** A scorecard as the backend answers it, for a service at stage 1 with one failing control. */
+export const sampleScorecard: EntityScorecard = {
+  entityRef: 'component:default/payments-api',
+  ownerRef: 'group:default/team-payments',
+  type: 'service',
+  evaluatedAt: '2026-11-28T12:00:00.000Z',
+  controls: PIPELINE_CONTROLS.map(c => ({
+    controlId: c.id,
+    stage: c.stage,
+    title: c.title,
+    state: SAMPLE_STATES[c.id] ?? 'not_reported',
+    reason:
+      c.id === 'container-scan'
+        ? '1 open finding(s) at critical or above without an exception (CVE-2026-1)'
+        : 'No report evidences it yet',
+    evidence: [],
+  })),
+  maturity: {
+    stage: 1,
+    stages: [
+      { stage: 1, title: 'Stabilize the basics', met: true, criteria: [{ id: 'ownership', title: 'Establish ownership', met: true, reason: 'Owned by group:default/team-payments' }] },
+      { stage: 2, title: 'Standardize secure delivery', met: false, criteria: [{ id: 'reusable-workflows', title: 'Move onto reusable CI/CD workflows', met: false, reason: 'No observation of ci.reusable_workflow' }] },
+    ],
+    nextSteps: [{ id: 'reusable-workflows', title: 'Move onto reusable CI/CD workflows', met: false, reason: 'No observation of ci.reusable_workflow' }],
+  },
+  metrics: {
+    meanTimeToPatchDays: 12.5,
+    patchedCount: 4,
+    rotatedCount: 0,
+    pastSla: { ...emptyCounts, critical: 1 },
+    openBySeverity: { ...emptyCounts, critical: 1, high: 2 },
+  },
+  latestGateDecisions: [
+    {
+      id: 'd1',
+      policy: 'production_release',
+      environment: 'production',
+      entityRef: 'component:default/payments-api',
+      artifactDigest: `sha256:${'a'.repeat(64)}`,
+      decision: 'deny',
+      requirements: [
+        { requirement: 'artifact_known', expected: 'recorded', passed: true, reason: 'known', evidence: [] },
+        { requirement: 'container_critical_vulns', expected: 'none_or_approved_exception', passed: false, reason: '1 critical vulnerability without an approved exception: CVE-2026-1', evidence: [] },
+      ],
+      decidedAt: '2026-11-28T11:00:00.000Z',
+      requestedBy: 'external:ci',
+    },
+  ],
+};
+
+export const sampleRollup: Rollup = {
+  scope: { kind: 'org' },
+  entityCount: 2,
+  stageDistribution: { '0': 1, '1': 1, '2': 0, '3': 0, '4': 0 },
+  controlAdoption: Object.fromEntries(
+    PIPELINE_CONTROLS.map(c => [c.id, { states: { passing: 1, not_reported: 1 }, passingPct: 50 }]),
+  ),
+  gate: { allow: 1, deny: 0, undecided: 1, passRatePct: 100 },
+  metrics: { meanTimeToPatchDays: 12.5, openBySeverity: emptyCounts, pastSla: emptyCounts },
+  entities: [
+    { entityRef: 'component:default/payments-api', ownerRef: 'group:default/team-payments', type: 'service', stage: 1, productionGate: 'allow' },
+    { entityRef: 'component:default/checkout-web', ownerRef: 'group:default/team-checkout', type: 'website', stage: 0 },
+  ],
+};
 
 /** An in-memory DevsecopsApi answering like a healthy backend, for component tests. */
 export function fakeDevsecopsApi(
@@ -19,6 +94,37 @@ export function fakeDevsecopsApi(
       controls: [...PIPELINE_CONTROLS],
     }),
     listFormats: async () => ({ formats: [{ id: 'sarif', title: 'SARIF' }] }),
+    getScorecard: async () => sampleScorecard,
+    listFindings: async query => ({
+      items: [
+        {
+          id: '1',
+          entityRef: 'component:default/payments-api',
+          control: 'container-scan',
+          tool: 'Trivy',
+          fingerprint: 'f',
+          kind: 'sca',
+          severity: 'critical',
+          ruleId: 'CVE-2026-1',
+          vulnerabilityId: 'CVE-2026-1',
+          title: 'openssl: remote code execution',
+          package: { name: 'openssl', version: '3.0.0' },
+          fixedVersions: ['3.0.1'],
+          fixAvailable: true,
+          status: 'open',
+          firstSeenAt: '2026-11-01T00:00:00.000Z',
+          lastSeenAt: '2026-11-28T00:00:00.000Z',
+          firstReportId: 'r1',
+          lastReportId: 'r2',
+        },
+      ],
+      totalCount: 31,
+      limit: query.limit ?? 10,
+      offset: query.offset ?? 0,
+    }),
+    listReports: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
+    getRollup: async () => sampleRollup,
+    listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     ...overrides,
   };
 }

@@ -23,6 +23,9 @@ describe('OverviewContent', () => {
     expect(screen.getAllByRole('region', { name: /stage$/ })).toHaveLength(5);
     expect(screen.getByText(/Database: pg \(reachable\)/)).toBeInTheDocument();
     expect(screen.getByText(/Report formats accepted: SARIF/)).toBeInTheDocument();
+    expect(screen.getByText('Maturity across 2 services')).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'stage distribution' })).toHaveTextContent('Stage 1');
+    expect(screen.getByText(/1 allowed, 0 denied, 1 without a decision \(100% pass\)/)).toBeInTheDocument();
   });
 
   it('warns when the backend cannot reach its database', async () => {

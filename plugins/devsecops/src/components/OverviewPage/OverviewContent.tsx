@@ -10,6 +10,8 @@ import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { ControlStackBoard } from './ControlStackBoard';
+import { ControlAdoption, StageDistribution, TeamsTable } from './OrgRollup';
+import Grid from '@mui/material/Grid';
 
 /**
  * Org overview: the operating model's control stack and the state of the backend. Stage
@@ -19,13 +21,13 @@ export function OverviewContent() {
   const api = useApi(devsecopsApiRef);
   const { value, loading, error } = useAsync(
     async () =>
-      Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
+      Promise.all([api.getHealth(), api.getControlStack(), api.listFormats(), api.getRollup()]),
     [api],
   );
 
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  const [health, stack, { formats }] = value!;
+  const [health, stack, { formats }, rollup] = value!;
 
   return (
     <Stack spacing={3}>
@@ -35,6 +37,30 @@ export function OverviewContent() {
           of date.
         </Alert>
       )}
+      <Grid container spacing={3}>
+        <Grid item xs={12} md={5}>
+          <InfoCard title={`Maturity across ${rollup.entityCount} services`}>
+            <StageDistribution rollup={rollup} />
+            <Typography variant="body2" sx={{ mt: 2 }}>
+              Production release gate: {rollup.gate.allow} allowed, {rollup.gate.deny} denied,{' '}
+              {rollup.gate.undecided} without a decision
+              {rollup.gate.passRatePct !== undefined ? ` (${rollup.gate.passRatePct}% pass)` : ''}.
+              Mean time to patch:{' '}
+              {rollup.metrics.meanTimeToPatchDays !== undefined ? `${rollup.metrics.meanTimeToPatchDays} days` : 'no data yet'}.
+            </Typography>
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={7}>
+          <InfoCard title="Teams">
+            <TeamsTable rollup={rollup} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12}>
+          <InfoCard title="Control adoption">
+            <ControlAdoption rollup={rollup} />
+          </InfoCard>
+        </Grid>
+      </Grid>
       <InfoCard title="Pipeline control stack">
         <Typography variant="body2" color="text.secondary" mb={2}>
           Every service is evaluated against these controls. A control without

@@ -1,0 +1,80 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider, mockApis } from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
+import { fireEvent, screen, within } from '@testing-library/react';
+import { devsecopsApiRef } from '../../api';
+import { fakeDevsecopsApi, sampleScorecard } from '../../testUtils/fakeDevsecopsApi';
+import { EntitySecurityContent } from './EntitySecurityContent';
+import { EntitySecurityCard } from './EntitySecurityCard';
+
+const entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'payments-api', namespace: 'default' },
+  spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
+};
+
+const render = (api = fakeDevsecopsApi(), element = <EntitySecurityContent />) =>
+  renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [devsecopsApiRef, api],
+        [configApiRef, mockApis.config({ data: { backend: { baseUrl: 'https://portal.example.com' } } })],
+      ]}
+    >
+      <EntityProvider entity={entity}>{element}</EntityProvider>
+    </TestApiProvider>,
+  );
+
+describe('EntitySecurityContent', () => {
+  it('shows the stage, next steps, gate reasons, control states and findings', async () => {
+    const listFindings = jest.fn(fakeDevsecopsApi().listFindings);
+    await render(fakeDevsecopsApi({ listFindings }));
+
+    expect(await screen.findByTestId('maturity-stage')).toHaveTextContent('Stage 1');
+    expect(screen.getByRole('list', { name: 'next steps' })).toHaveTextContent('Move onto reusable CI/CD workflows');
+    const gate = screen.getByRole('region', { name: 'production release gate' });
+    expect(within(gate).getByText('Denied')).toBeInTheDocument();
+    expect(within(gate).getByText(/CVE-2026-1/)).toBeInTheDocument();
+    expect(within(screen.getByTestId('control-container-scan')).getByText('Failing')).toBeInTheDocument();
+    expect(within(screen.getByTestId('control-sast')).getByText('Not reported')).toBeInTheDocument();
+    expect(await screen.findByText('openssl: remote code execution')).toBeInTheDocument();
+    expect(listFindings).toHaveBeenCalledWith(
+      expect.objectContaining({ entity: 'component:default/payments-api', status: ['open'], orderBy: 'severity', limit: 10, offset: 0 }),
+    );
+
+    // Pagination is the backend's: the next page asks for the next offset.
+    fireEvent.click(screen.getByRole('button', { name: /next page/i }));
+    expect(listFindings).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 10 }));
+  });
+
+  it('teaches how to upload from CI when there is no evidence at all', async () => {
+    await render(
+      fakeDevsecopsApi({
+        getScorecard: async () => ({
+          ...sampleScorecard,
+          controls: sampleScorecard.controls.map(c => ({ ...c, state: 'not_reported' as const })),
+          latestGateDecisions: [],
+        }),
+      }),
+    );
+    expect(await screen.findByText(/every control is/)).toBeInTheDocument();
+    expect(screen.getAllByText(/https:\/\/portal\.example\.com\/api\/devsecops\/v1\/reports\?entity=component%3Adefault%2Fpayments-api/).length).toBeGreaterThan(0);
+    expect(screen.getByText(/No release decision yet/)).toBeInTheDocument();
+  });
+
+  it('shows the backend error instead of an empty tab', async () => {
+    await render(fakeDevsecopsApi({ getScorecard: async () => { throw new Error('devsecops backend unavailable'); } }));
+    expect((await screen.findAllByText(/devsecops backend unavailable/)).length).toBeGreaterThan(0);
+  });
+});
+
+describe('EntitySecurityCard', () => {
+  it('summarises stage, production gate and open critical/high findings', async () => {
+    await render(fakeDevsecopsApi(), <EntitySecurityCard />);
+    expect(await screen.findByText('Stage 1')).toBeInTheDocument();
+    expect(screen.getByText('Production gate: deny')).toBeInTheDocument();
+    expect(screen.getByText('1 critical')).toBeInTheDocument();
+    expect(screen.getByText('2 high')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,64 @@
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@mui/material/Grid';
+import useAsync from 'react-use/esm/useAsync';
+import { devsecopsApiRef } from '../../api';
+import { ControlStackStates } from './ControlStackStates';
+import { FindingsTable } from './FindingsTable';
+import { GateDecisions } from './GateDecisions';
+import { MaturityPanel } from './MaturityPanel';
+import { MetricsPanel } from './MetricsPanel';
+import { UploadHowTo } from './UploadHowTo';
+
+/** The entity's Security tab: stage, controls, release gate, metrics and findings. */
+export function EntitySecurityContent() {
+  const { entity } = useEntity();
+  const entityRef = stringifyEntityRef(entity);
+  const api = useApi(devsecopsApiRef);
+  const { value: scorecard, loading, error } = useAsync(() => api.getScorecard(entityRef), [api, entityRef]);
+
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!scorecard) return null;
+
+  const noEvidence = scorecard.controls.every(c => c.state === 'not_reported' || c.state === 'not_applicable');
+
+  return (
+    <Grid container spacing={3}>
+      {noEvidence && (
+        <Grid item xs={12}>
+          <InfoCard title="Get started">
+            <UploadHowTo entityRef={entityRef} />
+          </InfoCard>
+        </Grid>
+      )}
+      <Grid item xs={12} lg={7}>
+        <InfoCard title="Maturity">
+          <MaturityPanel maturity={scorecard.maturity} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} lg={5}>
+        <InfoCard title="Release gate">
+          <GateDecisions decisions={scorecard.latestGateDecisions} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Pipeline controls">
+          <ControlStackStates controls={scorecard.controls} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Metrics">
+          <MetricsPanel metrics={scorecard.metrics} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Findings">
+          <FindingsTable entityRef={entityRef} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}

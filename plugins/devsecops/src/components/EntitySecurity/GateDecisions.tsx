@@ -1,0 +1,58 @@
+import { GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
+import CancelIcon from '@mui/icons-material/Cancel';
+import CheckCircleIcon from '@mui/icons-material/CheckCircle';
+import Chip from '@mui/material/Chip';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+
+/** The latest release decision per environment, with each requirement's reason. */
+export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
+  if (decisions.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No release decision yet. CD asks before deploying with{' '}
+        <code>POST /api/devsecops/v1/gate/decisions</code>, and every recorded deployment to an
+        environment with a policy is judged.
+      </Typography>
+    );
+  }
+  return (
+    <Stack spacing={2} sx={{ overflowWrap: 'anywhere' }}>
+      {decisions.map(decision => (
+        <section key={decision.id} aria-label={`${decision.environment} release gate`}>
+          <Stack direction="row" alignItems="center" gap={1}>
+            <Typography variant="subtitle1" textTransform="capitalize">
+              {decision.environment}
+            </Typography>
+            <Chip
+              size="small"
+              label={decision.decision === 'allow' ? 'Allowed' : 'Denied'}
+              color={decision.decision === 'allow' ? 'success' : 'error'}
+            />
+            <Typography variant="caption" color="text.secondary">
+              {decision.artifactDigest.slice(0, 19)}… · {new Date(decision.decidedAt).toLocaleString()} · {decision.policy}
+            </Typography>
+          </Stack>
+          <List dense>
+            {decision.requirements.map(r => (
+              <ListItem key={r.requirement} disableGutters>
+                <ListItemIcon sx={{ minWidth: 32 }}>
+                  {r.passed ? (
+                    <CheckCircleIcon color="success" fontSize="small" titleAccess="passed" />
+                  ) : (
+                    <CancelIcon color="error" fontSize="small" titleAccess="failed" />
+                  )}
+                </ListItemIcon>
+                <ListItemText primary={`${r.requirement}: ${r.expected}`} secondary={r.reason} />
+              </ListItem>
+            ))}
+          </List>
+        </section>
+      ))}
+    </Stack>
+  );
+}

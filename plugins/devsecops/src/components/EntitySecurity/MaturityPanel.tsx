@@ -1,0 +1,64 @@
+import { MaturityResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import CheckCircleIcon from '@mui/icons-material/CheckCircle';
+import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
+import Box from '@mui/material/Box';
+import List from '@mui/material/List';
+import ListItem from '@mui/material/ListItem';
+import ListItemIcon from '@mui/material/ListItemIcon';
+import ListItemText from '@mui/material/ListItemText';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+
+/** The stage reached, the ordered next steps, and every stage's criteria met or missing. */
+export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
+  const current = maturity.stages.find(s => s.stage === maturity.stage);
+  return (
+    <Stack spacing={2} sx={{ overflowWrap: 'anywhere' }}>
+      <Box>
+        <Typography variant="h4" component="p" data-testid="maturity-stage">
+          Stage {maturity.stage}
+          <Typography component="span" variant="h6" color="text.secondary" sx={{ ml: 1 }}>
+            {current ? current.title : 'Not yet at stage 1'}
+          </Typography>
+        </Typography>
+        {maturity.nextSteps.length > 0 && (
+          <>
+            <Typography variant="subtitle2" sx={{ mt: 1 }}>
+              Next steps to stage {maturity.stage + 1}
+            </Typography>
+            <List dense aria-label="next steps">
+              {maturity.nextSteps.map((step, index) => (
+                <ListItem key={step.id} disableGutters>
+                  <ListItemText primary={`${index + 1}. ${step.title}`} secondary={step.reason} />
+                </ListItem>
+              ))}
+            </List>
+          </>
+        )}
+      </Box>
+      <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: 'minmax(0, 1fr)', xl: 'repeat(2, minmax(0, 1fr))' }, overflowWrap: 'anywhere' }}>
+        {maturity.stages.map(stage => (
+          <Box key={stage.stage} component="section" aria-label={`Stage ${stage.stage} criteria`}>
+            <Typography variant="subtitle2">
+              Stage {stage.stage}: {stage.title} {stage.met ? '— met' : ''}
+            </Typography>
+            <List dense>
+              {stage.criteria.map(criterion => (
+                <ListItem key={criterion.id} disableGutters>
+                  <ListItemIcon sx={{ minWidth: 32 }}>
+                    {criterion.met ? (
+                      <CheckCircleIcon color="success" fontSize="small" titleAccess="met" />
+                    ) : (
+                      <RadioButtonUncheckedIcon color="disabled" fontSize="small" titleAccess="missing" />
+                    )}
+                  </ListItemIcon>
+                  <ListItemText primary={criterion.title} secondary={criterion.reason} />
+                </ListItem>
+              ))}
+            </List>
+          </Box>
+        ))}
+      </Box>
+    </Stack>
+  );
+}
