@@ -15,6 +15,12 @@ export interface Config {
        */
       bodyRetentionDays?: number;
     };
+    exceptions?: {
+      /** Longest an exception may run, in days from its request. Default 90. */
+      maxDurationDays?: number;
+      /** Days before expiry when the risk owner and entity owners are warned. Default [14, 3]. */
+      warnDaysBeforeExpiry?: number[];
+    };
     /**
      * Key for the keyed hash (HMAC-SHA256) that identifies leaked secrets without storing them.
      * When unset, a random key is generated once and kept in the plugin's database.

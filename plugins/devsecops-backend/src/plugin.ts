@@ -3,6 +3,20 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import {
+  devsecopsExceptionDecidePermission,
+  devsecopsExceptionReadPermission,
+  devsecopsExceptionRevokePermission,
+  devsecopsPermissions,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  devsecopsExceptionResourceRef,
+  devsecopsExceptionRules,
+} from '@devsecops-scorecard/plugin-devsecops-node';
+import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
+import { ExceptionService } from './exceptions/ExceptionService';
+import { ExceptionStore } from './store/ExceptionStore';
 import {
   builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
@@ -51,6 +65,11 @@ export const devsecopsPlugin = createBackendPlugin({
         auth: coreServices.auth,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        userInfo: coreServices.userInfo,
+        auditor: coreServices.auditor,
+        notifications: notificationService,
       },
       async init({
         logger,
@@ -61,6 +80,11 @@ export const devsecopsPlugin = createBackendPlugin({
         auth,
         scheduler,
         catalog,
+        permissions,
+        permissionsRegistry,
+        userInfo,
+        auditor,
+        notifications,
       }) {
         const settings = readDevsecopsConfig(config);
         // An invalid control, policy or stage stops the backend here, naming the bad key.
@@ -87,6 +111,7 @@ export const devsecopsPlugin = createBackendPlugin({
         const deployments = new DeploymentStore(knex);
         const facts = new FactStore(knex);
         const decisions = new GateDecisionStore(knex);
+        const exceptionStore = new ExceptionStore(knex);
         const summaries = new SummaryStore(knex);
         const scorecards = new ScorecardService({
           logger,
@@ -99,8 +124,8 @@ export const devsecopsPlugin = createBackendPlugin({
           artifacts,
           decisions,
           summaries,
-          // Approved exceptions arrive with the exceptions feature; until then none apply.
-          exceptions: { activeFor: async () => [] },
+          // Only approved, unexpired exceptions change evaluations, from the moment they change.
+          exceptions: exceptionStore,
         });
         const rollups = new RollupService({
           catalog,
@@ -133,6 +158,48 @@ export const devsecopsPlugin = createBackendPlugin({
           artifacts,
         });
 
+        const exceptions = new ExceptionService({
+          knex,
+          logger,
+          store: exceptionStore,
+          entities,
+          permissions,
+          userInfo,
+          auditor,
+          notifier: new ExceptionNotifier({
+            notifications,
+            store: exceptionStore,
+            logger,
+            warnDaysBeforeExpiry: settings.exceptionWarnDaysBeforeExpiry,
+          }),
+          controlIds: scorecardSettings.evaluation.controls.map(c => c.id),
+          maxDurationDays: settings.exceptionMaxDurationDays,
+          scopeMatches: (entityRef, scope) => findings.scopeMatches(entityRef, scope),
+          principalExists: async ref =>
+            !!(await catalog.getEntityByRef(ref, {
+              credentials: await auth.getOwnServiceCredentials(),
+            })),
+          onChange: async entityRef => {
+            try {
+              await scorecards.refresh(entityRef);
+            } catch (error) {
+              logger.warn(`Could not refresh ${entityRef} after an exception change: ${error}`);
+            }
+          },
+        });
+
+        permissionsRegistry.addPermissions(devsecopsPermissions);
+        permissionsRegistry.addResourceType({
+          resourceRef: devsecopsExceptionResourceRef,
+          permissions: [
+            devsecopsExceptionReadPermission,
+            devsecopsExceptionDecidePermission,
+            devsecopsExceptionRevokePermission,
+          ],
+          rules: Object.values(devsecopsExceptionRules),
+          getResources: refs => Promise.all(refs.map(id => exceptionStore.get(id))),
+        });
+
         httpRouter.use(
           await createRouter({
             knex,
@@ -152,6 +219,7 @@ export const devsecopsPlugin = createBackendPlugin({
             scorecards,
             rollups,
             controls: scorecardSettings.evaluation.controls,
+            exceptions,
             maxReportBytes: settings.maxReportBytes,
           }),
         );
@@ -169,6 +237,23 @@ export const devsecopsPlugin = createBackendPlugin({
           fn: async () => {
             const count = await rollups.snapshotAll(new Date());
             logger.info(`Snapshot of ${count} entities written`);
+          },
+        });
+
+        // Expiry takes effect in evaluations at once (they compare with the clock); this job
+        // records it, and sends the warnings and reminders, once across instances.
+        await scheduler.scheduleTask({
+          id: 'devsecops-exception-lifecycle',
+          frequency: { minutes: 15 },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 20 },
+          scope: 'global',
+          fn: async () => {
+            const expired = await exceptions.expireDue();
+            const notified = await exceptions.notifyDue();
+            if (expired || notified) {
+              logger.info(`Exceptions: ${expired} expired, ${notified} notifications sent`);
+            }
           },
         });
 

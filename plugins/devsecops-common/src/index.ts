@@ -7,5 +7,6 @@ export * from './model/controlStack';
 export * from './model/health';
 export * from './model/evidence';
 export * from './model/scorecard';
+export * from './model/exceptions';
 export * from './permissions';
 export * from './api/DevsecopsClient';

@@ -12,3 +12,4 @@ export * from './normalize/registry';
 export * from './normalize/redact';
 export * from './normalize/formats';
 export * from './extensions';
+export * from './permissions';

@@ -7,12 +7,21 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { BackendFeature } from '@backstage/backend-plugin-api';
+import { BackendFeature, coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  notificationService,
+  NotificationSendOptions,
+} from '@backstage/plugin-notifications-node';
 import { devsecopsPlugin } from '../plugin';
 
 /** A small catalog: two services of team-payments, one library, and a slug two entities share. */
 export const testEntities: Entity[] = [
-  group('acme', undefined, ['team-payments', 'team-checkout']),
+  group('acme', undefined, ['team-payments', 'team-checkout', 'security-compliance']),
+  group('security-compliance', 'acme', []),
+  user('dana', ['team-payments']),
+  user('rita', ['security-compliance']),
+  user('sam', ['security-compliance']),
+  user('otto', ['team-checkout']),
   group('team-payments', 'acme', []),
   group('team-checkout', 'acme', []),
   component('payments-api', 'team-payments', 'service', 'acme/payments-api'),
@@ -20,6 +29,29 @@ export const testEntities: Entity[] = [
   component('shared-lib', 'appsec', 'library', 'acme/monorepo'),
   component('shared-lib-docs', 'appsec', 'website', 'acme/monorepo'),
 ];
+
+function user(name: string, memberOf: string[]): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: { memberOf },
+  };
+}
+
+/** The user and their groups, as the real user-info service reads them from the catalog. */
+export const userInfoFromTestCatalog = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials: any) {
+      const ref = credentials.principal.userEntityRef as string;
+      const entity = testEntities.find(e => e.kind === 'User' && `user:default/${e.metadata.name}` === ref);
+      const groups = ((entity?.spec?.memberOf as string[]) ?? []).map(g => `group:default/${g}`);
+      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
+    },
+  }),
+});
 
 function group(name: string, parent: string | undefined, children: string[]): Entity {
   return {
@@ -51,13 +83,29 @@ function component(
 /** Header of a CI pipeline's service token (subject external:test-service). */
 export const ciHeader = () => mockCredentials.service.header();
 
+/** Notifications the plugin sent, in order (the real service posts them to the notifications backend). */
+export function recordingNotifications() {
+  const sent: NotificationSendOptions[] = [];
+  const factory = createServiceFactory({
+    service: notificationService,
+    deps: {},
+    factory: () => ({
+      send: async (options: NotificationSendOptions) => {
+        sent.push(options);
+      },
+    }),
+  });
+  return { sent, factory };
+}
+
 /** Starts the plugin on the given test database with a mocked catalog. */
 export async function startDevsecopsBackend(
   databases: TestDatabases,
   databaseId: TestDatabaseId,
-  options: { config?: object; features?: BackendFeature[] } = {},
+  options: { config?: object; features?: BackendFeature[]; knex?: Awaited<ReturnType<TestDatabases['init']>> } = {},
 ) {
-  const knex = await databases.init(databaseId);
+  const knex = options.knex ?? (await databases.init(databaseId));
+  const notifications = recordingNotifications();
   const backend = await startTestBackend({
     features: [
       devsecopsPlugin,
@@ -67,12 +115,15 @@ export async function startDevsecopsBackend(
         defaultCredentials: mockCredentials.none(),
       }),
       catalogServiceMock.factory({ entities: testEntities }),
+      notifications.factory,
+      userInfoFromTestCatalog,
       ...(options.features ?? []),
     ],
   });
   return {
     server: backend.server,
     knex,
+    notifications: notifications.sent,
     // stop is a method of the test backend: keep it bound.
     stop: () => backend.stop(),
   };

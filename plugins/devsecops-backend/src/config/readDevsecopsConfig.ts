@@ -4,6 +4,8 @@ export interface DevsecopsConfig {
   maxReportBytes: number;
   bodyRetentionDays: number;
   secretFingerprintKey?: string;
+  exceptionMaxDurationDays: number;
+  exceptionWarnDaysBeforeExpiry: number[];
 }
 
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
@@ -36,5 +38,23 @@ export function readDevsecopsConfig(root: Config): DevsecopsConfig {
       'devsecops.secretFingerprintKey must be at least 16 characters long',
     );
   }
-  return { maxReportBytes, bodyRetentionDays, secretFingerprintKey };
+  const exceptionMaxDurationDays =
+    config?.getOptionalNumber('exceptions.maxDurationDays') ?? 90;
+  if (!Number.isInteger(exceptionMaxDurationDays) || exceptionMaxDurationDays < 1 || exceptionMaxDurationDays > 730) {
+    throw new Error(
+      `devsecops.exceptions.maxDurationDays must be an integer from 1 to 730, got ${exceptionMaxDurationDays}`,
+    );
+  }
+  const exceptionWarnDaysBeforeExpiry =
+    config?.getOptional<number[]>('exceptions.warnDaysBeforeExpiry') ?? [14, 3];
+  if (!Array.isArray(exceptionWarnDaysBeforeExpiry) || exceptionWarnDaysBeforeExpiry.some(d => !Number.isInteger(d) || d < 1)) {
+    throw new Error('devsecops.exceptions.warnDaysBeforeExpiry must be a list of positive whole days, e.g. [14, 3]');
+  }
+  return {
+    maxReportBytes,
+    bodyRetentionDays,
+    secretFingerprintKey,
+    exceptionMaxDurationDays,
+    exceptionWarnDaysBeforeExpiry,
+  };
 }

@@ -34,7 +34,8 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { SummaryStore } from '../store/SummaryStore';
 import { ScorecardService } from '../scorecard/ScorecardService';
 import { RollupService } from '../scorecard/RollupService';
-import { ControlDefinition } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlDefinition, ExceptionStatus } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ExceptionService } from '../exceptions/ExceptionService';
 
 export interface RouterOptions {
   knex: Knex;
@@ -54,6 +55,7 @@ export interface RouterOptions {
   scorecards: ScorecardService;
   rollups: RollupService;
   controls: ControlDefinition[];
+  exceptions: ExceptionService;
   maxReportBytes: number;
 }
 
@@ -322,6 +324,59 @@ export async function createRouter(
         ...paging(req.query),
       }),
     );
+  });
+
+  /** Exceptions are requested and decided by people, never by pipelines. */
+  const person = (req: express.Request) => httpAuth.credentials(req, { allow: ['user'] });
+
+  router.post('/v1/exceptions', async (req, res) => {
+    const credentials = await person(req);
+    res.status(201).json(await options.exceptions.request(req.body, credentials));
+  });
+
+  router.get('/v1/exceptions', async (req, res) => {
+    const credentials = await reader(req);
+    const q = req.query;
+    const entityRef = await optionalEntity(options.entities, q);
+    let riskOwners: string[] | undefined;
+    if (q.riskOwner === 'me') {
+      if (credentials.principal.type !== 'user') {
+        throw new InputError('riskOwner=me needs a user token');
+      }
+      riskOwners = await options.exceptions.claims(credentials as any);
+    } else if (q.riskOwner) {
+      riskOwners = [normalizeOwner(q.riskOwner.includes(':') ? q.riskOwner : `user:${q.riskOwner}`)];
+    }
+    res.json(
+      await options.exceptions.list({
+        entityRef,
+        riskOwners,
+        statuses: csv(q.status) as ExceptionStatus[] | undefined,
+        expiringWithinDays: q.expiringWithinDays === undefined ? undefined : Number(q.expiringWithinDays),
+        ...paging(q),
+      }),
+    );
+  });
+
+  router.get('/v1/exceptions/:id', async (req, res) => {
+    await reader(req);
+    res.json(await options.exceptions.get(req.params.id));
+  });
+
+  router.post('/v1/exceptions/:id/approve', async (req, res) => {
+    res.json(await options.exceptions.decide(req.params.id, 'approve', req.body.reason, await person(req)));
+  });
+
+  router.post('/v1/exceptions/:id/reject', async (req, res) => {
+    res.json(await options.exceptions.decide(req.params.id, 'reject', req.body.reason, await person(req)));
+  });
+
+  router.post('/v1/exceptions/:id/revoke', async (req, res) => {
+    res.json(await options.exceptions.revoke(req.params.id, req.body.reason, await person(req)));
+  });
+
+  router.post('/v1/exceptions/:id/renew', async (req, res) => {
+    res.status(201).json(await options.exceptions.renew(req.params.id, req.body, await person(req)));
   });
 
   router.get('/v1/artifacts/:digest', async (req, res) => {

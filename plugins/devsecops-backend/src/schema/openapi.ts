@@ -127,6 +127,50 @@ export const spec = {
         },
         required: ['artifactDigest', 'environment'],
       },
+      ExceptionRequestInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: text(255),
+          repository: text(512),
+          scope: {
+            type: 'object',
+            additionalProperties: false,
+            properties: {
+              control: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+              ruleId: text(255),
+              vulnerabilityId: text(128),
+              fingerprint: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+              artifactDigest: text(160),
+            },
+            required: ['control'],
+          },
+          riskStatement: { type: 'string', minLength: 10, maxLength: 4000 },
+          riskRating: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] },
+          compensatingControls: { type: 'string', maxLength: 4000 },
+          riskOwner: text(255),
+          expiresAt: { type: 'string', format: 'date-time' },
+        },
+        required: ['scope', 'riskStatement', 'riskRating', 'riskOwner', 'expiresAt'],
+      },
+      ExceptionDecisionInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { reason: { type: 'string', minLength: 3, maxLength: 4000 } },
+        required: ['reason'],
+      },
+      ExceptionRenewInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          expiresAt: { type: 'string', format: 'date-time' },
+          riskStatement: { type: 'string', minLength: 10, maxLength: 4000 },
+          riskRating: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] },
+          compensatingControls: { type: 'string', maxLength: 4000 },
+          riskOwner: text(255),
+        },
+        required: ['expiresAt'],
+      },
       FactsInput: {
         type: 'object',
         additionalProperties: false,
@@ -442,6 +486,120 @@ export const spec = {
           ...paging,
         ],
         responses: { '200': ok('A page of decisions') },
+      },
+    },
+    '/v1/exceptions': {
+      post: {
+        operationId: 'requestException',
+        description: 'Request an exception for a failing control or finding of an entity; a named risk owner decides',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionRequestInput' } } },
+        },
+        responses: { '201': ok('The requested exception'), '400': errorResponse, '403': errorResponse, '404': errorResponse },
+      },
+      get: {
+        operationId: 'listExceptions',
+        parameters: [
+          ...entityParams,
+          {
+            name: 'riskOwner',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: text(255),
+            description: '`me`: exceptions the caller (or a group of theirs) decides; or a user/group ref',
+          },
+          {
+            name: 'status',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^(requested|approved|rejected|revoked|expired)(,(requested|approved|rejected|revoked|expired))*$' },
+          },
+          {
+            name: 'expiringWithinDays',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[0-9]{1,3}$' },
+          },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of exceptions, soonest expiry first'), '400': errorResponse },
+      },
+    },
+    '/v1/exceptions/{id}': {
+      get: {
+        operationId: 'getException',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        responses: { '200': ok('The exception with its history'), '404': errorResponse },
+      },
+    },
+    '/v1/exceptions/{id}/approve': {
+      post: {
+        operationId: 'approveException',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
+        },
+        responses: {
+          '200': ok('The exception after the change'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+        },
+      },
+    },
+    '/v1/exceptions/{id}/reject': {
+      post: {
+        operationId: 'rejectException',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
+        },
+        responses: {
+          '200': ok('The exception after the change'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+        },
+      },
+    },
+    '/v1/exceptions/{id}/revoke': {
+      post: {
+        operationId: 'revokeException',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
+        },
+        responses: {
+          '200': ok('The exception after the change'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+        },
+      },
+    },
+    '/v1/exceptions/{id}/renew': {
+      post: {
+        operationId: 'renewException',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionRenewInput' } } },
+        },
+        responses: {
+          '200': ok('The exception after the change'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+        },
       },
     },
     '/v1/artifacts/{digest}': {

@@ -182,6 +182,25 @@ export class FindingStore {
     }));
   }
 
+  /** Whether any finding of the entity (any status) falls inside an exception's scope. */
+  async scopeMatches(
+    entityRef: string,
+    scope: { control: string; ruleId?: string; vulnerabilityId?: string; fingerprint?: string; artifactDigest?: string },
+  ): Promise<boolean> {
+    const row = await this.knex(TABLE)
+      .where({ entity_ref: entityRef, control: scope.control })
+      .modify(q => {
+        if (scope.ruleId) q.where('rule_id', scope.ruleId);
+        if (scope.vulnerabilityId) {
+          q.where(b => b.where('vulnerability_id', scope.vulnerabilityId!).orWhere('rule_id', scope.vulnerabilityId!));
+        }
+        if (scope.fingerprint) q.where('fingerprint', scope.fingerprint);
+        if (scope.artifactDigest) q.where('scope_digest', scope.artifactDigest);
+      })
+      .first('id');
+    return !!row;
+  }
+
   /** Findings of an entity resolved since a time: what the patch and rotate metrics measure. */
   async resolvedSince(entityRef: string, since: Date) {
     const rows = await this.knex(TABLE)

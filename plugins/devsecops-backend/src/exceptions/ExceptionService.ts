@@ -1,0 +1,340 @@
+import {
+  AuditorService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  devsecopsExceptionDecidePermission,
+  devsecopsExceptionRequestPermission,
+  devsecopsExceptionRevokePermission,
+  ExceptionRecord,
+  ExceptionScope,
+  ExceptionStatus,
+  Page,
+  RiskRating,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { randomUUID } from 'node:crypto';
+import { Knex } from 'knex';
+import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
+import { ExceptionStore } from '../store/ExceptionStore';
+import { ExceptionNotifier } from './ExceptionNotifier';
+
+export interface ExceptionRequestInput extends EntityLookup {
+  scope: ExceptionScope;
+  riskStatement: string;
+  riskRating: RiskRating;
+  compensatingControls?: string;
+  riskOwner: string;
+  expiresAt: string;
+}
+
+export interface ExceptionServiceOptions {
+  knex: Knex;
+  logger: LoggerService;
+  store: ExceptionStore;
+  entities: EntityResolver;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  notifier: ExceptionNotifier;
+  /** Control ids an exception may name. */
+  controlIds: string[];
+  maxDurationDays: number;
+  /** Whether a finding matching the scope exists on the entity (any status). */
+  scopeMatches(entityRef: string, scope: ExceptionScope): Promise<boolean>;
+  /** Called after any change, to re-evaluate the entity at once. */
+  onChange(entityRef: string): Promise<void>;
+  /** Whether a catalog user or group exists. */
+  principalExists(ref: string): Promise<boolean>;
+  now?: () => Date;
+}
+
+type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
+
+/**
+ * The exception life cycle: requested → approved | rejected; approved → revoked | expired.
+ * Separation of duties is enforced here, whatever the permission policy says: the requester
+ * never decides, and only the named risk owner (or a member of the named group) decides.
+ */
+export class ExceptionService {
+  constructor(private readonly o: ExceptionServiceOptions) {}
+
+  private now(): Date {
+    return this.o.now?.() ?? new Date();
+  }
+
+  async request(input: ExceptionRequestInput, credentials: UserCredentials, renewalOf?: string): Promise<ExceptionRecord> {
+    await this.authorize(devsecopsExceptionRequestPermission, credentials);
+    const now = this.now();
+    const requester = credentials.principal.userEntityRef;
+    const expiresAt = this.checkExpiry(input.expiresAt, now);
+    const riskOwner = this.parsePrincipal(input.riskOwner, 'riskOwner');
+    if (riskOwner === requester) {
+      throw new InputError('riskOwner cannot be the requester: a named risk owner other than yourself decides');
+    }
+    const scope = this.checkScope(input.scope);
+    const resolved = await this.o.entities.resolve(input);
+    if (!(await this.o.principalExists(riskOwner))) {
+      throw new InputError(`riskOwner ${riskOwner} is not a user or group in the catalog`);
+    }
+    if ((scope.ruleId || scope.vulnerabilityId || scope.fingerprint || scope.artifactDigest) &&
+        !(await this.o.scopeMatches(resolved.entityRef, scope))) {
+      throw new InputError(
+        `The scope matches no finding of ${resolved.entityRef} in control ${scope.control} (${describeScope(scope)})`,
+      );
+    }
+    const record: Omit<ExceptionRecord, 'events'> = {
+      id: randomUUID(),
+      entityRef: resolved.entityRef,
+      ownerRef: resolved.ownerRef,
+      scope,
+      riskStatement: input.riskStatement,
+      riskRating: input.riskRating,
+      compensatingControls: input.compensatingControls,
+      requester,
+      riskOwner,
+      expiresAt: expiresAt.toISOString(),
+      status: 'requested',
+      requestedAt: now.toISOString(),
+      renewalOf,
+    };
+    await this.o.knex.transaction(tx =>
+      this.o.store.insert(tx, record, {
+        action: renewalOf ? 'renewal-requested' : 'requested',
+        actor: requester,
+        reason: renewalOf ? `Renewal of exception ${renewalOf}` : undefined,
+        at: record.requestedAt,
+        toStatus: 'requested',
+      }),
+    );
+    await this.audit('exception-request', credentials, record.id, { entityRef: record.entityRef, riskOwner });
+    const stored = (await this.o.store.get(record.id))!;
+    await this.o.notifier.awaitingDecision(stored);
+    return stored;
+  }
+
+  async renew(id: string, input: Partial<ExceptionRequestInput> & { expiresAt: string }, credentials: UserCredentials) {
+    const original = await this.mustGet(id);
+    if (!['approved', 'expired'].includes(original.status)) {
+      throw new ConflictError(`Exception ${id} is ${original.status}; only approved or expired exceptions are renewed`);
+    }
+    // A renewal is a new request, reviewed again by the risk owner.
+    return this.request(
+      {
+        entityRef: original.entityRef,
+        scope: original.scope,
+        riskStatement: input.riskStatement ?? original.riskStatement,
+        riskRating: input.riskRating ?? original.riskRating,
+        compensatingControls: input.compensatingControls ?? original.compensatingControls,
+        riskOwner: input.riskOwner ?? original.riskOwner,
+        expiresAt: input.expiresAt,
+      },
+      credentials,
+      id,
+    );
+  }
+
+  async decide(id: string, decision: 'approve' | 'reject', reason: string, credentials: UserCredentials) {
+    const record = await this.mustGet(id);
+    const actor = credentials.principal.userEntityRef;
+    // Separation of duties comes first: no permission can make a requester their own approver.
+    if (actor === record.requester) {
+      throw new NotAllowedError('The requester of an exception can never decide it');
+    }
+    await this.mustBeRiskOwner(record, credentials);
+    await this.authorize(devsecopsExceptionDecidePermission, credentials, id);
+    if (record.status !== 'requested') {
+      throw new ConflictError(`Exception ${id} is ${record.status}, not awaiting a decision`);
+    }
+    const now = this.now();
+    if (decision === 'approve' && new Date(record.expiresAt) <= now) {
+      throw new ConflictError(`Exception ${id} expired on ${record.expiresAt} before it was decided; request a new one`);
+    }
+    const to: ExceptionStatus = decision === 'approve' ? 'approved' : 'rejected';
+    await this.move(record, to, { action: to, actor, reason, at: now.toISOString(), fromStatus: 'requested', toStatus: to }, { decidedAt: now, decidedBy: actor });
+    await this.audit(`exception-${decision}`, credentials, id, { entityRef: record.entityRef, reason });
+    await this.o.onChange(record.entityRef);
+    return (await this.o.store.get(id))!;
+  }
+
+  async revoke(id: string, reason: string, credentials: UserCredentials) {
+    const record = await this.mustGet(id);
+    const claims = await this.claims(credentials);
+    if (!claims.includes(record.riskOwner) && !(record.ownerRef && claims.includes(record.ownerRef))) {
+      throw new NotAllowedError(`Only the risk owner ${record.riskOwner} or the owners of ${record.entityRef} may revoke this exception`);
+    }
+    await this.authorize(devsecopsExceptionRevokePermission, credentials, id);
+    if (record.status !== 'approved') {
+      throw new ConflictError(`Exception ${id} is ${record.status}; only approved exceptions can be revoked`);
+    }
+    const now = this.now();
+    await this.move(record, 'revoked', {
+      action: 'revoked',
+      actor: credentials.principal.userEntityRef,
+      reason,
+      at: now.toISOString(),
+      fromStatus: 'approved',
+      toStatus: 'revoked',
+    });
+    await this.audit('exception-revoke', credentials, id, { entityRef: record.entityRef, reason });
+    await this.o.onChange(record.entityRef);
+    return (await this.o.store.get(id))!;
+  }
+
+  /** Marks approved exceptions past their expiry as expired (evaluation already ignores them). */
+  async expireDue(): Promise<number> {
+    const now = this.now();
+    let expired = 0;
+    for (const due of await this.o.store.dueForExpiry(now)) {
+      const moved = await this.o.knex.transaction(tx =>
+        this.o.store.transition(tx, due.id, { status: 'approved', version: due.version }, { status: 'expired' }, {
+          action: 'expired',
+          actor: 'system:expiry',
+          at: now.toISOString(),
+          fromStatus: 'approved',
+          toStatus: 'expired',
+        }),
+      );
+      if (!moved) continue; // revoked or expired by another instance meanwhile
+      expired++;
+      const record = (await this.o.store.get(due.id))!;
+      await this.o.notifier.expired(record);
+      await this.o.onChange(due.entityRef);
+    }
+    return expired;
+  }
+
+  /** Warnings before expiry and reminders of requests awaiting a decision. */
+  async notifyDue(): Promise<number> {
+    return this.o.notifier.sendDue();
+  }
+
+  async get(id: string) {
+    return this.mustGet(id);
+  }
+
+  async list(filter: {
+    entityRef?: string;
+    riskOwners?: string[];
+    statuses?: ExceptionStatus[];
+    expiringWithinDays?: number;
+    limit: number;
+    offset: number;
+  }): Promise<Page<ExceptionRecord>> {
+    return this.o.store.list({ ...filter, now: this.now() });
+  }
+
+  /** The refs the user acts as: themselves and the groups they belong to. */
+  async claims(credentials: UserCredentials): Promise<string[]> {
+    const info = await this.o.userInfo.getUserInfo(credentials);
+    return [...new Set([credentials.principal.userEntityRef, ...info.ownershipEntityRefs])];
+  }
+
+  private async mustBeRiskOwner(record: ExceptionRecord, credentials: UserCredentials) {
+    const claims = await this.claims(credentials);
+    if (!claims.includes(record.riskOwner)) {
+      throw new NotAllowedError(`Only the risk owner ${record.riskOwner} (or its members) may decide this exception`);
+    }
+  }
+
+  private async move(
+    record: ExceptionRecord & { version?: number },
+    to: ExceptionStatus,
+    event: Parameters<ExceptionStore['transition']>[4],
+    change: { decidedAt?: Date; decidedBy?: string } = {},
+  ) {
+    const current = (await this.o.store.get(record.id))!;
+    const moved = await this.o.knex.transaction(tx =>
+      this.o.store.transition(tx, record.id, { status: current.status, version: current.version }, { status: to, ...change }, event),
+    );
+    if (!moved || current.status !== event.fromStatus) {
+      throw new ConflictError(`Exception ${record.id} changed while you decided; reload it`);
+    }
+  }
+
+  private async mustGet(id: string) {
+    const record = await this.o.store.get(id);
+    if (!record) throw new NotFoundError(`No exception ${id}`);
+    return record;
+  }
+
+  private async authorize(
+    permission: BasicPermission | ResourcePermission,
+    credentials: UserCredentials,
+    resourceRef?: string,
+  ) {
+    const [decision] = await this.o.permissions.authorize(
+      [resourceRef ? { permission: permission as ResourcePermission, resourceRef } : { permission: permission as BasicPermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`The permission policy does not allow ${permission.name}`);
+    }
+  }
+
+  private checkExpiry(value: string, now: Date): Date {
+    const expiresAt = new Date(value);
+    if (Number.isNaN(expiresAt.getTime())) {
+      throw new InputError(`expiresAt '${value}' is not an ISO-8601 date-time`);
+    }
+    if (expiresAt <= now) {
+      throw new InputError(`expiresAt ${value} is in the past; an exception must expire in the future`);
+    }
+    const max = new Date(now.getTime() + this.o.maxDurationDays * 86_400_000);
+    if (expiresAt > max) {
+      throw new InputError(
+        `expiresAt ${value} is more than ${this.o.maxDurationDays} days away (devsecops.exceptions.maxDurationDays)`,
+      );
+    }
+    return expiresAt;
+  }
+
+  private checkScope(scope: ExceptionScope): ExceptionScope {
+    if (!this.o.controlIds.includes(scope.control)) {
+      throw new InputError(`scope.control '${scope.control}' is not a control; controls: ${this.o.controlIds.join(', ')}`);
+    }
+    let artifactDigest: string | undefined;
+    if (scope.artifactDigest !== undefined) {
+      artifactDigest = normalizeDigest(scope.artifactDigest);
+      if (!artifactDigest) {
+        throw new InputError(`Malformed scope.artifactDigest '${scope.artifactDigest}': use algorithm:hex`);
+      }
+    }
+    return { ...scope, artifactDigest };
+  }
+
+  private parsePrincipal(value: string, field: string): string {
+    try {
+      const ref = parseEntityRef(value, { defaultKind: 'user', defaultNamespace: 'default' });
+      if (!['user', 'group'].includes(ref.kind.toLowerCase())) {
+        throw new Error('must be a user or a group');
+      }
+      return stringifyEntityRef(ref);
+    } catch (error) {
+      throw new InputError(`Malformed ${field} '${value}': ${(error as Error).message}`);
+    }
+  }
+
+  private async audit(eventId: string, credentials: UserCredentials, id: string, meta: Record<string, string | undefined>) {
+    const event = await this.o.auditor.createEvent({
+      eventId,
+      severityLevel: 'medium',
+      meta: { exceptionId: id, actor: credentials.principal.userEntityRef, ...Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)) } as any,
+    });
+    await event.success();
+  }
+}
+
+function describeScope(scope: ExceptionScope): string {
+  return Object.entries(scope)
+    .filter(([key, value]) => key !== 'control' && value)
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ');
+}

@@ -1,0 +1,226 @@
+import {
+  ExceptionEvent,
+  ExceptionRecord,
+  ExceptionStatus,
+  Page,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { ExceptionCover } from '../evaluate/types';
+import { dbText } from './text';
+import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
+
+const TABLE = 'devsecops_exceptions';
+const EVENTS = 'devsecops_exception_events';
+const NOTIFICATIONS = 'devsecops_exception_notifications';
+
+export interface ExceptionFilter {
+  entityRef?: string;
+  riskOwners?: string[];
+  statuses?: ExceptionStatus[];
+  /** Approved exceptions expiring between now and now + days. */
+  expiringWithinDays?: number;
+  now: Date;
+  limit: number;
+  offset: number;
+}
+
+/** Owns devsecops_exceptions, their events and the notifications already sent for them. */
+export class ExceptionStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(
+    tx: Knex.Transaction,
+    record: Omit<ExceptionRecord, 'events'>,
+    event: ExceptionEvent,
+  ): Promise<void> {
+    await tx(TABLE).insert({
+      id: record.id,
+      entity_ref: record.entityRef,
+      owner_ref: record.ownerRef ?? null,
+      scope_control: record.scope.control,
+      scope_rule_id: dbText(record.scope.ruleId, 255),
+      scope_vulnerability_id: dbText(record.scope.vulnerabilityId, 128),
+      scope_fingerprint: record.scope.fingerprint ?? null,
+      scope_artifact_digest: record.scope.artifactDigest ?? null,
+      risk_statement: dbText(record.riskStatement),
+      risk_rating: record.riskRating,
+      compensating_controls: dbText(record.compensatingControls),
+      requester: record.requester,
+      risk_owner: record.riskOwner,
+      expires_at: toDbTime(new Date(record.expiresAt)),
+      status: record.status,
+      requested_at: toDbTime(new Date(record.requestedAt)),
+      renewal_of: record.renewalOf ?? null,
+      version: 1,
+    });
+    await this.addEvent(tx, record.id, event);
+  }
+
+  /**
+   * Moves an exception from one status to another, only if nobody else moved it first (version
+   * check): two instances deciding at once, or a decision racing the expiry job, end with one
+   * winner and one 409.
+   */
+  async transition(
+    tx: Knex.Transaction,
+    id: string,
+    expected: { status: ExceptionStatus; version: number },
+    change: { status: ExceptionStatus; decidedAt?: Date; decidedBy?: string },
+    event: ExceptionEvent,
+  ): Promise<boolean> {
+    const updated = await tx(TABLE)
+      .where({ id, status: expected.status, version: expected.version })
+      .update({
+        status: change.status,
+        ...(change.decidedAt ? { decided_at: toDbTime(change.decidedAt) } : {}),
+        ...(change.decidedBy ? { decided_by: change.decidedBy } : {}),
+        version: expected.version + 1,
+      });
+    if (updated !== 1) return false;
+    await this.addEvent(tx, id, event);
+    return true;
+  }
+
+  private async addEvent(tx: Knex.Transaction, id: string, event: ExceptionEvent) {
+    await tx(EVENTS).insert({
+      exception_id: id,
+      action: event.action,
+      actor: event.actor,
+      reason: dbText(event.reason),
+      at: toDbTime(new Date(event.at)),
+      from_status: event.fromStatus ?? null,
+      to_status: event.toStatus,
+    });
+  }
+
+  async get(id: string): Promise<(ExceptionRecord & { version: number }) | undefined> {
+    const row = await this.knex(TABLE).where({ id }).first();
+    if (!row) return undefined;
+    const events = await this.knex(EVENTS).where({ exception_id: id }).orderBy('id', 'asc');
+    return { ...toRecord(row, events), version: Number(row.version) };
+  }
+
+  async list(filter: ExceptionFilter): Promise<Page<ExceptionRecord>> {
+    const query = this.knex(TABLE).where(builder => {
+      if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.riskOwners) builder.whereIn('risk_owner', filter.riskOwners);
+      if (filter.statuses) builder.whereIn('status', filter.statuses);
+      if (filter.expiringWithinDays !== undefined) {
+        builder
+          .where('status', 'approved')
+          .where('expires_at', '>', toDbTime(filter.now))
+          .where('expires_at', '<=', toDbTime(new Date(filter.now.getTime() + filter.expiringWithinDays * 86_400_000)));
+      }
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .clone()
+      .select('*')
+      .orderBy([
+        { column: 'expires_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset);
+    const events = rows.length
+      ? await this.knex(EVENTS).whereIn('exception_id', rows.map((r: any) => r.id)).orderBy('id', 'asc')
+      : [];
+    return {
+      items: rows.map((r: any) => toRecord(r, events.filter((e: any) => e.exception_id === r.id))),
+      totalCount: Number(count),
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+
+  /** Approved exceptions of an entity that have not expired: what evaluation honours. */
+  async activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]> {
+    const rows = await this.knex(TABLE)
+      .where({ entity_ref: entityRef, status: 'approved' })
+      .where('expires_at', '>', toDbTime(now));
+    return rows.map((r: any) => ({
+      id: r.id,
+      control: r.scope_control,
+      ruleId: r.scope_rule_id ?? undefined,
+      vulnerabilityId: r.scope_vulnerability_id ?? undefined,
+      fingerprint: r.scope_fingerprint ?? undefined,
+      artifactDigest: r.scope_artifact_digest ?? undefined,
+      approvedAt: fromDbTime(r.decided_at ?? r.requested_at),
+      expiresAt: fromDbTime(r.expires_at),
+    }));
+  }
+
+  /** Approved exceptions past their expiry that are not yet marked expired. */
+  async dueForExpiry(now: Date): Promise<Array<{ id: string; version: number; entityRef: string }>> {
+    const rows = await this.knex(TABLE)
+      .select('id', 'version', 'entity_ref')
+      .where({ status: 'approved' })
+      .where('expires_at', '<=', toDbTime(now));
+    return rows.map((r: any) => ({ id: r.id, version: Number(r.version), entityRef: r.entity_ref }));
+  }
+
+  /** Approved exceptions expiring within the window (for warnings). */
+  async approvedExpiringBefore(now: Date, until: Date) {
+    const rows = await this.knex(TABLE)
+      .where({ status: 'approved' })
+      .where('expires_at', '>', toDbTime(now))
+      .where('expires_at', '<=', toDbTime(until));
+    return rows.map((r: any) => toRecord(r, []));
+  }
+
+  async awaitingDecision() {
+    const rows = await this.knex(TABLE).where({ status: 'requested' });
+    return rows.map((r: any) => toRecord(r, []));
+  }
+
+  /**
+   * Claims a notification: true only for the first caller ever (primary key), so a restart or a
+   * second instance never sends it again.
+   */
+  async claimNotification(exceptionId: string, kind: string, now: Date): Promise<boolean> {
+    const inserted = await this.knex(NOTIFICATIONS)
+      .insert({ exception_id: exceptionId, kind, sent_at: toDbTime(now) })
+      .onConflict(['exception_id', 'kind'])
+      .ignore()
+      .returning('exception_id');
+    return inserted.length === 1;
+  }
+
+  async releaseNotification(exceptionId: string, kind: string): Promise<void> {
+    await this.knex(NOTIFICATIONS).where({ exception_id: exceptionId, kind }).delete();
+  }
+}
+
+function toRecord(row: any, events: any[]): ExceptionRecord {
+  return {
+    id: row.id,
+    entityRef: row.entity_ref,
+    ownerRef: row.owner_ref ?? undefined,
+    scope: {
+      control: row.scope_control,
+      ruleId: row.scope_rule_id ?? undefined,
+      vulnerabilityId: row.scope_vulnerability_id ?? undefined,
+      fingerprint: row.scope_fingerprint ?? undefined,
+      artifactDigest: row.scope_artifact_digest ?? undefined,
+    },
+    riskStatement: row.risk_statement,
+    riskRating: row.risk_rating,
+    compensatingControls: row.compensating_controls ?? undefined,
+    requester: row.requester,
+    riskOwner: row.risk_owner,
+    expiresAt: fromDbTime(row.expires_at),
+    status: row.status,
+    requestedAt: fromDbTime(row.requested_at),
+    decidedAt: fromDbTimeOrUndefined(row.decided_at),
+    decidedBy: row.decided_by ?? undefined,
+    renewalOf: row.renewal_of ?? undefined,
+    events: events.map((e: any) => ({
+      action: e.action,
+      actor: e.actor,
+      reason: e.reason ?? undefined,
+      at: fromDbTime(e.at),
+      fromStatus: e.from_status ?? undefined,
+      toStatus: e.to_status,
+    })),
+  };
+}
