@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { demoEvidenceModule } from './modules/demoEvidence';
+import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
 
@@ -18,9 +19,8 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
-backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-);
+// The demo's policy: only a named risk owner decides exceptions (see modules/permissionPolicy.ts).
+backend.add(permissionPolicyModule);
 
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
