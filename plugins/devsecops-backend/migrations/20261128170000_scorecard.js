@@ -45,6 +45,8 @@ exports.up = async function up(knex) {
     table.text('metrics').notNullable().comment('JSON: EntityMetrics');
     table.string('production_gate', 8).nullable().comment('allow | deny of the latest production decision');
     table.timestamp('evaluated_at', { useTz: true }).notNullable();
+    table.text('scorecard').nullable().comment('JSON: the whole evaluated scorecard, served while valid');
+    table.timestamp('valid_until', { useTz: true }).nullable().comment('Next time-based change (an exception expiring, …)');
     table.index(['owner_ref'], 'devsecops_entity_summaries_owner_idx');
     table.index(['system_ref'], 'devsecops_entity_summaries_system_idx');
   });

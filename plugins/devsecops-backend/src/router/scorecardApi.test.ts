@@ -239,6 +239,7 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       .set('Authorization', mockCredentials.user.header());
     expect(org2.body.entityCount).toBe(2);
     expect(org2.body.children.map((c: any) => [c.scope.ref, c.entityCount])).toEqual([
+      ['group:default/security-compliance', 0],
       ['group:default/team-checkout', 1],
       ['group:default/team-payments', 1],
     ]);

@@ -31,6 +31,9 @@ export interface ExceptionSource {
   activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]>;
 }
 
+/** Longest a stored scorecard is served without re-evaluation (staleness and SLAs move with time). */
+const MAX_SCORECARD_AGE_MS = 10 * 60 * 1000;
+
 /** Signature verifications are recorded as `artifact_signature` facts: `{ digest, verified, reason }`. */
 export const SIGNATURE_FACT = 'artifact_signature';
 
@@ -60,22 +63,36 @@ export class ScorecardService {
     return this.options.now?.() ?? new Date();
   }
 
+  /**
+   * The entity's scorecard. Every write re-evaluates and stores it, so a read serves the stored
+   * one while it is valid: until the next time-based change (an exception expiring) and at most
+   * MAX_SCORECARD_AGE_MS, after which staleness and SLA clocks are re-read.
+   */
   async scorecard(lookup: EntityLookup): Promise<EntityScorecard> {
     const resolved = await this.options.entities.resolve(lookup);
+    const stored = await this.options.summaries.validScorecard(resolved.entityRef, this.now());
+    if (stored && stored.ownerRef === entityFacts(resolved.entity).ownerRef) return stored;
     return this.evaluate(resolved.entity);
   }
 
   /** Re-evaluates an entity after new evidence and stores its summary. */
   async refresh(entityRef: string): Promise<EntityScorecard> {
-    return this.scorecard({ entityRef });
+    const resolved = await this.options.entities.resolve({ entityRef });
+    return this.evaluate(resolved.entity);
   }
 
-  /** Evaluates a catalog entity and refreshes its summary. */
+  /** Evaluates a catalog entity and refreshes its summary and stored scorecard. */
   async evaluate(entity: Entity): Promise<EntityScorecard> {
     const now = this.now();
     const evidence = await this.loadEvidence(entityFacts(entity), now);
     const scorecard = evaluateEntity(evidence, this.options.settings.evaluation, now);
-    await this.options.summaries.upsert(toSummary(entity, scorecard));
+    const validUntil = new Date(
+      Math.min(
+        now.getTime() + MAX_SCORECARD_AGE_MS,
+        ...evidence.exceptions.map(e => new Date(e.expiresAt).getTime()),
+      ),
+    );
+    await this.options.summaries.upsert(toSummary(entity, scorecard), scorecard, validUntil);
     return scorecard;
   }
 

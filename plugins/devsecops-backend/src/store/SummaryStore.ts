@@ -1,12 +1,27 @@
 import {
   ControlState,
   EntityMetrics,
+  EntityScorecard,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { fromDbTime, toDbTime } from './time';
 
 const SUMMARIES = 'devsecops_entity_summaries';
 const SNAPSHOTS = 'devsecops_entity_snapshots';
+// Roll-ups read these; the stored scorecard JSON is only read for one entity at a time.
+const SUMMARY_COLUMNS = [
+  'entity_ref',
+  'owner_ref',
+  'system_ref',
+  'domain_ref',
+  'type',
+  'lifecycle',
+  'stage',
+  'control_states',
+  'metrics',
+  'production_gate',
+  'evaluated_at',
+];
 
 export interface EntitySummary {
   entityRef: string;
@@ -34,11 +49,26 @@ export interface EntitySnapshot {
 export class SummaryStore {
   constructor(private readonly knex: Knex) {}
 
-  async upsert(summary: EntitySummary): Promise<void> {
+  /** Stores the summary and the whole scorecard, which reads serve until `validUntil`. */
+  async upsert(summary: EntitySummary, scorecard?: EntityScorecard, validUntil?: Date): Promise<void> {
     await this.knex(SUMMARIES)
-      .insert(toRow(summary))
+      .insert({
+        ...toRow(summary),
+        scorecard: scorecard ? JSON.stringify(scorecard) : null,
+        valid_until: validUntil ? toDbTime(validUntil) : null,
+      })
       .onConflict('entity_ref')
       .merge();
+  }
+
+  /** The stored scorecard of an entity if it is still valid at `now`. */
+  async validScorecard(entityRef: string, now: Date): Promise<EntityScorecard | undefined> {
+    const row = await this.knex(SUMMARIES)
+      .select('scorecard')
+      .where({ entity_ref: entityRef })
+      .where('valid_until', '>', toDbTime(now))
+      .first();
+    return row?.scorecard ? JSON.parse(row.scorecard) : undefined;
   }
 
   /** Today's snapshot of an entity; writing it again the same day replaces it (idempotent). */
@@ -60,14 +90,16 @@ export class SummaryStore {
     const out: EntitySummary[] = [];
     // Bounded IN lists keep SQLite under its variable limit for org-wide roll-ups.
     for (let i = 0; i < entityRefs.length; i += 500) {
-      const rows = await this.knex(SUMMARIES).whereIn('entity_ref', entityRefs.slice(i, i + 500));
+      const rows = await this.knex(SUMMARIES)
+        .select(SUMMARY_COLUMNS)
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500));
       out.push(...rows.map(fromRow));
     }
     return out;
   }
 
   async all(): Promise<EntitySummary[]> {
-    return (await this.knex(SUMMARIES).select('*')).map(fromRow);
+    return (await this.knex(SUMMARIES).select(SUMMARY_COLUMNS)).map(fromRow);
   }
 
   async history(entityRef: string, sinceDay: string): Promise<EntitySnapshot[]> {
