@@ -118,6 +118,17 @@ describe.each(databases.eachSupportedId())('exceptions on %p', databaseId => {
     expect(again.status).toBe(409);
   });
 
+  it('lets exactly one of two racing decisions win; the other gets a 409', async () => {
+    const { body } = await requestException();
+    const [a, b] = await Promise.all([
+      post(`/exceptions/${body.id}/approve`, RITA, { reason: 'approve it' }),
+      post(`/exceptions/${body.id}/reject`, SAM, { reason: 'reject it' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const final = await request(backend.server).get(`/api/devsecops/v1/exceptions/${body.id}`).set('Authorization', DANA);
+    expect(final.body.events).toHaveLength(2); // requested + the one decision that won
+  });
+
   it('refuses bad requests with the problem named, leaving nothing behind', async () => {
     const cases: Array<[object, number, RegExp]> = [
       [{ expiresAt: inDays(-1) }, 400, /is in the past/],
