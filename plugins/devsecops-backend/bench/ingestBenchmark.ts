@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { ReportIngestService } from '../src/ingest/ReportIngestService';
 import { EntityResolver } from '../src/ingest/EntityResolver';
 import { ArtifactStore } from '../src/store/ArtifactStore';
+import { EvidenceLogStore } from '../src/store/EvidenceLogStore';
 import { FindingStore } from '../src/store/FindingStore';
 import { applyMigrations } from '../src/store/migrations';
 import { ReportStore } from '../src/store/ReportStore';
@@ -139,6 +140,7 @@ async function measure(kind: 'sqlite' | 'pg', format: 'trivy' | 'sarif') {
       reports: new ReportStore(knex),
       findings: new FindingStore(knex),
       artifacts: new ArtifactStore(knex),
+      evidenceLog: new EvidenceLogStore(knex),
       normalizeContext: { secretFingerprint: s => createHmac('sha256', 'bench').update(s).digest('hex') },
       maxReportBytes: 512 * 1024 * 1024,
     });

@@ -43,6 +43,7 @@ import {
   SIGNATURE_FACT,
 } from '../src/scorecard/ScorecardService';
 import { ArtifactStore } from '../src/store/ArtifactStore';
+import { EvidenceLogStore } from '../src/store/EvidenceLogStore';
 import { DeploymentStore } from '../src/store/DeploymentStore';
 import { FactStore } from '../src/store/FactStore';
 import { FindingStore } from '../src/store/FindingStore';
@@ -679,6 +680,7 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
     const decisions = new GateDecisionStore(knex);
     const summaries = new SummaryStore(knex);
     const exceptions = { activeFor: async () => [] };
+    const evidenceLog = new EvidenceLogStore(knex);
     const scorecards = new ScorecardService({
       logger,
       settings,
@@ -691,6 +693,7 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
       decisions,
       summaries,
       exceptions,
+      evidenceLog,
     });
     const controlIds = settings.evaluation.controls.map(c => c.id);
     const rollups = new RollupService({ catalog: catalogService, auth, summaries, scorecards, controlIds, logger });
@@ -912,6 +915,7 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
       reports,
       findings,
       artifacts,
+      evidenceLog,
       normalizeContext: { secretFingerprint: s => createHmac('sha256', 'bench').update(s).digest('hex') },
       maxReportBytes: 64 * 1024 * 1024,
     });

@@ -17,6 +17,7 @@ import {
 import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
 import { ExceptionService } from './exceptions/ExceptionService';
 import { ExceptionStore } from './store/ExceptionStore';
+import { EvidenceLogStore } from './store/EvidenceLogStore';
 import {
   builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
@@ -112,6 +113,7 @@ export const devsecopsPlugin = createBackendPlugin({
         const facts = new FactStore(knex);
         const decisions = new GateDecisionStore(knex);
         const exceptionStore = new ExceptionStore(knex);
+        const evidenceLog = new EvidenceLogStore(knex);
         const summaries = new SummaryStore(knex);
         const scorecards = new ScorecardService({
           logger,
@@ -126,6 +128,7 @@ export const devsecopsPlugin = createBackendPlugin({
           summaries,
           // Only approved, unexpired exceptions change evaluations, from the moment they change.
           exceptions: exceptionStore,
+          evidenceLog,
         });
         const rollups = new RollupService({
           catalog,
@@ -144,6 +147,7 @@ export const devsecopsPlugin = createBackendPlugin({
           reports,
           findings,
           artifacts,
+          evidenceLog,
           maxReportBytes: settings.maxReportBytes,
           normalizeContext: {
             secretFingerprint: secret =>
@@ -156,12 +160,14 @@ export const devsecopsPlugin = createBackendPlugin({
           deployments,
           facts,
           artifacts,
+          evidenceLog,
         });
 
         const exceptions = new ExceptionService({
           knex,
           logger,
           store: exceptionStore,
+          evidenceLog,
           entities,
           permissions,
           userInfo,
@@ -220,6 +226,7 @@ export const devsecopsPlugin = createBackendPlugin({
             rollups,
             controls: scorecardSettings.evaluation.controls,
             exceptions,
+            evidenceLog,
             maxReportBytes: settings.maxReportBytes,
           }),
         );

@@ -24,6 +24,7 @@ import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
 import { ExceptionStore } from '../store/ExceptionStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 
 export interface ExceptionRequestInput extends EntityLookup {
@@ -39,6 +40,7 @@ export interface ExceptionServiceOptions {
   knex: Knex;
   logger: LoggerService;
   store: ExceptionStore;
+  evidenceLog: EvidenceLogStore;
   entities: EntityResolver;
   permissions: PermissionsService;
   userInfo: UserInfoService;
@@ -105,15 +107,24 @@ export class ExceptionService {
       requestedAt: now.toISOString(),
       renewalOf,
     };
-    await this.o.knex.transaction(tx =>
-      this.o.store.insert(tx, record, {
-        action: renewalOf ? 'renewal-requested' : 'requested',
+    await this.o.knex.transaction(async tx => {
+      const event = {
+        action: renewalOf ? ('renewal-requested' as const) : ('requested' as const),
         actor: requester,
         reason: renewalOf ? `Renewal of exception ${renewalOf}` : undefined,
         at: record.requestedAt,
-        toStatus: 'requested',
-      }),
-    );
+        toStatus: 'requested' as const,
+      };
+      await this.o.store.insert(tx, record, event);
+      await this.o.evidenceLog.append(tx, {
+        kind: `exception.${event.action}`,
+        entityRef: record.entityRef,
+        subjectId: record.id,
+        actor: requester,
+        at: now,
+        payload: { ...record, event },
+      });
+    });
     await this.audit('exception-request', credentials, record.id, { entityRef: record.entityRef, riskOwner });
     const stored = (await this.o.store.get(record.id))!;
     await this.o.notifier.awaitingDecision(stored);
@@ -193,15 +204,27 @@ export class ExceptionService {
     const now = this.now();
     let expired = 0;
     for (const due of await this.o.store.dueForExpiry(now)) {
-      const moved = await this.o.knex.transaction(tx =>
-        this.o.store.transition(tx, due.id, { status: 'approved', version: due.version }, { status: 'expired' }, {
-          action: 'expired',
-          actor: 'system:expiry',
-          at: now.toISOString(),
-          fromStatus: 'approved',
-          toStatus: 'expired',
-        }),
-      );
+      const event = {
+        action: 'expired' as const,
+        actor: 'system:expiry',
+        at: now.toISOString(),
+        fromStatus: 'approved' as const,
+        toStatus: 'expired' as const,
+      };
+      const moved = await this.o.knex.transaction(async tx => {
+        const ok = await this.o.store.transition(tx, due.id, { status: 'approved', version: due.version }, { status: 'expired' }, event);
+        if (ok) {
+          await this.o.evidenceLog.append(tx, {
+            kind: 'exception.expired',
+            entityRef: due.entityRef,
+            subjectId: due.id,
+            actor: event.actor,
+            at: now,
+            payload: event,
+          });
+        }
+        return ok;
+      });
       if (!moved) continue; // revoked or expired by another instance meanwhile
       expired++;
       const record = (await this.o.store.get(due.id))!;
@@ -251,9 +274,20 @@ export class ExceptionService {
     change: { decidedAt?: Date; decidedBy?: string } = {},
   ) {
     const current = (await this.o.store.get(record.id))!;
-    const moved = await this.o.knex.transaction(tx =>
-      this.o.store.transition(tx, record.id, { status: current.status, version: current.version }, { status: to, ...change }, event),
-    );
+    const moved = await this.o.knex.transaction(async tx => {
+      const ok = await this.o.store.transition(tx, record.id, { status: current.status, version: current.version }, { status: to, ...change }, event);
+      if (ok) {
+        await this.o.evidenceLog.append(tx, {
+          kind: `exception.${event.action}`,
+          entityRef: record.entityRef,
+          subjectId: record.id,
+          actor: event.actor,
+          at: new Date(event.at),
+          payload: event,
+        });
+      }
+      return ok;
+    });
     if (!moved || current.status !== event.fromStatus) {
       throw new ConflictError(`Exception ${record.id} changed while you decided; reload it`);
     }

@@ -3,6 +3,7 @@ import { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 import { ExceptionRecord } from '@devsecops-scorecard/plugin-devsecops-common';
 import { applyMigrations } from '../store/migrations';
 import { ExceptionStore } from '../store/ExceptionStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 import { ExceptionService } from './ExceptionService';
 
@@ -32,6 +33,7 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
         knex,
         logger: mockServices.logger.mock(),
         store,
+        evidenceLog: new EvidenceLogStore(knex),
         entities: {} as any,
         permissions: mockServices.permissions(),
         userInfo: mockServices.userInfo(),

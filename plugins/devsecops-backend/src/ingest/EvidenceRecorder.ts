@@ -9,6 +9,7 @@ import { Knex } from 'knex';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from './EntityResolver';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 
@@ -46,6 +47,7 @@ export class EvidenceRecorder {
       deployments: DeploymentStore;
       facts: FactStore;
       artifacts: ArtifactStore;
+      evidenceLog: EvidenceLogStore;
       now?: () => Date;
     },
   ) {}
@@ -107,6 +109,14 @@ export class EvidenceRecorder {
         dedupKey,
       });
       if (!stored.duplicate) {
+        await this.options.evidenceLog.append(tx, {
+          kind: 'deployment.recorded',
+          entityRef: resolved.entityRef,
+          subjectId: stored.deployment.id,
+          actor: recordedBy,
+          at: now,
+          payload: stored.deployment,
+        });
         await this.options.artifacts.recordSighting(tx, {
           digest,
           entityRef: resolved.entityRef,
@@ -138,7 +148,17 @@ export class EvidenceRecorder {
       recordedBy,
       recordedAt: now.toISOString(),
     }));
-    await this.options.knex.transaction(tx => this.options.facts.insert(tx, records));
+    await this.options.knex.transaction(async tx => {
+      await this.options.facts.insert(tx, records);
+      await this.options.evidenceLog.append(tx, {
+        kind: 'facts.recorded',
+        entityRef: resolved.entityRef,
+        subjectId: `facts@${now.toISOString()}`,
+        actor: recordedBy,
+        at: now,
+        payload: facts,
+      });
+    });
     return records;
   }
 }

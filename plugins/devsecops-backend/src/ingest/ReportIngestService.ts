@@ -21,6 +21,7 @@ import { Knex } from 'knex';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { FindingStore, ScanApplied } from '../store/FindingStore';
 import { ReportStore } from '../store/ReportStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from './EntityResolver';
 import { PayloadTooLargeError } from './errors';
 
@@ -51,6 +52,7 @@ export interface ReportIngestServiceOptions {
   reports: ReportStore;
   findings: FindingStore;
   artifacts: ArtifactStore;
+  evidenceLog: EvidenceLogStore;
   normalizeContext: NormalizeContext;
   maxReportBytes: number;
   now?: () => Date;
@@ -190,6 +192,26 @@ export class ReportIngestService {
             seenAt: receivedAt,
           });
         }
+        // The report and its evidence-log record commit together.
+        await this.options.evidenceLog.append(tx, {
+          kind: 'report.ingested',
+          entityRef: resolved.entityRef,
+          subjectId: reportId,
+          actor: upload.uploader,
+          at: receivedAt,
+          payload: {
+            format: normalizer.id,
+            tool: report.tool,
+            controls: report.controls,
+            bodySha256,
+            artifactDigest,
+            sourceCommit: sourceCommit ?? report.artifact?.commit,
+            branch: upload.branch,
+            ownerRef: resolved.ownerRef,
+            summary,
+            findings: total,
+          },
+        });
         return total;
       });
 

@@ -36,6 +36,7 @@ import { ScorecardService } from '../scorecard/ScorecardService';
 import { RollupService } from '../scorecard/RollupService';
 import { ControlDefinition, ExceptionStatus } from '@devsecops-scorecard/plugin-devsecops-common';
 import { ExceptionService } from '../exceptions/ExceptionService';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 
 export interface RouterOptions {
   knex: Knex;
@@ -56,6 +57,7 @@ export interface RouterOptions {
   rollups: RollupService;
   controls: ControlDefinition[];
   exceptions: ExceptionService;
+  evidenceLog: EvidenceLogStore;
   maxReportBytes: number;
 }
 
@@ -377,6 +379,26 @@ export async function createRouter(
 
   router.post('/v1/exceptions/:id/renew', async (req, res) => {
     res.status(201).json(await options.exceptions.renew(req.params.id, req.body, await person(req)));
+  });
+
+  router.get('/v1/evidence/verify', async (req, res) => {
+    await reader(req);
+    res.json(await options.evidenceLog.verify());
+  });
+
+  router.get('/v1/evidence/log', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
+    if (limit < 1 || limit > 1000) throw new InputError('limit must be between 1 and 1000');
+    res.json({
+      records: await options.evidenceLog.list({
+        entityRef,
+        subjectId: req.query.subject,
+        fromSeq: req.query.fromSeq === undefined ? undefined : Number(req.query.fromSeq),
+        limit,
+      }),
+    });
   });
 
   router.get('/v1/artifacts/:digest', async (req, res) => {

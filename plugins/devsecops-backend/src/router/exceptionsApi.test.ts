@@ -101,6 +101,20 @@ describe.each(databases.eachSupportedId())('exceptions on %p', databaseId => {
       ['approved', 'user:default/rita'],
       ['revoked', 'user:default/dana'],
     ]);
+
+    // Everything above is in the tamper-evident evidence log, in order, and the chain holds.
+    const log = await request(backend.server)
+      .get('/api/devsecops/v1/evidence/log?entity=payments-api')
+      .set('Authorization', DANA);
+    expect(log.body.records.map((r: any) => r.kind)).toEqual([
+      'report.ingested',
+      'exception.requested',
+      'exception.approved',
+      'gate.decided',
+      'exception.revoked',
+    ]);
+    const verify = await request(backend.server).get('/api/devsecops/v1/evidence/verify').set('Authorization', DANA);
+    expect(verify.body).toMatchObject({ ok: true, records: 5, headSeq: 5 });
   });
 
   it('never lets the requester decide, even a requester in the risk-owner group', async () => {

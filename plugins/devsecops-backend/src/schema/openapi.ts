@@ -602,6 +602,25 @@ export const spec = {
         },
       },
     },
+    '/v1/evidence/verify': {
+      get: {
+        operationId: 'verifyEvidenceLog',
+        description: 'Recomputes the hash chain of the evidence log and names the first broken record',
+        responses: { '200': ok('{ ok, records, headSeq, headHash, firstBroken? }') },
+      },
+    },
+    '/v1/evidence/log': {
+      get: {
+        operationId: 'listEvidenceLog',
+        parameters: [
+          ...entityParams,
+          { name: 'subject', in: 'query', required: false, schema: text(255) },
+          { name: 'fromSeq', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{1,15}$' } },
+          { name: 'limit', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{1,4}$' } },
+        ],
+        responses: { '200': ok('Evidence-log records in order'), '400': errorResponse },
+      },
+    },
     '/v1/artifacts/{digest}': {
       get: {
         operationId: 'getArtifact',

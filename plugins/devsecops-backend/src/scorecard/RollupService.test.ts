@@ -12,6 +12,7 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { applyMigrations } from '../store/migrations';
 import { ReportStore } from '../store/ReportStore';
 import { SummaryStore } from '../store/SummaryStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { RollupService } from './RollupService';
 import { ScorecardService } from './ScorecardService';
 
@@ -40,6 +41,7 @@ describe.each(databases.eachSupportedId())('daily snapshots on %p', databaseId =
       decisions: new GateDecisionStore(knex),
       summaries,
       exceptions: { activeFor: async () => [] },
+      evidenceLog: new EvidenceLogStore(knex),
       now: () => now,
     });
     const rollups = new RollupService({

@@ -12,6 +12,7 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { applyMigrations } from '../store/migrations';
 import { ReportStore } from '../store/ReportStore';
 import { SummaryStore } from '../store/SummaryStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ScorecardService } from './ScorecardService';
 
 jest.setTimeout(60_000);
@@ -47,6 +48,7 @@ describe.each(databases.eachSupportedId())('stored scorecards on %p', databaseId
             : [];
         },
       },
+      evidenceLog: new EvidenceLogStore(knex),
       now: () => now,
     });
     await knex.transaction(tx =>

@@ -25,6 +25,7 @@ import { FindingStore } from '../store/FindingStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
 
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
 export interface ExceptionSource {
@@ -49,6 +50,7 @@ export interface ScorecardServiceOptions {
   decisions: GateDecisionStore;
   summaries: SummaryStore;
   exceptions: ExceptionSource;
+  evidenceLog: EvidenceLogStore;
   now?: () => Date;
 }
 
@@ -180,7 +182,18 @@ export class ScorecardService {
       requestedBy: request.requestedBy,
       deploymentId: request.deploymentId,
     };
-    await this.options.decisions.insert(decision);
+    // Every decision is evidence: stored and appended to the log together.
+    await this.options.evidenceLog.knexTransaction(async tx => {
+      await this.options.decisions.insert(decision, tx);
+      await this.options.evidenceLog.append(tx, {
+        kind: 'gate.decided',
+        entityRef: decision.entityRef,
+        subjectId: decision.id,
+        actor: request.requestedBy,
+        at: now,
+        payload: decision,
+      });
+    });
     this.options.logger.info(
       `Release gate ${decision.decision} for ${decision.entityRef} ${digest} to ${decision.environment} (policy ${policy.name}, asked by ${request.requestedBy})`,
     );

@@ -8,8 +8,8 @@ const TABLE = 'devsecops_gate_decisions';
 export class GateDecisionStore {
   constructor(private readonly knex: Knex) {}
 
-  async insert(decision: GateDecision): Promise<void> {
-    await this.knex(TABLE).insert({
+  async insert(decision: GateDecision, tx: Knex | Knex.Transaction = this.knex): Promise<void> {
+    await tx(TABLE).insert({
       id: decision.id,
       policy: decision.policy,
       environment: decision.environment,
