@@ -267,15 +267,25 @@ export class ExceptionService {
     }
   }
 
+  /**
+   * Applies a transition only from the state the caller checked (status and version read at the
+   * start of the request): if anyone changed the exception meanwhile, nothing is written and the
+   * caller gets a 409.
+   */
   private async move(
-    record: ExceptionRecord & { version?: number },
+    record: ExceptionRecord & { version: number },
     to: ExceptionStatus,
-    event: Parameters<ExceptionStore['transition']>[4],
+    event: Parameters<ExceptionStore['transition']>[4] & { fromStatus: ExceptionStatus },
     change: { decidedAt?: Date; decidedBy?: string } = {},
   ) {
-    const current = (await this.o.store.get(record.id))!;
     const moved = await this.o.knex.transaction(async tx => {
-      const ok = await this.o.store.transition(tx, record.id, { status: current.status, version: current.version }, { status: to, ...change }, event);
+      const ok = await this.o.store.transition(
+        tx,
+        record.id,
+        { status: event.fromStatus, version: record.version },
+        { status: to, ...change },
+        event,
+      );
       if (ok) {
         await this.o.evidenceLog.append(tx, {
           kind: `exception.${event.action}`,
@@ -288,7 +298,7 @@ export class ExceptionService {
       }
       return ok;
     });
-    if (!moved || current.status !== event.fromStatus) {
+    if (!moved) {
       throw new ConflictError(`Exception ${record.id} changed while you decided; reload it`);
     }
   }
