@@ -43,6 +43,20 @@ const overviewPage = PageBlueprint.make({
   },
 });
 
+const exceptionsPage = PageBlueprint.make({
+  name: 'exceptions',
+  params: {
+    path: '/devsecops/exceptions',
+    title: 'Exceptions',
+    loader: () =>
+      import('./components/Exceptions').then(m => (
+        <Content>
+          <m.ExceptionQueue />
+        </Content>
+      )),
+  },
+});
+
 const entitySecurityContent = EntityContentBlueprint.make({
   name: 'security',
   params: {
@@ -72,7 +86,13 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
   title: 'DevSecOps',
   icon: <SecurityIcon fontSize="inherit" />,
   routes: { root: overviewRouteRef },
-  extensions: [devsecopsApi, overviewPage, entitySecurityContent, entitySecurityCard],
+  extensions: [
+    devsecopsApi,
+    overviewPage,
+    exceptionsPage,
+    entitySecurityContent,
+    entitySecurityCard,
+  ],
 });
 
 export default devsecopsFrontendPlugin;

@@ -9,5 +9,6 @@ export {
   DevsecopsPage,
   EntitySecurityCard,
   EntitySecurityContent,
+  DevsecopsExceptionsPage,
 } from './plugin';
 export { devsecopsApiRef } from './api';

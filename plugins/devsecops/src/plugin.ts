@@ -67,3 +67,16 @@ export const EntitySecurityCard = devsecopsPlugin.provide(
     },
   }),
 );
+
+/**
+ * The risk owner's exception queue page (legacy frontend system).
+ * @public
+ */
+export const DevsecopsExceptionsPage = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'DevsecopsExceptionsPage',
+    component: {
+      lazy: () => import('./components/Exceptions').then(m => m.ExceptionQueue),
+    },
+  }),
+);

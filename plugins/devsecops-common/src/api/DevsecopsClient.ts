@@ -3,6 +3,28 @@ import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
 import { Finding, Page, Report } from '../model/evidence';
 import { EntityScorecard, GateDecision, Rollup } from '../model/scorecard';
+import { ExceptionRecord, ExceptionScope, RiskRating } from '../model/exceptions';
+
+/** A new exception request. @public */
+export interface ExceptionRequest {
+  entityRef: string;
+  scope: ExceptionScope;
+  riskStatement: string;
+  riskRating: RiskRating;
+  compensatingControls?: string;
+  riskOwner: string;
+  expiresAt: string;
+}
+
+/** Filters of the exception queue. @public */
+export interface ExceptionsQuery {
+  entity?: string;
+  riskOwner?: string;
+  status?: string[];
+  expiringWithinDays?: number;
+  limit?: number;
+  offset?: number;
+}
 
 /** Filters of the findings list. @public */
 export interface FindingsQuery {
@@ -44,6 +66,14 @@ export interface DevsecopsApi {
   listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>>;
   getRollup(query?: { group?: string; system?: string; domain?: string }): Promise<Rollup>;
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
+  listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
+  requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
+  changeException(
+    id: string,
+    action: 'approve' | 'reject' | 'revoke',
+    reason: string,
+  ): Promise<ExceptionRecord>;
+  renewException(id: string, expiresAt: string): Promise<ExceptionRecord>;
 }
 
 /**
@@ -94,6 +124,35 @@ export class DevsecopsClient implements DevsecopsApi {
 
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {
     return this.get('/v1/gate/decisions', query);
+  }
+
+  listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>> {
+    return this.get('/v1/exceptions', { ...query, status: query.status?.join(',') });
+  }
+
+  requestException(request: ExceptionRequest): Promise<ExceptionRecord> {
+    return this.post('/v1/exceptions', request);
+  }
+
+  changeException(id: string, action: 'approve' | 'reject' | 'revoke', reason: string): Promise<ExceptionRecord> {
+    return this.post(`/v1/exceptions/${encodeURIComponent(id)}/${action}`, { reason });
+  }
+
+  renewException(id: string, expiresAt: string): Promise<ExceptionRecord> {
+    return this.post(`/v1/exceptions/${encodeURIComponent(id)}/renew`, { expiresAt });
+  }
+
+  private async post<T>(path: string, body: unknown): Promise<T> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('devsecops');
+    const response = await this.fetchImpl(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return (await response.json()) as T;
   }
 
   private async get<T>(

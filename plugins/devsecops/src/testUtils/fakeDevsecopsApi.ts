@@ -1,5 +1,6 @@
 import {
   ControlState,
+  ExceptionRecord,
   DevsecopsApi,
   EntityScorecard,
   PIPELINE_CONTROLS,
@@ -79,6 +80,21 @@ export const sampleRollup: Rollup = {
   ],
 };
 
+export const sampleException: ExceptionRecord = {
+  id: 'e1',
+  entityRef: 'component:default/payments-api',
+  ownerRef: 'group:default/team-payments',
+  scope: { control: 'container-scan', vulnerabilityId: 'CVE-2026-1' },
+  riskStatement: 'Not reachable from the internet',
+  riskRating: 'medium',
+  requester: 'user:default/dana',
+  riskOwner: 'group:default/security-compliance',
+  expiresAt: '2026-12-28T00:00:00.000Z',
+  status: 'requested',
+  requestedAt: '2026-11-28T00:00:00.000Z',
+  events: [],
+};
+
 /** An in-memory DevsecopsApi answering like a healthy backend, for component tests. */
 export function fakeDevsecopsApi(
   overrides: Partial<DevsecopsApi> = {},
@@ -125,6 +141,13 @@ export function fakeDevsecopsApi(
     listReports: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     getRollup: async () => sampleRollup,
     listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
+    listExceptions: async () => ({ items: [sampleException], totalCount: 1, limit: 100, offset: 0 }),
+    requestException: async request => ({ ...sampleException, ...request, status: 'requested' }),
+    changeException: async (_id, action) => ({
+      ...sampleException,
+      status: ({ approve: 'approved', reject: 'rejected', revoke: 'revoked' } as const)[action],
+    }),
+    renewException: async () => ({ ...sampleException, status: 'requested' }),
     ...overrides,
   };
 }

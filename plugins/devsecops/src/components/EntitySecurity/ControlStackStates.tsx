@@ -1,5 +1,6 @@
 import { ControlResult, PIPELINE_STAGES } from '@devsecops-scorecard/plugin-devsecops-common';
 import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
 import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
@@ -8,7 +9,13 @@ import Typography from '@mui/material/Typography';
 import { CONTROL_STATE_LOOK } from './controlStates';
 
 /** The five delivery stages as columns, each control with its state, reason and last evidence. */
-export function ControlStackStates({ controls }: { controls: ControlResult[] }) {
+export function ControlStackStates({
+  controls,
+  onRequestException,
+}: {
+  controls: ControlResult[];
+  onRequestException?: (control: ControlResult) => void;
+}) {
   return (
     <Box
       sx={{
@@ -41,6 +48,11 @@ export function ControlStackStates({ controls }: { controls: ControlResult[] }) 
                       {control.reason}
                       {control.lastEvidenceAt ? ` · evidence ${new Date(control.lastEvidenceAt).toLocaleDateString()}` : ''}
                     </Typography>
+                    {control.state === 'failing' && onRequestException && (
+                      <Button size="small" sx={{ px: 0 }} onClick={() => onRequestException(control)}>
+                        Request exception
+                      </Button>
+                    )}
                   </Box>
                 );
               })}

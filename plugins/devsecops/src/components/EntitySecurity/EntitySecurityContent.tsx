@@ -3,7 +3,10 @@ import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Grid from '@mui/material/Grid';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { useState } from 'react';
+import { ControlResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ExceptionsTable, RequestExceptionDialog } from '../Exceptions';
 import { devsecopsApiRef } from '../../api';
 import { ControlStackStates } from './ControlStackStates';
 import { FindingsTable } from './FindingsTable';
@@ -17,9 +20,15 @@ export function EntitySecurityContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const api = useApi(devsecopsApiRef);
-  const { value: scorecard, loading, error } = useAsync(() => api.getScorecard(entityRef), [api, entityRef]);
+  const { value: scorecard, loading, error, retry } = useAsyncRetry(() => api.getScorecard(entityRef), [api, entityRef]);
+  const exceptions = useAsyncRetry(() => api.listExceptions({ entity: entityRef, limit: 100 }), [api, entityRef]);
+  const [requesting, setRequesting] = useState<ControlResult>();
+  const refresh = () => {
+    retry();
+    exceptions.retry();
+  };
 
-  if (loading) return <Progress />;
+  if (loading && !scorecard) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!scorecard) return null;
 
@@ -46,7 +55,13 @@ export function EntitySecurityContent() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Pipeline controls">
-          <ControlStackStates controls={scorecard.controls} />
+          <ControlStackStates controls={scorecard.controls} onRequestException={setRequesting} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Exceptions">
+          {exceptions.error && <ResponseErrorPanel error={exceptions.error} />}
+          {exceptions.value && <ExceptionsTable exceptions={exceptions.value.items} onChanged={refresh} />}
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -59,6 +74,15 @@ export function EntitySecurityContent() {
           <FindingsTable entityRef={entityRef} />
         </InfoCard>
       </Grid>
+      {requesting && (
+        <RequestExceptionDialog
+          open
+          entityRef={entityRef}
+          control={requesting}
+          onClose={() => setRequesting(undefined)}
+          onRequested={refresh}
+        />
+      )}
     </Grid>
   );
 }

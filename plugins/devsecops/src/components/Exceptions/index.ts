@@ -1,0 +1,3 @@
+export { ExceptionQueue } from './ExceptionQueue';
+export { ExceptionsTable } from './ExceptionsTable';
+export { RequestExceptionDialog } from './RequestExceptionDialog';
