@@ -22,7 +22,6 @@ export function ReasonDialog(props: {
       <DialogTitle>{props.title}</DialogTitle>
       <DialogContent>
         <TextField
-          autoFocus
           fullWidth
           multiline
           minRows={2}
