@@ -1,4 +1,5 @@
 import {
+  Link,
   InfoCard,
   Progress,
   ResponseErrorPanel,
@@ -31,6 +32,10 @@ export function OverviewContent() {
 
   return (
     <Stack spacing={3}>
+      <Typography variant="body2">
+        <Link to="/devsecops/exceptions">Exception queue</Link> — requests awaiting a risk owner,
+        exceptions expiring soon and expired ones.
+      </Typography>
       {health.status !== 'ok' && (
         <Alert severity="warning">
           The devsecops backend cannot reach its database; results may be out
