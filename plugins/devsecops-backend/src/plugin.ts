@@ -18,6 +18,7 @@ import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
 import { ExceptionService } from './exceptions/ExceptionService';
 import { ExceptionStore } from './store/ExceptionStore';
 import { EvidenceLogStore } from './store/EvidenceLogStore';
+import { EvidenceChainService } from './evidence/EvidenceChainService';
 import {
   builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
@@ -227,6 +228,15 @@ export const devsecopsPlugin = createBackendPlugin({
             controls: scorecardSettings.evaluation.controls,
             exceptions,
             evidenceLog,
+            evidenceChains: new EvidenceChainService({
+              entities,
+              deployments,
+              artifacts,
+              reports,
+              facts,
+              decisions,
+              evidenceLog,
+            }),
             maxReportBytes: settings.maxReportBytes,
           }),
         );

@@ -37,6 +37,7 @@ import { RollupService } from '../scorecard/RollupService';
 import { ControlDefinition, ExceptionStatus } from '@devsecops-scorecard/plugin-devsecops-common';
 import { ExceptionService } from '../exceptions/ExceptionService';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { EvidenceChainService } from '../evidence/EvidenceChainService';
 
 export interface RouterOptions {
   knex: Knex;
@@ -58,6 +59,7 @@ export interface RouterOptions {
   controls: ControlDefinition[];
   exceptions: ExceptionService;
   evidenceLog: EvidenceLogStore;
+  evidenceChains: EvidenceChainService;
   maxReportBytes: number;
 }
 
@@ -379,6 +381,20 @@ export async function createRouter(
 
   router.post('/v1/exceptions/:id/renew', async (req, res) => {
     res.status(201).json(await options.exceptions.renew(req.params.id, req.body, await person(req)));
+  });
+
+  router.get('/v1/evidence/chain', async (req, res) => {
+    await reader(req);
+    const q = req.query;
+    res.json(
+      await options.evidenceChains.chain({
+        deployment: q.deployment,
+        artifact: q.artifact,
+        entityRef: q.entity,
+        repository: q.repository,
+        environment: q.environment,
+      }),
+    );
   });
 
   router.get('/v1/evidence/verify', async (req, res) => {

@@ -187,12 +187,59 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(state(card, 'signed-artifact-verification')).toBe('passing');
     expect(card.latestGateDecisions[0].id).toBe(response.body.gateDecision.id);
 
+    // The evidence chain of that release: commit → artifact → SBOM/scans → signature → approval → owner.
+    const chain = await request(backend.server)
+      .get(`/api/devsecops/v1/evidence/chain?deployment=${response.body.deployment.id}`)
+      .set('Authorization', mockCredentials.user.header());
+    expect(chain.status).toBe(200);
+    expect(chain.body).toMatchObject({
+      entityRef: 'component:default/payments-api',
+      artifactDigest: DIGEST,
+      source: { commit: 'abcdef1234567' },
+      sbom: { components: 1 },
+      signature: { verified: true },
+      approval: { approver: 'user:default/paula-payne' },
+      gateDecision: { id: response.body.gateDecision.id, decision: 'allow' },
+      runtimeOwner: { ownerRef: 'group:default/team-payments' },
+      gaps: [],
+    });
+    expect(chain.body.evidenceLog.map((r: any) => r.kind)).toEqual(['deployment.recorded']);
+    const latest = await request(backend.server)
+      .get('/api/devsecops/v1/evidence/chain?entity=payments-api')
+      .set('Authorization', mockCredentials.user.header());
+    expect(latest.body.deployment.id).toBe(response.body.deployment.id);
+
     const staging = await request(backend.server)
       .post('/api/devsecops/v1/deployments')
       .set('Authorization', ciHeader())
       .send({ entityRef: 'payments-api', environment: 'staging', artifactDigest: DIGEST, deployer: 'ci' });
     expect(staging.status).toBe(201);
     expect(staging.body.gateDecision).toBeUndefined();
+  });
+
+  it('names the gaps of a release with little evidence', async () => {
+    await upload(trivyImage([['CVE-2026-3', 'CRITICAL']]), `artifact=${DIGEST}`);
+    await request(backend.server)
+      .post('/api/devsecops/v1/deployments')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'payments-api', environment: 'production', artifactDigest: DIGEST, deployer: 'ci', claimedOwner: 'team-checkout' })
+      .expect(201);
+    const chain = await request(backend.server)
+      .get('/api/devsecops/v1/evidence/chain?entity=payments-api&environment=production')
+      .set('Authorization', mockCredentials.user.header());
+    expect(chain.body.gaps).toEqual([
+      'no source commit for this artifact',
+      'no SBOM for this digest',
+      'no signature verification recorded for this digest',
+      'no approver recorded for the deployment',
+      'the release gate denied this artifact',
+      'deployer claimed group:default/team-checkout, the catalog owner was group:default/team-payments',
+    ]);
+    const none = await request(backend.server)
+      .get('/api/devsecops/v1/evidence/chain?entity=checkout-web')
+      .set('Authorization', mockCredentials.user.header());
+    expect(none.status).toBe(404);
+    expect(none.body.error.message).toBe('No production deployment of component:default/checkout-web recorded');
   });
 
   it('refuses decisions it cannot make, with the reason', async () => {

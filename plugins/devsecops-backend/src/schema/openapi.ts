@@ -602,6 +602,25 @@ export const spec = {
         },
       },
     },
+    '/v1/evidence/chain': {
+      get: {
+        operationId: 'getEvidenceChain',
+        description:
+          'Source commit → artifact → SBOM and scans → signature → approval and gate decision → runtime owner, for a deployment, an artifact digest or an entity\'s latest release, with gaps named',
+        parameters: [
+          ...entityParams,
+          { name: 'deployment', in: 'query', required: false, schema: { type: 'string', format: 'uuid' } },
+          { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
+          {
+            name: 'environment',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+          },
+        ],
+        responses: { '200': ok('The evidence chain'), '400': errorResponse, '404': errorResponse },
+      },
+    },
     '/v1/evidence/verify': {
       get: {
         operationId: 'verifyEvidenceLog',

@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  ControlFact,
   EntityScorecard,
   GateDecision,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -214,23 +215,7 @@ export class ScorecardService {
         o.exceptions.activeFor(entity.entityRef, now),
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
-    const signatures: SignatureVerification[] = [];
-    for (const fact of signatureFacts) {
-      const value = fact.value as { digest?: unknown; verified?: unknown; reason?: unknown };
-      const digest = normalizeDigest(value?.digest);
-      if (!digest || typeof value.verified !== 'boolean') continue;
-      if (signatures.some(s => s.digest === digest)) continue; // newest first wins
-      signatures.push({
-        digest,
-        verified: value.verified,
-        reason:
-          typeof value.reason === 'string'
-            ? value.reason
-            : `Signature of ${digest} ${value.verified ? 'verified' : 'failed verification'} (${fact.source})`,
-        at: fact.observedAt,
-        id: `${SIGNATURE_FACT}@${fact.observedAt}`,
-      });
-    }
+    const signatures = signaturesFromFacts(signatureFacts);
     return {
       entity,
       reports,
@@ -243,6 +228,28 @@ export class ScorecardService {
       signatures,
     };
   }
+}
+
+/** Signature verifications recorded as `artifact_signature` facts, newest first per digest. */
+export function signaturesFromFacts(facts: ControlFact[]): SignatureVerification[] {
+  const signatures: SignatureVerification[] = [];
+  for (const fact of facts) {
+    const value = fact.value as { digest?: unknown; verified?: unknown; reason?: unknown };
+    const digest = normalizeDigest(value?.digest);
+    if (!digest || typeof value.verified !== 'boolean') continue;
+    if (signatures.some(s => s.digest === digest)) continue; // newest first wins
+    signatures.push({
+      digest,
+      verified: value.verified,
+      reason:
+        typeof value.reason === 'string'
+          ? value.reason
+          : `Signature of ${digest} ${value.verified ? 'verified' : 'failed verification'} (${fact.source})`,
+      at: fact.observedAt,
+      id: `${SIGNATURE_FACT}@${fact.observedAt}`,
+    });
+  }
+  return signatures;
 }
 
 export function entityFacts(entity: Entity): EntityFacts {

@@ -48,6 +48,11 @@ export class DeploymentStore {
     };
   }
 
+  async get(id: string): Promise<Deployment | undefined> {
+    const row = await this.knex(TABLE).where({ id }).first();
+    return row ? toDeployment(row) : undefined;
+  }
+
   /** The newest deployment of an entity to each environment. */
   async latestPerEnvironment(entityRef: string): Promise<Deployment[]> {
     const rows = await this.knex(TABLE)

@@ -23,6 +23,18 @@ export class GateDecisionStore {
     });
   }
 
+  /** The decision made for a recorded deployment, or the newest one for its digest before it. */
+  async forDeployment(d: { id: string; entityRef: string; environment: string; artifactDigest: string; deployedAt: string }): Promise<GateDecision | undefined> {
+    const own = await this.knex(TABLE).where({ deployment_id: d.id }).orderBy('decided_at', 'desc').first();
+    if (own) return toDecision(own);
+    const asked = await this.knex(TABLE)
+      .where({ entity_ref: d.entityRef, environment: d.environment, artifact_digest: d.artifactDigest })
+      .where('decided_at', '<=', toDbTime(new Date(d.deployedAt)))
+      .orderBy('decided_at', 'desc')
+      .first();
+    return asked ? toDecision(asked) : undefined;
+  }
+
   /** The newest decision of an entity for each environment. */
   async latestPerEnvironment(entityRef: string): Promise<GateDecision[]> {
     const rows = await this.knex(TABLE)
