@@ -1,36 +1,14 @@
 import { InputError, NotFoundError } from '@backstage/errors';
-import {
-  Deployment,
-  GateDecision,
-  Report,
-} from '@devsecops-scorecard/plugin-devsecops-common';
+import { Deployment, EvidenceChain } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EntityResolver } from '../ingest/EntityResolver';
 import { signaturesFromFacts, SIGNATURE_FACT } from '../scorecard/ScorecardService';
-import { ArtifactRecord, ArtifactStore } from '../store/ArtifactStore';
+import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { FactStore } from '../store/FactStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
-
-/** Source → artifact → approval → runtime owner for one release, with every gap named. */
-export interface EvidenceChain {
-  entityRef: string;
-  environment?: string;
-  artifactDigest: string;
-  deployment?: Deployment;
-  source: { commit?: string; branch?: string };
-  artifact?: ArtifactRecord;
-  sbom?: { reportId: string; components: number };
-  scans: Report[];
-  signature?: { verified: boolean; reason: string; at: string };
-  approval?: { approver?: string; changeRef?: string };
-  gateDecision?: GateDecision;
-  runtimeOwner?: { ownerRef?: string; claimedOwnerRef?: string; matches?: boolean };
-  evidenceLog: Array<{ seq: number; kind: string; hash: string; at: string }>;
-  gaps: string[];
-}
 
 export class EvidenceChainService {
   constructor(

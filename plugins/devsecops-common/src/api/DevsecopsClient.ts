@@ -1,7 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
-import { Finding, Page, Report } from '../model/evidence';
+import { EvidenceChain, Finding, Page, Report } from '../model/evidence';
 import { EntityScorecard, GateDecision, Rollup } from '../model/scorecard';
 import { ExceptionRecord, ExceptionScope, RiskRating } from '../model/exceptions';
 
@@ -74,6 +74,7 @@ export interface DevsecopsApi {
     reason: string,
   ): Promise<ExceptionRecord>;
   renewException(id: string, expiresAt: string): Promise<ExceptionRecord>;
+  getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain>;
 }
 
 /**
@@ -140,6 +141,10 @@ export class DevsecopsClient implements DevsecopsApi {
 
   renewException(id: string, expiresAt: string): Promise<ExceptionRecord> {
     return this.post(`/v1/exceptions/${encodeURIComponent(id)}/renew`, { expiresAt });
+  }
+
+  getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain> {
+    return this.get('/v1/evidence/chain', query);
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {

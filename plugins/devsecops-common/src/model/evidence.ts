@@ -1,3 +1,5 @@
+import type { GateDecision } from './scorecard';
+
 /** Severity scale of normalised findings, most severe first. @public */
 export type FindingSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 
@@ -131,4 +133,31 @@ export interface Page<T> {
   totalCount: number;
   limit: number;
   offset: number;
+}
+
+/** Source → artifact → approval → runtime owner for one release, with every gap named. @public */
+export interface EvidenceChain {
+  entityRef: string;
+  environment?: string;
+  artifactDigest: string;
+  deployment?: Deployment;
+  source: { commit?: string; branch?: string };
+  artifact?: {
+    digest: string;
+    entityRef: string;
+    name?: string;
+    sourceCommit?: string;
+    branch?: string;
+    firstSeenAt: string;
+    lastSeenAt: string;
+  };
+  sbom?: { reportId: string; components: number };
+  scans: Report[];
+  signature?: { verified: boolean; reason: string; at: string };
+  approval?: { approver?: string; changeRef?: string };
+  gateDecision?: GateDecision;
+  runtimeOwner?: { ownerRef?: string; claimedOwnerRef?: string; matches?: boolean };
+  /** The deployment's records in the tamper-evident evidence log. */
+  evidenceLog: Array<{ seq: number; kind: string; hash: string; at: string }>;
+  gaps: string[];
 }

@@ -148,6 +148,18 @@ export function fakeDevsecopsApi(
       status: ({ approve: 'approved', reject: 'rejected', revoke: 'revoked' } as const)[action],
     }),
     renewException: async () => ({ ...sampleException, status: 'requested' }),
+    getEvidenceChain: async () => ({
+      entityRef: 'component:default/payments-api',
+      environment: 'production',
+      artifactDigest: `sha256:${'a'.repeat(64)}`,
+      source: { commit: '4f2c9a1d0b7e' },
+      scans: [],
+      sbom: { reportId: 'r1', components: 62 },
+      approval: { approver: 'user:default/paula-payne', changeRef: 'CHG-1042' },
+      runtimeOwner: { ownerRef: 'group:default/team-payments' },
+      evidenceLog: [{ seq: 7, kind: 'deployment.recorded', hash: 'f'.repeat(64), at: '2026-11-28T00:00:00.000Z' }],
+      gaps: ['no signature verification recorded for this digest'],
+    }),
     ...overrides,
   };
 }

@@ -39,6 +39,10 @@ describe('EntitySecurityContent', () => {
     expect(within(screen.getByTestId('control-container-scan')).getByText('Failing')).toBeInTheDocument();
     expect(within(screen.getByTestId('control-sast')).getByText('Not reported')).toBeInTheDocument();
     expect(await screen.findByText('openssl: remote code execution')).toBeInTheDocument();
+    const chain = await screen.findByRole('list', { name: 'evidence chain' });
+    expect(chain).toHaveTextContent('commit 4f2c9a1d0b7e');
+    expect(chain).toHaveTextContent('user:default/paula-payne (CHG-1042)');
+    expect(screen.getByText(/Gaps: no signature verification recorded for this digest/)).toBeInTheDocument();
     expect(listFindings).toHaveBeenCalledWith(
       expect.objectContaining({ entity: 'component:default/payments-api', status: ['open'], orderBy: 'severity', limit: 10, offset: 0 }),
     );

@@ -14,6 +14,7 @@ import { GateDecisions } from './GateDecisions';
 import { MaturityPanel } from './MaturityPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { UploadHowTo } from './UploadHowTo';
+import { EvidenceChainPanel } from './EvidenceChainPanel';
 
 /** The entity's Security tab: stage, controls, release gate, metrics and findings. */
 export function EntitySecurityContent() {
@@ -51,6 +52,11 @@ export function EntitySecurityContent() {
       <Grid item xs={12} lg={5}>
         <InfoCard title="Release gate">
           <GateDecisions decisions={scorecard.latestGateDecisions} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Evidence chain of the latest production release">
+          <EvidenceChainPanel entityRef={entityRef} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

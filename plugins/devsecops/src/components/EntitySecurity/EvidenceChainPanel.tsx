@@ -1,0 +1,70 @@
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import WarningAmberIcon from '@mui/icons-material/WarningAmber';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Chip from '@mui/material/Chip';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { devsecopsApiRef } from '../../api';
+
+const short = (digest: string) => `${digest.slice(0, 19)}…`;
+
+/** The latest production release traced from source to runtime owner, with its gaps. */
+export function EvidenceChainPanel({ entityRef }: { entityRef: string }) {
+  const api = useApi(devsecopsApiRef);
+  const { value: chain, loading, error } = useAsync(
+    () => api.getEvidenceChain({ entity: entityRef, environment: 'production' }),
+    [api, entityRef],
+  );
+  if (loading) return <Progress />;
+  if (error) {
+    if ((error as ResponseError).response?.status === 404) {
+      return (
+        <Typography variant="body2" color="text.secondary">
+          No production deployment recorded yet. CD records one with{' '}
+          <code>devsecops deploy --environment production …</code> (or <code>POST /api/devsecops/v1/deployments</code>).
+        </Typography>
+      );
+    }
+    return <ResponseErrorPanel error={error} />;
+  }
+  if (!chain) return null;
+  const steps: Array<[string, string | undefined]> = [
+    ['Source', chain.source.commit ? `commit ${chain.source.commit.slice(0, 12)}${chain.source.branch ? ` on ${chain.source.branch}` : ''}` : undefined],
+    ['Artifact', chain.artifact ? `${chain.artifact.name ?? ''} ${short(chain.artifactDigest)}` : undefined],
+    ['SBOM and scans', chain.sbom || chain.scans.length ? `${chain.sbom ? `SBOM with ${chain.sbom.components} components` : 'no SBOM'}, ${chain.scans.length} scan(s)` : undefined],
+    ['Signature', chain.signature ? `${chain.signature.verified ? 'verified' : 'NOT verified'}: ${chain.signature.reason}` : undefined],
+    ['Approval', chain.approval?.approver ? `${chain.approval.approver}${chain.approval.changeRef ? ` (${chain.approval.changeRef})` : ''}` : undefined],
+    ['Release gate', chain.gateDecision ? `${chain.gateDecision.decision} by ${chain.gateDecision.policy}` : undefined],
+    ['Runtime owner', chain.runtimeOwner?.ownerRef],
+  ];
+  return (
+    <Stack spacing={2} sx={{ overflowWrap: 'anywhere' }}>
+      <Box component="ol" aria-label="evidence chain" sx={{ m: 0, pl: 2.5 }}>
+        {steps.map(([label, value]) => (
+          <li key={label}>
+            <Typography variant="body2">
+              <strong>{label}:</strong>{' '}
+              {value ?? <Chip size="small" icon={<WarningAmberIcon />} label="missing" color="warning" />}
+            </Typography>
+          </li>
+        ))}
+      </Box>
+      {chain.gaps.length > 0 ? (
+        <Alert severity="warning">
+          Gaps: {chain.gaps.join('; ')}.
+        </Alert>
+      ) : (
+        <Alert severity="success">Complete: every link from source to runtime owner is recorded.</Alert>
+      )}
+      {chain.evidenceLog.length > 0 && (
+        <Typography variant="caption" color="text.secondary">
+          Evidence log record #{chain.evidenceLog[0].seq}, hash {chain.evidenceLog[0].hash.slice(0, 16)}…
+        </Typography>
+      )}
+    </Stack>
+  );
+}
