@@ -19,6 +19,9 @@ import { ExceptionService } from './exceptions/ExceptionService';
 import { ExceptionStore } from './store/ExceptionStore';
 import { EvidenceLogStore } from './store/EvidenceLogStore';
 import { EvidenceChainService } from './evidence/EvidenceChainService';
+import { AuditPackageService } from './evidence/AuditPackageService';
+import { AuditExportQueries } from './store/AuditExportQueries';
+import { DEFAULT_CONTROL_MAP } from './config/controlMap';
 import {
   builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
@@ -236,6 +239,18 @@ export const devsecopsPlugin = createBackendPlugin({
               facts,
               decisions,
               evidenceLog,
+            }),
+            auditPackages: new AuditPackageService({
+              entities,
+              rollups,
+              summaries,
+              queries: new AuditExportQueries(knex),
+              evidenceLog,
+              auditor,
+              controlMap: {
+                ...DEFAULT_CONTROL_MAP,
+                ...(config.getOptional<Record<string, Record<string, string[]>>>('devsecops.controlMap') ?? {}),
+              },
             }),
             maxReportBytes: settings.maxReportBytes,
           }),

@@ -2,6 +2,7 @@ import { deployCommand } from './commands/deploy';
 import { factsCommand } from './commands/facts';
 import { gateCommand } from './commands/gate';
 import { uploadCommand } from './commands/upload';
+import { verifyPackageCommand } from './commands/verifyPackage';
 import { CommandContext, VERSION } from './context';
 import {
   CliDeps,
@@ -23,6 +24,7 @@ Commands:
   deploy          record a deployment (it is judged by the environment's release policy)
   gate            ask the release gate: exit 0 allow, 1 deny (each requirement with its reason)
   facts           record control facts (name=value) no scanner file carries
+  verify-package  verify an exported audit package offline (files, manifest, evidence-log chain)
   attest          not available yet: artifact signature verification is not built; until it
                   lands, record \`--fact artifact_signature={"digest":"sha256:…","verified":true}\`
                   with \`devsecops facts\` after verifying the signature yourself (e.g. cosign)
@@ -43,6 +45,7 @@ const commands: Record<
   deploy: deployCommand,
   gate: gateCommand,
   facts: factsCommand,
+  'verify-package': verifyPackageCommand,
 };
 
 /**

@@ -13,3 +13,5 @@ export * from './normalize/redact';
 export * from './normalize/formats';
 export * from './extensions';
 export * from './permissions';
+export * from './evidence/chain';
+export * from './evidence/auditPackage';

@@ -38,6 +38,7 @@ import { ControlDefinition, ExceptionStatus } from '@devsecops-scorecard/plugin-
 import { ExceptionService } from '../exceptions/ExceptionService';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EvidenceChainService } from '../evidence/EvidenceChainService';
+import { AuditPackageService } from '../evidence/AuditPackageService';
 
 export interface RouterOptions {
   knex: Knex;
@@ -60,6 +61,7 @@ export interface RouterOptions {
   exceptions: ExceptionService;
   evidenceLog: EvidenceLogStore;
   evidenceChains: EvidenceChainService;
+  auditPackages: AuditPackageService;
   maxReportBytes: number;
 }
 
@@ -395,6 +397,19 @@ export async function createRouter(
         environment: q.environment,
       }),
     );
+  });
+
+  router.get('/v1/audit-packages', async (req, res) => {
+    const credentials = await reader(req);
+    const q = req.query;
+    const { zip, filename } = await options.auditPackages.export(
+      { entity: q.entity, repository: q.repository, group: q.group, org: q.org === 'true', from: q.from, to: q.to },
+      principalName(credentials),
+    );
+    res
+      .status(200)
+      .set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${filename}"` })
+      .send(Buffer.from(zip));
   });
 
   router.get('/v1/evidence/verify', async (req, res) => {

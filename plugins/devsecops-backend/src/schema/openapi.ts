@@ -621,6 +621,25 @@ export const spec = {
         responses: { '200': ok('The evidence chain'), '400': errorResponse, '404': errorResponse },
       },
     },
+    '/v1/audit-packages': {
+      get: {
+        operationId: 'exportAuditPackage',
+        description:
+          'A zip for auditors: JSON and CSV of the recorded rows, the evidence-log segment with its head hash, a control map and a manifest with the sha256 of every file',
+        parameters: [
+          ...entityParams,
+          { name: 'group', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          { name: 'org', in: 'query', required: false, schema: { type: 'string', enum: ['true'] } },
+          { name: 'from', in: 'query', required: false, schema: text(40) },
+          { name: 'to', in: 'query', required: false, schema: text(40) },
+        ],
+        responses: {
+          '200': { description: 'application/zip', content: { 'application/zip': { schema: {} } } },
+          '400': errorResponse,
+          '404': errorResponse,
+        },
+      },
+    },
     '/v1/evidence/verify': {
       get: {
         operationId: 'verifyEvidenceLog',

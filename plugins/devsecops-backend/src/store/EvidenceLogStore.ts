@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
+import {
+  canonicalJson,
+  EvidenceLogLine,
+  GENESIS_HASH,
+  recordHash,
+} from '@devsecops-scorecard/plugin-devsecops-node';
 import { Knex } from 'knex';
 import { fromDbTime, toDbTime } from './time';
 
+export { GENESIS_HASH, recordHash };
+
 const TABLE = 'devsecops_evidence_log';
-/** The hash the first record commits to. */
-export const GENESIS_HASH = '0'.repeat(64);
 // Any constant: the key of the PostgreSQL advisory lock that serialises appends across instances.
 const APPEND_LOCK_KEY = 0x64657673; // "devs"
 
@@ -35,35 +40,6 @@ export interface ChainVerification {
   headSeq: number;
   headHash: string;
   firstBroken?: { seq: number; problem: string };
-}
-
-/** JSON with object keys sorted, so the same content always hashes the same. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter(k => (value as Record<string, unknown>)[k] !== undefined)
-      .map(k => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** The hash of a record: it commits to the previous hash and to every field of the record. */
-export function recordHash(r: {
-  seq: number;
-  at: string;
-  kind: string;
-  entityRef?: string;
-  subjectId: string;
-  actor: string;
-  payload: string;
-  prevHash: string;
-}): string {
-  return createHash('sha256')
-    .update([r.prevHash, r.seq, r.at, r.kind, r.entityRef ?? '', r.subjectId, r.actor, r.payload].join('\n'))
-    .digest('hex');
 }
 
 /**
@@ -151,6 +127,50 @@ export class EvidenceLogStore {
       if (rows.length < pageSize) break;
     }
     return { ok: true, records, headSeq: expectedSeq - 1, headHash: prevHash };
+  }
+
+  /**
+   * The contiguous part of the log written in a time range, for export. Records of entities
+   * outside the export's scope keep only their position and hashes (redacted), so the auditor can
+   * follow the chain without seeing other services' evidence.
+   */
+  async segment(filter: { entityRefs?: string[]; from: Date; to: Date }): Promise<EvidenceLogLine[]> {
+    // Bounds by time, then every record between them: clocks of several instances may disagree by
+    // a little, and a segment with a hole would not verify.
+    const [bounds] = await this.knex(TABLE)
+      .where('at', '>=', toDbTime(filter.from))
+      .where('at', '<=', toDbTime(filter.to))
+      .select(this.knex.raw('min(seq) as first'), this.knex.raw('max(seq) as last'));
+    if (bounds?.first === null || bounds?.first === undefined) return [];
+    const rows = await this.knex(TABLE)
+      .whereBetween('seq', [Number(bounds.first), Number(bounds.last)])
+      .orderBy('seq', 'asc');
+    const inScope = filter.entityRefs ? new Set(filter.entityRefs) : undefined;
+    return rows.map((row: any): EvidenceLogLine =>
+      inScope && !inScope.has(row.entity_ref)
+        ? {
+            seq: Number(row.seq),
+            at: '',
+            kind: 'redacted',
+            subjectId: '',
+            actor: '',
+            payload: '',
+            prevHash: row.prev_hash,
+            hash: row.hash,
+            redacted: true,
+          }
+        : {
+      seq: Number(row.seq),
+      at: fromDbTime(row.at),
+      kind: row.kind,
+      entityRef: row.entity_ref ?? undefined,
+      subjectId: row.subject_id,
+      actor: row.actor,
+      payload: row.payload,
+      prevHash: row.prev_hash,
+      hash: row.hash,
+          },
+    );
   }
 
   async list(filter: { entityRef?: string; subjectId?: string; fromSeq?: number; limit: number }): Promise<EvidenceRecord[]> {
