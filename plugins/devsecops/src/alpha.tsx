@@ -68,6 +68,17 @@ const entitySecurityContent = EntityContentBlueprint.make({
   },
 });
 
+const groupScorecardContent = EntityContentBlueprint.make({
+  name: 'group-security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: 'kind:group',
+    loader: () =>
+      import('./components/GroupScorecard').then(m => <m.GroupScorecardContent />),
+  },
+});
+
 const entitySecurityCard = EntityCardBlueprint.make({
   name: 'security',
   params: {
@@ -91,6 +102,7 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
     overviewPage,
     exceptionsPage,
     entitySecurityContent,
+    groupScorecardContent,
     entitySecurityCard,
   ],
 });

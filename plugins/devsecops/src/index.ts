@@ -10,5 +10,6 @@ export {
   EntitySecurityCard,
   EntitySecurityContent,
   DevsecopsExceptionsPage,
+  GroupSecurityContent,
 } from './plugin';
 export { devsecopsApiRef } from './api';

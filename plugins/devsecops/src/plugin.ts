@@ -80,3 +80,16 @@ export const DevsecopsExceptionsPage = devsecopsPlugin.provide(
     },
   }),
 );
+
+/**
+ * A group's Security tab: its services and sub-teams rolled up (legacy frontend system).
+ * @public
+ */
+export const GroupSecurityContent = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'GroupSecurityContent',
+    component: {
+      lazy: () => import('./components/GroupScorecard').then(m => m.GroupScorecardContent),
+    },
+  }),
+);

@@ -1,0 +1,32 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen } from '@testing-library/react';
+import { devsecopsApiRef } from '../../api';
+import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
+import { GroupScorecardContent } from './GroupScorecardContent';
+
+describe('GroupScorecardContent', () => {
+  it('rolls up the group and lists its sub-teams', async () => {
+    const api = fakeDevsecopsApi({
+      getRollup: async query => ({
+        ...sampleRollup,
+        scope: { kind: 'group', ref: query?.group },
+        children: [
+          { ...sampleRollup, scope: { kind: 'group', ref: 'group:default/team-payments' }, entityCount: 4, gate: { allow: 1, deny: 1, undecided: 2, passRatePct: 50 } },
+        ],
+      }),
+    });
+    const getRollup = jest.spyOn(api, 'getRollup');
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
+        <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'dept-product', namespace: 'default' }, spec: { type: 'department', children: [] } }}>
+          <GroupScorecardContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Maturity across 2 services')).toBeInTheDocument();
+    expect(getRollup).toHaveBeenCalledWith({ group: 'group:default/dept-product' });
+    expect(screen.getByRole('table', { name: 'sub-teams' })).toHaveTextContent('team-payments');
+    expect(screen.getByRole('table', { name: 'sub-teams' })).toHaveTextContent('50%');
+  });
+});

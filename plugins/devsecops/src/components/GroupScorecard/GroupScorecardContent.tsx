@@ -1,0 +1,74 @@
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import Grid from '@mui/material/Grid';
+import Table from '@mui/material/Table';
+import TableBody from '@mui/material/TableBody';
+import TableCell from '@mui/material/TableCell';
+import TableHead from '@mui/material/TableHead';
+import TableRow from '@mui/material/TableRow';
+import Typography from '@mui/material/Typography';
+import useAsync from 'react-use/esm/useAsync';
+import { devsecopsApiRef } from '../../api';
+import { ControlAdoption, StageDistribution, TeamsTable } from '../OverviewPage/OrgRollup';
+
+/** A group's scorecard: its services and its sub-teams', rolled up through the catalog hierarchy. */
+export function GroupScorecardContent() {
+  const { entity } = useEntity();
+  const groupRef = stringifyEntityRef(entity);
+  const api = useApi(devsecopsApiRef);
+  const { value: rollup, loading, error } = useAsync(() => api.getRollup({ group: groupRef }), [api, groupRef]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!rollup) return null;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={5}>
+        <InfoCard title={`Maturity across ${rollup.entityCount} services`}>
+          <StageDistribution rollup={rollup} />
+          <Typography variant="body2" sx={{ mt: 2 }}>
+            Production gate: {rollup.gate.allow} allowed, {rollup.gate.deny} denied, {rollup.gate.undecided} without a decision.
+            Open critical findings: {rollup.metrics.openBySeverity.critical}, past SLA: {Object.values(rollup.metrics.pastSla).reduce((a, b) => a + b, 0)}.
+          </Typography>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <InfoCard title="Services by team">
+          <TeamsTable rollup={rollup} />
+        </InfoCard>
+      </Grid>
+      {rollup.children && rollup.children.length > 0 && (
+        <Grid item xs={12}>
+          <InfoCard title="Sub-teams">
+            <Table size="small" aria-label="sub-teams">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Team</TableCell>
+                  <TableCell align="right">Services</TableCell>
+                  <TableCell>Stages 0 / 1 / 2 / 3 / 4</TableCell>
+                  <TableCell align="right">Gate pass rate</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {rollup.children.map(child => (
+                  <TableRow key={child.scope.ref}>
+                    <TableCell>{parseEntityRef(child.scope.ref!).name}</TableCell>
+                    <TableCell align="right">{child.entityCount}</TableCell>
+                    <TableCell>{['0', '1', '2', '3', '4'].map(s => child.stageDistribution[s] ?? 0).join(' / ')}</TableCell>
+                    <TableCell align="right">{child.gate.passRatePct === undefined ? '—' : `${child.gate.passRatePct}%`}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </InfoCard>
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <InfoCard title="Control adoption">
+          <ControlAdoption rollup={rollup} />
+        </InfoCard>
+      </Grid>
+    </Grid>
+  );
+}
