@@ -15,6 +15,15 @@ export interface Config {
        */
       bodyRetentionDays?: number;
     };
+    /** Offline verification of Sigstore bundles and in-toto/SLSA attestations (POST /v1/attestations). */
+    signatures?: {
+      /** Content of a pinned Sigstore trusted_root.json, e.g. `$file: ./trusted_root.json`. */
+      trustedRoot?: string;
+      /** Accepted keyless signers: certificate SAN (regular expression) and exact OIDC issuer. */
+      identities?: Array<{ subjectAlternativeName: string; issuer: string }>;
+      /** Public keys (SPKI PEM) for key-based (cosign --key) signatures. */
+      keys?: Array<{ hint?: string; publicKeyPem: string }>;
+    };
     exceptions?: {
       /** Longest an exception may run, in days from its request. Default 90. */
       maxDurationDays?: number;

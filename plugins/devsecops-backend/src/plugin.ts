@@ -22,6 +22,8 @@ import { EvidenceChainService } from './evidence/EvidenceChainService';
 import { AuditPackageService } from './evidence/AuditPackageService';
 import { AuditExportQueries } from './store/AuditExportQueries';
 import { DEFAULT_CONTROL_MAP } from './config/controlMap';
+import { AttestationService, readSignatureConfig } from './attest/AttestationService';
+import { SignatureVerifier } from './attest/SignatureVerifier';
 import {
   builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
@@ -94,6 +96,7 @@ export const devsecopsPlugin = createBackendPlugin({
         const settings = readDevsecopsConfig(config);
         // An invalid control, policy or stage stops the backend here, naming the bad key.
         const scorecardSettings = readScorecardConfig(config);
+        const signatureVerifier = new SignatureVerifier(readSignatureConfig(config));
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
@@ -252,6 +255,7 @@ export const devsecopsPlugin = createBackendPlugin({
                 ...(config.getOptional<Record<string, Record<string, string[]>>>('devsecops.controlMap') ?? {}),
               },
             }),
+            attestations: new AttestationService(signatureVerifier, evidence),
             maxReportBytes: settings.maxReportBytes,
           }),
         );

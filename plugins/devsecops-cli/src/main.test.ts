@@ -270,7 +270,7 @@ describe('devsecops upload', () => {
         "Fact name 'Bad Name'",
       ],
       [['frobnicate'], env, "unknown command 'frobnicate'"],
-      [['attest'], env, 'signature verification is not built'],
+      [['attest'], env, 'Name one bundle file'],
     ];
     for (const [args, environment, message] of expectations) {
       const result = await cli(args, environment);
@@ -584,14 +584,12 @@ describe('facts, deploy and the release gate', () => {
 });
 
 describe('help', () => {
-  it('explains the commands, the environment and that attest is not built yet', async () => {
+  it('explains the commands and the environment', async () => {
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('DEVSECOPS_URL');
     expect(help.stdout).toContain('DEVSECOPS_TOKEN');
-    expect(help.stdout).toMatch(
-      /attest +not available yet: artifact signature verification is not built/,
-    );
+    expect(help.stdout).toMatch(/attest <file> +upload a Sigstore bundle/);
     const upload = await cli(['upload', '--help']);
     expect(upload.stdout).toContain('idempotent');
     expect(upload.stdout).toContain('already stored');

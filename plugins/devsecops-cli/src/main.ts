@@ -3,6 +3,7 @@ import { factsCommand } from './commands/facts';
 import { gateCommand } from './commands/gate';
 import { uploadCommand } from './commands/upload';
 import { verifyPackageCommand } from './commands/verifyPackage';
+import { attestCommand } from './commands/attest';
 import { CommandContext, VERSION } from './context';
 import {
   CliDeps,
@@ -25,9 +26,8 @@ Commands:
   gate            ask the release gate: exit 0 allow, 1 deny (each requirement with its reason)
   facts           record control facts (name=value) no scanner file carries
   verify-package  verify an exported audit package offline (files, manifest, evidence-log chain)
-  attest          not available yet: artifact signature verification is not built; until it
-                  lands, record \`--fact artifact_signature={"digest":"sha256:…","verified":true}\`
-                  with \`devsecops facts\` after verifying the signature yourself (e.g. cosign)
+  attest <file>   upload a Sigstore bundle / attestation; the portal verifies it offline
+                  and records the signature for each signed digest (exit 1 if one fails)
 
 Environment:
   DEVSECOPS_URL    Backstage backend base URL, e.g. http://localhost:7007 (or use --url)
@@ -46,6 +46,7 @@ const commands: Record<
   gate: gateCommand,
   facts: factsCommand,
   'verify-package': verifyPackageCommand,
+  attest: attestCommand,
 };
 
 /**
@@ -96,14 +97,6 @@ export async function main(
   if (command === '--version' || command === '-v') {
     safeIo.stdout.write(`${VERSION}\n`);
     return EXIT_OK;
-  }
-  if (command === 'attest') {
-    ctx.log(
-      'error: `devsecops attest` is not available yet: artifact signature verification is not built. ' +
-        'Verify the signature yourself (e.g. cosign verify) and record it with ' +
-        '`devsecops facts --fact artifact_signature={"digest":"sha256:…","verified":true}`.',
-    );
-    return EXIT_ERROR;
   }
   const run = commands[command];
   if (!run) {

@@ -39,6 +39,8 @@ import { ExceptionService } from '../exceptions/ExceptionService';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EvidenceChainService } from '../evidence/EvidenceChainService';
 import { AuditPackageService } from '../evidence/AuditPackageService';
+import { AttestationService } from '../attest/AttestationService';
+import { gunzipSync } from 'node:zlib';
 
 export interface RouterOptions {
   knex: Knex;
@@ -62,6 +64,7 @@ export interface RouterOptions {
   evidenceLog: EvidenceLogStore;
   evidenceChains: EvidenceChainService;
   auditPackages: AuditPackageService;
+  attestations: AttestationService;
   maxReportBytes: number;
 }
 
@@ -81,7 +84,7 @@ export async function createRouter(
   const router = createValidatedOpenApiRouter(spec, {
     middleware: [
       (req, res, next) => {
-        if (!(req.method === 'POST' && req.path === '/v1/reports')) {
+        if (!(req.method === 'POST' && (req.path === '/v1/reports' || req.path === '/v1/attestations'))) {
           json(req, res, next);
           return;
         }
@@ -165,6 +168,23 @@ export async function createRouter(
     });
     if (!result.duplicate) await refreshQuietly(result.report.entityRef);
     res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.post('/v1/attestations', async (req, res) => {
+    const credentials = await writer(req);
+    if (!Buffer.isBuffer(req.body)) throw new InputError('The attestation must be sent as the request body');
+    let body: Buffer = req.body;
+    if (body.length > 1 && body[0] === 0x1f && body[1] === 0x8b) {
+      body = gunzipSync(body, { maxOutputLength: options.maxReportBytes });
+    }
+    const recordedBy = principalName(credentials);
+    const results = await options.attestations.attest(
+      { entityRef: req.query.entity, repository: req.query.repository, artifactDigest: req.query.artifact, body },
+      recordedBy,
+    );
+    const entity = await optionalEntity(options.entities, req.query);
+    if (entity) await refreshQuietly(entity);
+    res.status(201).json({ results });
   });
 
   router.get('/v1/reports', async (req, res) => {

@@ -290,6 +290,28 @@ export const spec = {
         responses: { '200': ok('A page of reports'), '400': errorResponse },
       },
     },
+    '/v1/attestations': {
+      post: {
+        operationId: 'uploadAttestation',
+        description:
+          'Upload a Sigstore bundle, DSSE envelope or in-toto/SLSA attestation; it is verified offline against the configured trusted root, identities and keys, and the result is recorded per subject digest',
+        parameters: [
+          ...entityParams,
+          { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': { schema: {} },
+            'application/x-ndjson': { schema: {} },
+            'application/jsonl': { schema: {} },
+            'application/octet-stream': { schema: {} },
+            'application/gzip': { schema: {} },
+          },
+        },
+        responses: { '201': ok('One verification result per bundle'), '400': errorResponse, '404': errorResponse, '413': errorResponse },
+      },
+    },
     '/v1/reports/{id}': {
       get: {
         operationId: 'getReport',
