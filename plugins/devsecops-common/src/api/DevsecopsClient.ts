@@ -75,6 +75,8 @@ export interface DevsecopsApi {
   ): Promise<ExceptionRecord>;
   renewException(id: string, expiresAt: string): Promise<ExceptionRecord>;
   getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain>;
+  /** The audit package zip of an entity, a group or the org (see the audit-packages API). */
+  exportAuditPackage(query: { entity?: string; group?: string; org?: boolean; from?: string; to?: string }): Promise<{ blob: Blob; filename: string }>;
 }
 
 /**
@@ -145,6 +147,21 @@ export class DevsecopsClient implements DevsecopsApi {
 
   getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain> {
     return this.get('/v1/evidence/chain', query);
+  }
+
+  async exportAuditPackage(query: { entity?: string; group?: string; org?: boolean; from?: string; to?: string }) {
+    const baseUrl = await this.discoveryApi.getBaseUrl('devsecops');
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...query, org: query.org ? 'true' : undefined })) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    const response = await this.fetchImpl(`${baseUrl}/v1/audit-packages?${params}`);
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    const disposition = response.headers.get('content-disposition') ?? '';
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'audit-package.zip';
+    return { blob: await response.blob(), filename };
   }
 
   private async post<T>(path: string, body: unknown): Promise<T> {

@@ -148,6 +148,7 @@ export function fakeDevsecopsApi(
       status: ({ approve: 'approved', reject: 'rejected', revoke: 'revoked' } as const)[action],
     }),
     renewException: async () => ({ ...sampleException, status: 'requested' }),
+    exportAuditPackage: async () => ({ blob: new Blob(['zip']), filename: 'audit.zip' }),
     getEvidenceChain: async () => ({
       entityRef: 'component:default/payments-api',
       environment: 'production',

@@ -43,6 +43,7 @@ describe('EntitySecurityContent', () => {
     expect(chain).toHaveTextContent('commit 4f2c9a1d0b7e');
     expect(chain).toHaveTextContent('user:default/paula-payne (CHG-1042)');
     expect(screen.getByText(/Gaps: no signature verification recorded for this digest/)).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Export audit package' })).toBeEnabled();
     expect(listFindings).toHaveBeenCalledWith(
       expect.objectContaining({ entity: 'component:default/payments-api', status: ['open'], orderBy: 'severity', limit: 10, offset: 0 }),
     );

@@ -2,6 +2,7 @@ import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-componen
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Box from '@mui/material/Box';
 import Grid from '@mui/material/Grid';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useState } from 'react';
@@ -14,7 +15,7 @@ import { GateDecisions } from './GateDecisions';
 import { MaturityPanel } from './MaturityPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { UploadHowTo } from './UploadHowTo';
-import { EvidenceChainPanel } from './EvidenceChainPanel';
+import { EvidenceChainPanel, ExportAuditPackageButton } from './EvidenceChainPanel';
 
 /** The entity's Security tab: stage, controls, release gate, metrics and findings. */
 export function EntitySecurityContent() {
@@ -57,6 +58,9 @@ export function EntitySecurityContent() {
       <Grid item xs={12}>
         <InfoCard title="Evidence chain of the latest production release">
           <EvidenceChainPanel entityRef={entityRef} />
+          <Box mt={2}>
+            <ExportAuditPackageButton entityRef={entityRef} />
+          </Box>
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

@@ -8,11 +8,44 @@ import Chip from '@mui/material/Chip';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
+import Button from '@mui/material/Button';
+import { useState } from 'react';
+import { saveBlob } from '../shared/download';
 import { devsecopsApiRef } from '../../api';
 
 const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 /** The latest production release traced from source to runtime owner, with its gaps. */
+/** Downloads the entity's audit package (last 90 days). */
+export function ExportAuditPackageButton({ entityRef }: { entityRef: string }) {
+  const api = useApi(devsecopsApiRef);
+  const [state, setState] = useState<{ busy?: boolean; error?: string }>({});
+  return (
+    <Stack direction="row" alignItems="center" gap={1}>
+      <Button
+        variant="outlined"
+        size="small"
+        disabled={state.busy}
+        onClick={async () => {
+          setState({ busy: true });
+          try {
+            const { blob, filename } = await api.exportAuditPackage({ entity: entityRef });
+            saveBlob(blob, filename);
+            setState({});
+          } catch (e) {
+            setState({ error: (e as Error).message });
+          }
+        }}
+      >
+        Export audit package
+      </Button>
+      <Typography variant="caption" color="text.secondary">
+        {state.error ?? 'zip with JSON, CSV, the evidence-log segment and a manifest; verify with `devsecops verify-package`'}
+      </Typography>
+    </Stack>
+  );
+}
+
 export function EvidenceChainPanel({ entityRef }: { entityRef: string }) {
   const api = useApi(devsecopsApiRef);
   const { value: chain, loading, error } = useAsync(

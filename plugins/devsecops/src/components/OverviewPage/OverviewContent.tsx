@@ -13,6 +13,8 @@ import { devsecopsApiRef } from '../../api';
 import { ControlStackBoard } from './ControlStackBoard';
 import { ControlAdoption, StageDistribution, TeamsTable } from './OrgRollup';
 import Grid from '@mui/material/Grid';
+import Button from '@mui/material/Button';
+import { saveBlob, toCsv } from '../shared/download';
 
 /**
  * Org overview: the operating model's control stack and the state of the backend. Stage
@@ -56,7 +58,30 @@ export function OverviewContent() {
           </InfoCard>
         </Grid>
         <Grid item xs={12} md={7}>
-          <InfoCard title="Teams">
+          <InfoCard
+            title="Teams"
+            action={
+              <Button
+                size="small"
+                onClick={() =>
+                  saveBlob(
+                    new Blob(
+                      [
+                        toCsv(
+                          ['entity', 'owner', 'type', 'stage', 'production gate'],
+                          rollup.entities.map(e => [e.entityRef, e.ownerRef, e.type, e.stage, e.productionGate]),
+                        ),
+                      ],
+                      { type: 'text/csv' },
+                    ),
+                    'devsecops-services.csv',
+                  )
+                }
+              >
+                Export CSV
+              </Button>
+            }
+          >
             <TeamsTable rollup={rollup} />
           </InfoCard>
         </Grid>
