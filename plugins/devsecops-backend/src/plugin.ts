@@ -48,6 +48,9 @@ import { FindingStore } from './store/FindingStore';
 import { applyMigrations } from './store/migrations';
 import { ReportStore } from './store/ReportStore';
 import { SettingsStore } from './store/SettingsStore';
+import { RuntimeSignalStore } from './store/RuntimeSignalStore';
+import { ExerciseStore } from './store/ExerciseStore';
+import { RuntimeService } from './runtime/RuntimeService';
 
 /**
  * The DevSecOps scorecard backend plugin.
@@ -122,6 +125,8 @@ export const devsecopsPlugin = createBackendPlugin({
         const exceptionStore = new ExceptionStore(knex);
         const evidenceLog = new EvidenceLogStore(knex);
         const summaries = new SummaryStore(knex);
+        const runtimeSignals = new RuntimeSignalStore(knex);
+        const exerciseStore = new ExerciseStore(knex);
         const scorecards = new ScorecardService({
           logger,
           settings: scorecardSettings,
@@ -136,6 +141,8 @@ export const devsecopsPlugin = createBackendPlugin({
           // Only approved, unexpired exceptions change evaluations, from the moment they change.
           exceptions: exceptionStore,
           evidenceLog,
+          runtimeSignals,
+          exercises: exerciseStore,
         });
         const rollups = new RollupService({
           catalog,
@@ -256,6 +263,15 @@ export const devsecopsPlugin = createBackendPlugin({
               },
             }),
             attestations: new AttestationService(signatureVerifier, evidence),
+            runtime: new RuntimeService({
+              knex,
+              entities,
+              signals: runtimeSignals,
+              exercises: exerciseStore,
+              evidenceLog,
+            }),
+            runtimeSignals,
+            exerciseStore,
             maxReportBytes: settings.maxReportBytes,
           }),
         );

@@ -8,5 +8,6 @@ export * from './model/health';
 export * from './model/evidence';
 export * from './model/scorecard';
 export * from './model/exceptions';
+export * from './model/runtime';
 export * from './permissions';
 export * from './api/DevsecopsClient';

@@ -43,17 +43,17 @@ const RULES: Record<string, { rule: ControlRule; freshnessDays: number; appliesT
     appliesToTypes: DEPLOYABLE,
   },
   'cloud-audit-logs': {
-    rule: { type: 'fact', fact: 'cloud_audit_logs.enabled' },
+    rule: { type: 'fact', fact: 'cloud_audit_logs.enabled', failOnOpenSignals: ['audit-log-alert', 'suspicious-control-plane-action'] },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },
   'workload-telemetry': {
-    rule: { type: 'fact', fact: 'workload_telemetry.enabled' },
+    rule: { type: 'fact', fact: 'workload_telemetry.enabled', failOnOpenSignals: ['incident'] },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },
   'vulnerability-monitoring': {
-    rule: { type: 'fact', fact: 'vulnerability_monitoring.enabled' },
+    rule: { type: 'fact', fact: 'vulnerability_monitoring.enabled', failOnOpenSignals: ['vulnerability-alert'] },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },
@@ -191,14 +191,21 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'tabletop-exercises',
         title: 'Run tabletop exercises for leaked secrets, compromised CI tokens, dependency compromise, and cloud account abuse',
+        // Recorded exercises (POST /v1/exercises) or, as before, an `exercise.<scenario>` fact.
         rule: {
           type: 'all',
           rules: [
-            'exercise.leaked_secrets',
-            'exercise.compromised_ci_token',
-            'exercise.dependency_compromise',
-            'exercise.cloud_account_abuse',
-          ].map(fact => ({ type: 'fact' as const, fact, equals: true, withinDays: 365 })),
+            ['leaked-secrets', 'exercise.leaked_secrets'],
+            ['compromised-ci-token', 'exercise.compromised_ci_token'],
+            ['dependency-compromise', 'exercise.dependency_compromise'],
+            ['cloud-account-abuse', 'exercise.cloud_account_abuse'],
+          ].map(([scenario, fact]) => ({
+            type: 'any' as const,
+            rules: [
+              { type: 'exercise' as const, scenario, withinDays: 365 },
+              { type: 'fact' as const, fact, equals: true, withinDays: 365 },
+            ],
+          })),
         },
       },
       {

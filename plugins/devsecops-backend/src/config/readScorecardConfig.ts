@@ -81,7 +81,9 @@ const criterionRule: z.ZodType<any> = z.lazy(() =>
     z.object({ type: z.literal('exception-records') }).strict(),
     z.object({ type: z.literal('traceable-deployment'), environment }).strict(),
     z.object({ type: z.literal('metrics') }).strict(),
+    z.object({ type: z.literal('exercise'), scenario: z.enum(['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse']), withinDays: days.optional() }).strict(),
     z.object({ type: z.literal('all'), rules: z.array(criterionRule).min(1) }).strict(),
+    z.object({ type: z.literal('any'), rules: z.array(criterionRule).min(1) }).strict(),
   ]),
 );
 
@@ -196,7 +198,16 @@ function applyControlOverrides(
       throw new Error(`Invalid devsecops configuration: ${path}: use either fact or failOnSeverity, not both`);
     }
     let rule = base?.rule;
-    if (o.fact) rule = { type: 'fact', fact: o.fact, equals: o.equals, atLeast: o.atLeast };
+    if (o.fact) {
+      rule = {
+        type: 'fact',
+        fact: o.fact,
+        equals: o.equals,
+        atLeast: o.atLeast,
+        // A new fact keeps the shipped runtime-signal check of the control.
+        ...(base?.rule.type === 'fact' && base.rule.failOnOpenSignals ? { failOnOpenSignals: base.rule.failOnOpenSignals } : {}),
+      };
+    }
     else if (o.failOnSeverity) {
       if (base && base.rule.type !== 'findings') {
         throw new Error(`Invalid devsecops configuration: ${path}.failOnSeverity: ${id} is not decided by findings`);
@@ -230,7 +241,7 @@ function checkStageControls(stageDefinitions: StageDefinition[], known: Set<stri
         }
       }
     }
-    if (rule.type === 'all') rule.rules.forEach((r: any, i: number) => walk(r, `${path}.rules[${i}]`));
+    if (rule.type === 'all' || rule.type === 'any') rule.rules.forEach((r: any, i: number) => walk(r, `${path}.rules[${i}]`));
   };
   stageDefinitions.forEach((stage, s) =>
     stage.criteria.forEach((criterion, c) =>

@@ -828,3 +828,51 @@ describe('error state', () => {
     expect(result.reason).toContain('mystery');
   });
 });
+
+describe('fact rule with failOnOpenSignals', () => {
+  const telemetry = (failOnOpenSignals?: Array<'incident' | 'audit-log-alert'>) =>
+    control({ type: 'fact', fact: 'workload_telemetry.enabled', ...(failOnOpenSignals ? { failOnOpenSignals } : {}) }, { id: 'workload-telemetry' });
+  const on: ControlFact = {
+    entityRef: SERVICE,
+    fact: 'workload_telemetry.enabled',
+    value: true,
+    source: 'test',
+    observedAt: daysAgo(1),
+    recordedBy: 'test',
+    recordedAt: daysAgo(1),
+  };
+  const signal = (extra: object = {}) => ({
+    id: 'sig-1',
+    entityRef: SERVICE,
+    kind: 'incident' as const,
+    severity: 'critical' as const,
+    summary: 'Crypto miner',
+    detectedAt: daysAgo(2),
+    source: 'falco',
+    recordedBy: 'test',
+    recordedAt: daysAgo(2),
+    ...extra,
+  });
+
+  it('keeps the plain fact behaviour without the field, open signals or not', () => {
+    const verdict = evaluateControl(telemetry(), evidence({ facts: [on], runtimeSignals: [signal()] }), NOW);
+    expect(verdict.state).toBe('passing');
+  });
+
+  it('fails on an open high or critical signal of its kinds, naming it', () => {
+    const verdict = evaluateControl(telemetry(['incident']), evidence({ facts: [on], runtimeSignals: [signal()] }), NOW);
+    expect(verdict.state).toBe('failing');
+    expect(verdict.reason).toContain("critical incident 'Crypto miner'");
+    expect(verdict.evidence).toContainEqual({ kind: 'runtime-signal', id: 'sig-1', at: daysAgo(2) });
+  });
+
+  it('ignores remediated, lower-severity and other-kind signals', () => {
+    const signals = [
+      signal({ remediatedAt: daysAgo(1) }),
+      signal({ id: 'sig-2', severity: 'medium' }),
+      signal({ id: 'sig-3', kind: 'audit-log-alert' }),
+    ];
+    const verdict = evaluateControl(telemetry(['incident']), evidence({ facts: [on], runtimeSignals: signals }), NOW);
+    expect(verdict.state).toBe('passing');
+  });
+});

@@ -59,8 +59,20 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
   switch (rule.type) {
     case 'findings':
       return decideFindings(control, rule.failOnSeverity, evidence, now);
-    case 'fact':
-      return decideFact(control, rule, evidence.facts, now);
+    case 'fact': {
+      const verdict = decideFact(control, rule, evidence.facts, now);
+      return rule.failOnOpenSignals ? withOpenSignals(verdict, rule.failOnOpenSignals, 'high', evidence) : verdict;
+    }
+    case 'runtime-signals': {
+      const failOn = rule.failOnSeverity ?? 'high';
+      const verdict = withOpenSignals(
+        { state: 'passing', reason: `No open ${rule.kinds.join(' or ')} at ${failOn} or above`, evidence: [] },
+        rule.kinds,
+        failOn,
+        evidence,
+      );
+      return verdict;
+    }
     case 'deployment-approval': {
       const deployment = evidence.deployments.find(d => d.environment === rule.environment);
       if (!deployment) {
@@ -128,6 +140,35 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
     default:
       throw new Error(`unknown rule type ${(rule as { type: string }).type}`);
   }
+}
+
+/**
+ * A control whose monitoring is on still fails while something it watches is open: a runtime
+ * signal of the given kinds at or above the severity that is not remediated yet.
+ */
+function withOpenSignals(
+  verdict: Verdict,
+  kinds: string[],
+  failOn: FindingSeverity,
+  evidence: EntityEvidence,
+): Verdict {
+  const open = (evidence.runtimeSignals ?? []).filter(
+    s => !s.remediatedAt && kinds.includes(s.kind) && atLeast(s.severity, failOn),
+  );
+  if (open.length === 0 || verdict.state === 'not_applicable') return verdict;
+  const refs: EvidenceRef[] = open
+    .slice(0, MAX_EVIDENCE_REFS)
+    .map(s => ({ kind: 'runtime-signal' as const, id: s.id, at: s.detectedAt }));
+  const examples = open
+    .slice(0, 3)
+    .map(s => `${s.severity} ${s.kind} '${s.summary}' detected ${s.detectedAt.slice(0, 10)}${s.containedAt ? ', contained' : ''}`);
+  const lastAt = newest([...(verdict.lastEvidenceAt ? [verdict.lastEvidenceAt] : []), ...open.map(s => s.detectedAt)]);
+  return {
+    state: 'failing',
+    reason: `${open.length} open runtime signal(s) at ${failOn} or above not remediated: ${examples.join('; ')}${open.length > examples.length ? '; …' : ''}${verdict.state === 'passing' ? '' : ` (and ${verdict.reason})`}`,
+    lastEvidenceAt: lastAt,
+    evidence: [...verdict.evidence, ...refs],
+  };
 }
 
 function decideFindings(

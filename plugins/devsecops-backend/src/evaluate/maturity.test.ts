@@ -401,3 +401,37 @@ describe('maturity with the default stages and controls', () => {
     expect(direct).toEqual(card.maturity);
   });
 });
+
+describe('tabletop exercises from recorded exercises', () => {
+  const exercise = (scenario: any, ageDays: number) => ({
+    id: `ex-${scenario}`,
+    scenario,
+    heldOn: daysAgo(ageDays).slice(0, 10),
+    scopeRef: OWNER,
+    participants: ['user:default/dana'],
+    findings: [],
+    followUps: [],
+    recordedBy: 'user:default/dana',
+    recordedAt: daysAgo(ageDays),
+  });
+  const exerciseFacts = /^exercise\./;
+  const withoutExerciseFacts = (extra: Partial<EntityEvidence> = {}) => {
+    const e = atStage(4, extra);
+    return { ...e, facts: e.facts.filter(f => !exerciseFacts.test(f.fact)) };
+  };
+
+  it('meets stage 4 from exercises of the four scenarios instead of facts', () => {
+    expect(stageOf(withoutExerciseFacts())).toBe(3);
+    const held = ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'].map((s, i) =>
+      exercise(s, 10 + i * 100),
+    );
+    expect(stageOf(withoutExerciseFacts({ exercises: held }))).toBe(4);
+  });
+
+  it('does not count an exercise older than 365 days, naming the gap', () => {
+    const held = ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise'].map(s => exercise(s, 10));
+    const card = score(withoutExerciseFacts({ exercises: [...held, exercise('cloud-account-abuse', 400)] }));
+    expect(card.maturity.stage).toBe(3);
+    expect(card.maturity.nextSteps[0].reason).toContain('cloud-account-abuse exercise was 400 days ago');
+  });
+});

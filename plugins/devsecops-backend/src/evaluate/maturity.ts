@@ -129,6 +129,24 @@ function decide(rule: CriterionRule, context: CriterionContext): { met: boolean;
         ? { met: true, reason: 'Mean time to patch, to rotate and exception age within targets' }
         : { met: false, reason: misses.join('; ') };
     }
+    case 'exercise': {
+      const window = rule.withinDays ?? 365;
+      const held = (evidence.exercises ?? [])
+        .filter(e => e.scenario === rule.scenario)
+        .map(e => e.heldOn)
+        .sort()
+        .reverse()[0];
+      if (!held) return { met: false, reason: `No ${rule.scenario} exercise recorded` };
+      const age = daysBetween(`${held}T00:00:00Z`, now);
+      return age <= window
+        ? { met: true, reason: `${rule.scenario} exercise held on ${held}` }
+        : { met: false, reason: `Last ${rule.scenario} exercise was ${Math.floor(age)} days ago (window ${window} days)` };
+    }
+    case 'any': {
+      const parts = rule.rules.map(r => decide(r, context));
+      const met = parts.find(p => p.met);
+      return met ? { met: true, reason: met.reason } : { met: false, reason: parts.map(p => p.reason).join(', or ') };
+    }
     case 'all': {
       const parts = rule.rules.map(r => decide(r, context));
       return { met: parts.every(p => p.met), reason: parts.map(p => p.reason).join('; ') };

@@ -12,7 +12,7 @@ const round = (value: number | undefined) =>
 
 /**
  * The seed's Stage 4 measures for one entity: mean time to patch (critical and high
- * vulnerabilities), mean time to rotate (secrets), exception age, and open findings past SLA.
+ * vulnerabilities), mean time to rotate (secrets), exception age, mean time to remediate (runtime signals), and open findings past SLA.
  */
 export function computeMetrics(
   evidence: EntityEvidence,
@@ -31,6 +31,7 @@ export function computeMetrics(
       pastSla[finding.severity]++;
     }
   }
+  const remediated = (evidence.runtimeSignals ?? []).filter(s => s.remediatedAt);
   const activeExceptions = evidence.exceptions.filter(e => isActive(e, now));
   return {
     meanTimeToPatchDays: round(mean(patched.map(f => daysBetween(f.firstSeenAt, f.resolvedAt)))),
@@ -40,5 +41,8 @@ export function computeMetrics(
     pastSla,
     openBySeverity,
     meanExceptionAgeDays: round(mean(activeExceptions.map(e => daysBetween(e.approvedAt, now)))),
+    meanTimeToRemediateDays: round(mean(remediated.map(s => daysBetween(s.detectedAt, s.remediatedAt!)))),
+    // Absent rather than 0 when nothing was remediated, like the means.
+    ...(remediated.length > 0 ? { remediatedCount: remediated.length } : {}),
   };
 }

@@ -2,8 +2,10 @@ import {
   ControlDefinition,
   ControlFact,
   Deployment,
+  Exercise,
   FindingSeverity,
   GateDecision,
+  RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 
 /** The entity as the evaluation needs it, taken from the catalog. */
@@ -71,6 +73,10 @@ export interface EntityEvidence {
   exceptions: ExceptionCover[];
   /** Signature verifications recorded for the entity's artifacts, newest first. */
   signatures: SignatureVerification[];
+  /** Open runtime signals and those remediated within the metrics window (absent: none). */
+  runtimeSignals?: RuntimeSignal[];
+  /** Tabletop exercises held for the entity, its owner group or an ancestor group (absent: none). */
+  exercises?: Exercise[];
 }
 
 export interface SignatureVerification {
@@ -113,6 +119,9 @@ export type CriterionRule =
   | { type: 'exception-records' }
   | { type: 'traceable-deployment'; environment: string }
   | { type: 'metrics' }
+  /** An exercise of the scenario was held within the window (default 365 days). */
+  | { type: 'exercise'; scenario: string; withinDays?: number }
+  | { type: 'any'; rules: CriterionRule[] }
   | { type: 'all'; rules: CriterionRule[] };
 
 export interface CriterionDefinition {

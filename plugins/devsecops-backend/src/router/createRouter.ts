@@ -41,6 +41,9 @@ import { EvidenceChainService } from '../evidence/EvidenceChainService';
 import { AuditPackageService } from '../evidence/AuditPackageService';
 import { AttestationService } from '../attest/AttestationService';
 import { gunzipSync } from 'node:zlib';
+import { recurringFindings, RuntimeService } from '../runtime/RuntimeService';
+import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { ExerciseStore } from '../store/ExerciseStore';
 
 export interface RouterOptions {
   knex: Knex;
@@ -65,6 +68,9 @@ export interface RouterOptions {
   evidenceChains: EvidenceChainService;
   auditPackages: AuditPackageService;
   attestations: AttestationService;
+  runtime: RuntimeService;
+  runtimeSignals: RuntimeSignalStore;
+  exerciseStore: ExerciseStore;
   maxReportBytes: number;
 }
 
@@ -403,6 +409,59 @@ export async function createRouter(
 
   router.post('/v1/exceptions/:id/renew', async (req, res) => {
     res.status(201).json(await options.exceptions.renew(req.params.id, req.body, await person(req)));
+  });
+
+  /** Runtime monitoring records alerts and incidents with a service token, like deployments. */
+  router.post('/v1/runtime-signals', async (req, res) => {
+    const credentials = await writer(req);
+    const signal = await options.runtime.recordSignal(req.body, principalName(credentials));
+    await refreshQuietly(signal.entityRef);
+    res.status(201).json(signal);
+  });
+
+  /** Containment and remediation come from responders (users) or from tooling (services). */
+  router.post('/v1/runtime-signals/:id/timeline', async (req, res) => {
+    const credentials = await reader(req);
+    const signal = await options.runtime.updateTimeline(req.params.id, req.body, principalName(credentials));
+    await refreshQuietly(signal.entityRef);
+    res.status(200).json(signal);
+  });
+
+  router.get('/v1/runtime-signals', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(options.entities, req.query);
+    res.json(
+      await options.runtimeSignals.list({
+        entityRef,
+        open: req.query.open === undefined ? undefined : req.query.open === 'true',
+        ...paging(req.query),
+      }),
+    );
+  });
+
+  /** Exercises are recorded by the people who held them. */
+  router.post('/v1/exercises', async (req, res) => {
+    const credentials = await person(req);
+    const exercise = await options.runtime.recordExercise(req.body, principalName(credentials));
+    if (exercise.scopeRef.startsWith('group:')) {
+      // Entities owned by the group or a group below it count the exercise: re-evaluate them now.
+      const groups = new Set(await options.runtime.groupAndDescendants(exercise.scopeRef));
+      const owned = (await options.summaries.all()).filter(s => s.ownerRef && groups.has(s.ownerRef));
+      for (const summary of owned) await refreshQuietly(summary.entityRef);
+    } else {
+      await refreshQuietly(exercise.scopeRef);
+    }
+    res.status(201).json(exercise);
+  });
+
+  router.get('/v1/exercises', async (req, res) => {
+    await reader(req);
+    const q = req.query;
+    const scopeRefs = q.scope ? [await options.runtime.resolveScope(q.scope)] : undefined;
+    const page = await options.exerciseStore.list({ scopeRefs, scenario: q.scenario, ...paging(q) });
+    // Recurring findings over every matching exercise, not just this page.
+    const all = await options.exerciseStore.list({ scopeRefs, scenario: q.scenario, limit: 5000, offset: 0 });
+    res.json({ ...page, recurringFindings: recurringFindings(all.items) });
   });
 
   router.get('/v1/evidence/chain', async (req, res) => {

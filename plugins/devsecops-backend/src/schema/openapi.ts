@@ -171,6 +171,75 @@ export const spec = {
         },
         required: ['expiresAt'],
       },
+      RuntimeSignalInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          entityRef: text(255),
+          repository: text(512),
+          kind: {
+            type: 'string',
+            enum: ['audit-log-alert', 'vulnerability-alert', 'incident', 'suspicious-control-plane-action'],
+          },
+          severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
+          summary: text(4000),
+          detectedAt: { type: 'string', format: 'date-time' },
+          containedAt: { type: 'string', format: 'date-time' },
+          remediatedAt: { type: 'string', format: 'date-time' },
+          source: text(255),
+        },
+        required: ['kind', 'severity', 'summary', 'detectedAt', 'source'],
+      },
+      RuntimeSignalTimelineInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          containedAt: { type: 'string', format: 'date-time' },
+          remediatedAt: { type: 'string', format: 'date-time' },
+        },
+      },
+      ExerciseInput: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          scenario: {
+            type: 'string',
+            enum: ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'],
+          },
+          heldOn: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD' },
+          scopeRef: {
+            ...text(255),
+            description: 'The entity or group the exercise was held for (kind defaults to group)',
+          },
+          participants: { type: 'array', minItems: 1, maxItems: 200, items: text(255) },
+          findings: {
+            type: 'array',
+            maxItems: 200,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: { title: text(1000), recurring: { type: 'boolean' } },
+              required: ['title'],
+            },
+          },
+          followUps: {
+            type: 'array',
+            maxItems: 200,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                action: text(2000),
+                owner: text(255),
+                due: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+                done: { type: 'boolean' },
+              },
+              required: ['action', 'owner', 'due'],
+            },
+          },
+        },
+        required: ['scenario', 'heldOn', 'scopeRef', 'participants'],
+      },
       FactsInput: {
         type: 'object',
         additionalProperties: false,
@@ -679,6 +748,63 @@ export const spec = {
           { name: 'limit', in: 'query', required: false, schema: { type: 'string', pattern: '^[0-9]{1,4}$' } },
         ],
         responses: { '200': ok('Evidence-log records in order'), '400': errorResponse },
+      },
+    },
+    '/v1/runtime-signals': {
+      post: {
+        operationId: 'recordRuntimeSignal',
+        description: 'Record an audit-log alert, vulnerability-monitoring alert, incident or suspicious control-plane action of an entity (service token)',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RuntimeSignalInput' } } },
+        },
+        responses: { '201': ok('Recorded'), '400': errorResponse, '404': errorResponse },
+      },
+      get: {
+        operationId: 'listRuntimeSignals',
+        parameters: [
+          ...entityParams,
+          { name: 'open', in: 'query', required: false, schema: { type: 'string', enum: ['true', 'false'] } },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of runtime signals, newest detection first'), '400': errorResponse },
+      },
+    },
+    '/v1/runtime-signals/{id}/timeline': {
+      post: {
+        operationId: 'updateRuntimeSignalTimeline',
+        description: 'Record when a runtime signal was contained and/or remediated (detected ≤ contained ≤ remediated, none in the future)',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/RuntimeSignalTimelineInput' } } },
+        },
+        responses: { '200': ok('The signal after the change'), '400': errorResponse, '404': errorResponse, '409': errorResponse },
+      },
+    },
+    '/v1/exercises': {
+      post: {
+        operationId: 'recordExercise',
+        description: 'Record a tabletop exercise held for an entity or group (user token)',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/ExerciseInput' } } },
+        },
+        responses: { '201': ok('Recorded'), '400': errorResponse, '404': errorResponse },
+      },
+      get: {
+        operationId: 'listExercises',
+        parameters: [
+          { name: 'scope', in: 'query', allowReserved: true, required: false, schema: text(255), description: 'Entity or group ref (kind defaults to group); absent: the whole org' },
+          {
+            name: 'scenario',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'] },
+          },
+          ...paging,
+        ],
+        responses: { '200': ok('A page of exercises, newest first, with the recurring findings of all that match'), '400': errorResponse, '404': errorResponse },
       },
     },
     '/v1/artifacts/{digest}': {

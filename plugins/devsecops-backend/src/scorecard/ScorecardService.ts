@@ -27,11 +27,16 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { ExerciseStore } from '../store/ExerciseStore';
 
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
 export interface ExceptionSource {
   activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]>;
 }
+
+/** How many owner groups up the catalog hierarchy exercises are looked for. */
+const MAX_GROUP_DEPTH = 10;
 
 /** Longest a stored scorecard is served without re-evaluation (staleness and SLAs move with time). */
 const MAX_SCORECARD_AGE_MS = 10 * 60 * 1000;
@@ -52,6 +57,10 @@ export interface ScorecardServiceOptions {
   summaries: SummaryStore;
   exceptions: ExceptionSource;
   evidenceLog: EvidenceLogStore;
+  /** Runtime alerts and incidents (absent: none are considered). */
+  runtimeSignals?: RuntimeSignalStore;
+  /** Tabletop exercises (absent: only the exercise.* facts count). */
+  exercises?: ExerciseStore;
   now?: () => Date;
 }
 
@@ -201,6 +210,29 @@ export class ScorecardService {
     return decision;
   }
 
+  /**
+   * Exercises count for an entity when held for it, its owner group or any ancestor group
+   * (spec.parent in the catalog); an unreachable group ends the walk.
+   */
+  private async exerciseScopes(entity: EntityFacts): Promise<string[]> {
+    const scopes = [entity.entityRef];
+    let group = entity.ownerRef;
+    while (group && !scopes.includes(group) && scopes.length <= MAX_GROUP_DEPTH) {
+      scopes.push(group);
+      if (!group.startsWith('group:')) break;
+      try {
+        const resolved = await this.options.entities.resolve({ entityRef: group });
+        const parent = (resolved.entity.spec as Record<string, unknown> | undefined)?.parent;
+        group = typeof parent === 'string' && parent
+          ? stringifyEntityRef(parseEntityRef(parent, { defaultKind: 'group', defaultNamespace: resolved.entity.metadata.namespace ?? 'default' }))
+          : undefined;
+      } catch {
+        break;
+      }
+    }
+    return scopes;
+  }
+
   private async loadEvidence(entity: EntityFacts, now: Date): Promise<EntityEvidence> {
     const o = this.options;
     const windowStart = new Date(now.getTime() - o.settings.evaluation.metricTargets.windowDays * 86_400_000);
@@ -216,7 +248,17 @@ export class ScorecardService {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
+    const [runtimeSignals, exercises] = await Promise.all([
+      o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
+      o.exercises
+        ? this.exerciseScopes(entity).then(scopes =>
+            o.exercises!.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10)),
+          )
+        : [],
+    ]);
     return {
+      runtimeSignals,
+      exercises,
       entity,
       reports,
       openFindings,

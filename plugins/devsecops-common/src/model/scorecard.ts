@@ -1,5 +1,6 @@
 import { FindingSeverity } from './evidence';
 import { PipelineStageId } from './controlStack';
+import { RuntimeSignalKind } from './runtime';
 
 /**
  * A control's result is never just pass/fail: no evidence is "not_reported" (never a pass),
@@ -29,6 +30,17 @@ export type ControlRule =
       fact: string;
       equals?: string | number | boolean;
       atLeast?: number;
+      /**
+       * Runtime signal kinds that fail the control while one of them is open (not remediated) at
+       * high or critical severity, even when the fact holds ("monitoring is on, and it caught something").
+       */
+      failOnOpenSignals?: RuntimeSignalKind[];
+    }
+  | {
+      /** Fails while an open runtime signal of these kinds at or above the severity exists. */
+      type: 'runtime-signals';
+      kinds: RuntimeSignalKind[];
+      failOnSeverity?: FindingSeverity;
     }
   | {
       /** The latest production deployment names an approver. */
@@ -60,7 +72,7 @@ export interface ControlDefinition {
 
 /** Points at the evidence behind a result. @public */
 export interface EvidenceRef {
-  kind: 'report' | 'finding' | 'fact' | 'deployment' | 'gate-decision' | 'exception';
+  kind: 'report' | 'finding' | 'fact' | 'deployment' | 'gate-decision' | 'exception' | 'runtime-signal' | 'exercise';
   id: string;
   /** When the evidence was observed or received. */
   at?: string;
@@ -150,6 +162,9 @@ export interface EntityMetrics {
   openBySeverity: Record<FindingSeverity, number>;
   /** Mean age in days of approved, unexpired exceptions (undefined when there are none). */
   meanExceptionAgeDays?: number;
+  /** Mean days from detected to remediated for runtime signals remediated in the window. */
+  meanTimeToRemediateDays?: number;
+  remediatedCount?: number;
 }
 
 /** Everything the Security tab needs for one entity. @public */

@@ -1,0 +1,285 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  Exercise,
+  ExerciseScenario,
+  FindingSeverity,
+  RuntimeSignal,
+  RuntimeSignalKind,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { ExerciseStore } from '../store/ExerciseStore';
+import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+
+export interface RuntimeSignalInput extends EntityLookup {
+  kind: RuntimeSignalKind;
+  severity: FindingSeverity;
+  summary: string;
+  detectedAt: string;
+  containedAt?: string;
+  remediatedAt?: string;
+  source: string;
+}
+
+export interface TimelineInput {
+  containedAt?: string;
+  remediatedAt?: string;
+}
+
+export interface ExerciseInput {
+  scenario: ExerciseScenario;
+  heldOn: string;
+  scopeRef: string;
+  participants: string[];
+  findings?: Array<{ title: string; recurring?: boolean }>;
+  followUps?: Array<{ action: string; owner: string; due: string; done?: boolean }>;
+}
+
+/** A finding raised in more than one exercise, or marked recurring, within a scope. */
+export interface RecurringFinding {
+  title: string;
+  occurrences: number;
+  scenarios: ExerciseScenario[];
+  scopes: string[];
+  lastHeldOn: string;
+}
+
+// Tolerated clock difference between the reporting system and this server.
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Records runtime signals with their detected → contained → remediated timeline, and tabletop
+ * exercises; every write is appended to the evidence log in the same transaction.
+ */
+export class RuntimeService {
+  constructor(
+    private readonly options: {
+      knex: Knex;
+      entities: EntityResolver;
+      signals: RuntimeSignalStore;
+      exercises: ExerciseStore;
+      evidenceLog: EvidenceLogStore;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now(): Date {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async recordSignal(input: RuntimeSignalInput, recordedBy: string): Promise<RuntimeSignal> {
+    const now = this.now();
+    const detectedAt = parseTime('detectedAt', input.detectedAt, now);
+    const containedAt = input.containedAt === undefined ? undefined : parseTime('containedAt', input.containedAt, now);
+    const remediatedAt = input.remediatedAt === undefined ? undefined : parseTime('remediatedAt', input.remediatedAt, now);
+    checkOrder(detectedAt, containedAt, remediatedAt);
+    const resolved = await this.options.entities.resolve(input);
+    const signal: RuntimeSignal = {
+      id: randomUUID(),
+      entityRef: resolved.entityRef,
+      kind: input.kind,
+      severity: input.severity,
+      summary: input.summary,
+      detectedAt: detectedAt.toISOString(),
+      containedAt: containedAt?.toISOString(),
+      remediatedAt: remediatedAt?.toISOString(),
+      source: input.source,
+      recordedBy,
+      recordedAt: now.toISOString(),
+    };
+    return this.options.knex.transaction(async tx => {
+      const stored = await this.options.signals.insert(tx, signal);
+      await this.options.evidenceLog.append(tx, {
+        kind: 'runtime-signal.recorded',
+        entityRef: stored.entityRef,
+        subjectId: stored.id,
+        actor: recordedBy,
+        at: now,
+        payload: stored,
+      });
+      return stored;
+    });
+  }
+
+  async updateTimeline(id: string, input: TimelineInput, actor: string): Promise<RuntimeSignal> {
+    if (input.containedAt === undefined && input.remediatedAt === undefined) {
+      throw new InputError('Pass containedAt, remediatedAt or both');
+    }
+    const now = this.now();
+    const contained = input.containedAt === undefined ? undefined : parseTime('containedAt', input.containedAt, now);
+    const remediated = input.remediatedAt === undefined ? undefined : parseTime('remediatedAt', input.remediatedAt, now);
+    return this.options.knex.transaction(async tx => {
+      const current = await this.options.signals.get(id, tx);
+      if (!current) throw new NotFoundError(`No runtime signal ${id}`);
+      if (contained && current.containedAt) {
+        throw new ConflictError(`Runtime signal ${id} was already contained at ${current.containedAt}`);
+      }
+      if (remediated && current.remediatedAt) {
+        throw new ConflictError(`Runtime signal ${id} was already remediated at ${current.remediatedAt}`);
+      }
+      checkOrder(
+        new Date(current.detectedAt),
+        contained ?? (current.containedAt ? new Date(current.containedAt) : undefined),
+        remediated ?? (current.remediatedAt ? new Date(current.remediatedAt) : undefined),
+      );
+      const updated = await this.options.signals.updateTimeline(tx, id, {
+        containedAt: contained?.toISOString(),
+        remediatedAt: remediated?.toISOString(),
+      });
+      await this.options.evidenceLog.append(tx, {
+        kind: 'runtime-signal.updated',
+        entityRef: updated.entityRef,
+        subjectId: updated.id,
+        actor,
+        at: now,
+        payload: {
+          id: updated.id,
+          containedAt: contained?.toISOString(),
+          remediatedAt: remediated?.toISOString(),
+        },
+      });
+      return updated;
+    });
+  }
+
+  async recordExercise(input: ExerciseInput, recordedBy: string): Promise<Exercise> {
+    const now = this.now();
+    const heldOn = parseDay('heldOn', input.heldOn);
+    if (heldOn > now.toISOString().slice(0, 10)) {
+      throw new InputError(`heldOn '${input.heldOn}' is in the future`);
+    }
+    (input.followUps ?? []).forEach((f, index) => parseDay(`followUps[${index}].due`, f.due));
+    const scopeRef = await this.resolveScope(input.scopeRef);
+    const exercise: Exercise = {
+      id: randomUUID(),
+      scenario: input.scenario,
+      heldOn,
+      scopeRef,
+      participants: input.participants,
+      findings: input.findings ?? [],
+      followUps: (input.followUps ?? []).map(f => ({ ...f, owner: ownerRef(f.owner) })),
+      recordedBy,
+      recordedAt: now.toISOString(),
+    };
+    return this.options.knex.transaction(async tx => {
+      const stored = await this.options.exercises.insert(tx, exercise);
+      await this.options.evidenceLog.append(tx, {
+        kind: 'exercise.recorded',
+        entityRef: stored.scopeRef,
+        subjectId: stored.id,
+        actor: recordedBy,
+        at: now,
+        payload: stored,
+      });
+      return stored;
+    });
+  }
+
+  /** A group and every group below it (spec.children in the catalog), for refreshing owned entities. */
+  async groupAndDescendants(groupRef: string): Promise<string[]> {
+    const seen = [groupRef];
+    for (let i = 0; i < seen.length && seen.length < 1000; i++) {
+      try {
+        const { entity } = await this.options.entities.resolve({ entityRef: seen[i] });
+        const children = (entity.spec as Record<string, unknown> | undefined)?.children;
+        for (const child of Array.isArray(children) ? children : []) {
+          if (typeof child !== 'string') continue;
+          const ref = stringifyEntityRef(
+            parseEntityRef(child, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
+          );
+          if (!seen.includes(ref)) seen.push(ref);
+        }
+      } catch {
+        // An unreachable group ends that branch.
+      }
+    }
+    return seen;
+  }
+
+  /** The catalog ref of an exercise scope (an entity or a group); kind defaults to group. */
+  async resolveScope(raw: string): Promise<string> {
+    let ref: string;
+    try {
+      ref = stringifyEntityRef(parseEntityRef(raw, { defaultKind: 'group', defaultNamespace: 'default' }));
+    } catch (error) {
+      throw new InputError(`Malformed scope '${raw}': ${(error as Error).message}`);
+    }
+    return (await this.options.entities.resolve({ entityRef: ref })).entityRef;
+  }
+}
+
+/** Findings marked recurring, or raised (by title) in more than one exercise. */
+export function recurringFindings(exercises: Exercise[]): RecurringFinding[] {
+  const byTitle = new Map<string, { title: string; exercises: Exercise[]; marked: boolean }>();
+  for (const exercise of exercises) {
+    for (const finding of exercise.findings) {
+      const key = finding.title.trim().toLowerCase();
+      const entry = byTitle.get(key) ?? { title: finding.title.trim(), exercises: [], marked: false };
+      if (!entry.exercises.includes(exercise)) entry.exercises.push(exercise);
+      entry.marked ||= finding.recurring === true;
+      byTitle.set(key, entry);
+    }
+  }
+  return [...byTitle.values()]
+    .filter(e => e.marked || e.exercises.length > 1)
+    .map(e => ({
+      title: e.title,
+      occurrences: e.exercises.length,
+      scenarios: [...new Set(e.exercises.map(x => x.scenario))].sort(),
+      scopes: [...new Set(e.exercises.map(x => x.scopeRef))].sort(),
+      lastHeldOn: e.exercises.map(x => x.heldOn).sort().reverse()[0],
+    }))
+    .sort((a, b) => b.occurrences - a.occurrences || a.title.localeCompare(b.title));
+}
+
+function parseTime(field: string, value: string, now: Date): Date {
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) {
+    throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
+  }
+  if (time.getTime() > now.getTime() + CLOCK_SKEW_MS) {
+    throw new InputError(`${field} '${value}' is in the future`);
+  }
+  if (time.getUTCFullYear() < 2000) {
+    throw new InputError(`${field} '${value}' is before the year 2000`);
+  }
+  return time;
+}
+
+function parseDay(field: string, value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(new Date(`${value}T00:00:00Z`).getTime())) {
+    throw new InputError(`${field} '${value}' is not a date (YYYY-MM-DD)`);
+  }
+  return value;
+}
+
+/** detected ≤ contained ≤ remediated, each where present. */
+function checkOrder(detected: Date, contained?: Date, remediated?: Date) {
+  if (contained && contained < detected) {
+    throw new InputError(
+      `containedAt ${contained.toISOString()} is before detectedAt ${detected.toISOString()}`,
+    );
+  }
+  if (remediated && remediated < detected) {
+    throw new InputError(
+      `remediatedAt ${remediated.toISOString()} is before detectedAt ${detected.toISOString()}`,
+    );
+  }
+  if (contained && remediated && remediated < contained) {
+    throw new InputError(
+      `remediatedAt ${remediated.toISOString()} is before containedAt ${contained.toISOString()}`,
+    );
+  }
+}
+
+function ownerRef(owner: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'user', defaultNamespace: 'default' }));
+  } catch {
+    // Owners may be people or teams outside the catalog; keep what was given.
+    return owner;
+  }
+}

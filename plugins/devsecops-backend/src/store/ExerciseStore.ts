@@ -1,0 +1,75 @@
+import { Exercise } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { dbText } from './text';
+import { fromDbTime } from './time';
+
+const TABLE = 'devsecops_exercises';
+
+/** Owns devsecops_exercises: tabletop exercises with their findings and follow-ups. */
+export class ExerciseStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(tx: Knex.Transaction, exercise: Exercise): Promise<Exercise> {
+    await tx(TABLE).insert({
+      id: exercise.id,
+      scenario: exercise.scenario,
+      held_on: exercise.heldOn,
+      scope_ref: exercise.scopeRef,
+      participants: JSON.stringify(exercise.participants),
+      findings: JSON.stringify(exercise.findings),
+      follow_ups: JSON.stringify(exercise.followUps),
+      recorded_by: dbText(exercise.recordedBy, 255),
+      recorded_at: exercise.recordedAt,
+    });
+    const row = await tx(TABLE).where({ id: exercise.id }).first();
+    return toExercise(row);
+  }
+
+  /** Exercises held for any of the scopes on or after a day (YYYY-MM-DD), newest first. */
+  async heldFor(scopeRefs: string[], since?: string): Promise<Exercise[]> {
+    if (scopeRefs.length === 0) return [];
+    const rows = await this.knex(TABLE)
+      .whereIn('scope_ref', scopeRefs)
+      .andWhere(b => {
+        if (since) b.where('held_on', '>=', since);
+      })
+      .orderBy([
+        { column: 'held_on', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(1000);
+    return rows.map(toExercise);
+  }
+
+  async list(filter: { scopeRefs?: string[]; scenario?: string; limit: number; offset: number }) {
+    const query = this.knex(TABLE).where(b => {
+      if (filter.scopeRefs) b.whereIn('scope_ref', filter.scopeRefs);
+      if (filter.scenario) b.where('scenario', filter.scenario);
+    });
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const rows = await query
+      .clone()
+      .select('*')
+      .orderBy([
+        { column: 'held_on', order: 'desc' },
+        { column: 'id', order: 'asc' },
+      ])
+      .limit(filter.limit)
+      .offset(filter.offset);
+    return { items: rows.map(toExercise), totalCount: Number(count), limit: filter.limit, offset: filter.offset };
+  }
+}
+
+function toExercise(row: any): Exercise {
+  return {
+    id: row.id,
+    scenario: row.scenario,
+    heldOn: String(row.held_on),
+    scopeRef: row.scope_ref,
+    participants: JSON.parse(row.participants),
+    findings: JSON.parse(row.findings),
+    followUps: JSON.parse(row.follow_ups),
+    recordedBy: row.recorded_by,
+    recordedAt: fromDbTime(row.recorded_at),
+  };
+}

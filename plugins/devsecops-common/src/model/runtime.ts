@@ -1,0 +1,61 @@
+import { FindingSeverity } from './evidence';
+
+/** What runtime monitoring raised. @public */
+export type RuntimeSignalKind =
+  | 'audit-log-alert'
+  | 'vulnerability-alert'
+  | 'incident'
+  | 'suspicious-control-plane-action';
+
+/** @public */
+export const RUNTIME_SIGNAL_KINDS: RuntimeSignalKind[] = [
+  'audit-log-alert',
+  'vulnerability-alert',
+  'incident',
+  'suspicious-control-plane-action',
+];
+
+/** An alert or incident of one entity with its timeline: detected, contained, remediated. @public */
+export interface RuntimeSignal {
+  id: string;
+  entityRef: string;
+  kind: RuntimeSignalKind;
+  severity: FindingSeverity;
+  summary: string;
+  detectedAt: string;
+  containedAt?: string;
+  remediatedAt?: string;
+  source: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+/** The seed's four tabletop scenarios. @public */
+export type ExerciseScenario =
+  | 'leaked-secrets'
+  | 'compromised-ci-token'
+  | 'dependency-compromise'
+  | 'cloud-account-abuse';
+
+/** @public */
+export const EXERCISE_SCENARIOS: ExerciseScenario[] = [
+  'leaked-secrets',
+  'compromised-ci-token',
+  'dependency-compromise',
+  'cloud-account-abuse',
+];
+
+/** A tabletop exercise held for an entity or a group. @public */
+export interface Exercise {
+  id: string;
+  scenario: ExerciseScenario;
+  /** YYYY-MM-DD */
+  heldOn: string;
+  /** The entity or group it was held for. */
+  scopeRef: string;
+  participants: string[];
+  findings: Array<{ title: string; recurring?: boolean }>;
+  followUps: Array<{ action: string; owner: string; due: string; done?: boolean }>;
+  recordedBy: string;
+  recordedAt: string;
+}
