@@ -22,11 +22,15 @@ export interface ResolvedEntity {
   entity: Entity;
 }
 
+
 // Annotations that name a repository as `org/repo`, by the host they belong to.
 const SLUG_ANNOTATIONS: Record<string, string> = {
   'github.com': 'github.com/project-slug',
   'gitlab.com': 'gitlab.com/project-slug',
 };
+
+/** Kinds that build, ship and run software: evidence belongs to them, not to people or groups. */
+export const EVIDENCE_KINDS = ['component', 'resource', 'system', 'api'];
 
 /** Finds the catalog entity evidence belongs to; the catalog stays the source of owners. */
 export class EntityResolver {
@@ -35,7 +39,21 @@ export class EntityResolver {
     private readonly auth: AuthService,
   ) {}
 
-  async resolve(lookup: EntityLookup): Promise<ResolvedEntity> {
+  /**
+   * The entity evidence belongs to. `anyKind` also accepts groups and users, for callers that
+   * name an organisational scope (exercises) rather than a piece of software.
+   */
+  async resolve(lookup: EntityLookup, options: { anyKind?: boolean } = {}): Promise<ResolvedEntity> {
+    const resolved = await this.find(lookup);
+    if (!options.anyKind && !EVIDENCE_KINDS.includes(resolved.entity.kind.toLowerCase())) {
+      throw new InputError(
+        `${resolved.entityRef} is a ${resolved.entity.kind}; evidence belongs to ${EVIDENCE_KINDS.join(', ')} entities`,
+      );
+    }
+    return resolved;
+  }
+
+  private async find(lookup: EntityLookup): Promise<ResolvedEntity> {
     if (lookup.entityRef && lookup.repository) {
       throw new InputError(
         'Name the entity either by entity ref or by repository, not both',

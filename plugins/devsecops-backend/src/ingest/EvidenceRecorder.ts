@@ -35,6 +35,9 @@ export interface FactsInput extends EntityLookup {
   }>;
 }
 
+// Fact values are small documents (a flag, a count, a digest and a verdict); deeper is an attack.
+const MAX_FACT_DEPTH = 16;
+
 // A deploy or observation more than a day ahead of the server clock is a clock or input error.
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
@@ -134,6 +137,9 @@ export class EvidenceRecorder {
       if (f.value === undefined) {
         throw new InputError(`facts[${index}].value is missing`);
       }
+      if (depthOf(f.value) > MAX_FACT_DEPTH) {
+        throw new InputError(`facts[${index}].value is nested more than ${MAX_FACT_DEPTH} levels deep`);
+      }
       return {
         fact: f.fact,
         value: f.value,
@@ -163,11 +169,35 @@ export class EvidenceRecorder {
   }
 }
 
-function parseTime(field: string, value: string | undefined, now: Date): Date {
+/** Nesting depth of a JSON value, without recursion (hostile values nest thousands deep). */
+function depthOf(value: unknown): number {
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (depth > MAX_FACT_DEPTH) return depth;
+    if (item && typeof item === 'object') {
+      for (const child of Object.values(item)) stack.push([child, depth + 1]);
+    }
+  }
+  return max;
+}
+
+export function parseTime(field: string, value: string | undefined, now: Date): Date {
   if (value === undefined) return now;
   const time = new Date(value);
   if (Number.isNaN(time.getTime())) {
     throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
+  }
+  // Date rolls 2026-02-30 over to 2 March; a calendar date that does not exist is an input error.
+  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (date) {
+    const [year, month, day] = date.slice(1).map(Number);
+    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+    if (month < 1 || month > 12 || day < 1 || day > daysInMonth) {
+      throw new InputError(`${field} '${value}' is not a calendar date`);
+    }
   }
   if (time.getTime() > now.getTime() + MAX_FUTURE_MS) {
     throw new InputError(`${field} '${value}' is in the future`);

@@ -232,22 +232,7 @@ export class ReportIngestService {
 
   /** Bodies may arrive gzip-compressed (the CLI sends them so); the limit applies unpacked. */
   private decompress(body: Buffer, limit: number): Buffer {
-    if (body.length > limit) {
-      throw new PayloadTooLargeError(
-        `Report is ${body.length} bytes; the limit is ${limit} bytes (devsecops.ingest.maxReportBytes)`,
-      );
-    }
-    if (body.length < 2 || body[0] !== 0x1f || body[1] !== 0x8b) return body;
-    try {
-      return gunzipSync(body, { maxOutputLength: limit });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-        throw new PayloadTooLargeError(
-          `Report decompresses to more than ${limit} bytes (devsecops.ingest.maxReportBytes)`,
-        );
-      }
-      throw new InputError(`Report is not valid gzip: ${(error as Error).message}`);
-    }
+    return decompressBody(body, limit, 'Report');
   }
 
   private parseDigest(value?: string): string | undefined {
@@ -308,4 +293,28 @@ function summarize(report: NormalizedReport): ReportSummary {
     else summary.bySeverity[finding.severity]++;
   }
   return summary;
+}
+
+/**
+ * Unpacks a gzip body (magic bytes 1f 8b) with its output bounded by the limit: a body over the
+ * limit, packed or unpacked, is a 413; a broken gzip stream is a 400.
+ */
+export function decompressBody(body: Buffer, limit: number, what: string): Buffer {
+  if (body.length > limit) {
+    throw new PayloadTooLargeError(
+      `${what} is ${body.length} bytes; the limit is ${limit} bytes (devsecops.ingest.maxReportBytes)`,
+    );
+  }
+  if (body.length < 2 || body[0] !== 0x1f || body[1] !== 0x8b) return body;
+  try {
+    return gunzipSync(body, { maxOutputLength: limit });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || /larger than/i.test((error as Error).message)) {
+      throw new PayloadTooLargeError(
+        `${what} decompresses to more than ${limit} bytes (devsecops.ingest.maxReportBytes)`,
+      );
+    }
+    throw new InputError(`${what} is not valid gzip: ${(error as Error).message}`);
+  }
 }

@@ -40,7 +40,7 @@ import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EvidenceChainService } from '../evidence/EvidenceChainService';
 import { AuditPackageService } from '../evidence/AuditPackageService';
 import { AttestationService } from '../attest/AttestationService';
-import { gunzipSync } from 'node:zlib';
+import { decompressBody } from '../ingest/ReportIngestService';
 import { recurringFindings, RuntimeService } from '../runtime/RuntimeService';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
 import { ExerciseStore } from '../store/ExerciseStore';
@@ -179,10 +179,7 @@ export async function createRouter(
   router.post('/v1/attestations', async (req, res) => {
     const credentials = await writer(req);
     if (!Buffer.isBuffer(req.body)) throw new InputError('The attestation must be sent as the request body');
-    let body: Buffer = req.body;
-    if (body.length > 1 && body[0] === 0x1f && body[1] === 0x8b) {
-      body = gunzipSync(body, { maxOutputLength: options.maxReportBytes });
-    }
+    const body = decompressBody(req.body, options.maxReportBytes, 'Attestation');
     const recordedBy = principalName(credentials);
     const results = await options.attestations.attest(
       { entityRef: req.query.entity, repository: req.query.repository, artifactDigest: req.query.artifact, body },
@@ -197,6 +194,7 @@ export async function createRouter(
     await reader(req);
     const entityRef = await optionalEntity(options.entities, req.query);
     const page = paging(req.query);
+    knownControls(options.controls, req.query.control);
     res.json(
       await options.reports.list({
         entityRef,
@@ -241,7 +239,7 @@ export async function createRouter(
       await options.findings.list({
         entityRefs: entityRef ? [entityRef] : undefined,
         ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
-        controls: csv(q.control),
+        controls: knownControls(options.controls, q.control),
         severities: csv(q.severity) as FindingSeverity[] | undefined,
         statuses: csv(q.status) as FindingStatus[] | undefined,
         tool: q.tool,
@@ -583,6 +581,16 @@ function paging(query: { limit?: string; offset?: string }) {
   return { limit, offset: query.offset === undefined ? 0 : Number(query.offset) };
 }
 
+/** A comma list of control ids, each a configured control; else a 400 naming the unknown one. */
+function knownControls(controls: ControlDefinition[], value?: string): string[] | undefined {
+  const ids = csv(value);
+  const unknown = ids?.find(id => !controls.some(c => c.id === id));
+  if (unknown) {
+    throw new InputError(`Unknown control '${unknown}'. Controls: ${controls.map(c => c.id).join(', ')}`);
+  }
+  return ids;
+}
+
 function csv(value?: string): string[] | undefined {
   return value ? [...new Set(value.split(','))] : undefined;
 }
@@ -607,7 +615,7 @@ async function optionalEntity(
 }
 
 function normalizeOwner(owner: string): string {
-  const match = /^(?:(group|user):)?(?:([^/:]+)\/)?([^/:]+)$/.exec(owner);
+  const match = /^(?:(group|user):)?(?:([a-zA-Z0-9._-]{1,63})\/)?([a-zA-Z0-9._-]{1,63})$/.exec(owner);
   if (!match) {
     throw new InputError(`Malformed owner '${owner}': use e.g. group:default/team-payments`);
   }

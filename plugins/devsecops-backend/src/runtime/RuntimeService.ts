@@ -183,7 +183,7 @@ export class RuntimeService {
     const seen = [groupRef];
     for (let i = 0; i < seen.length && seen.length < 1000; i++) {
       try {
-        const { entity } = await this.options.entities.resolve({ entityRef: seen[i] });
+        const { entity } = await this.options.entities.resolve({ entityRef: seen[i] }, { anyKind: true });
         const children = (entity.spec as Record<string, unknown> | undefined)?.children;
         for (const child of Array.isArray(children) ? children : []) {
           if (typeof child !== 'string') continue;
@@ -207,7 +207,7 @@ export class RuntimeService {
     } catch (error) {
       throw new InputError(`Malformed scope '${raw}': ${(error as Error).message}`);
     }
-    return (await this.options.entities.resolve({ entityRef: ref })).entityRef;
+    return (await this.options.entities.resolve({ entityRef: ref }, { anyKind: true })).entityRef;
   }
 }
 

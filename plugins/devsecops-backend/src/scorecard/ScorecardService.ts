@@ -221,7 +221,7 @@ export class ScorecardService {
       scopes.push(group);
       if (!group.startsWith('group:')) break;
       try {
-        const resolved = await this.options.entities.resolve({ entityRef: group });
+        const resolved = await this.options.entities.resolve({ entityRef: group }, { anyKind: true });
         const parent = (resolved.entity.spec as Record<string, unknown> | undefined)?.parent;
         group = typeof parent === 'string' && parent
           ? stringifyEntityRef(parseEntityRef(parent, { defaultKind: 'group', defaultNamespace: resolved.entity.metadata.namespace ?? 'default' }))
