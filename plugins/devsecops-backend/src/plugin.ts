@@ -225,6 +225,7 @@ export const devsecopsPlugin = createBackendPlugin({
             knex,
             logger,
             httpAuth,
+            permissions,
             normalizers,
             entities,
             reportIngest,

@@ -4,11 +4,14 @@ import {
   BackstageUserPrincipal,
   HttpAuthService,
   LoggerService,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ArtifactDetails,
+  devsecopsReadPermission,
   DevsecopsHealth,
   FindingSeverity,
   FindingStatus,
@@ -49,6 +52,7 @@ export interface RouterOptions {
   knex: Knex;
   logger: LoggerService;
   httpAuth: HttpAuthService;
+  permissions: PermissionsService;
   normalizers: NormalizerRegistry;
   entities: EntityResolver;
   reportIngest: ReportIngestService;
@@ -121,8 +125,20 @@ export async function createRouter(
   /** CI and CD write with a service token; users read. */
   const writer = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['service'] });
-  const reader = (req: express.Request) =>
-    httpAuth.credentials(req, { allow: ['user', 'service'] });
+  /** Users read when the permission policy allows `devsecops.read`; services always may. */
+  const reader = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (credentials.principal.type === 'user') {
+      const [decision] = await options.permissions.authorize(
+        [{ permission: devsecopsReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('The permission policy does not allow devsecops.read');
+      }
+    }
+    return credentials;
+  };
 
   router.get('/health', async (_req, res) => {
     const health: DevsecopsHealth = {
