@@ -27,6 +27,8 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 backend.add(import('@devsecops-scorecard/plugin-devsecops-backend'));
+// Reads branch protection, security features and alerts from GitHub when devsecops.github is set.
+backend.add(import('@devsecops-scorecard/plugin-devsecops-backend-module-github'));
 // Uploads demo evidence when app-config has devsecopsDemo (the local app-config.yaml does).
 backend.add(demoEvidenceModule);
 

@@ -44,6 +44,7 @@ import { EvidenceChainService } from '../evidence/EvidenceChainService';
 import { AuditPackageService } from '../evidence/AuditPackageService';
 import { AttestationService } from '../attest/AttestationService';
 import { decompressBody } from '../ingest/ReportIngestService';
+import { databaseUnavailableToServiceUnavailable } from './databaseErrors';
 import { recurringFindings, RuntimeService } from '../runtime/RuntimeService';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
 import { ExerciseStore } from '../store/ExerciseStore';
@@ -574,6 +575,8 @@ export async function createRouter(
       logger.warn(`Could not refresh the scorecard summary of ${entityRef}: ${error}`);
     }
   }
+
+  router.use(databaseUnavailableToServiceUnavailable);
 
   return router as unknown as express.Router;
 }

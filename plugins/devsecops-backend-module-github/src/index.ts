@@ -1,0 +1,10 @@
+/**
+ * DevSecOps scorecard backend module that pulls repository security state from GitHub.
+ *
+ * @packageDocumentation
+ */
+export { devsecopsModuleGithub as default } from './module';
+export { readSchedule } from './module';
+export * from './GithubPullProvider';
+export * from './mapping';
+export * from './sync';
