@@ -116,6 +116,16 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(after.controls.find((c: any) => c.controlId === 'container-scan').reason).toContain('CVE-2026-2');
   });
 
+  it('counts artifact findings only for the image each control scanned last', async () => {
+    await upload(trivyImage([['CVE-2026-5', 'CRITICAL']]), `artifact=${DIGEST}`);
+    expect(state(await scorecard(), 'container-scan')).toBe('failing');
+    // The next build's image is clean: the old image's critical is history, not an open problem.
+    await upload(trivyImage([]), `artifact=${OTHER_DIGEST}`);
+    const card = await scorecard();
+    expect(state(card, 'container-scan')).toBe('passing');
+    expect(card.metrics.openBySeverity.critical).toBe(0);
+  });
+
   it('allows a release when the seed policy holds, with one reason per requirement', async () => {
     await recordGoodEvidence();
     const response = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });

@@ -236,10 +236,13 @@ export class ScorecardService {
   private async loadEvidence(entity: EntityFacts, now: Date): Promise<EntityEvidence> {
     const o = this.options;
     const windowStart = new Date(now.getTime() - o.settings.evaluation.metricTargets.windowDays * 86_400_000);
-    const [reports, openFindings, resolvedFindings, facts, deployments, gateDecisions, exceptions, signatureFacts] =
+    const reports = await o.reports.latestPerControl(entity.entityRef);
+    const currentArtifacts = Object.fromEntries(
+      reports.filter(r => r.artifactDigest).map(r => [r.controls[0], r.artifactDigest!]),
+    );
+    const [openFindings, resolvedFindings, facts, deployments, gateDecisions, exceptions, signatureFacts] =
       await Promise.all([
-        o.reports.latestPerControl(entity.entityRef),
-        o.findings.openForEntity(entity.entityRef),
+        o.findings.openForEntity(entity.entityRef, undefined, undefined, currentArtifacts),
         o.findings.resolvedSince(entity.entityRef, windowStart),
         o.facts.current(entity.entityRef),
         o.deployments.latestPerEnvironment(entity.entityRef),

@@ -161,13 +161,31 @@ export class FindingStore {
   }
 
   /** Open findings of an entity, as the evaluation needs them. */
-  async openForEntity(entityRef: string, control?: string, scopeDigest?: string) {
+  async openForEntity(
+    entityRef: string,
+    control?: string,
+    scopeDigest?: string,
+    /**
+     * Artifact-scoped findings count only for the artifact each control last scanned (control →
+     * digest): an image scanned long ago and replaced keeps its findings as history, but they are
+     * not open problems of the service any more.
+     */
+    currentArtifacts?: Record<string, string>,
+  ) {
     const rows = await this.knex(TABLE)
       .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at')
       .where({ entity_ref: entityRef, status: 'open' })
       .modify(q => {
         if (control) q.where({ control });
         if (scopeDigest !== undefined) q.where({ scope_digest: scopeDigest });
+        if (currentArtifacts) {
+          q.where(b => {
+            b.where('scope_digest', '');
+            for (const [c, digest] of Object.entries(currentArtifacts)) {
+              b.orWhere(pair => pair.where({ control: c, scope_digest: digest }));
+            }
+          });
+        }
       });
     return rows.map((r: any) => ({
       id: String(r.id),
