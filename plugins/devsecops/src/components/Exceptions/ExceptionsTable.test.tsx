@@ -41,6 +41,22 @@ describe('ExceptionsTable', () => {
     expect(await screen.findByText('You requested this exception; someone else must decide')).toBeInTheDocument();
   });
 
+  it('renews an approved exception as a new request', async () => {
+    const api = fakeDevsecopsApi();
+    const renew = jest.spyOn(api, 'renewException');
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, api], [identityApiRef, as('user:default/dana', ['group:default/team-payments'])]]}>
+        <ExceptionsTable exceptions={[{ ...sampleException, status: 'approved' }]} onChanged={jest.fn()} />
+      </TestApiProvider>,
+    );
+    const row = screen.getByTestId('exception-e1');
+    await waitFor(() => expect(within(row).getByRole('button', { name: 'Renew' })).toBeEnabled());
+    fireEvent.click(within(row).getByRole('button', { name: 'Renew' }));
+    fireEvent.change(await screen.findByLabelText('New expiry'), { target: { value: '2027-01-15' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Request renewal' }));
+    await waitFor(() => expect(renew).toHaveBeenCalledWith('e1', '2027-01-15T23:59:59.000Z'));
+  });
+
   it('counts down to expiry', () => {
     const now = Date.parse('2026-11-28T00:00:00Z');
     expect(expiryCountdown('2026-12-05T00:00:00Z', now)).toBe('in 7 d');

@@ -16,6 +16,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { ReasonDialog } from './ReasonDialog';
+import { RenewDialog } from './RenewDialog';
 
 const STATUS_COLOR = {
   requested: 'warning',
@@ -32,7 +33,7 @@ export function expiryCountdown(expiresAt: string, now = Date.now()): string {
   return `in ${days} d`;
 }
 
-type Action = 'approve' | 'reject' | 'revoke';
+type Action = 'approve' | 'reject' | 'revoke' | 'renew';
 
 /**
  * Exceptions with the actions the signed-in user may take. Buttons stay visible but disabled
@@ -49,6 +50,10 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
 
   const why = (record: ExceptionRecord, action: Action): string | undefined => {
     const me = claims[0];
+    if (action === 'renew') {
+      if (!['approved', 'expired'].includes(record.status)) return `Only approved or expired exceptions are renewed (this one is ${record.status})`;
+      return undefined;
+    }
     if (action === 'revoke') {
       if (record.status !== 'approved') return `Only approved exceptions can be revoked (this one is ${record.status})`;
       if (!claims.includes(record.riskOwner) && !(record.ownerRef && claims.includes(record.ownerRef))) {
@@ -124,6 +129,7 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
                     {button(record, 'approve', 'Approve')}
                     {button(record, 'reject', 'Reject')}
                     {button(record, 'revoke', 'Revoke')}
+                    {button(record, 'renew', 'Renew')}
                   </Stack>
                 </TableCell>
               </TableRow>
@@ -131,13 +137,21 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
           })}
         </TableBody>
       </Table>
+      <RenewDialog
+        open={pending?.action === 'renew'}
+        onClose={() => setPending(undefined)}
+        onConfirm={async expiresAt => {
+          await api.renewException(pending!.record.id, expiresAt);
+          props.onChanged();
+        }}
+      />
       <ReasonDialog
-        open={!!pending}
+        open={!!pending && pending.action !== 'renew'}
         title={pending ? `${pending.action[0].toUpperCase()}${pending.action.slice(1)} the exception for ${parseEntityRef(pending.record.entityRef).name}` : ''}
         confirm={pending?.action ?? ''}
         onClose={() => setPending(undefined)}
         onConfirm={async reason => {
-          await api.changeException(pending!.record.id, pending!.action, reason);
+          await api.changeException(pending!.record.id, pending!.action as 'approve' | 'reject' | 'revoke', reason);
           props.onChanged();
         }}
       />
