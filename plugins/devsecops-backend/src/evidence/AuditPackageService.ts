@@ -7,6 +7,7 @@ import { EntityResolver } from '../ingest/EntityResolver';
 import { RollupService } from '../scorecard/RollupService';
 import { AuditExportQueries, AUDIT_TABLES, AuditTable } from '../store/AuditExportQueries';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { parseInstant } from '../schema/inputTimes';
 import { SummaryStore } from '../store/SummaryStore';
 
 const MAX_RANGE_DAYS = 3 * 366;
@@ -47,8 +48,8 @@ export class AuditPackageService {
     actor: string,
   ): Promise<{ zip: Uint8Array; filename: string; manifest: AuditPackageManifest }> {
     const now = this.o.now?.() ?? new Date();
-    const to = query.to ? parseDate('to', query.to) : now;
-    const from = query.from ? parseDate('from', query.from) : new Date(to.getTime() - 90 * 86_400_000);
+    const to = query.to ? parseInstant('to', query.to) : now;
+    const from = query.from ? parseInstant('from', query.from) : new Date(to.getTime() - 90 * 86_400_000);
     if (from >= to) throw new InputError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
       throw new InputError(`The range is longer than ${MAX_RANGE_DAYS} days; export it in parts`);
@@ -114,12 +115,6 @@ export class AuditPackageService {
       throw error;
     }
   }
-}
-
-function parseDate(field: string, value: string): Date {
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) throw new InputError(`${field} '${value}' is not an ISO-8601 date or date-time`);
-  return date;
 }
 
 function toCsv(columns: readonly string[], rows: Record<string, unknown>[]): string {

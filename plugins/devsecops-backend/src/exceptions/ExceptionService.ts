@@ -26,6 +26,7 @@ import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
 import { ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
+import { parseInstant } from '../schema/inputTimes';
 
 export interface ExceptionRequestInput extends EntityLookup {
   scope: ExceptionScope;
@@ -324,10 +325,7 @@ export class ExceptionService {
   }
 
   private checkExpiry(value: string, now: Date): Date {
-    const expiresAt = new Date(value);
-    if (Number.isNaN(expiresAt.getTime())) {
-      throw new InputError(`expiresAt '${value}' is not an ISO-8601 date-time`);
-    }
+    const expiresAt = parseInstant('expiresAt', value);
     if (expiresAt <= now) {
       throw new InputError(`expiresAt ${value} is in the past; an exception must expire in the future`);
     }

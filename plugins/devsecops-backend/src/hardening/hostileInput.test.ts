@@ -1091,6 +1091,16 @@ const exceptionCases: Case[] = [
     /expiresAt/,
   ],
   [
+    'expiresAt on a day that does not exist',
+    postJson(
+      '/v1/exceptions',
+      exceptionRequest({ expiresAt: `${new Date().getUTCFullYear() + 1}-02-30T00:00:00Z` }),
+      DANA,
+    ),
+    400,
+    /expiresAt '\d{4}-02-30T00:00:00Z' is not a calendar date/,
+  ],
+  [
     'short risk statement',
     postJson('/v1/exceptions', exceptionRequest({ riskStatement: 'ok' }), DANA),
     400,
@@ -1517,6 +1527,12 @@ const auditCases: Case[] = [
     get('/v1/audit-packages?org=true&from=yesterday'),
     400,
     /from/,
+  ],
+  [
+    'from on a day that does not exist',
+    get('/v1/audit-packages?org=true&from=2026-02-30'),
+    400,
+    /from '2026-02-30' is not a calendar date/,
   ],
   [
     'from after to',

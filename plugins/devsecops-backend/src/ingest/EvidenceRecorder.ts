@@ -12,6 +12,7 @@ import { FactStore } from '../store/FactStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from './EntityResolver';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { parseObservedTime } from '../schema/inputTimes';
 
 export interface DeploymentInput extends EntityLookup {
   environment: string;
@@ -184,28 +185,8 @@ function depthOf(value: unknown): number {
   return max;
 }
 
-export function parseTime(field: string, value: string | undefined, now: Date): Date {
-  if (value === undefined) return now;
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) {
-    throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
-  }
-  // Date rolls 2026-02-30 over to 2 March; a calendar date that does not exist is an input error.
-  const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
-  if (date) {
-    const [year, month, day] = date.slice(1).map(Number);
-    const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-    if (month < 1 || month > 12 || day < 1 || day > daysInMonth) {
-      throw new InputError(`${field} '${value}' is not a calendar date`);
-    }
-  }
-  if (time.getTime() > now.getTime() + MAX_FUTURE_MS) {
-    throw new InputError(`${field} '${value}' is in the future`);
-  }
-  if (time.getUTCFullYear() < 2000) {
-    throw new InputError(`${field} '${value}' is before the year 2000`);
-  }
-  return time;
+function parseTime(field: string, value: string | undefined, now: Date): Date {
+  return value === undefined ? now : parseObservedTime(field, value, now, MAX_FUTURE_MS);
 }
 
 function parseOwner(value: string): string {

@@ -72,6 +72,8 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
     expect(badCreate.body.error.message).toContain('remediatedAt');
     const futureCreate = await recordSignal(incident({ detectedAt: new Date(Date.now() + DAY).toISOString() })).expect(400);
     expect(futureCreate.body.error.message).toMatch(/detectedAt .* is in the future/);
+    const impossible = await recordSignal(incident({ detectedAt: '2026-02-30T10:00:00Z' })).expect(400);
+    expect(impossible.body.error.message).toBe("detectedAt '2026-02-30T10:00:00Z' is not a calendar date");
     await recordSignal(incident({ kind: 'rumour' })).expect(400);
     // Pipelines record signals; a user token cannot.
     await request(backend.server).post(api('/v1/runtime-signals')).set('Authorization', user()).send(incident()).expect(403);
@@ -162,6 +164,12 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
       .send({ scenario: 'leaked-secrets', heldOn: dayAgo(-2), scopeRef: 'acme', participants: ['x'] })
       .expect(400);
     expect(future.body.error.message).toContain('in the future');
+    const impossible = await request(backend.server)
+      .post(api('/v1/exercises'))
+      .set('Authorization', user())
+      .send({ scenario: 'leaked-secrets', heldOn: '2026-04-31', scopeRef: 'acme', participants: ['x'] })
+      .expect(400);
+    expect(impossible.body.error.message).toBe("heldOn '2026-04-31' is not a calendar date");
 
     const team = await request(backend.server)
       .get(api('/v1/exercises?scope=team-payments'))

@@ -13,6 +13,7 @@ import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExerciseStore } from '../store/ExerciseStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { parseCalendarDay, parseObservedTime } from '../schema/inputTimes';
 
 export interface RuntimeSignalInput extends EntityLookup {
   kind: RuntimeSignalKind;
@@ -147,11 +148,11 @@ export class RuntimeService {
 
   async recordExercise(input: ExerciseInput, recordedBy: string): Promise<Exercise> {
     const now = this.now();
-    const heldOn = parseDay('heldOn', input.heldOn);
+    const heldOn = parseCalendarDay('heldOn', input.heldOn);
     if (heldOn > now.toISOString().slice(0, 10)) {
       throw new InputError(`heldOn '${input.heldOn}' is in the future`);
     }
-    (input.followUps ?? []).forEach((f, index) => parseDay(`followUps[${index}].due`, f.due));
+    (input.followUps ?? []).forEach((f, index) => parseCalendarDay(`followUps[${index}].due`, f.due));
     const scopeRef = await this.resolveScope(input.scopeRef);
     const exercise: Exercise = {
       id: randomUUID(),
@@ -236,24 +237,7 @@ export function recurringFindings(exercises: Exercise[]): RecurringFinding[] {
 }
 
 function parseTime(field: string, value: string, now: Date): Date {
-  const time = new Date(value);
-  if (Number.isNaN(time.getTime())) {
-    throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
-  }
-  if (time.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw new InputError(`${field} '${value}' is in the future`);
-  }
-  if (time.getUTCFullYear() < 2000) {
-    throw new InputError(`${field} '${value}' is before the year 2000`);
-  }
-  return time;
-}
-
-function parseDay(field: string, value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(new Date(`${value}T00:00:00Z`).getTime())) {
-    throw new InputError(`${field} '${value}' is not a date (YYYY-MM-DD)`);
-  }
-  return value;
+  return parseObservedTime(field, value, now, CLOCK_SKEW_MS);
 }
 
 /** detected ≤ contained ≤ remediated, each where present. */
