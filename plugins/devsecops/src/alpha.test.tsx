@@ -3,13 +3,18 @@ import { screen } from '@testing-library/react';
 import devsecopsPlugin from './alpha';
 import { devsecopsApiRef } from './api';
 import { fakeDevsecopsApi } from './testUtils/fakeDevsecopsApi';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { fakeCatalogApi } from './__testUtils__/fakeCatalog';
 
 describe('devsecops frontend plugin (new frontend system)', () => {
   it('mounts the overview page at /devsecops', async () => {
     renderTestApp({
       features: [devsecopsPlugin],
       initialRouteEntries: ['/devsecops'],
-      apis: [[devsecopsApiRef, fakeDevsecopsApi()]],
+      apis: [
+        [devsecopsApiRef, fakeDevsecopsApi()],
+        [catalogApiRef, fakeCatalogApi()],
+      ],
     });
     expect(
       await screen.findByText('Pipeline control stack', undefined, {

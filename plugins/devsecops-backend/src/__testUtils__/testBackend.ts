@@ -27,7 +27,7 @@ export const testEntities: Entity[] = [
   component('payments-api', 'team-payments', 'service', 'acme/payments-api'),
   component('checkout-web', 'team-checkout', 'website', 'acme/checkout-web'),
   component('shared-lib', 'appsec', 'library', 'acme/monorepo'),
-  component('shared-lib-docs', 'appsec', 'website', 'acme/monorepo'),
+  component('shared-lib-docs', 'appsec', 'website', 'acme/monorepo', 'experimental'),
 ];
 
 function user(name: string, memberOf: string[]): Entity {
@@ -67,6 +67,7 @@ function component(
   owner: string,
   type: string,
   slug: string,
+  lifecycle = 'production',
 ): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
@@ -76,7 +77,7 @@ function component(
       namespace: 'default',
       annotations: { 'github.com/project-slug': slug },
     },
-    spec: { type, owner, lifecycle: 'production' },
+    spec: { type, owner, lifecycle },
   };
 }
 

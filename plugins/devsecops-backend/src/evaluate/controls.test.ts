@@ -54,7 +54,7 @@ const findingsControl = (extra: Partial<ControlDefinition> = {}) =>
   control({ type: 'findings', failOnSeverity: 'high' }, extra);
 
 function report(id: string, ageDays: number, controls = ['dependency-scan']): ReportSighting {
-  return { id, controls, receivedAt: daysAgo(ageDays), artifactDigest: DIGEST };
+  return { id, controls, scannedAt: daysAgo(ageDays), artifactDigest: DIGEST };
 }
 
 function finding(partial: Partial<OpenFinding> & { id: string }): OpenFinding {

@@ -178,12 +178,12 @@ function decideFindings(
   now: Date,
 ): Verdict {
   const reports = evidence.reports.filter(r => r.controls.includes(control.id));
-  const lastAt = newest(reports.map(r => r.receivedAt));
+  const lastAt = newest(reports.map(r => r.scannedAt));
   if (!lastAt) {
     return notReported(`No report evidences ${control.title.toLowerCase()} yet`);
   }
-  const latest = reports.find(r => r.receivedAt === lastAt)!;
-  const reportRef: EvidenceRef = { kind: 'report', id: latest.id, at: latest.receivedAt };
+  const latest = reports.find(r => r.scannedAt === lastAt)!;
+  const reportRef: EvidenceRef = { kind: 'report', id: latest.id, at: latest.scannedAt };
   const stale = staleness(control, lastAt, now, [reportRef]);
   if (stale) return stale;
 

@@ -29,7 +29,7 @@ const SEED_NAMES = [
 ];
 
 function report(id: string, controls: string[]): ReportSighting {
-  return { id, controls, receivedAt: daysAgo(1), artifactDigest: DIGEST };
+  return { id, controls, scannedAt: daysAgo(1), artifactDigest: DIGEST };
 }
 
 function fact(name: string, value: unknown): ControlFact {

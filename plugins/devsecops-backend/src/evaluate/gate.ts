@@ -80,7 +80,7 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
       const sbom = input.sbomReports[0];
       return sbom
         ? pass(name, expected, `SBOM reported for ${input.artifactDigest}`, [
-            { kind: 'report', id: sbom.id, at: sbom.receivedAt },
+            { kind: 'report', id: sbom.id, at: sbom.scannedAt },
           ])
         : fail(name, expected, `No SBOM reported for ${input.artifactDigest}`);
     }
@@ -95,7 +95,7 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
     case 'container_critical_vulns': {
       const scan = input.containerScans[0];
       if (!scan) return fail(name, expected, `No container scan reported for ${input.artifactDigest}`);
-      const scanRef: EvidenceRef = { kind: 'report', id: scan.id, at: scan.receivedAt };
+      const scanRef: EvidenceRef = { kind: 'report', id: scan.id, at: scan.scannedAt };
       const critical = input.containerFindings.filter(f => f.severity === 'critical');
       const honoursExceptions = expected === 'none_or_approved_exception';
       const uncovered = honoursExceptions

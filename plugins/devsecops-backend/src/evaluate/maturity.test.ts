@@ -50,7 +50,7 @@ function fact(name: string, value: unknown, ageDays = 1): ControlFact {
 }
 
 function report(control: string, ageDays = 1): ReportSighting {
-  return { id: `r-${control}`, controls: [control], receivedAt: daysAgo(ageDays), artifactDigest: DIGEST };
+  return { id: `r-${control}`, controls: [control], scannedAt: daysAgo(ageDays), artifactDigest: DIGEST };
 }
 
 function openCritical(control: string, id = `f-${control}`): OpenFinding {

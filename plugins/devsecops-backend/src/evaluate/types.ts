@@ -51,7 +51,7 @@ export interface ResolvedFinding {
 export interface ReportSighting {
   id: string;
   controls: string[];
-  receivedAt: string;
+  scannedAt: string;
   artifactDigest?: string;
 }
 

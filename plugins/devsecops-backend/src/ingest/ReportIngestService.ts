@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   PIPELINE_CONTROLS,
   ReportIngestResult,
@@ -24,11 +24,17 @@ import { ReportStore } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from './EntityResolver';
 import { PayloadTooLargeError } from './errors';
+import { parseObservedTime } from '../schema/inputTimes';
 
 const gzipAsync = promisify(gzip);
 // Evidence bodies favour speed over ratio: JSON still shrinks ~10× at level 1.
 const gzipEvidence = (data: Buffer) =>
   gzipAsync(data, { level: zlibConstants.Z_BEST_SPEED });
+
+/** Scanner clocks may run a little ahead of ours. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** How far back a scan may be dated: enough to import a year of history. */
+const MAX_SCAN_AGE_DAYS = 400;
 
 /** Controls whose findings belong to a built artifact rather than to the source tree. */
 const ARTIFACT_SCOPED_CONTROLS = new Set(['container-scan', 'sbom']);
@@ -41,6 +47,8 @@ export interface ReportUpload {
   sourceCommit?: string;
   branch?: string;
   artifactDigest?: string;
+  /** When the scan ran (ISO-8601), if not just now: it ages the evidence and dates the findings. */
+  scannedAt?: string;
   uploader: string;
 }
 
@@ -94,6 +102,7 @@ export class ReportIngestService {
     const resolved = await entities.resolve(upload.lookup);
     const artifactDigest = givenDigest ?? report.artifact?.digest;
     const receivedAt = this.now();
+    const scannedAt = this.parseScannedAt(upload.scannedAt, receivedAt);
     const bodySha256 = createHash('sha256').update(body).digest('hex');
     const dedupKey = createHash('sha256')
       .update(
@@ -119,6 +128,15 @@ export class ReportIngestService {
     if (existing) {
       return { report: existing, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
     }
+    if (upload.scannedAt !== undefined) {
+      // Findings move forward from scan to scan; an older scan would reopen what was fixed since.
+      const newest = await this.options.reports.newestScanOf(resolved.entityRef, report.controls);
+      if (newest && new Date(newest) > scannedAt) {
+        throw new ConflictError(
+          `scannedAt ${scannedAt.toISOString()} is older than the newest scan already recorded for ${resolved.entityRef} (${newest}); upload scans in the order they ran`,
+        );
+      }
+    }
 
     const reportId = randomUUID();
     const summary = summarize(report);
@@ -138,6 +156,7 @@ export class ReportIngestService {
           artifactDigest,
           uploader: upload.uploader,
           receivedAt,
+          scannedAt,
           summary,
           bodySha256,
           bodySize: body.length,
@@ -151,6 +170,7 @@ export class ReportIngestService {
           entityRef: resolved.entityRef,
           controls: report.controls,
           receivedAt,
+          scannedAt,
           artifactDigest,
         });
 
@@ -168,7 +188,7 @@ export class ReportIngestService {
               scopeDigest,
             },
             report.findings.filter(f => f.control === scanControl),
-            { reportId, ownerRef: resolved.ownerRef, seenAt: receivedAt },
+            { reportId, ownerRef: resolved.ownerRef, seenAt: scannedAt },
           );
           total.new += applied.new;
           total.updated += applied.updated;
@@ -189,7 +209,7 @@ export class ReportIngestService {
             name: report.artifact?.name,
             sourceCommit: sourceCommit ?? report.artifact?.commit,
             branch: upload.branch,
-            seenAt: receivedAt,
+            seenAt: scannedAt,
           });
         }
         // The report and its evidence-log record commit together.
@@ -208,6 +228,7 @@ export class ReportIngestService {
             sourceCommit: sourceCommit ?? report.artifact?.commit,
             branch: upload.branch,
             ownerRef: resolved.ownerRef,
+            scannedAt: scannedAt.toISOString(),
             summary,
             findings: total,
           },
@@ -244,6 +265,18 @@ export class ReportIngestService {
       );
     }
     return digest;
+  }
+
+  /** A scan is at most a year old (history imports) and not in the future beyond clock skew. */
+  private parseScannedAt(value: string | undefined, now: Date): Date {
+    if (value === undefined) return now;
+    const scannedAt = parseObservedTime('scannedAt', value, now, MAX_CLOCK_SKEW_MS);
+    if (scannedAt.getTime() < now.getTime() - MAX_SCAN_AGE_DAYS * 86_400_000) {
+      throw new InputError(
+        `scannedAt '${value}' is more than ${MAX_SCAN_AGE_DAYS} days ago; such a scan says nothing about the code today`,
+      );
+    }
+    return scannedAt > now ? now : scannedAt;
   }
 
   private parseCommit(value?: string): string | undefined {

@@ -27,6 +27,7 @@ import { EntityResolver } from '../ingest/EntityResolver';
 import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
 import { ReportIngestService } from '../ingest/ReportIngestService';
 import { spec } from '../schema/openapi';
+import { parseObservedTime } from '../schema/inputTimes';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
@@ -187,6 +188,7 @@ export async function createRouter(
       sourceCommit: q.commit,
       branch: q.branch,
       artifactDigest: q.artifact,
+      scannedAt: q.scannedAt,
       uploader: principalName(credentials),
     });
     if (!result.duplicate) await refreshQuietly(result.report.entityRef);
@@ -341,9 +343,32 @@ export async function createRouter(
     res.json({ entityRef, snapshots: await options.summaries.history(entityRef, since) });
   });
 
+  router.post('/v1/scorecards/snapshots', async (req, res) => {
+    await writer(req);
+    const { entityRef, repository, at } = req.body;
+    if (!entityRef && !repository) throw new InputError('Pass entityRef or repository');
+    const now = new Date();
+    const time = parseObservedTime('at', at, now, 5 * 60 * 1000);
+    if (time.getTime() < now.getTime() - 730 * 86_400_000) {
+      throw new InputError(`at '${at}' is more than 730 days ago, beyond any history shown`);
+    }
+    const summary = await options.scorecards.summaryAt({ entityRef, repository }, time);
+    const day = time.toISOString().slice(0, 10);
+    await options.summaries.snapshot(summary, day);
+    res.status(201).json({ entityRef: summary.entityRef, day, stage: summary.stage });
+  });
+
   router.get('/v1/rollups', async (req, res) => {
     await reader(req);
     res.json(await options.rollups.rollup(req.query));
+  });
+
+  router.get('/v1/rollups/history', async (req, res) => {
+    await reader(req);
+    const { days: daysParam, ...scope } = req.query;
+    const days = daysParam === undefined ? 90 : Number(daysParam);
+    if (days < 1 || days > 730) throw new InputError('days must be between 1 and 730');
+    res.json(await options.rollups.history(scope, days));
   });
 
   router.post('/v1/gate/decisions', async (req, res) => {

@@ -287,6 +287,13 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       states: { passing: 1, not_reported: 1 },
       passingPct: 50,
     });
+    // Groups × controls: each owning team's adoption of each control.
+    expect(
+      org.body.owners.map((o: any) => [o.scope.ref, o.entityCount, o.controlAdoption['secret-scanning'].passingPct]),
+    ).toEqual([
+      ['group:default/team-checkout', 1, 0],
+      ['group:default/team-payments', 1, 100],
+    ]);
     const team = await request(backend.server)
       .get('/api/devsecops/v1/rollups?group=team-payments')
       .set('Authorization', mockCredentials.user.header());

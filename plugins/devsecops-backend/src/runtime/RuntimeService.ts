@@ -2,6 +2,7 @@ import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   Exercise,
+  RecurringFinding,
   ExerciseScenario,
   FindingSeverity,
   RuntimeSignal,
@@ -40,14 +41,6 @@ export interface ExerciseInput {
 }
 
 /** A finding raised in more than one exercise, or marked recurring, within a scope. */
-export interface RecurringFinding {
-  title: string;
-  occurrences: number;
-  scenarios: ExerciseScenario[];
-  scopes: string[];
-  lastHeldOn: string;
-}
-
 // Tolerated clock difference between the reporting system and this server.
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 

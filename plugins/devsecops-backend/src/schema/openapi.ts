@@ -58,6 +58,27 @@ const ok = (description: string) =>
 const text = (max: number) =>
   ({ type: 'string', minLength: 1, maxLength: max } as const);
 
+const historyDays = {
+  name: 'days',
+  in: 'query',
+  required: false,
+  schema: { type: 'string', pattern: '^[0-9]{1,4}$' },
+  description: 'How many days back (default 90, at most 730)',
+} as const;
+
+const rollupScopeParams = [
+  { name: 'group', in: 'query', allowReserved: true, required: false, schema: text(255) },
+  { name: 'system', in: 'query', allowReserved: true, required: false, schema: text(255) },
+  { name: 'domain', in: 'query', allowReserved: true, required: false, schema: text(255) },
+  {
+    name: 'lifecycle',
+    in: 'query',
+    required: false,
+    schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+    description: 'Only entities in this catalog lifecycle, e.g. production',
+  },
+] as const;
+
 export const spec = {
   openapi: '3.1.0',
   info: {
@@ -316,6 +337,15 @@ export const spec = {
           { name: 'commit', in: 'query', required: false, schema: text(64) },
           { name: 'branch', in: 'query', allowReserved: true, required: false, schema: text(255) },
           { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
+          {
+            name: 'scannedAt',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: { type: 'string', format: 'date-time' },
+            description:
+              'When the scan ran, if earlier than the upload (at most 400 days ago); scans of a control must arrive in the order they ran',
+          },
         ],
         requestBody: {
           required: true,
@@ -433,6 +463,7 @@ export const spec = {
           {
             name: 'status',
             in: 'query',
+            allowReserved: true,
             required: false,
             schema: {
               type: 'string',
@@ -525,27 +556,59 @@ export const spec = {
         operationId: 'getScorecardHistory',
         parameters: [
           ...entityParams,
-          {
-            name: 'days',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', pattern: '^[0-9]{1,4}$' },
-            description: 'How many days back (default 90, at most 730)',
-          },
+          historyDays,
         ],
         responses: { '200': ok('Daily snapshots, oldest first'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/scorecards/snapshots': {
+      post: {
+        operationId: 'writeSnapshot',
+        description:
+          'Writes the daily snapshot of an entity as it stood at a past time, for importing history: send each day\'s evidence (scannedAt, observedAt, deployedAt), then that day\'s snapshot. Refused once newer evidence exists.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  entityRef: text(255),
+                  repository: text(512),
+                  at: { type: 'string', format: 'date-time' },
+                },
+                required: ['at'],
+              },
+            },
+          },
+        },
+        responses: {
+          '201': ok('The snapshot written'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+          '409': errorResponse,
+        },
       },
     },
     '/v1/rollups': {
       get: {
         operationId: 'getRollup',
-        description: 'Stage distribution, control adoption, gate pass rate and metrics of a group (recursively), a system, a domain, or the whole org',
-        parameters: [
-          { name: 'group', in: 'query', allowReserved: true, required: false, schema: text(255) },
-          { name: 'system', in: 'query', allowReserved: true, required: false, schema: text(255) },
-          { name: 'domain', in: 'query', allowReserved: true, required: false, schema: text(255) },
-        ],
+        description: 'Stage distribution, control adoption, gate pass rate and metrics of a group (recursively), a system, a domain, or the whole org; optionally only one lifecycle',
+        parameters: rollupScopeParams,
         responses: { '200': ok('The roll-up'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/rollups/history': {
+      get: {
+        operationId: 'getRollupHistory',
+        description: 'The roll-up of each day with snapshots, oldest first',
+        parameters: [
+          ...rollupScopeParams,
+          historyDays,
+        ],
+        responses: { '200': ok('Daily roll-ups, oldest first'), '400': errorResponse, '404': errorResponse },
       },
     },
     '/v1/gate/decisions': {

@@ -2,10 +2,34 @@ import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Rollup, RollupHistory } from '@devsecops-scorecard/plugin-devsecops-common';
 import { aggregate } from '../evaluate/rollup';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
 import { ScorecardService } from './ScorecardService';
+
+export interface RollupQuery {
+  group?: string;
+  system?: string;
+  domain?: string;
+  /** Only entities in this catalog lifecycle (production, experimental, …). */
+  lifecycle?: string;
+}
+
+/** Where a group's subtree starts: the group and every group below it (cycles tolerated). */
+function subtree(groups: Map<string, string[]>, root: string): Set<string> {
+  const out = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (out.has(current)) continue; // cycles in the catalog must not hang us
+    out.add(current);
+    stack.push(...(groups.get(current) ?? []));
+  }
+  return out;
+}
+
+const ownedBy = (summaries: EntitySummary[], owners: Set<string>) =>
+  summaries.filter(s => s.ownerRef && owners.has(s.ownerRef));
 
 /** Kinds the scorecard evaluates. */
 export const SCORED_KINDS = ['Component'];
@@ -26,17 +50,79 @@ export class RollupService {
     },
   ) {}
 
-  async rollup(query: { group?: string; system?: string; domain?: string }): Promise<Rollup> {
+  async rollup(query: RollupQuery): Promise<Rollup> {
+    const { scope, summaries, groups } = await this.scoped(query);
+    const rollup = aggregate(scope, summaries, this.options.controlIds) as Rollup;
+    const byOwner = new Map<string, EntitySummary[]>();
+    for (const summary of summaries) {
+      if (!summary.ownerRef) continue;
+      byOwner.set(summary.ownerRef, [...(byOwner.get(summary.ownerRef) ?? []), summary]);
+    }
+    rollup.owners = [...byOwner.keys()].sort().map(owner => {
+      const { entities: _entities, ...rest } = aggregate(
+        { kind: 'group', ref: owner },
+        byOwner.get(owner)!,
+        this.options.controlIds,
+      );
+      return rest;
+    });
+    if (groups && scope.ref) {
+      rollup.children = (groups.get(scope.ref) ?? []).map(child => {
+        const { entities: _entities, ...rest } = aggregate(
+          { kind: 'group', ref: child },
+          ownedBy(summaries, subtree(groups, child)),
+          this.options.controlIds,
+        );
+        return rest;
+      });
+    }
+    return rollup;
+  }
+
+  /**
+   * The same roll-up for each day of the last `days` with snapshots, oldest first, over the
+   * entities in scope today (a service that changed owner counts for its new team throughout).
+   */
+  async history(query: RollupQuery, days: number, now = new Date()): Promise<RollupHistory> {
+    const { scope, summaries } = await this.scoped(query);
+    const since = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+    const byDay = await this.options.summaries.historyOf(summaries.map(s => s.entityRef), since);
+    const points = [...byDay.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([day, snapshots]) => {
+        const { entities: _entities, scope: _scope, ...rest } = aggregate(
+          scope,
+          snapshots,
+          this.options.controlIds,
+        );
+        return { day, ...rest };
+      });
+    return { scope, lifecycle: query.lifecycle, days: points };
+  }
+
+  /** The summaries a query selects: one of group (recursive), system, domain or all; then lifecycle. */
+  private async scoped(query: RollupQuery): Promise<{
+    scope: Rollup['scope'];
+    summaries: EntitySummary[];
+    groups?: Map<string, string[]>;
+  }> {
     const given = [query.group, query.system, query.domain].filter(Boolean);
     if (given.length > 1) {
       throw new InputError('Roll up by one of group, system or domain, not several');
     }
-    const all = await this.options.summaries.all();
-    if (query.group) return this.byGroup(this.ref(query.group, 'group'), all);
+    const all = (await this.options.summaries.all()).filter(
+      s => !query.lifecycle || s.lifecycle === query.lifecycle,
+    );
+    if (query.group) {
+      const ref = this.ref(query.group, 'group');
+      const groups = await this.groups();
+      if (!groups.has(ref)) throw new NotFoundError(`No catalog group ${ref}`);
+      return { scope: { kind: 'group', ref }, summaries: ownedBy(all, subtree(groups, ref)), groups };
+    }
     if (query.system) {
       const ref = this.ref(query.system, 'system');
       await this.mustExist(ref);
-      return aggregate({ kind: 'system', ref }, all.filter(s => s.systemRef === ref), this.options.controlIds);
+      return { scope: { kind: 'system', ref }, summaries: all.filter(s => s.systemRef === ref) };
     }
     if (query.domain) {
       const ref = this.ref(query.domain, 'domain');
@@ -46,36 +132,12 @@ export class RollupService {
         { credentials: await this.options.auth.getOwnServiceCredentials() },
       );
       const systemRefs = new Set(systems.map(s => stringifyEntityRef(s)));
-      return aggregate({ kind: 'domain', ref }, all.filter(s => s.systemRef && systemRefs.has(s.systemRef)), this.options.controlIds);
+      return {
+        scope: { kind: 'domain', ref },
+        summaries: all.filter(s => s.systemRef && systemRefs.has(s.systemRef)),
+      };
     }
-    return aggregate({ kind: 'org' }, all, this.options.controlIds);
-  }
-
-  private async byGroup(ref: string, all: EntitySummary[]): Promise<Rollup> {
-    const groups = await this.groups();
-    if (!groups.has(ref)) throw new NotFoundError(`No catalog group ${ref}`);
-    const subtree = (root: string) => {
-      const out = new Set<string>();
-      const stack = [root];
-      while (stack.length > 0) {
-        const current = stack.pop()!;
-        if (out.has(current)) continue; // cycles in the catalog must not hang us
-        out.add(current);
-        stack.push(...(groups.get(current) ?? []));
-      }
-      return out;
-    };
-    const owned = (refs: Set<string>) => all.filter(s => s.ownerRef && refs.has(s.ownerRef));
-    const rollup = aggregate({ kind: 'group', ref }, owned(subtree(ref)), this.options.controlIds) as Rollup;
-    rollup.children = (groups.get(ref) ?? []).map(child => {
-      const { entities: _entities, ...rest } = aggregate(
-        { kind: 'group', ref: child },
-        owned(subtree(child)),
-        this.options.controlIds,
-      );
-      return rest;
-    });
-    return rollup;
+    return { scope: { kind: 'org' }, summaries: all };
   }
 
   /** Group ref → direct child group refs, from spec.children and spec.parent. */

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
   ControlFact,
   EntityScorecard,
@@ -110,6 +110,32 @@ export class ScorecardService {
 
   async summaryOf(entity: Entity): Promise<EntitySummary> {
     return toSummary(entity, await this.evaluate(entity));
+  }
+
+  /**
+   * The entity as it stood at `at`, for a backfilled daily snapshot (an imported history). Only
+   * honest while nothing newer than `at` is recorded, so a later observation refuses it: the
+   * history must be imported in time order, one day's evidence then that day's snapshot.
+   */
+  async summaryAt(lookup: EntityLookup, at: Date): Promise<EntitySummary> {
+    const { entity } = await this.options.entities.resolve(lookup);
+    const facts = entityFacts(entity);
+    const o = this.options;
+    const newest = [
+      await o.reports.newestScanOf(facts.entityRef),
+      await o.facts.newestObservationAt(facts.entityRef),
+      await o.deployments.newestDeploymentAt(facts.entityRef),
+    ]
+      .filter((t): t is string => !!t)
+      .sort()
+      .pop();
+    if (newest && new Date(newest) > at) {
+      throw new ConflictError(
+        `${facts.entityRef} has evidence from ${newest}, after ${at.toISOString()}; a snapshot of an earlier day can only be written before newer evidence arrives`,
+      );
+    }
+    const evidence = await this.loadEvidence(facts, at);
+    return toSummary(entity, evaluateEntity(evidence, o.settings.evaluation, at));
   }
 
   policyFor(environment: string): ReleasePolicy | undefined {

@@ -53,6 +53,15 @@ export class DeploymentStore {
     return row ? toDeployment(row) : undefined;
   }
 
+  /** When the entity was last deployed anywhere. */
+  async newestDeploymentAt(entityRef: string): Promise<string | undefined> {
+    const row = await this.knex(TABLE)
+      .where({ entity_ref: entityRef })
+      .max({ newest: 'deployed_at' })
+      .first();
+    return row?.newest ? fromDbTime(row.newest) : undefined;
+  }
+
   /** The newest deployment of an entity to each environment. */
   async latestPerEnvironment(entityRef: string): Promise<Deployment[]> {
     const rows = await this.knex(TABLE)

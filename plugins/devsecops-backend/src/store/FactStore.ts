@@ -36,6 +36,15 @@ export class FactStore {
     return rows.map(toFact);
   }
 
+  /** When the newest observation of any fact of an entity was made. */
+  async newestObservationAt(entityRef: string): Promise<string | undefined> {
+    const row = await this.knex(TABLE)
+      .where({ entity_ref: entityRef })
+      .max({ newest: 'observed_at' })
+      .first();
+    return row?.newest ? fromDbTime(row.newest) : undefined;
+  }
+
   /** The latest observation of each fact of an entity. */
   async current(entityRef: string): Promise<ControlFact[]> {
     const rows = await this.knex(TABLE)

@@ -23,6 +23,8 @@ export interface NewReport {
   artifactDigest?: string;
   uploader: string;
   receivedAt: Date;
+  /** When the scan ran (the uploader's scannedAt), else when it arrived. */
+  scannedAt: Date;
   summary: ReportSummary;
   bodySha256: string;
   bodySize: number;
@@ -54,6 +56,7 @@ const COLUMNS = [
   'artifact_digest',
   'uploader',
   'received_at',
+  'scanned_at',
   'summary',
   'body_sha256',
   'body_size',
@@ -79,6 +82,7 @@ export class ReportStore {
       artifact_digest: report.artifactDigest ?? null,
       uploader: report.uploader,
       received_at: toDbTime(report.receivedAt),
+      scanned_at: toDbTime(report.scannedAt),
       summary: JSON.stringify(report.summary),
       body_sha256: report.bodySha256,
       body_size: report.bodySize,
@@ -91,7 +95,7 @@ export class ReportStore {
   /** Remembers this report as the newest evidence of each control it evidences. */
   async recordControlEvidence(
     tx: Knex.Transaction,
-    report: { id: string; entityRef: string; controls: string[]; receivedAt: Date; artifactDigest?: string },
+    report: { id: string; entityRef: string; controls: string[]; receivedAt: Date; scannedAt: Date; artifactDigest?: string },
   ): Promise<void> {
     if (report.controls.length === 0) return;
     await tx('devsecops_control_evidence')
@@ -101,22 +105,35 @@ export class ReportStore {
           control,
           report_id: report.id,
           received_at: toDbTime(report.receivedAt),
+          scanned_at: toDbTime(report.scannedAt),
           artifact_digest: report.artifactDigest ?? null,
         })),
       )
       .onConflict(['entity_ref', 'control'])
-      .merge(['report_id', 'received_at', 'artifact_digest']);
+      .merge(['report_id', 'received_at', 'scanned_at', 'artifact_digest']);
+  }
+
+  /**
+   * When the newest recorded scan of any of these controls ran: a report whose scan ran earlier
+   * would rewind the findings, so it is refused.
+   */
+  async newestScanOf(entityRef: string, controls?: string[]): Promise<string | undefined> {
+    if (controls?.length === 0) return undefined;
+    const query = this.knex('devsecops_control_evidence').where({ entity_ref: entityRef });
+    if (controls) query.whereIn('control', controls);
+    const row = await query.max({ newest: 'scanned_at' }).first();
+    return row?.newest ? fromDbTime(row.newest) : undefined;
   }
 
   /** The newest report of each control of an entity. */
   async latestPerControl(
     entityRef: string,
-  ): Promise<Array<{ id: string; controls: string[]; receivedAt: string; artifactDigest?: string }>> {
+  ): Promise<Array<{ id: string; controls: string[]; scannedAt: string; artifactDigest?: string }>> {
     const rows = await this.knex('devsecops_control_evidence').where({ entity_ref: entityRef });
     return rows.map((r: any) => ({
       id: r.report_id,
       controls: [r.control],
-      receivedAt: fromDbTime(r.received_at),
+      scannedAt: fromDbTime(r.scanned_at ?? r.received_at),
       artifactDigest: r.artifact_digest ?? undefined,
     }));
   }
@@ -126,17 +143,17 @@ export class ReportStore {
     entityRef: string,
     artifactDigest: string,
     control: string,
-  ): Promise<Array<{ id: string; controls: string[]; receivedAt: string; artifactDigest?: string }>> {
+  ): Promise<Array<{ id: string; controls: string[]; scannedAt: string; artifactDigest?: string }>> {
     const rows = await this.knex(TABLE)
-      .select('id', 'controls', 'received_at', 'artifact_digest')
+      .select('id', 'controls', 'received_at', 'scanned_at', 'artifact_digest')
       .where({ entity_ref: entityRef, artifact_digest: artifactDigest })
-      .orderBy('received_at', 'desc')
+      .orderBy('scanned_at', 'desc')
       .limit(200);
     return rows
       .map((r: any) => ({
         id: r.id,
         controls: JSON.parse(r.controls) as string[],
-        receivedAt: fromDbTime(r.received_at),
+        scannedAt: fromDbTime(r.scanned_at ?? r.received_at),
         artifactDigest: r.artifact_digest ?? undefined,
       }))
       .filter(r => r.controls.includes(control));
@@ -228,6 +245,7 @@ function toReport(row: any): Report {
     artifactDigest: row.artifact_digest ?? undefined,
     uploader: row.uploader,
     receivedAt: fromDbTime(row.received_at),
+    scannedAt: fromDbTime(row.scanned_at ?? row.received_at),
     summary: JSON.parse(row.summary),
     bodySha256: row.body_sha256,
     bodySize: Number(row.body_size),

@@ -107,14 +107,37 @@ export class SummaryStore {
       .where({ entity_ref: entityRef })
       .where('day', '>=', sinceDay)
       .orderBy('day', 'asc');
-    return rows.map((r: any) => ({
-      day: r.day,
-      stage: Number(r.stage),
-      controlStates: JSON.parse(r.control_states),
-      metrics: JSON.parse(r.metrics),
-      productionGate: r.production_gate ?? undefined,
-    }));
+    return rows.map(toSnapshot);
   }
+
+  /** Snapshots of many entities since a day, grouped by day, for roll-up trends. */
+  async historyOf(
+    entityRefs: string[],
+    sinceDay: string,
+  ): Promise<Map<string, Array<EntitySnapshot & { entityRef: string }>>> {
+    const byDay = new Map<string, Array<EntitySnapshot & { entityRef: string }>>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.knex(SNAPSHOTS)
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .where('day', '>=', sinceDay);
+      for (const row of rows) {
+        const list = byDay.get(row.day) ?? [];
+        list.push({ entityRef: row.entity_ref, ...toSnapshot(row) });
+        byDay.set(row.day, list);
+      }
+    }
+    return byDay;
+  }
+}
+
+function toSnapshot(r: any): EntitySnapshot {
+  return {
+    day: r.day,
+    stage: Number(r.stage),
+    controlStates: JSON.parse(r.control_states),
+    metrics: JSON.parse(r.metrics),
+    productionGate: r.production_gate ?? undefined,
+  };
 }
 
 function toRow(s: EntitySummary) {

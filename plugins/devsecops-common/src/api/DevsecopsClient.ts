@@ -2,7 +2,14 @@ import { ResponseError } from '@backstage/errors';
 import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
 import { EvidenceChain, Finding, Page, Report } from '../model/evidence';
-import { EntityScorecard, GateDecision, Rollup } from '../model/scorecard';
+import {
+  EntityHistory,
+  EntityScorecard,
+  GateDecision,
+  Rollup,
+  RollupHistory,
+} from '../model/scorecard';
+import { Exercise, RecurringFinding, RuntimeSignal } from '../model/runtime';
 import { ExceptionRecord, ExceptionScope, RiskRating } from '../model/exceptions';
 
 /** A new exception request. @public */
@@ -40,6 +47,20 @@ export interface FindingsQuery {
   offset?: number;
 }
 
+/** Which entities a roll-up covers: one of group (recursive), system or domain, or the org. @public */
+export interface RollupQuery {
+  group?: string;
+  system?: string;
+  domain?: string;
+  /** Only entities in this catalog lifecycle. */
+  lifecycle?: string;
+}
+
+/** Recurring exercise findings: titles seen in more than one exercise of a scope. @public */
+export interface ExercisesPage extends Page<Exercise> {
+  recurringFindings: RecurringFinding[];
+}
+
 /**
  * Minimal structural types for Backstage's discovery and fetch APIs, so this client works in the
  * browser (DiscoveryApi/FetchApi) and in node (DiscoveryService plus a token-adding fetch).
@@ -64,7 +85,11 @@ export interface DevsecopsApi {
   getScorecard(entityRef: string): Promise<EntityScorecard>;
   listFindings(query: FindingsQuery): Promise<Page<Finding>>;
   listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>>;
-  getRollup(query?: { group?: string; system?: string; domain?: string }): Promise<Rollup>;
+  getScorecardHistory(entityRef: string, days?: number): Promise<EntityHistory>;
+  getRollup(query?: RollupQuery): Promise<Rollup>;
+  getRollupHistory(query?: RollupQuery, days?: number): Promise<RollupHistory>;
+  listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>>;
+  listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage>;
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
   listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
   requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
@@ -121,8 +146,28 @@ export class DevsecopsClient implements DevsecopsApi {
     return this.get('/v1/reports', query);
   }
 
-  getRollup(query: { group?: string; system?: string; domain?: string } = {}): Promise<Rollup> {
-    return this.get('/v1/rollups', query);
+  getScorecardHistory(entityRef: string, days?: number): Promise<EntityHistory> {
+    return this.get('/v1/scorecards/history', { entity: entityRef, days });
+  }
+
+  getRollup(query: RollupQuery = {}): Promise<Rollup> {
+    return this.get('/v1/rollups', { ...query });
+  }
+
+  getRollupHistory(query: RollupQuery = {}, days?: number): Promise<RollupHistory> {
+    return this.get('/v1/rollups/history', { ...query, days });
+  }
+
+  listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>> {
+    return this.get('/v1/runtime-signals', {
+      entity: query.entity,
+      open: query.open === undefined ? undefined : String(query.open),
+      limit: query.limit,
+    });
+  }
+
+  listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage> {
+    return this.get('/v1/exercises', query);
   }
 
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {

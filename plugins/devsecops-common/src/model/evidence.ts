@@ -32,6 +32,8 @@ export interface Report {
   artifactDigest?: string;
   uploader: string;
   receivedAt: string;
+  /** When the scan ran, as the uploader said; otherwise when the report arrived. */
+  scannedAt: string;
   summary: ReportSummary;
   bodySha256: string;
   bodySize: number;

@@ -59,3 +59,12 @@ export interface Exercise {
   recordedBy: string;
   recordedAt: string;
 }
+
+/** An exercise finding seen in more than one exercise, or marked as recurring. @public */
+export interface RecurringFinding {
+  title: string;
+  occurrences: number;
+  scenarios: ExerciseScenario[];
+  scopes: string[];
+  lastHeldOn: string;
+}

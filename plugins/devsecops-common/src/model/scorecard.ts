@@ -197,5 +197,26 @@ export interface Rollup {
   };
   entities: Array<{ entityRef: string; ownerRef?: string; type?: string; stage: number; productionGate?: 'allow' | 'deny' }>;
   /** For a group: the same roll-up for each direct sub-group (without their entity lists). */
-  children?: Array<Omit<Rollup, 'entities' | 'children'>>;
+  children?: Array<Omit<Rollup, 'entities' | 'children' | 'owners'>>;
+  /** The same roll-up for each owning team of the entities in scope (groups × controls). */
+  owners?: Array<Omit<Rollup, 'entities' | 'children' | 'owners'>>;
+}
+
+/** One entity's daily snapshots, oldest first. @public */
+export interface EntityHistory {
+  entityRef: string;
+  snapshots: Array<{
+    day: string;
+    stage: number;
+    controlStates: Record<string, ControlState>;
+    metrics: EntityMetrics;
+    productionGate?: 'allow' | 'deny';
+  }>;
+}
+
+/** A roll-up per day from the daily snapshots, oldest first. @public */
+export interface RollupHistory {
+  scope: Rollup['scope'];
+  lifecycle?: string;
+  days: Array<{ day: string } & Omit<Rollup, 'scope' | 'entities' | 'children' | 'owners'>>;
 }

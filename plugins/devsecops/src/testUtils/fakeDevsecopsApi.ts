@@ -5,7 +5,11 @@ import {
   EntityScorecard,
   PIPELINE_CONTROLS,
   PIPELINE_STAGES,
+  EntityHistory,
+  Exercise,
   Rollup,
+  RollupHistory,
+  RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 
 const emptyCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
@@ -80,6 +84,66 @@ export const sampleRollup: Rollup = {
   ],
 };
 
+/** Three daily snapshots: patching got faster and the stage went from 1 to 2. */
+export const sampleHistory: EntityHistory = {
+  entityRef: 'component:default/payments-api',
+  snapshots: [
+    ['2026-11-26', 1, 20, 5],
+    ['2026-11-27', 1, 16, 4],
+    ['2026-11-28', 2, 12.5, 3],
+  ].map(([day, stage, mttp, open]) => ({
+    day: day as string,
+    stage: stage as number,
+    controlStates: {},
+    productionGate: 'deny' as const,
+    metrics: {
+      meanTimeToPatchDays: mttp as number,
+      patchedCount: 4,
+      rotatedCount: 0,
+      pastSla: emptyCounts,
+      openBySeverity: { ...emptyCounts, high: open as number },
+    },
+  })),
+};
+
+export const sampleRollupHistory: RollupHistory = {
+  scope: { kind: 'org' },
+  days: ['2026-11-27', '2026-11-28'].map((day, i) => ({
+    day,
+    entityCount: 2,
+    stageDistribution: { '0': 1, '1': 1 - i, '2': 0, '3': i, '4': 0 },
+    controlAdoption: { sast: { states: { passing: 1 + i }, passingPct: 50 + 50 * i } },
+    gate: { allow: 1, deny: 1 - i, undecided: 0, passRatePct: 50 + 50 * i },
+    metrics: { meanTimeToPatchDays: 14 - 4 * i, openBySeverity: { ...emptyCounts, critical: 2 - i }, pastSla: emptyCounts },
+  })),
+};
+
+export const sampleSignal: RuntimeSignal = {
+  id: 's1',
+  entityRef: 'component:default/payments-api',
+  kind: 'vulnerability-alert',
+  severity: 'high',
+  summary: 'Exploit attempt against /pay blocked by WAF',
+  detectedAt: '2026-11-20T08:00:00.000Z',
+  containedAt: '2026-11-20T10:00:00.000Z',
+  remediatedAt: '2026-11-23T08:00:00.000Z',
+  source: 'falco',
+  recordedBy: 'external:monitoring',
+  recordedAt: '2026-11-20T08:01:00.000Z',
+};
+
+export const sampleExercise: Exercise = {
+  id: 'x1',
+  scenario: 'leaked-secrets',
+  heldOn: '2026-10-01',
+  scopeRef: 'group:default/team-payments',
+  participants: ['user:default/dana', 'user:default/rita'],
+  findings: [{ title: 'Rotation runbook missing for the payment provider key', recurring: true }],
+  followUps: [{ action: 'Write the rotation runbook', owner: 'user:default/dana', due: '2026-10-15' }],
+  recordedBy: 'user:default/rita',
+  recordedAt: '2026-10-01T16:00:00.000Z',
+};
+
 export const sampleException: ExceptionRecord = {
   id: 'e1',
   entityRef: 'component:default/payments-api',
@@ -139,7 +203,23 @@ export function fakeDevsecopsApi(
       offset: query.offset ?? 0,
     }),
     listReports: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
-    getRollup: async () => sampleRollup,
+    getRollup: async () => ({
+      ...sampleRollup,
+      owners: ['group:default/team-payments', 'group:default/team-checkout'].map(ref => {
+        const { entities: _entities, ...rest } = sampleRollup;
+        return { ...rest, scope: { kind: 'group' as const, ref }, entityCount: 1 };
+      }),
+    }),
+    getScorecardHistory: async () => sampleHistory,
+    getRollupHistory: async () => sampleRollupHistory,
+    listRuntimeSignals: async () => ({ items: [sampleSignal], totalCount: 1, limit: 50, offset: 0 }),
+    listExercises: async ({ scope }) => ({
+      items: scope === sampleExercise.scopeRef ? [sampleExercise] : [],
+      totalCount: scope === sampleExercise.scopeRef ? 1 : 0,
+      limit: 20,
+      offset: 0,
+      recurringFindings: [],
+    }),
     listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     listExceptions: async () => ({ items: [sampleException], totalCount: 1, limit: 100, offset: 0 }),
     requestException: async request => ({ ...sampleException, ...request, status: 'requested' }),

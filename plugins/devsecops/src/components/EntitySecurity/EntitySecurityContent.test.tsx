@@ -53,6 +53,38 @@ describe('EntitySecurityContent', () => {
     expect(listFindings).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 10 }));
   });
 
+  it("draws each metric's 90-day trend from the daily snapshots", async () => {
+    const api = fakeDevsecopsApi();
+    const getScorecardHistory = jest.spyOn(api, 'getScorecardHistory');
+    await render(api);
+    expect(await screen.findByRole('img', { name: 'Mean time to patch trend: 20 d on 2026-11-26 → 12.5 d on 2026-11-28' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Open findings trend: 5 on 2026-11-26 → 3 on 2026-11-28' })).toBeInTheDocument();
+    // Nothing rotated in the window: said so rather than drawn as zero.
+    expect(screen.getByRole('img', { name: 'Mean time to rotate trend: no data yet' })).toBeInTheDocument();
+    expect(getScorecardHistory).toHaveBeenCalledWith('component:default/payments-api', 90);
+  });
+
+  it('says when there is no history yet', async () => {
+    await render(fakeDevsecopsApi({ getScorecardHistory: async () => ({ entityRef: 'component:default/payments-api', snapshots: [] }) }));
+    expect(await screen.findByText(/Trends appear once daily snapshots exist/)).toBeInTheDocument();
+  });
+
+  it('shows runtime signals with their timeline and the exercises held for the service or its team', async () => {
+    const api = fakeDevsecopsApi();
+    const listExercises = jest.spyOn(api, 'listExercises');
+    await render(api);
+    const signals = await screen.findByRole('table', { name: 'runtime signals' });
+    expect(signals).toHaveTextContent('Exploit attempt against /pay blocked by WAF');
+    expect(signals).toHaveTextContent('remediated after 3 d');
+    expect(screen.getByText(/Leaked secrets — 2026-10-01 \(team-payments, 2 participants\)/)).toBeInTheDocument();
+    expect(screen.getByText(/Write the rotation runbook — dana, due 2026-10-15 \(overdue\)/)).toBeInTheDocument();
+    const scenarios = screen.getByLabelText('scenarios held within a year');
+    expect(scenarios).toHaveTextContent('Leaked secrets: held');
+    expect(scenarios).toHaveTextContent('Cloud account abuse: not held');
+    expect(listExercises).toHaveBeenCalledWith({ scope: 'component:default/payments-api', limit: 20 });
+    expect(listExercises).toHaveBeenCalledWith({ scope: 'group:default/team-payments', limit: 20 });
+  });
+
   it('teaches how to upload from CI when there is no evidence at all', async () => {
     await render(
       fakeDevsecopsApi({

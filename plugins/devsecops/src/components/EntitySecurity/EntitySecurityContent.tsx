@@ -4,6 +4,7 @@ import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import Box from '@mui/material/Box';
 import Grid from '@mui/material/Grid';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useState } from 'react';
 import { ControlResult } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -14,6 +15,7 @@ import { FindingsTable } from './FindingsTable';
 import { GateDecisions } from './GateDecisions';
 import { MaturityPanel } from './MaturityPanel';
 import { MetricsPanel } from './MetricsPanel';
+import { RuntimePanel } from './RuntimePanel';
 import { UploadHowTo } from './UploadHowTo';
 import { EvidenceChainPanel, ExportAuditPackageButton } from './EvidenceChainPanel';
 
@@ -24,6 +26,8 @@ export function EntitySecurityContent() {
   const api = useApi(devsecopsApiRef);
   const { value: scorecard, loading, error, retry } = useAsyncRetry(() => api.getScorecard(entityRef), [api, entityRef]);
   const exceptions = useAsyncRetry(() => api.listExceptions({ entity: entityRef, limit: 100 }), [api, entityRef]);
+  // Trends are an extra: the tab works without them if the history cannot be read.
+  const history = useAsync(() => api.getScorecardHistory(entityRef, 90), [api, entityRef]);
   const [requesting, setRequesting] = useState<ControlResult>();
   const refresh = () => {
     retry();
@@ -75,8 +79,13 @@ export function EntitySecurityContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Metrics">
-          <MetricsPanel metrics={scorecard.metrics} />
+        <InfoCard title="Metrics" subheader="Now, and day by day over the last 90 days">
+          <MetricsPanel metrics={scorecard.metrics} history={history.value?.snapshots} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Runtime and response">
+          <RuntimePanel entityRef={entityRef} ownerRef={scorecard.ownerRef} metrics={scorecard.metrics} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>

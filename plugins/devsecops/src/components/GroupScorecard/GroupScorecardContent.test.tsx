@@ -1,6 +1,6 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
 import { GroupScorecardContent } from './GroupScorecardContent';
@@ -28,5 +28,8 @@ describe('GroupScorecardContent', () => {
     expect(getRollup).toHaveBeenCalledWith({ group: 'group:default/dept-product' });
     expect(screen.getByRole('table', { name: 'sub-teams' })).toHaveTextContent('team-payments');
     expect(screen.getByRole('table', { name: 'sub-teams' })).toHaveTextContent('50%');
+    // Drill-down: a sub-team links to its own Security tab.
+    expect(within(screen.getByRole('table', { name: 'sub-teams' })).getByRole('link', { name: 'team-payments' })).toHaveAttribute('href', '/catalog/default/group/team-payments/security');
+    expect(screen.getByRole('img', { name: /Stage distribution over time/ })).toBeInTheDocument();
   });
 });

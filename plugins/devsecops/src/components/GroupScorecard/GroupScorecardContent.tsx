@@ -1,4 +1,4 @@
-import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
@@ -11,17 +11,28 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
-import { ControlAdoption, StageDistribution, TeamsTable } from '../OverviewPage/OrgRollup';
+import {
+  ControlAdoption,
+  ControlHeatMap,
+  securityTabLink,
+  StageDistribution,
+  TeamsTable,
+} from '../OverviewPage/OrgRollup';
+import { RollupTrends } from '../OverviewPage/RollupTrends';
 
 /** A group's scorecard: its services and its sub-teams', rolled up through the catalog hierarchy. */
 export function GroupScorecardContent() {
   const { entity } = useEntity();
   const groupRef = stringifyEntityRef(entity);
   const api = useApi(devsecopsApiRef);
-  const { value: rollup, loading, error } = useAsync(() => api.getRollup({ group: groupRef }), [api, groupRef]);
+  const { value, loading, error } = useAsync(
+    () => Promise.all([api.getRollup({ group: groupRef }), api.getRollupHistory({ group: groupRef }, 90)]),
+    [api, groupRef],
+  );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  if (!rollup) return null;
+  if (!value) return null;
+  const [rollup, history] = value;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} md={5}>
@@ -53,7 +64,9 @@ export function GroupScorecardContent() {
               <TableBody>
                 {rollup.children.map(child => (
                   <TableRow key={child.scope.ref}>
-                    <TableCell>{parseEntityRef(child.scope.ref!).name}</TableCell>
+                    <TableCell>
+                      <Link to={securityTabLink(child.scope.ref!)}>{parseEntityRef(child.scope.ref!).name}</Link>
+                    </TableCell>
                     <TableCell align="right">{child.entityCount}</TableCell>
                     <TableCell>{['0', '1', '2', '3', '4'].map(s => child.stageDistribution[s] ?? 0).join(' / ')}</TableCell>
                     <TableCell align="right">{child.gate.passRatePct === undefined ? '—' : `${child.gate.passRatePct}%`}</TableCell>
@@ -64,6 +77,16 @@ export function GroupScorecardContent() {
           </InfoCard>
         </Grid>
       )}
+      <Grid item xs={12}>
+        <InfoCard title="Trends" subheader="Last 90 days of daily snapshots of the team's services">
+          <RollupTrends history={history} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard title="Control adoption by team">
+          <ControlHeatMap rows={rollup.owners ?? []} />
+        </InfoCard>
+      </Grid>
       <Grid item xs={12}>
         <InfoCard title="Control adoption">
           <ControlAdoption rollup={rollup} />

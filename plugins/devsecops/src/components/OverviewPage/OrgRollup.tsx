@@ -13,6 +13,11 @@ import Typography from '@mui/material/Typography';
 
 const STAGES = ['0', '1', '2', '3', '4'];
 
+/** Green in proportion to the share passing; nothing where the control applies to no one. */
+const heat = (pct?: number) =>
+  pct === undefined ? undefined : `rgba(46, 125, 50, ${0.08 + (pct / 100) * 0.62})`;
+
+
 /** Share of entities at each stage as a horizontal bar per stage. */
 export function StageDistribution({ rollup }: { rollup: Rollup }) {
   const max = Math.max(1, ...Object.values(rollup.stageDistribution));
@@ -55,7 +60,7 @@ export function ControlAdoption({ rollup }: { rollup: Rollup }) {
               <TableCell
                 align="right"
                 sx={{
-                  bgcolor: pct === undefined ? undefined : `rgba(46, 125, 50, ${0.1 + (pct / 100) * 0.6})`,
+                  bgcolor: heat(pct),
                   fontWeight: 500,
                 }}
               >
@@ -74,9 +79,65 @@ export function ControlAdoption({ rollup }: { rollup: Rollup }) {
   );
 }
 
-function entityLink(ref: string) {
+/** The Security tab of a component or a group: the drill-down from org to team to service. */
+export function securityTabLink(ref: string) {
   const { kind, namespace, name } = parseEntityRef(ref);
   return `/catalog/${namespace}/${kind.toLowerCase()}/${name}/security`;
+}
+
+/**
+ * Groups × controls: the share of each team's services passing (or excepted on) each control.
+ * Empty cells are controls that apply to none of the team's services.
+ */
+export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }) {
+  if (rows.length === 0) {
+    return (
+      <Typography variant="body2" color="text.secondary">
+        No team owns a scored service in this selection.
+      </Typography>
+    );
+  }
+  return (
+    <Box sx={{ overflowX: 'auto' }}>
+      <Table size="small" aria-label="control adoption by team" sx={{ tableLayout: 'fixed', minWidth: 1000 }}>
+        <TableHead>
+          <TableRow>
+            <TableCell sx={{ width: 150 }}>Team</TableCell>
+            {PIPELINE_CONTROLS.map(control => (
+              <TableCell key={control.id} align="center" sx={{ fontSize: 11, lineHeight: 1.2, px: 0.5 }}>
+                {control.title}
+              </TableCell>
+            ))}
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {rows.map(row => (
+            <TableRow key={row.scope.ref}>
+              <TableCell>
+                <Link to={securityTabLink(row.scope.ref!)}>{parseEntityRef(row.scope.ref!).name}</Link>
+                <Typography variant="caption" component="p" color="text.secondary">
+                  {row.entityCount} service{row.entityCount === 1 ? '' : 's'}
+                </Typography>
+              </TableCell>
+              {PIPELINE_CONTROLS.map(control => {
+                const pct = row.controlAdoption[control.id]?.passingPct;
+                return (
+                  <TableCell
+                    key={control.id}
+                    align="center"
+                    aria-label={`${parseEntityRef(row.scope.ref!).name}, ${control.title}: ${pct === undefined ? 'not applicable' : `${pct}% passing`}`}
+                    sx={{ bgcolor: heat(pct), px: 0.5, fontSize: 12, color: 'text.primary' }}
+                  >
+                    {pct === undefined ? '·' : `${Math.round(pct)}%`}
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </Box>
+  );
 }
 
 /** Teams (owners) with their services' stages and gate outcomes, linking to each Security tab. */
@@ -98,7 +159,9 @@ export function TeamsTable({ rollup }: { rollup: Rollup }) {
       <TableBody>
         {[...byOwner.entries()].sort().map(([owner, entities]) => (
           <TableRow key={owner}>
-            <TableCell>{owner === 'no owner' ? owner : parseEntityRef(owner).name}</TableCell>
+            <TableCell>
+              {owner === 'no owner' ? owner : <Link to={securityTabLink(owner)}>{parseEntityRef(owner).name}</Link>}
+            </TableCell>
             <TableCell align="right">{entities.length}</TableCell>
             <TableCell>
               {entities.map(e => (
@@ -107,7 +170,7 @@ export function TeamsTable({ rollup }: { rollup: Rollup }) {
                     size="small"
                     clickable
                     component={Link}
-                    to={entityLink(e.entityRef)}
+                    to={securityTabLink(e.entityRef)}
                     label={`${parseEntityRef(e.entityRef).name} · ${e.stage}`}
                     color={e.productionGate === 'deny' ? 'error' : 'default'}
                     sx={{ mr: 0.5, mb: 0.5, color: e.productionGate === 'deny' ? 'error.contrastText' : 'text.primary' }}

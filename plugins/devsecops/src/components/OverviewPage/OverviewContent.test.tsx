@@ -1,16 +1,21 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { screen, within } from '@testing-library/react';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { OverviewContent } from './OverviewContent';
 import { fakeDevsecopsApi as fakeApi } from '../../testUtils/fakeDevsecopsApi';
+import { fakeCatalogApi } from '../../__testUtils__/fakeCatalog';
+
+const render = (api = fakeApi()) =>
+  renderInTestApp(
+    <TestApiProvider apis={[[devsecopsApiRef, api], [catalogApiRef, fakeCatalogApi()]]}>
+      <OverviewContent />
+    </TestApiProvider>,
+  );
 
 describe('OverviewContent', () => {
   it('shows each stage with its controls, fail condition and evidence', async () => {
-    await renderInTestApp(
-      <TestApiProvider apis={[[devsecopsApiRef, fakeApi()]]}>
-        <OverviewContent />
-      </TestApiProvider>,
-    );
+    await render();
 
     const build = await screen.findByRole('region', { name: 'Build stage' });
     expect(within(build).getByText('SBOM')).toBeInTheDocument();
@@ -23,43 +28,83 @@ describe('OverviewContent', () => {
     expect(screen.getAllByRole('region', { name: /stage$/ })).toHaveLength(5);
     expect(screen.getByText(/Database: pg \(reachable\)/)).toBeInTheDocument();
     expect(screen.getByText(/Report formats accepted: SARIF/)).toBeInTheDocument();
-    expect(screen.getByText('Maturity across 2 services')).toBeInTheDocument();
+    expect(await screen.findByText('Maturity across 2 services')).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'stage distribution' })).toHaveTextContent('Stage 1');
     expect(screen.getByText(/1 allowed, 0 denied, 1 without a decision \(100% pass\)/)).toBeInTheDocument();
   });
 
-  it('warns when the backend cannot reach its database', async () => {
-    const api = fakeApi({
-      getHealth: async () => ({
-        status: 'degraded',
-        database: { client: 'pg', reachable: false, error: 'unreachable' },
-        migrations: [],
-      }),
-    });
-    await renderInTestApp(
-      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
-        <OverviewContent />
-      </TestApiProvider>,
+  it('charts trends, stages by team and the groups × controls heat map, linking teams to their tab', async () => {
+    await render();
+    // The charts' text alternatives say what moved (the fake history has two days).
+    expect(await screen.findByRole('img', { name: /Stage distribution over time\. Services at stage 3 or 4: 0 on 2026-11-27, 1 on 2026-11-28/ })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Mean time to patch trend: 14 d on 2026-11-27 → 10 d on 2026-11-28' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: 'Production gate pass rate trend: 50% on 2026-11-27 → 100% on 2026-11-28' })).toBeInTheDocument();
+    expect(screen.getByRole('img', { name: /Stage distribution by group\. team-payments: 1 at stage 0, 1 at stage 1; team-checkout/ })).toBeInTheDocument();
+
+    const heat = screen.getByRole('table', { name: 'control adoption by team' });
+    expect(within(heat).getAllByRole('row')).toHaveLength(3);
+    expect(within(heat).getByLabelText('team-payments, SAST: 50% passing')).toHaveTextContent('50%');
+    expect(within(heat).getByRole('link', { name: 'team-payments' })).toHaveAttribute(
+      'href',
+      '/catalog/default/group/team-payments/security',
     );
-    expect(
-      await screen.findByText(/cannot reach its database/),
-    ).toBeInTheDocument();
+    expect(within(screen.getByRole('table', { name: 'teams' })).getByText('payments-api · 1').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/component/payments-api/security',
+    );
+  });
+
+  it('filters by group, system, domain and lifecycle, one scope at a time', async () => {
+    const api = fakeApi();
+    const getRollup = jest.spyOn(api, 'getRollup');
+    const getRollupHistory = jest.spyOn(api, 'getRollupHistory');
+    await render(api);
+    await screen.findByText('Maturity across 2 services');
+    const filters = screen.getByRole('search', { name: 'filters' });
+    await waitFor(() => expect(within(filters).getByRole('combobox', { name: 'Group' })).not.toHaveAttribute('aria-disabled'));
+
+    const choose = async (label: string, option: string) => {
+      fireEvent.mouseDown(within(filters).getByRole('combobox', { name: label }));
+      fireEvent.click(await screen.findByRole('option', { name: option }));
+    };
+    await choose('Group', 'Payments');
+    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments' }));
+    await choose('Lifecycle', 'experimental');
+    await waitFor(() =>
+      expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments', lifecycle: 'experimental' }),
+    );
+    // A system replaces the group: a roll-up covers one scope.
+    await choose('System', 'payments');
+    await waitFor(() =>
+      expect(getRollupHistory).toHaveBeenLastCalledWith({ system: 'system:default/payments', lifecycle: 'experimental' }, 90),
+    );
+    await choose('Domain', 'commerce');
+    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ domain: 'domain:default/commerce', lifecycle: 'experimental' }));
+    expect(screen.getByText('commerce (experimental)')).toBeInTheDocument();
+  });
+
+  it('warns when the backend cannot reach its database', async () => {
+    await render(
+      fakeApi({
+        getHealth: async () => ({
+          status: 'degraded',
+          database: { client: 'pg', reachable: false, error: 'unreachable' },
+          migrations: [],
+        }),
+      }),
+    );
+    expect(await screen.findByText(/cannot reach its database/)).toBeInTheDocument();
   });
 
   it('shows the backend error instead of an empty page', async () => {
-    const api = fakeApi({
-      getControlStack: async () => {
-        throw new Error('devsecops backend is down');
-      },
-    });
-    await renderInTestApp(
-      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
-        <OverviewContent />
-      </TestApiProvider>,
+    await render(
+      fakeApi({
+        getControlStack: async () => {
+          throw new Error('devsecops backend is down');
+        },
+      }),
     );
-    expect(
-      (await screen.findAllByText(/devsecops backend is down/)).length,
-    ).toBeGreaterThan(0);
+    expect((await screen.findAllByText(/devsecops backend is down/)).length).toBeGreaterThan(0);
     expect(screen.queryByText('Pipeline control stack')).not.toBeInTheDocument();
   });
 });

@@ -5,38 +5,63 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { Rollup, RollupQuery } from '@devsecops-scorecard/plugin-devsecops-common';
 import Alert from '@mui/material/Alert';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { devsecopsApiRef } from '../../api';
-import { ControlStackBoard } from './ControlStackBoard';
-import { ControlAdoption, StageDistribution, TeamsTable } from './OrgRollup';
 import Grid from '@mui/material/Grid';
 import Button from '@mui/material/Button';
+import { useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { devsecopsApiRef } from '../../api';
+import { StageByGroupChart } from '../shared/charts';
 import { saveBlob, toCsv } from '../shared/download';
+import { ControlStackBoard } from './ControlStackBoard';
+import { ControlAdoption, ControlHeatMap, StageDistribution, TeamsTable } from './OrgRollup';
+import { RollupFilters } from './RollupFilters';
+import { RollupTrends } from './RollupTrends';
+
+function scopeTitle(query: RollupQuery): string {
+  const ref = query.group ?? query.system ?? query.domain;
+  const scope = ref ? parseEntityRef(ref).name : 'the organisation';
+  return query.lifecycle ? `${scope} (${query.lifecycle})` : scope;
+}
+
+/** Entities per stage for each sub-team of a group, or for each owning team otherwise. */
+function stagesByGroup(rollup: Rollup) {
+  const rows = rollup.children?.length ? rollup.children : rollup.owners ?? [];
+  return rows.map(r => ({ group: parseEntityRef(r.scope.ref!).name, stages: r.stageDistribution }));
+}
 
 /**
- * Org overview: the operating model's control stack and the state of the backend. Stage
- * distribution and adoption roll-ups join it as the scorecard engine lands.
+ * Org overview for platform teams: where every team stands (stages, gate, controls), how that
+ * moved over 90 days, filtered by group, system, domain and lifecycle, with the control stack
+ * every service is measured against.
  */
 export function OverviewContent() {
   const api = useApi(devsecopsApiRef);
-  const { value, loading, error } = useAsync(
-    async () =>
-      Promise.all([api.getHealth(), api.getControlStack(), api.listFormats(), api.getRollup()]),
+  const [query, setQuery] = useState<RollupQuery>({});
+  const base = useAsync(
+    async () => Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
     [api],
   );
+  const scoped = useAsync(
+    async () => Promise.all([api.getRollup(query), api.getRollupHistory(query, 90)]),
+    [api, query.group, query.system, query.domain, query.lifecycle],
+  );
 
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  const [health, stack, { formats }, rollup] = value!;
+  if (base.loading) return <Progress />;
+  if (base.error) return <ResponseErrorPanel error={base.error} />;
+  const [health, stack, { formats }] = base.value!;
+  const [rollup, history] = scoped.value ?? [];
 
   return (
     <Stack spacing={3}>
       <Typography variant="body2">
         <Link to="/devsecops/exceptions">Exception queue</Link> — requests awaiting a risk owner,
-        exceptions expiring soon and expired ones.
+        exceptions expiring soon and expired ones. Select a team below to open its Security tab;
+        from there each service's.
       </Typography>
       {health.status !== 'ok' && (
         <Alert severity="warning">
@@ -44,53 +69,73 @@ export function OverviewContent() {
           of date.
         </Alert>
       )}
-      <Grid container spacing={3}>
-        <Grid item xs={12} md={5}>
-          <InfoCard title={`Maturity across ${rollup.entityCount} services`}>
-            <StageDistribution rollup={rollup} />
-            <Typography variant="body2" sx={{ mt: 2 }}>
-              Production release gate: {rollup.gate.allow} allowed, {rollup.gate.deny} denied,{' '}
-              {rollup.gate.undecided} without a decision
-              {rollup.gate.passRatePct !== undefined ? ` (${rollup.gate.passRatePct}% pass)` : ''}.
-              Mean time to patch:{' '}
-              {rollup.metrics.meanTimeToPatchDays !== undefined ? `${rollup.metrics.meanTimeToPatchDays} days` : 'no data yet'}.
-            </Typography>
-          </InfoCard>
+      <RollupFilters value={query} onChange={setQuery} />
+      {scoped.error && <ResponseErrorPanel error={scoped.error} />}
+      {!rollup && !scoped.error && <Progress />}
+      {rollup && history && (
+        <Grid container spacing={3}>
+          <Grid item xs={12} md={5}>
+            <InfoCard title={`Maturity across ${rollup.entityCount} services`} subheader={scopeTitle(query)}>
+              <StageDistribution rollup={rollup} />
+              <Typography variant="body2" sx={{ mt: 2 }}>
+                Production release gate: {rollup.gate.allow} allowed, {rollup.gate.deny} denied,{' '}
+                {rollup.gate.undecided} without a decision
+                {rollup.gate.passRatePct !== undefined ? ` (${rollup.gate.passRatePct}% pass)` : ''}.
+                Mean time to patch:{' '}
+                {rollup.metrics.meanTimeToPatchDays !== undefined ? `${rollup.metrics.meanTimeToPatchDays} days` : 'no data yet'}.
+              </Typography>
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} md={7}>
+            <InfoCard title="Stage distribution by group">
+              <StageByGroupChart rows={stagesByGroup(rollup)} />
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12}>
+            <InfoCard title="Trends" subheader={`Last 90 days of daily snapshots, ${scopeTitle(query)}`}>
+              <RollupTrends history={history} />
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12}>
+            <InfoCard title="Control adoption by team" subheader="Share of each team's services passing each control">
+              <ControlHeatMap rows={rollup.owners ?? []} />
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} md={7}>
+            <InfoCard
+              title="Teams"
+              action={
+                <Button
+                  size="small"
+                  onClick={() =>
+                    saveBlob(
+                      new Blob(
+                        [
+                          toCsv(
+                            ['entity', 'owner', 'type', 'stage', 'production gate'],
+                            rollup.entities.map(e => [e.entityRef, e.ownerRef, e.type, e.stage, e.productionGate]),
+                          ),
+                        ],
+                        { type: 'text/csv' },
+                      ),
+                      'devsecops-services.csv',
+                    )
+                  }
+                >
+                  Export CSV
+                </Button>
+              }
+            >
+              <TeamsTable rollup={rollup} />
+            </InfoCard>
+          </Grid>
+          <Grid item xs={12} md={5}>
+            <InfoCard title="Control adoption">
+              <ControlAdoption rollup={rollup} />
+            </InfoCard>
+          </Grid>
         </Grid>
-        <Grid item xs={12} md={7}>
-          <InfoCard
-            title="Teams"
-            action={
-              <Button
-                size="small"
-                onClick={() =>
-                  saveBlob(
-                    new Blob(
-                      [
-                        toCsv(
-                          ['entity', 'owner', 'type', 'stage', 'production gate'],
-                          rollup.entities.map(e => [e.entityRef, e.ownerRef, e.type, e.stage, e.productionGate]),
-                        ),
-                      ],
-                      { type: 'text/csv' },
-                    ),
-                    'devsecops-services.csv',
-                  )
-                }
-              >
-                Export CSV
-              </Button>
-            }
-          >
-            <TeamsTable rollup={rollup} />
-          </InfoCard>
-        </Grid>
-        <Grid item xs={12}>
-          <InfoCard title="Control adoption">
-            <ControlAdoption rollup={rollup} />
-          </InfoCard>
-        </Grid>
-      </Grid>
+      )}
       <InfoCard title="Pipeline control stack">
         <Typography variant="body2" color="text.secondary" mb={2}>
           Every service is evaluated against these controls. A control without
