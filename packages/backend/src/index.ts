@@ -1,9 +1,10 @@
 /*
  * The demo portal's backend: the new backend system with the catalog as the source of owners,
- * guest sign-in for local use, permissions, notifications, signals and the devsecops plugin.
+ * guest and demo personas sign-in for local use, permissions, notifications, signals and the devsecops plugin.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { demoEvidenceModule } from './modules/demoEvidence';
+import { demoSignInModule } from './modules/demoSignIn';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
 const backend = createBackend();
@@ -14,6 +15,8 @@ backend.add(import('@backstage/plugin-app-backend'));
 backend.add(import('@backstage/plugin-auth-backend'));
 // Guest sign-in for local use; see https://backstage.io/docs/auth/guest/provider
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Demo personas sign-in (local use only, users listed in auth.providers.demo; modules/demoSignIn.ts).
+backend.add(demoSignInModule);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));

@@ -1,11 +1,16 @@
-import { SignInPage } from '@backstage/core-components';
 import { createFrontendModule } from '@backstage/frontend-plugin-api';
 import { SignInPageBlueprint } from '@backstage/plugin-app-react';
 
-/** Guest sign-in for the local demo; swap the provider list for your identity provider. */
+/**
+ * Demo personas sign-in for the local portal (see DemoSignInPage and the backend's demo
+ * provider); swap this page for your identity provider's sign-in page in production.
+ */
 const signInPage = SignInPageBlueprint.make({
   params: {
-    loader: async () => props => <SignInPage {...props} providers={['guest']} />,
+    loader: async () => {
+      const { DemoSignInPage } = await import('./DemoSignInPage');
+      return props => <DemoSignInPage {...props} />;
+    },
   },
 });
 
