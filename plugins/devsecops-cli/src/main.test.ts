@@ -151,6 +151,20 @@ describe('devsecops upload', () => {
     expect(json.stderr).toContain('validated');
   });
 
+  it('dates a scan with --scanned-at and refuses one older than the newest recorded', async () => {
+    const scannedAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const args = ['upload', fixture('semgrep/semgrep-json-severities.json'), '--entity', 'checkout-web', '--json'];
+    const first = await cli([...args, '--scanned-at', scannedAt]);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout).report.scannedAt).toBe(scannedAt);
+    const older = await cli([...args, '--scanned-at', new Date(Date.now() - 5 * 86_400_000).toISOString()]);
+    expect(older.code).toBe(2);
+    expect(older.stderr).toContain('older than the newest scan already recorded');
+    const bad = await cli([...args, '--scanned-at', 'last tuesday']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--scanned-at 'last tuesday' is not an ISO 8601 time");
+  });
+
   it('uploads a gitleaks report found by repository, without ever echoing the secret', async () => {
     const result = await cli([
       'upload',

@@ -4,11 +4,21 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DemoCall, DemoHistoryEntity, planDemoHistory, Trajectory } from './demoHistory';
+
+const PATHS: Record<Exclude<DemoCall['kind'], 'report'>, string> = {
+  facts: '/v1/facts',
+  deployment: '/v1/deployments',
+  'runtime-signal': '/v1/runtime-signals',
+  snapshot: '/v1/scorecards/snapshots',
+};
 
 /**
- * Demo only: after start, uploads the reports, facts and deployments listed under
- * `devsecopsDemo.evidence` in app-config through the devsecops API, as a CI pipeline would, so
- * the local portal has scorecards to show. Off unless that key is present.
+ * Demo only: after start, replays `devsecopsDemo.history` (a generated history of
+ * `days` days for the listed entities, see demoHistory.ts), then uploads the reports, facts and
+ * deployments listed under `devsecopsDemo.evidence` as today's, all through the devsecops API as
+ * CI pipelines would, so the local portal has scorecards and trends to show. Off unless those
+ * keys are present.
  */
 export const demoEvidenceModule = createBackendModule({
   pluginId: 'devsecops',
@@ -23,8 +33,16 @@ export const demoEvidenceModule = createBackendModule({
         lifecycle: coreServices.rootLifecycle,
       },
       async init({ config, logger, auth, discovery, lifecycle }) {
-        const items = config.getOptionalConfigArray('devsecopsDemo.evidence');
-        if (!items?.length) return;
+        const items = config.getOptionalConfigArray('devsecopsDemo.evidence') ?? [];
+        const historyDays = config.getOptionalNumber('devsecopsDemo.history.days') ?? 0;
+        const historyEntities: DemoHistoryEntity[] = (
+          config.getOptionalConfigArray('devsecopsDemo.history.entities') ?? []
+        ).map(e => ({
+          entity: e.getString('entity'),
+          trajectory: (e.getOptionalString('trajectory') ?? 'steady') as Trajectory,
+          deployable: e.getOptionalBoolean('deployable') ?? true,
+        }));
+        if (items.length === 0 && (historyDays <= 0 || historyEntities.length === 0)) return;
         const root = resolve(config.getOptionalString('devsecopsDemo.root') ?? '../..');
 
         lifecycle.addStartupHook(() => {
@@ -38,6 +56,7 @@ export const demoEvidenceModule = createBackendModule({
               });
               return { Authorization: `Bearer ${token}`, 'Content-Type': contentType };
             };
+            /** Sends one call; true when it was accepted. */
             const send = async (path: string, body: string | Buffer, contentType: string) => {
               for (let attempt = 0; attempt < 30; attempt++) {
                 const response = await fetch(`${baseUrl}${path}`, {
@@ -49,12 +68,52 @@ export const demoEvidenceModule = createBackendModule({
                   if (!response.ok) {
                     logger.warn(`Demo evidence ${path} refused: ${response.status} ${await response.text()}`);
                   }
-                  return;
+                  return response.ok;
                 }
                 await new Promise(r => setTimeout(r, 3000));
               }
               logger.warn(`Demo evidence ${path}: the catalog never knew the entity`);
+              return false;
             };
+
+            // The catalog reads the demo files shortly after start: wait until it knows them all.
+            const waitForCatalog = async (refs: string[]) => {
+              const deadline = Date.now() + 5 * 60_000;
+              for (const ref of refs) {
+                while (Date.now() < deadline) {
+                  const response = await fetch(
+                    `${baseUrl}/v1/scorecards?${new URLSearchParams({ entity: ref })}`,
+                    { headers: await headers('application/json') },
+                  );
+                  if (response.status !== 404) break;
+                  await new Promise(r => setTimeout(r, 2000));
+                }
+              }
+            };
+            await waitForCatalog([
+              ...historyEntities.map(e => e.entity),
+              ...items.map(item => item.getString('entity')),
+            ]);
+
+            if (historyDays > 0 && historyEntities.length > 0) {
+              const started = Date.now();
+              const calls = planDemoHistory(historyEntities, historyDays);
+              let refused = 0;
+              for (const call of calls) {
+                const accepted =
+                  call.kind === 'report'
+                    ? await send(
+                        `/v1/reports?${new URLSearchParams({ entity: call.entity, ...call.query })}`,
+                        call.body,
+                        'application/json',
+                      )
+                    : await send(PATHS[call.kind], JSON.stringify(call.body), 'application/json');
+                if (!accepted) refused++;
+              }
+              logger.info(
+                `Demo history of ${historyDays} days for ${historyEntities.length} entities: ${calls.length} calls, ${refused} refused, ${Math.round((Date.now() - started) / 1000)} s`,
+              );
+            }
 
             for (const item of items) {
               const entity = item.getString('entity');

@@ -114,6 +114,9 @@ export class ReportIngestService {
           upload.branch ?? '',
           artifactDigest ?? '',
           bodySha256,
+          // The same body scanned again later is a new scan (it keeps the control fresh); a
+          // retry of one upload sends the same scannedAt and stays a repeat.
+          ...(upload.scannedAt === undefined ? [] : [scannedAt.toISOString()]),
         ]),
       )
       .digest('hex');

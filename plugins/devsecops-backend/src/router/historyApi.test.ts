@@ -96,6 +96,16 @@ describe.each(databases.eachSupportedId())('history import and trends on %p', da
     expect(notADate.body.error.message).toMatch(/scannedAt/);
   });
 
+  it('counts the same clean body scanned again later as a new scan, and a retry as a repeat', async () => {
+    const clean = trivyFs([]);
+    expect((await upload(clean, `scannedAt=${daysAgo(20)}`)).status).toBe(201);
+    expect((await upload(clean, `scannedAt=${daysAgo(20)}`)).status).toBe(200);
+    expect((await upload(clean, `scannedAt=${daysAgo(5)}`)).status).toBe(201);
+    const card = (await read('/v1/scorecards?entity=payments-api').expect(200)).body;
+    const dependencyScan = card.controls.find((c: any) => c.controlId === 'dependency-scan');
+    expect(dependencyScan).toMatchObject({ state: 'passing', lastEvidenceAt: daysAgo(5) });
+  });
+
   it('writes a past day\'s snapshot as the entity stood then, only in time order', async () => {
     await upload(trivyFs([['CVE-2026-1', 'CRITICAL']]), `scannedAt=${daysAgo(3, 9)}`).expect(201);
     const past = await snapshot(daysAgo(3, 23));

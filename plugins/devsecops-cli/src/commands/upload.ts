@@ -48,10 +48,12 @@ Options:
   --commit <sha>        source commit that was scanned
   --branch <name>       branch that was scanned
   --artifact <digest>   image digest the report is about (sha256:…), for image scans and SBOMs
+  --scanned-at <time>   when the scan ran (ISO 8601), if earlier than now, e.g. a nightly scan
+                        uploaded later or a history imported in order; at most 400 days ago
   --skip-validation     upload without validating locally (e.g. a format only a backend module knows)
 
 Uploads are idempotent: the same file for the same entity, format, control, commit, branch and
-artifact is stored once. A retried upload whose first attempt did reach the server is answered
+artifact (and --scanned-at) is stored once. A retried upload whose first attempt did reach the server is answered
 "already stored" and changes nothing, so retries never duplicate a report.
 
 ${CONNECTION_HELP}`;
@@ -65,6 +67,7 @@ const options = {
   commit: { type: 'string' },
   branch: { type: 'string' },
   artifact: { type: 'string' },
+  'scanned-at': { type: 'string' },
   'skip-validation': { type: 'boolean' },
 } as const;
 
@@ -111,6 +114,10 @@ export async function uploadCommand(
   const artifact = values.artifact
     ? digest('upload', 'artifact', values.artifact)
     : undefined;
+  const scannedAt = values['scanned-at'];
+  if (scannedAt !== undefined && Number.isNaN(Date.parse(scannedAt))) {
+    throw new UsageError(`--scanned-at '${scannedAt}' is not an ISO 8601 time`, 'upload');
+  }
   const client = connect('upload', values, ctx);
 
   const { raw, gzip } = await readAndCompress(file, ctx);
@@ -131,6 +138,7 @@ export async function uploadCommand(
       commit,
       branch: values.branch,
       artifact,
+      scannedAt,
     },
     body: { data: gzip, contentType: 'application/gzip' },
   });

@@ -17,6 +17,7 @@ import { MaturityPanel } from './MaturityPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { RuntimePanel } from './RuntimePanel';
 import { UploadHowTo } from './UploadHowTo';
+import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { EvidenceChainPanel, ExportAuditPackageButton } from './EvidenceChainPanel';
 
 /** The entity's Security tab: stage, controls, release gate, metrics and findings. */
@@ -42,6 +43,9 @@ export function EntitySecurityContent() {
 
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12} sx={{ '&:empty': { display: 'none' } }}>
+        <DemoDataNotice />
+      </Grid>
       {noEvidence && (
         <Grid item xs={12}>
           <InfoCard title="Get started">

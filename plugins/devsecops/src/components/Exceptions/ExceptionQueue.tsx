@@ -7,6 +7,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { devsecopsApiRef } from '../../api';
 import { ExceptionsTable } from './ExceptionsTable';
+import { DemoDataNotice } from '../shared/DemoDataNotice';
 
 const TABS: Array<{ label: string; query: ExceptionsQuery }> = [
   { label: 'Awaiting my decision', query: { riskOwner: 'me', status: ['requested'] } },
@@ -26,6 +27,7 @@ export function ExceptionQueue() {
   );
   return (
     <InfoCard title="Exceptions">
+      <DemoDataNotice />
       <Tabs value={tab} onChange={(_e, v) => setTab(v)} aria-label="exception queues">
         {TABS.map(t => (
           <Tab key={t.label} label={t.label} />

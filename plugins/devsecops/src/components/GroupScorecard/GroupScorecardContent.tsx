@@ -19,6 +19,7 @@ import {
   TeamsTable,
 } from '../OverviewPage/OrgRollup';
 import { RollupTrends } from '../OverviewPage/RollupTrends';
+import { DemoDataNotice } from '../shared/DemoDataNotice';
 
 /** A group's scorecard: its services and its sub-teams', rolled up through the catalog hierarchy. */
 export function GroupScorecardContent() {
@@ -35,6 +36,9 @@ export function GroupScorecardContent() {
   const [rollup, history] = value;
   return (
     <Grid container spacing={3}>
+      <Grid item xs={12} sx={{ '&:empty': { display: 'none' } }}>
+        <DemoDataNotice />
+      </Grid>
       <Grid item xs={12} md={5}>
         <InfoCard title={`Maturity across ${rollup.entityCount} services`}>
           <StageDistribution rollup={rollup} />

@@ -1,4 +1,5 @@
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { configApiRef } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
@@ -81,6 +82,21 @@ describe('OverviewContent', () => {
     await choose('Domain', 'commerce');
     await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ domain: 'domain:default/commerce', lifecycle: 'experimental' }));
     expect(screen.getByText('commerce (experimental)')).toBeInTheDocument();
+  });
+
+  it('says when the portal holds demo data', async () => {
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[
+          [devsecopsApiRef, fakeApi()],
+          [catalogApiRef, fakeCatalogApi()],
+          [configApiRef, mockApis.config({ data: { devsecops: { demoNotice: 'Demo data: generated history.' } } })],
+        ]}
+      >
+        <OverviewContent />
+      </TestApiProvider>,
+    );
+    expect(await screen.findByRole('alert', { name: 'demo data' })).toHaveTextContent('Demo data: generated history.');
   });
 
   it('warns when the backend cannot reach its database', async () => {

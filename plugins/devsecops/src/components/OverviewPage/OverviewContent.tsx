@@ -16,6 +16,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { StageByGroupChart } from '../shared/charts';
+import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { saveBlob, toCsv } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
 import { ControlAdoption, ControlHeatMap, StageDistribution, TeamsTable } from './OrgRollup';
@@ -58,6 +59,7 @@ export function OverviewContent() {
 
   return (
     <Stack spacing={3}>
+      <DemoDataNotice />
       <Typography variant="body2">
         <Link to="/devsecops/exceptions">Exception queue</Link> — requests awaiting a risk owner,
         exceptions expiring soon and expired ones. Select a team below to open its Security tab;

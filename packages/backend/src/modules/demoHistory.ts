@@ -1,0 +1,385 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Demo only: a plausible history of a few months for the demo organisation, as the calls a CI
+ * pipeline, a deploy job and a monitoring system would have made day by day: scans dated when
+ * they ran (`scannedAt`), facts and deployments with their own times, and each evening the day's
+ * snapshot. Everything is generated from a seed, so every start shows the same history, and is
+ * marked: reports come from the `demo-history` branch, facts from the source `demo data`,
+ * deployments from the deployer `demo-pipeline`.
+ */
+
+/** How a service's security moves over the history. */
+export type Trajectory = 'improving' | 'steady' | 'struggling';
+
+export interface DemoHistoryEntity {
+  entity: string;
+  trajectory: Trajectory;
+  /** Whether it is deployed (images, SBOMs, deployments); libraries are not. */
+  deployable: boolean;
+}
+
+/** One call to the devsecops API. */
+export type DemoCall =
+  | { kind: 'report'; entity: string; query: Record<string, string>; body: string }
+  | { kind: 'facts'; body: { entityRef: string; facts: Array<{ fact: string; value: unknown; source: string; observedAt: string }> } }
+  | { kind: 'deployment'; body: Record<string, string> }
+  | { kind: 'runtime-signal'; body: Record<string, string> }
+  | { kind: 'snapshot'; body: { entityRef: string; at: string } };
+
+const DAY = 86_400_000;
+const SOURCE = 'demo data';
+const BRANCH = 'demo-history';
+
+/** A small deterministic PRNG (mulberry32), seeded per entity, so each start replays the same. */
+function random(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PACKAGES = ['lodash', 'jackson-databind', 'openssl', 'log4j-core', 'urllib3', 'express', 'netty-codec', 'golang.org/x/net', 'spring-web', 'protobuf', 'zlib', 'libxml2'];
+const SEVERITIES = ['CRITICAL', 'HIGH', 'HIGH', 'MEDIUM', 'MEDIUM', 'MEDIUM', 'LOW', 'LOW'];
+const SAST_RULES = ['sql-injection', 'path-traversal', 'insecure-deserialization', 'ssrf', 'weak-hash', 'xss'];
+
+interface OpenVuln {
+  id: string;
+  pkg: string;
+  severity: string;
+}
+
+/**
+ * When each practice is adopted, in days before today; undefined: not during the history. An
+ * improving service climbs from stage 0–1 to 3; a steady one holds stage 1–2; a struggling one
+ * lets its scans go stale and stays low.
+ */
+function adoption(trajectory: Trajectory, days: number, rand: () => number) {
+  const jitter = () => Math.floor(rand() * 6);
+  switch (trajectory) {
+    case 'improving':
+      return {
+        basics: Math.round(days * 0.85) - jitter(),
+        standard: Math.round(days * 0.5) - jitter(),
+        evidence: Math.round(days * 0.25) - jitter(),
+        patchRate: (d: number) => 0.25 + 0.5 * (1 - d / days),
+        newPerWeek: 2,
+      };
+    case 'steady':
+      return {
+        basics: days,
+        standard: rand() < 0.5 ? days : undefined,
+        evidence: undefined,
+        patchRate: () => 0.45,
+        newPerWeek: 1.5,
+      };
+    default:
+      return {
+        basics: Math.round(days * 0.4) - jitter(),
+        standard: undefined,
+        evidence: undefined,
+        patchRate: () => 0.15,
+        newPerWeek: 2.5,
+      };
+  }
+}
+
+const at = (now: number, daysAgo: number, hour: number) => {
+  const d = new Date(now - daysAgo * DAY);
+  d.setUTCHours(hour, 0, 0, 0);
+  return d.toISOString();
+};
+
+const digestOf = (entity: string, build: number) =>
+  `sha256:${createHash('sha256').update(`${entity}#${build}`).digest('hex')}`;
+const commitOf = (entity: string, build: number) =>
+  createHash('sha1').update(`${entity}@${build}`).digest('hex').slice(0, 12);
+
+function trivyFs(vulns: OpenVuln[]) {
+  return JSON.stringify({
+    SchemaVersion: 2,
+    ArtifactName: '.',
+    ArtifactType: 'filesystem',
+    Results: [
+      {
+        Target: 'dependencies (demo history)',
+        Class: 'lang-pkgs',
+        Type: 'npm',
+        Vulnerabilities: vulns.map(v => ({
+          VulnerabilityID: v.id,
+          PkgName: v.pkg,
+          InstalledVersion: '1.0.0',
+          FixedVersion: '1.0.1',
+          Severity: v.severity,
+          Title: `${v.pkg}: demo vulnerability`,
+        })),
+      },
+    ],
+  });
+}
+
+function trivyImage(name: string, vulns: OpenVuln[]) {
+  return JSON.stringify({
+    SchemaVersion: 2,
+    ArtifactName: `registry.example.com/${name}`,
+    ArtifactType: 'container_image',
+    Results: [
+      {
+        Target: `${name} (demo base image)`,
+        Class: 'os-pkgs',
+        Type: 'debian',
+        Vulnerabilities: vulns.map(v => ({
+          VulnerabilityID: v.id,
+          PkgName: v.pkg,
+          InstalledVersion: '1.0.0',
+          FixedVersion: '1.0.1',
+          Severity: v.severity,
+        })),
+      },
+    ],
+  });
+}
+
+function sbom(name: string, build: number) {
+  return JSON.stringify({
+    bomFormat: 'CycloneDX',
+    specVersion: '1.6',
+    version: 1,
+    serialNumber: `urn:uuid:${createHash('md5').update(`${name}-${build}`).digest('hex').replace(/(.{8})(.{4})(.{4})(.{4})(.{12})/, '$1-$2-$3-$4-$5')}`,
+    metadata: { component: { type: 'container', name } },
+    components: PACKAGES.slice(0, 6 + (build % 5)).map(pkg => ({
+      type: 'library',
+      name: pkg,
+      version: `1.${build % 7}.0`,
+      purl: `pkg:generic/${pkg}@1.${build % 7}.0`,
+    })),
+  });
+}
+
+function sarif(tool: string, results: Array<{ rule: string; level: string; file: string }>) {
+  return JSON.stringify({
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: tool, rules: [...new Set(results.map(r => r.rule))].map(id => ({ id })) } },
+        results: results.map(r => ({
+          ruleId: r.rule,
+          level: r.level,
+          message: { text: `${r.rule} (demo history)` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: r.file }, region: { startLine: 10 } } }],
+        })),
+      },
+    ],
+  });
+}
+
+/** A leaked demo credential: the value is fake and is redacted by the backend anyway. */
+function gitleaks(leaks: string[]) {
+  return JSON.stringify(
+    leaks.map(id => ({
+      RuleID: 'generic-api-key',
+      Description: 'Generic API Key (demo history)',
+      File: `config/${id}.env`,
+      StartLine: 3,
+      EndLine: 3,
+      Commit: commitOf(id, 0),
+      Secret: `demo-not-a-secret-${id}`,
+      Match: `API_KEY=demo-not-a-secret-${id}`,
+    })),
+  );
+}
+
+/**
+ * Every call of the history, oldest first: for each day, each entity's scans, facts and
+ * deployments of that day, then every entity's snapshot of that evening.
+ */
+export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now = Date.now()): DemoCall[] {
+  const calls: DemoCall[] = [];
+  const state = entities.map(e => {
+    const rand = random(e.entity);
+    return {
+      ...e,
+      rand,
+      name: e.entity.replace(/^.*[:/]/, ''),
+      plan: adoption(e.trajectory, days, rand),
+      scanWeekday: Math.floor(rand() * 7),
+      deps: [] as OpenVuln[],
+      image: [] as OpenVuln[],
+      sast: [] as string[],
+      leaks: [] as Array<{ id: string; rotateAfterDays: number; since: number }>,
+      nextVuln: 0,
+      build: 0,
+    };
+  });
+
+  for (let daysAgo = days; daysAgo >= 1; daysAgo--) {
+    for (const s of state) {
+      const { rand, plan } = s;
+      const adopted = (when?: number) => when !== undefined && daysAgo <= when;
+      // Weekly; a service already scanning when the history starts has a scan on its first day.
+      const scanDay = daysAgo % 7 === s.scanWeekday || daysAgo === days;
+      // A struggling service's pipeline skips scans now and then: its evidence goes stale.
+      const scansRun = adopted(plan.basics) && !(s.trajectory === 'struggling' && rand() < 0.4);
+      const newVuln = (): OpenVuln => ({
+        id: `CVE-2026-${String(40000 + Math.floor(rand() * 9000) + s.nextVuln++).padStart(5, '0')}`,
+        pkg: PACKAGES[Math.floor(rand() * PACKAGES.length)],
+        severity: SEVERITIES[Math.floor(rand() * SEVERITIES.length)],
+      });
+
+      // Facts are re-observed weekly (their freshness windows are 30–90 days).
+      if (scanDay && adopted(plan.basics)) {
+        const observedAt = at(now, daysAgo, 5);
+        const facts: Array<[string, unknown]> = [
+          ['branch_protection.enabled', true],
+          ['branch_protection.branch', 'main'],
+          ['branch_protection.required_reviews', s.trajectory === 'improving' && adopted(plan.standard) ? 2 : 1],
+          ['dependency_alerts.enabled', true],
+        ];
+        if (adopted(plan.standard)) facts.push(['ci.reusable_workflow', true], ['dependency_review.enabled', true]);
+        if (adopted(plan.evidence)) {
+          facts.push(
+            ['evidence.exported', true],
+            ['control_failure_review.cadence_days', 14],
+            ['cloud_audit_logs.enabled', true],
+            ['workload_telemetry.enabled', true],
+          );
+        }
+        calls.push({
+          kind: 'facts',
+          body: {
+            entityRef: s.entity,
+            facts: facts.map(([fact, value]) => ({ fact, value, source: SOURCE, observedAt })),
+          },
+        });
+      }
+
+      if (scanDay && scansRun) {
+        // The week's new vulnerabilities arrive; some of the open ones were patched.
+        const patchRate = plan.patchRate(daysAgo);
+        s.deps = s.deps.filter(() => rand() > patchRate);
+        const arrivals = Math.floor(plan.newPerWeek + rand() * 2 - 0.5);
+        for (let i = 0; i < arrivals; i++) s.deps.push(newVuln());
+        const scannedAt = at(now, daysAgo, 6);
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { format: 'trivy', branch: BRANCH, scannedAt },
+          body: trivyFs(s.deps),
+        });
+
+        // Secrets leak now and then and are rotated after a while (sooner as a team improves).
+        s.leaks = s.leaks.filter(l => l.since - daysAgo < l.rotateAfterDays);
+        if (rand() < (s.trajectory === 'improving' ? 0.15 : 0.25)) {
+          s.leaks.push({
+            id: `${s.name}-${daysAgo}`,
+            rotateAfterDays: s.trajectory === 'improving' ? 2 + Math.floor(rand() * 5) : 7 + Math.floor(rand() * 14),
+            since: daysAgo,
+          });
+        }
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { format: 'gitleaks', branch: BRANCH, scannedAt: at(now, daysAgo, 6) },
+          body: gitleaks(s.leaks.map(l => l.id)),
+        });
+
+        s.sast = s.sast.filter(() => rand() > patchRate);
+        if (rand() < 0.6) s.sast.push(SAST_RULES[Math.floor(rand() * SAST_RULES.length)]);
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { control: 'sast', branch: BRANCH, scannedAt: at(now, daysAgo, 7) },
+          body: sarif(
+            'Semgrep',
+            [...new Set(s.sast)].map(rule => ({ rule, level: rule === 'weak-hash' ? 'warning' : 'error', file: `src/${rule}.ts` })),
+          ),
+        });
+      }
+
+      if (scanDay && adopted(plan.standard)) {
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { control: 'iac-lint', branch: BRANCH, scannedAt: at(now, daysAgo, 7) },
+          body: sarif('Checkov', rand() < 0.3 ? [{ rule: 'CKV_AWS_20', level: 'warning', file: 'infra/main.tf' }] : []),
+        });
+      }
+
+      if (scanDay && adopted(plan.standard) && s.deployable) {
+        // A new build: its image scanned, its SBOM made; every other week it goes to production.
+        s.build++;
+        const digest = digestOf(s.entity, s.build);
+        const commit = commitOf(s.entity, s.build);
+        s.image = s.image.filter(() => rand() > plan.patchRate(daysAgo));
+        if (rand() < 0.5) s.image.push(newVuln());
+        // Critical image findings block releases; an improving team fixes them before it ships.
+        if (s.trajectory === 'improving' && adopted(plan.evidence)) {
+          s.image = s.image.filter(v => v.severity !== 'CRITICAL');
+        }
+        const scannedAt = at(now, daysAgo, 8);
+        if (adopted(plan.evidence)) {
+          // Signed in CI and verified before release (recorded as the verification fact).
+          calls.push({
+            kind: 'facts',
+            body: {
+              entityRef: s.entity,
+              facts: [{ fact: 'artifact_signature', value: { digest, verified: true }, source: SOURCE, observedAt: at(now, daysAgo, 10) }],
+            },
+          });
+        }
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { artifact: digest, commit, branch: BRANCH, scannedAt },
+          body: trivyImage(`${s.name}:${s.build}`, s.image),
+        });
+        calls.push({
+          kind: 'report',
+          entity: s.entity,
+          query: { format: 'cyclonedx', artifact: digest, commit, branch: BRANCH, scannedAt: at(now, daysAgo, 9) },
+          body: sbom(s.name, s.build),
+        });
+        if (s.build % 2 === 0 || adopted(plan.evidence)) {
+          calls.push({
+            kind: 'deployment',
+            body: {
+              entityRef: s.entity,
+              environment: 'production',
+              artifactDigest: digest,
+              sourceCommit: commit,
+              deployer: 'demo-pipeline',
+              ...(adopted(plan.evidence) || rand() < 0.5
+                ? { approver: 'user:default/platform-pat', changeRef: `CHG-${1000 + s.build}` }
+                : {}),
+              deployedAt: at(now, daysAgo, 11),
+            },
+          });
+        }
+      }
+
+      // Now and then monitoring raises an alert, contained within hours, remediated within days.
+      if (s.deployable && adopted(plan.evidence) && rand() < 0.03) {
+        calls.push({
+          kind: 'runtime-signal',
+          body: {
+            entityRef: s.entity,
+            kind: rand() < 0.5 ? 'vulnerability-alert' : 'audit-log-alert',
+            severity: rand() < 0.3 ? 'high' : 'medium',
+            summary: `Demo alert on ${s.name}`,
+            source: 'demo-monitoring',
+            detectedAt: at(now, daysAgo, 13),
+            containedAt: at(now, daysAgo, 16),
+            ...(daysAgo > 3 ? { remediatedAt: at(now, daysAgo - 2, 12) } : {}),
+          },
+        });
+      }
+    }
+    for (const s of state) {
+      calls.push({ kind: 'snapshot', body: { entityRef: s.entity, at: at(now, daysAgo, 23) } });
+    }
+  }
+  return calls;
+}
