@@ -1,7 +1,10 @@
 import {
   coreServices,
   createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
+import { Config, ConfigReader, JsonObject } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -51,6 +54,25 @@ import { SettingsStore } from './store/SettingsStore';
 import { RuntimeSignalStore } from './store/RuntimeSignalStore';
 import { ExerciseStore } from './store/ExerciseStore';
 import { RuntimeService } from './runtime/RuntimeService';
+
+/**
+ * A scheduled job's schedule: the shipped one, or `devsecops.schedules.<job>` over it, with any of
+ * `frequency`, `timeout` and `initialDelay` in the usual Backstage forms (`{ hours: 24 }`, `PT1H`,
+ * `{ cron: '0 3 * * *' }`). Jobs: `dailySnapshot`, `exceptionLifecycle`, `reportBodyRetention`.
+ * The scope stays global, so one instance runs each window whatever the configuration. Tests use
+ * it to start the jobs within seconds (an initial delay is waited out by each instance before it
+ * looks at the schedule, so triggering a task cannot shorten it).
+ */
+function jobSchedule(
+  config: Config,
+  job: string,
+  shipped: Pick<SchedulerServiceTaskScheduleDefinition, 'frequency' | 'timeout' | 'initialDelay'>,
+): SchedulerServiceTaskScheduleDefinition {
+  const override = config.getOptionalConfig(`devsecops.schedules.${job}`);
+  if (!override) return { ...shipped, scope: 'global' };
+  const merged = new ConfigReader({ ...(shipped as JsonObject), ...override.get<JsonObject>() });
+  return { ...readSchedulerServiceTaskScheduleDefinitionFromConfig(merged), scope: 'global' };
+}
 
 /**
  * The DevSecOps scorecard backend plugin.
@@ -283,10 +305,11 @@ export const devsecopsPlugin = createBackendPlugin({
         // uploaded for, so roll-ups count them (at stage 0) instead of missing them.
         await scheduler.scheduleTask({
           id: 'devsecops-daily-snapshot',
-          frequency: { hours: 24 },
-          timeout: { minutes: 30 },
-          initialDelay: { seconds: 30 },
-          scope: 'global',
+          ...jobSchedule(config, 'dailySnapshot', {
+            frequency: { hours: 24 },
+            timeout: { minutes: 30 },
+            initialDelay: { seconds: 30 },
+          }),
           fn: async () => {
             const count = await rollups.snapshotAll(new Date());
             logger.info(`Snapshot of ${count} entities written`);
@@ -297,10 +320,11 @@ export const devsecopsPlugin = createBackendPlugin({
         // records it, and sends the warnings and reminders, once across instances.
         await scheduler.scheduleTask({
           id: 'devsecops-exception-lifecycle',
-          frequency: { minutes: 15 },
-          timeout: { minutes: 5 },
-          initialDelay: { seconds: 20 },
-          scope: 'global',
+          ...jobSchedule(config, 'exceptionLifecycle', {
+            frequency: { minutes: 15 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 20 },
+          }),
           fn: async () => {
             const expired = await exceptions.expireDue();
             const notified = await exceptions.notifyDue();
@@ -313,10 +337,11 @@ export const devsecopsPlugin = createBackendPlugin({
         // Original bodies are evidence for a bounded time; their sha256 and findings stay.
         await scheduler.scheduleTask({
           id: 'devsecops-report-body-retention',
-          frequency: { hours: 24 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 1 },
-          scope: 'global',
+          ...jobSchedule(config, 'reportBodyRetention', {
+            frequency: { hours: 24 },
+            timeout: { minutes: 10 },
+            initialDelay: { minutes: 1 },
+          }),
           fn: async () => {
             const cutoff = new Date(
               Date.now() - settings.bodyRetentionDays * 24 * 60 * 60 * 1000,
