@@ -4,7 +4,13 @@ import {
 } from '@backstage/backend-plugin-api';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { DemoCall, DemoHistoryEntity, planDemoHistory, Trajectory } from './demoHistory';
+import {
+  DemoCall,
+  DemoHistoryEntity,
+  planDemoActivity,
+  planDemoHistory,
+  Trajectory,
+} from './demoHistory';
 
 const PATHS: Record<Exclude<DemoCall['kind'], 'report'>, string> = {
   facts: '/v1/facts',
@@ -56,6 +62,56 @@ export const demoEvidenceModule = createBackendModule({
               });
               return { Authorization: `Bearer ${token}`, 'Content-Type': contentType };
             };
+            /**
+             * Exception requests, decisions and exercises are people's acts: done as the demo
+             * personas, signed in through the demo sign-in provider (development only).
+             */
+            const replayActivity = async () => {
+              const authBaseUrl = await discovery.getBaseUrl('auth');
+              const tokens = new Map<string, string | undefined>();
+              const asUser = async (user: string) => {
+                if (!tokens.has(user)) {
+                  const response = await fetch(`${authBaseUrl}/demo/refresh`, {
+                    headers: { 'x-devsecops-demo-user': user },
+                  });
+                  tokens.set(user, response.ok ? (await response.json()).backstageIdentity?.token : undefined);
+                }
+                const token = tokens.get(user);
+                if (!token) throw new Error(`the demo sign-in provider did not sign in ${user}`);
+                return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+              };
+              const post = async (user: string, path: string, body: unknown) => {
+                const response = await fetch(`${baseUrl}${path}`, {
+                  method: 'POST',
+                  headers: await asUser(user),
+                  body: JSON.stringify(body),
+                });
+                if (!response.ok) {
+                  throw new Error(`${path} refused: ${response.status} ${await response.text()}`);
+                }
+                return response.json();
+              };
+              let done = 0;
+              for (const call of planDemoActivity()) {
+                try {
+                  if (call.kind === 'exercise') {
+                    await post(call.as, '/v1/exercises', call.body);
+                  } else {
+                    const requested = await post(call.as, '/v1/exceptions', call.body);
+                    if (call.decide) {
+                      await post(call.decide.as, `/v1/exceptions/${requested.id}/${call.decide.action}`, {
+                        reason: call.decide.reason,
+                      });
+                    }
+                  }
+                  done++;
+                } catch (error) {
+                  logger.warn(`Demo activity: ${error}`);
+                }
+              }
+              logger.info(`Demo activity: ${done} exception requests and exercises recorded as the demo personas`);
+            };
+
             /** Sends one call; true when it was accepted. */
             const send = async (path: string, body: string | Buffer, contentType: string) => {
               for (let attempt = 0; attempt < 30; attempt++) {
@@ -143,6 +199,10 @@ export const demoEvidenceModule = createBackendModule({
               }
             }
             logger.info(`Demo evidence uploaded for ${items.length} entities`);
+
+            if (config.getOptionalBoolean('devsecopsDemo.activity')) {
+              await replayActivity();
+            }
           })().catch(error => logger.error(`Demo evidence failed: ${error}`));
         });
       },

@@ -8,7 +8,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops-backend';
-import { DemoHistoryEntity, planDemoHistory } from './demoHistory';
+import { DemoHistoryEntity, planDemoActivity, planDemoHistory } from './demoHistory';
 
 jest.setTimeout(300_000);
 
@@ -19,15 +19,41 @@ const HISTORY: DemoHistoryEntity[] = [
   { entity: 'component:default/shared-crypto-lib', trajectory: 'steady', deployable: false },
 ];
 
+const group = (name: string): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name, namespace: 'default' },
+  spec: { type: 'team', children: [] },
+});
+const component = (name: string, deployable = true): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name, namespace: 'default' },
+  spec: { type: deployable ? 'service' : 'library', owner: 'team-payments', lifecycle: 'production' },
+});
 const entities: Entity[] = [
-  { apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-a', namespace: 'default' }, spec: { type: 'team', children: [] } },
-  ...HISTORY.map(({ entity, deployable }) => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Component',
-    metadata: { name: entity.split('/')[1], namespace: 'default' },
-    spec: { type: deployable ? 'service' : 'library', owner: 'team-a', lifecycle: 'production' },
-  })),
+  group('team-payments'),
+  group('team-identity'),
+  group('security-compliance'),
+  ...HISTORY.map(({ entity, deployable }) => component(entity.split('/')[1], deployable)),
+  component('fraud-scoring'),
+  ...['paula-payne', 'guest', 'risk-owner-rita', 'felix-fraud', 'pete-pipeline', 'ian-identity', 'olivia-oauth'].map(
+    (name): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name, namespace: 'default' }, spec: {} }),
+  ),
 ];
+
+/** The personas' teams, as the catalog's memberOf gives them. */
+const MEMBERSHIP: Record<string, string> = {
+  'user:default/paula-payne': 'group:default/team-payments',
+  'user:default/guest': 'group:default/team-payments',
+  'user:default/risk-owner-rita': 'group:default/security-compliance',
+};
+const userInfo = mockServices.userInfo.mock({
+  getUserInfo: async (credentials: any) => {
+    const ref = credentials.principal.userEntityRef as string;
+    return { userEntityRef: ref, ownershipEntityRefs: [ref, MEMBERSHIP[ref]].filter(Boolean) };
+  },
+});
 
 const PATHS = {
   facts: '/v1/facts',
@@ -75,6 +101,7 @@ describe('demo history', () => {
         devsecopsPlugin,
         mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
         catalogServiceMock.factory({ entities }),
+        userInfo.factory,
         mockServices.rootConfig.factory({
           data: { devsecops: { severityPolicy: { slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 } } } },
         }),
@@ -120,6 +147,40 @@ describe('demo history', () => {
       const steady = await history('auth-gateway');
       expect(new Set(steady.map(s => s.stage)).size).toBeLessThanOrEqual(2);
       expect(steady[0].stage).toBeGreaterThanOrEqual(1);
+
+      // Then the people: requests, decisions by the risk owner, exercises.
+      const asUser = (ref: string) => mockCredentials.user.header(ref);
+      for (const call of planDemoActivity()) {
+        if (call.kind === 'exercise') {
+          const recorded = await request(backend.server).post('/api/devsecops/v1/exercises').set('Authorization', asUser(call.as)).send(call.body);
+          expect(recorded.body).toMatchObject({ scenario: call.body.scenario });
+          continue;
+        }
+        const requested = await request(backend.server)
+          .post('/api/devsecops/v1/exceptions')
+          .set('Authorization', asUser(call.as))
+          .send(call.body);
+        expect(requested.body).toMatchObject({ status: 'requested' });
+        if (call.decide) {
+          await request(backend.server)
+            .post(`/api/devsecops/v1/exceptions/${requested.body.id}/${call.decide.action}`)
+            .set('Authorization', asUser(call.decide.as))
+            .send({ reason: call.decide.reason })
+            .expect(200);
+        }
+      }
+      const exceptions = (
+        await request(backend.server).get('/api/devsecops/v1/exceptions?limit=50').set('Authorization', asUser('user:default/risk-owner-rita')).expect(200)
+      ).body.items as Array<{ status: string }>;
+      expect(exceptions.map(e => e.status).sort()).toEqual(['approved', 'approved', 'rejected', 'requested']);
+      const expiringSoon = (
+        await request(backend.server).get('/api/devsecops/v1/exceptions?expiringWithinDays=7').set('Authorization', asUser('user:default/risk-owner-rita')).expect(200)
+      ).body.items;
+      expect(expiringSoon).toHaveLength(1);
+      const identityExercises = (
+        await request(backend.server).get('/api/devsecops/v1/exercises?scope=group:default/team-identity').set('Authorization', mockCredentials.service.header()).expect(200)
+      ).body;
+      expect(identityExercises.totalCount).toBe(4);
     } finally {
       await backend.stop();
     }

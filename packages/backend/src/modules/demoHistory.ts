@@ -383,3 +383,116 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
   }
   return calls;
 }
+
+/** What demo people did through the portal: a request, a decision, an exercise. */
+export type DemoPersonCall =
+  | { kind: 'exception'; as: string; body: Record<string, unknown>; decide?: { as: string; action: 'approve' | 'reject'; reason: string } }
+  | { kind: 'exercise'; as: string; body: Record<string, unknown> };
+
+const PAULA = 'user:default/paula-payne';
+const RITA = 'user:default/risk-owner-rita';
+const GUEST = 'user:default/guest';
+
+/**
+ * The people side of the demo, done as the personas through the API after the history: exception
+ * requests (one awaiting the risk owner, two approved — one expiring within a week — one
+ * rejected) and tabletop exercises with findings and follow-ups.
+ */
+export function planDemoActivity(now = Date.now()): DemoPersonCall[] {
+  const inDays = (days: number) => new Date(now + days * DAY).toISOString();
+  const dayAgo = (days: number) => new Date(now - days * DAY).toISOString().slice(0, 10);
+  return [
+    {
+      kind: 'exception',
+      as: PAULA,
+      body: {
+        entityRef: 'component:default/payments-api',
+        scope: { control: 'container-scan' },
+        riskStatement: 'The vulnerable openssl path is not reachable: TLS terminates at the ingress. Base image bump is scheduled for next sprint.',
+        riskRating: 'medium',
+        compensatingControls: 'WAF rule blocks the exploit pattern; egress restricted to the payment provider',
+        riskOwner: 'group:default/security-compliance',
+        expiresAt: inDays(6),
+      },
+      decide: { as: RITA, action: 'approve', reason: 'Accepted until the base image bump; the WAF rule is verified.' },
+    },
+    {
+      kind: 'exception',
+      as: PAULA,
+      body: {
+        entityRef: 'component:default/payments-api',
+        scope: { control: 'sast' },
+        riskStatement: 'The flagged queries build table names from an allow-list, not from user input.',
+        riskRating: 'low',
+        riskOwner: RITA,
+        expiresAt: inDays(45),
+      },
+      decide: { as: RITA, action: 'approve', reason: 'Reviewed the allow-list; a false positive in practice.' },
+    },
+    {
+      kind: 'exception',
+      as: PAULA,
+      body: {
+        entityRef: 'component:default/fraud-scoring',
+        scope: { control: 'dependency-scan' },
+        riskStatement: 'The model runtime pins an old protobuf; upgrading needs the vendor release due next month.',
+        riskRating: 'high',
+        compensatingControls: 'The scoring service has no inbound internet access',
+        riskOwner: RITA,
+        expiresAt: inDays(30),
+      },
+    },
+    {
+      kind: 'exception',
+      as: GUEST,
+      body: {
+        entityRef: 'component:default/legacy-billing',
+        scope: { control: 'secret-scanning' },
+        riskStatement: 'The leaked key belongs to a sandbox account that is being decommissioned.',
+        riskRating: 'high',
+        riskOwner: RITA,
+        expiresAt: inDays(60),
+      },
+      decide: { as: RITA, action: 'reject', reason: 'Rotate the key: sandbox accounts share the production billing role.' },
+    },
+    {
+      kind: 'exercise',
+      as: RITA,
+      body: {
+        scenario: 'leaked-secrets',
+        heldOn: dayAgo(40),
+        scopeRef: 'group:default/team-payments',
+        participants: [PAULA, 'user:default/felix-fraud', RITA],
+        findings: [{ title: 'No runbook to rotate the payment provider API key', recurring: true }],
+        followUps: [{ action: 'Write and test the key rotation runbook', owner: PAULA, due: dayAgo(10) }],
+      },
+    },
+    {
+      kind: 'exercise',
+      as: RITA,
+      body: {
+        scenario: 'compromised-ci-token',
+        heldOn: dayAgo(130),
+        scopeRef: 'group:default/team-payments',
+        participants: [PAULA, 'user:default/pete-pipeline', RITA],
+        findings: [{ title: 'CI tokens were long-lived and shared between repositories' }],
+        followUps: [{ action: 'Move deploys to OIDC short-lived credentials', owner: 'user:default/pete-pipeline', due: dayAgo(60), done: true }],
+      },
+    },
+    ...(['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'] as const).map((scenario, i) => ({
+      kind: 'exercise' as const,
+      as: RITA,
+      body: {
+        scenario,
+        heldOn: dayAgo(20 + i * 70),
+        scopeRef: 'group:default/team-identity',
+        participants: ['user:default/ian-identity', 'user:default/olivia-oauth', RITA],
+        findings:
+          scenario === 'cloud-account-abuse'
+            ? [{ title: 'No runbook to rotate the payment provider API key' }, { title: 'Break-glass role not monitored' }]
+            : [{ title: `${scenario.replace(/-/g, ' ')}: detection took over an hour` }],
+        followUps: [{ action: `Automate the ${scenario.replace(/-/g, ' ')} alert`, owner: 'user:default/ian-identity', due: inDays(14 + i * 7).slice(0, 10) }],
+      },
+    })),
+  ];
+}
