@@ -7,7 +7,7 @@ import { EntityResolver } from '../ingest/EntityResolver';
 import { RollupService } from '../scorecard/RollupService';
 import { AuditExportQueries, AUDIT_TABLES, AuditTable } from '../store/AuditExportQueries';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
-import { parseInstant } from '../schema/inputTimes';
+import { parseObservedTime } from '../schema/inputTimes';
 import { SummaryStore } from '../store/SummaryStore';
 
 const MAX_RANGE_DAYS = 3 * 366;
@@ -48,8 +48,9 @@ export class AuditPackageService {
     actor: string,
   ): Promise<{ zip: Uint8Array; filename: string; manifest: AuditPackageManifest }> {
     const now = this.o.now?.() ?? new Date();
-    const to = query.to ? parseInstant('to', query.to) : now;
-    const from = query.from ? parseInstant('from', query.from) : new Date(to.getTime() - 90 * 86_400_000);
+    // A range before 2000 or ending in the future is a typo, not an export (and year 0 is out of the databases' range).
+    const to = query.to ? parseObservedTime('to', query.to, now, 86_400_000) : now;
+    const from = query.from ? parseObservedTime('from', query.from, now, 86_400_000) : new Date(to.getTime() - 90 * 86_400_000);
     if (from >= to) throw new InputError(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
     if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * 86_400_000) {
       throw new InputError(`The range is longer than ${MAX_RANGE_DAYS} days; export it in parts`);

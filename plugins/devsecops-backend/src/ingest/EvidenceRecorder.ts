@@ -78,7 +78,7 @@ export class EvidenceRecorder {
     const now = this.now();
     const deployedAt = parseTime('deployedAt', input.deployedAt, now);
     const claimedOwnerRef = input.claimedOwner
-      ? parseOwner(input.claimedOwner)
+      ? parseClaimedOwner(input.claimedOwner)
       : undefined;
     const resolved = await this.options.entities.resolve(input);
 
@@ -189,12 +189,17 @@ function parseTime(field: string, value: string | undefined, now: Date): Date {
   return value === undefined ? now : parseObservedTime(field, value, now, MAX_FUTURE_MS);
 }
 
-function parseOwner(value: string): string {
+/** The owner a pipeline claims: a group or a user ref (kind defaults to group). */
+export function parseClaimedOwner(value: string): string {
+  let ref;
   try {
-    return stringifyEntityRef(
-      parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }),
-    );
+    ref = parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' });
   } catch (error) {
     throw new InputError(`Malformed claimedOwner '${value}': ${(error as Error).message}`);
   }
+  // parseEntityRef reads 'a:b:c' as kind a, name b:c; an owner is a group or a user.
+  if (!['group', 'user'].includes(ref.kind.toLowerCase()) || ref.name.includes(':')) {
+    throw new InputError(`Malformed claimedOwner '${value}': an owner is a group or user ref, e.g. group:default/team-payments`);
+  }
+  return stringifyEntityRef(ref);
 }

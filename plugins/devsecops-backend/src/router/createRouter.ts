@@ -24,7 +24,7 @@ import {
 import express from 'express';
 import { Knex } from 'knex';
 import { EntityResolver } from '../ingest/EntityResolver';
-import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
+import { EvidenceRecorder, parseClaimedOwner } from '../ingest/EvidenceRecorder';
 import { ReportIngestService } from '../ingest/ReportIngestService';
 import { spec } from '../schema/openapi';
 import { parseObservedTime } from '../schema/inputTimes';
@@ -97,7 +97,15 @@ export async function createRouter(
     middleware: [
       (req, res, next) => {
         if (!(req.method === 'POST' && (req.path === '/v1/reports' || req.path === '/v1/attestations'))) {
-          json(req, res, next);
+          json(req, res, error => {
+            // A body that does not decompress as its Content-Encoding says: name that, not just "Bad Request".
+            const code = String((error as { code?: unknown } | undefined)?.code ?? '');
+            if (error && code.startsWith('Z_')) {
+              next(new InputError(`The request body is not valid ${req.headers['content-encoding']} (Content-Encoding): ${code}`));
+              return;
+            }
+            next(error);
+          });
           return;
         }
         // A gzip body is kept compressed here and unpacked by the ingest service under the same
@@ -374,6 +382,7 @@ export async function createRouter(
   router.post('/v1/gate/decisions', async (req, res) => {
     const credentials = await writer(req);
     const body = req.body;
+    if (body.claimedOwner !== undefined) parseClaimedOwner(body.claimedOwner);
     const decision = await options.scorecards.decide({
       entityRef: body.entityRef,
       repository: body.repository,

@@ -44,6 +44,10 @@ export interface ExerciseInput {
 // Tolerated clock difference between the reporting system and this server.
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 
+// Exercise days before 2000 are a zeroed or mistyped date; follow-ups further ahead than this too.
+const EARLIEST_DAY = '2000-01-01';
+const MAX_DUE_YEARS = 5;
+
 /**
  * Records runtime signals with their detected → contained → remediated timeline, and tabletop
  * exercises; every write is appended to the evidence log in the same transaction.
@@ -145,7 +149,15 @@ export class RuntimeService {
     if (heldOn > now.toISOString().slice(0, 10)) {
       throw new InputError(`heldOn '${input.heldOn}' is in the future`);
     }
-    (input.followUps ?? []).forEach((f, index) => parseCalendarDay(`followUps[${index}].due`, f.due));
+    if (heldOn < EARLIEST_DAY) throw new InputError(`heldOn '${input.heldOn}' is before the year 2000`);
+    const latestDue = new Date(now.getTime() + MAX_DUE_YEARS * 365 * 86_400_000).toISOString().slice(0, 10);
+    (input.followUps ?? []).forEach((f, index) => {
+      const due = parseCalendarDay(`followUps[${index}].due`, f.due);
+      if (due < EARLIEST_DAY) throw new InputError(`followUps[${index}].due '${f.due}' is before the year 2000`);
+      if (due > latestDue) {
+        throw new InputError(`followUps[${index}].due '${f.due}' is more than ${MAX_DUE_YEARS} years away`);
+      }
+    });
     const scopeRef = await this.resolveScope(input.scopeRef);
     const exercise: Exercise = {
       id: randomUUID(),

@@ -9,6 +9,11 @@ describe('input times', () => {
     expect(() => parseInstant('at', '2026-02-29T08:00:00Z')).toThrow("at '2026-02-29T08:00:00Z' is not a calendar date");
     expect(() => parseInstant('at', '2026-06-31')).toThrow('is not a calendar date');
     expect(() => parseInstant('at', 'soon')).toThrow("at 'soon' is not an ISO-8601 date-time");
+    // new Date() reads these, ISO-8601 does not.
+    expect(() => parseInstant('at', '2026-01-01\u0000')).toThrow('is not an ISO-8601 date-time');
+    expect(() => parseInstant('at', 'March 7, 2026')).toThrow('is not an ISO-8601 date-time');
+    expect(() => parseInstant('at', '2026-01-01T00:00:00Z junk')).toThrow('is not an ISO-8601 date-time');
+    expect(parseInstant('at', '2026-01-01T10:00:00.123+02:00').toISOString()).toBe('2026-01-01T08:00:00.123Z');
   });
 
   it('bounds observed times by the clock skew the caller allows and by the year 2000', () => {

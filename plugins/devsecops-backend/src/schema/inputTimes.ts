@@ -6,10 +6,13 @@ import { InputError } from '@backstage/errors';
  * does not exist is refused here instead of being stored as a different day.
  */
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
 /** An ISO-8601 date or date-time whose calendar date exists. */
 export function parseInstant(field: string, value: string): Date {
   const time = new Date(value);
-  if (Number.isNaN(time.getTime())) {
+  // `new Date()` also reads what is not ISO-8601 ('2026-01-01\u0000', 'March 7'): the shape first.
+  if (!ISO_8601.test(value) || Number.isNaN(time.getTime())) {
     throw new InputError(`${field} '${value}' is not an ISO-8601 date-time`);
   }
   const date = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);

@@ -58,6 +58,16 @@ const ok = (description: string) =>
 const text = (max: number) =>
   ({ type: 'string', minLength: 1, maxLength: max } as const);
 
+/**
+ * A UUID as the id columns store it. The `uuid` format alone also admits `urn:uuid:…`, which
+ * PostgreSQL's uuid type refuses (a 500 where a 400 belongs).
+ */
+const uuid = {
+  type: 'string',
+  format: 'uuid',
+  pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+} as const;
+
 const historyDays = {
   name: 'days',
   in: 'query',
@@ -415,7 +425,7 @@ export const spec = {
       get: {
         operationId: 'getReport',
         parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'id', in: 'path', required: true, schema: uuid },
         ],
         responses: { '200': ok('The report'), '404': errorResponse },
       },
@@ -424,7 +434,7 @@ export const spec = {
       get: {
         operationId: 'getReportBody',
         parameters: [
-          { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+          { name: 'id', in: 'path', required: true, schema: uuid },
         ],
         responses: {
           '200': ok('The kept body (secret fields redacted), gzip-encoded'),
@@ -684,14 +694,14 @@ export const spec = {
     '/v1/exceptions/{id}': {
       get: {
         operationId: 'getException',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         responses: { '200': ok('The exception with its history'), '404': errorResponse },
       },
     },
     '/v1/exceptions/{id}/approve': {
       post: {
         operationId: 'approveException',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
@@ -708,7 +718,7 @@ export const spec = {
     '/v1/exceptions/{id}/reject': {
       post: {
         operationId: 'rejectException',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
@@ -725,7 +735,7 @@ export const spec = {
     '/v1/exceptions/{id}/revoke': {
       post: {
         operationId: 'revokeException',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionDecisionInput' } } },
@@ -742,7 +752,7 @@ export const spec = {
     '/v1/exceptions/{id}/renew': {
       post: {
         operationId: 'renewException',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ExceptionRenewInput' } } },
@@ -763,7 +773,7 @@ export const spec = {
           'Source commit → artifact → SBOM and scans → signature → approval and gate decision → runtime owner, for a deployment, an artifact digest or an entity\'s latest release, with gaps named',
         parameters: [
           ...entityParams,
-          { name: 'deployment', in: 'query', required: false, schema: { type: 'string', format: 'uuid' } },
+          { name: 'deployment', in: 'query', required: false, schema: uuid },
           { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
           {
             name: 'environment',
@@ -837,7 +847,7 @@ export const spec = {
       post: {
         operationId: 'updateRuntimeSignalTimeline',
         description: 'Record when a runtime signal was contained and/or remediated (detected ≤ contained ≤ remediated, none in the future)',
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+        parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/RuntimeSignalTimelineInput' } } },
