@@ -24,6 +24,19 @@ export interface Config {
       /** Public keys (SPKI PEM) for key-based (cosign --key) signatures. */
       keys?: Array<{ hint?: string; publicKeyPem: string }>;
     };
+    /**
+     * Overrides of the scheduled jobs' timing, each over the shipped schedule (the scope always
+     * stays global: one instance runs each window). Forms as elsewhere in Backstage, e.g.
+     * `{ hours: 24 }`, `PT1H`, `{ cron: '0 3 * * *' }`.
+     */
+    schedules?: {
+      /** The daily snapshot of every scored entity (shipped: daily). */
+      dailySnapshot?: DevsecopsJobSchedule;
+      /** Exception expiry and notifications (shipped: every 15 minutes). */
+      exceptionLifecycle?: DevsecopsJobSchedule;
+      /** Dropping report bodies past their retention (shipped: daily). */
+      reportBodyRetention?: DevsecopsJobSchedule;
+    };
     exceptions?: {
       /** Longest an exception may run, in days from its request. Default 90. */
       maxDurationDays?: number;
@@ -37,4 +50,11 @@ export interface Config {
      */
     secretFingerprintKey?: string;
   };
+}
+
+/** When a scheduled job runs, in Backstage's forms: `{ hours: 24 }`, `PT1H`, `{ cron: '0 3 * * *' }`. */
+interface DevsecopsJobSchedule {
+  frequency?: { cron: string } | string | { [unit: string]: number };
+  timeout?: string | { [unit: string]: number };
+  initialDelay?: string | { [unit: string]: number };
 }

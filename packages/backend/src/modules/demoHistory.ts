@@ -245,6 +245,7 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
             ['control_failure_review.cadence_days', 14],
             ['cloud_audit_logs.enabled', true],
             ['workload_telemetry.enabled', true],
+            ['vulnerability_monitoring.enabled', true],
           );
         }
         calls.push({

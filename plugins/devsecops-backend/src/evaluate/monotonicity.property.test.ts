@@ -33,7 +33,6 @@ import {
   RuntimeSignalKind,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 // fast-check is hoisted from the workspace (a dev dependency of plugin-devsecops-node).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import fc from 'fast-check';
 import { readScorecardConfig, ScorecardSettings } from '../config/readScorecardConfig';
 import { evaluateControls } from './controls';

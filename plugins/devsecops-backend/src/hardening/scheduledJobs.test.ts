@@ -25,7 +25,6 @@ import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { ExceptionRecord } from '@devsecops-scorecard/plugin-devsecops-common';
 // The real scheduler; hoisted from the workspace (packages/backend depends on backend-defaults).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { DefaultSchedulerService } from '@backstage/backend-defaults/scheduler';
 import knexFactory from 'knex';
 import request from 'supertest';

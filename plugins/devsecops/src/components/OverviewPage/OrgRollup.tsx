@@ -99,12 +99,16 @@ export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }
   }
   return (
     <Box sx={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="control adoption by team" sx={{ tableLayout: 'fixed', minWidth: 1000 }}>
+      <Table size="small" aria-label="control adoption by team" sx={{ tableLayout: 'fixed', minWidth: 880 }}>
         <TableHead>
           <TableRow>
-            <TableCell sx={{ width: 150 }}>Team</TableCell>
+            <TableCell sx={{ width: 128, px: 1 }}>Team</TableCell>
             {PIPELINE_CONTROLS.map(control => (
-              <TableCell key={control.id} align="center" sx={{ fontSize: 11, lineHeight: 1.2, px: 0.5 }}>
+              <TableCell
+                key={control.id}
+                align="center"
+                sx={{ fontSize: 11, lineHeight: 1.2, px: 0.25, verticalAlign: 'bottom', hyphens: 'auto' }}
+              >
                 {control.title}
               </TableCell>
             ))}
@@ -113,7 +117,7 @@ export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }
         <TableBody>
           {rows.map(row => (
             <TableRow key={row.scope.ref}>
-              <TableCell>
+              <TableCell sx={{ px: 1, overflowWrap: 'anywhere' }}>
                 <Link to={securityTabLink(row.scope.ref!)}>{parseEntityRef(row.scope.ref!).name}</Link>
                 <Typography variant="caption" component="p" color="text.secondary">
                   {row.entityCount} service{row.entityCount === 1 ? '' : 's'}
@@ -126,7 +130,7 @@ export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }
                     key={control.id}
                     align="center"
                     aria-label={`${parseEntityRef(row.scope.ref!).name}, ${control.title}: ${pct === undefined ? 'not applicable' : `${pct}% passing`}`}
-                    sx={{ bgcolor: heat(pct), px: 0.5, fontSize: 12, color: 'text.primary' }}
+                    sx={{ bgcolor: heat(pct), px: 0.25, fontSize: 12, color: 'text.primary' }}
                   >
                     {pct === undefined ? '·' : `${Math.round(pct)}%`}
                   </TableCell>
@@ -165,7 +169,7 @@ export function TeamsTable({ rollup }: { rollup: Rollup }) {
             <TableCell align="right">{entities.length}</TableCell>
             <TableCell>
               {entities.map(e => (
-                <Tooltip key={e.entityRef} title={e.productionGate ? `production gate: ${e.productionGate}` : 'no production gate decision'}>
+                <Tooltip key={e.entityRef} describeChild title={e.productionGate ? `production gate: ${e.productionGate}` : 'no production gate decision'}>
                   <Chip
                     size="small"
                     clickable

@@ -6,8 +6,12 @@ import {
 } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { Rollup, RollupQuery } from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  Rollup,
+  RollupQuery,
+} from '@devsecops-scorecard/plugin-devsecops-common';
 import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import Grid from '@mui/material/Grid';
@@ -19,7 +23,12 @@ import { StageByGroupChart } from '../shared/charts';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { saveBlob, toCsv } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
-import { ControlAdoption, ControlHeatMap, StageDistribution, TeamsTable } from './OrgRollup';
+import {
+  ControlAdoption,
+  ControlHeatMap,
+  StageDistribution,
+  TeamsTable,
+} from './OrgRollup';
 import { RollupFilters } from './RollupFilters';
 import { RollupTrends } from './RollupTrends';
 
@@ -32,7 +41,10 @@ function scopeTitle(query: RollupQuery): string {
 /** Entities per stage for each sub-team of a group, or for each owning team otherwise. */
 function stagesByGroup(rollup: Rollup) {
   const rows = rollup.children?.length ? rollup.children : rollup.owners ?? [];
-  return rows.map(r => ({ group: parseEntityRef(r.scope.ref!).name, stages: r.stageDistribution }));
+  return rows.map(r => ({
+    group: parseEntityRef(r.scope.ref!).name,
+    stages: r.stageDistribution,
+  }));
 }
 
 /**
@@ -44,11 +56,13 @@ export function OverviewContent() {
   const api = useApi(devsecopsApiRef);
   const [query, setQuery] = useState<RollupQuery>({});
   const base = useAsync(
-    async () => Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
+    async () =>
+      Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
     [api],
   );
   const scoped = useAsync(
-    async () => Promise.all([api.getRollup(query), api.getRollupHistory(query, 90)]),
+    async () =>
+      Promise.all([api.getRollup(query), api.getRollupHistory(query, 90)]),
     [api, query.group, query.system, query.domain, query.lifecycle],
   );
 
@@ -61,82 +75,117 @@ export function OverviewContent() {
     <Stack spacing={3}>
       <DemoDataNotice />
       <Typography variant="body2">
-        <Link to="/devsecops/exceptions">Exception queue</Link> — requests awaiting a risk owner,
-        exceptions expiring soon and expired ones. Select a team below to open its Security tab;
-        from there each service's.
+        <Link to="/devsecops/exceptions" underline="always">
+          Exception queue
+        </Link>{' '}
+        — requests awaiting a risk owner, exceptions expiring soon and expired
+        ones. Select a team below to open its Security tab; from there each
+        service's.
       </Typography>
       {health.status !== 'ok' && (
         <Alert severity="warning">
-          The devsecops backend cannot reach its database; results may be out
-          of date.
+          The devsecops backend cannot reach its database; results may be out of
+          date.
         </Alert>
       )}
       <RollupFilters value={query} onChange={setQuery} />
       {scoped.error && <ResponseErrorPanel error={scoped.error} />}
       {!rollup && !scoped.error && <Progress />}
       {rollup && history && (
-        <Grid container spacing={3}>
-          <Grid item xs={12} md={5}>
-            <InfoCard title={`Maturity across ${rollup.entityCount} services`} subheader={scopeTitle(query)}>
-              <StageDistribution rollup={rollup} />
-              <Typography variant="body2" sx={{ mt: 2 }}>
-                Production release gate: {rollup.gate.allow} allowed, {rollup.gate.deny} denied,{' '}
-                {rollup.gate.undecided} without a decision
-                {rollup.gate.passRatePct !== undefined ? ` (${rollup.gate.passRatePct}% pass)` : ''}.
-                Mean time to patch:{' '}
-                {rollup.metrics.meanTimeToPatchDays !== undefined ? `${rollup.metrics.meanTimeToPatchDays} days` : 'no data yet'}.
-              </Typography>
-            </InfoCard>
+        // A Stack resets its children's margins; the Grid's negative margins need a wrapper.
+        <Box>
+          <Grid container spacing={3}>
+            <Grid item xs={12} md={5}>
+              <InfoCard
+                title={`Maturity across ${rollup.entityCount} services`}
+                subheader={scopeTitle(query)}
+              >
+                <StageDistribution rollup={rollup} />
+                <Typography variant="body2" sx={{ mt: 2 }}>
+                  Production release gate: {rollup.gate.allow} allowed,{' '}
+                  {rollup.gate.deny} denied, {rollup.gate.undecided} without a
+                  decision
+                  {rollup.gate.passRatePct !== undefined
+                    ? ` (${rollup.gate.passRatePct}% pass)`
+                    : ''}
+                  . Mean time to patch:{' '}
+                  {rollup.metrics.meanTimeToPatchDays !== undefined
+                    ? `${rollup.metrics.meanTimeToPatchDays} days`
+                    : 'no data yet'}
+                  .
+                </Typography>
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} md={7}>
+              <InfoCard title="Stage distribution by group">
+                <StageByGroupChart rows={stagesByGroup(rollup)} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <InfoCard
+                title="Trends"
+                subheader={`Last 90 days of daily snapshots, ${scopeTitle(
+                  query,
+                )}`}
+              >
+                <RollupTrends history={history} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12}>
+              <InfoCard
+                title="Control adoption by team"
+                subheader="Share of each team's services passing each control"
+              >
+                <ControlHeatMap rows={rollup.owners ?? []} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} lg={6}>
+              <InfoCard
+                title="Teams"
+                action={
+                  <Button
+                    size="small"
+                    onClick={() =>
+                      saveBlob(
+                        new Blob(
+                          [
+                            toCsv(
+                              [
+                                'entity',
+                                'owner',
+                                'type',
+                                'stage',
+                                'production gate',
+                              ],
+                              rollup.entities.map(e => [
+                                e.entityRef,
+                                e.ownerRef,
+                                e.type,
+                                e.stage,
+                                e.productionGate,
+                              ]),
+                            ),
+                          ],
+                          { type: 'text/csv' },
+                        ),
+                        'devsecops-services.csv',
+                      )
+                    }
+                  >
+                    Export CSV
+                  </Button>
+                }
+              >
+                <TeamsTable rollup={rollup} />
+              </InfoCard>
+            </Grid>
+            <Grid item xs={12} lg={6}>
+              <InfoCard title="Control adoption">
+                <ControlAdoption rollup={rollup} />
+              </InfoCard>
+            </Grid>
           </Grid>
-          <Grid item xs={12} md={7}>
-            <InfoCard title="Stage distribution by group">
-              <StageByGroupChart rows={stagesByGroup(rollup)} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12}>
-            <InfoCard title="Trends" subheader={`Last 90 days of daily snapshots, ${scopeTitle(query)}`}>
-              <RollupTrends history={history} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12}>
-            <InfoCard title="Control adoption by team" subheader="Share of each team's services passing each control">
-              <ControlHeatMap rows={rollup.owners ?? []} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} md={7}>
-            <InfoCard
-              title="Teams"
-              action={
-                <Button
-                  size="small"
-                  onClick={() =>
-                    saveBlob(
-                      new Blob(
-                        [
-                          toCsv(
-                            ['entity', 'owner', 'type', 'stage', 'production gate'],
-                            rollup.entities.map(e => [e.entityRef, e.ownerRef, e.type, e.stage, e.productionGate]),
-                          ),
-                        ],
-                        { type: 'text/csv' },
-                      ),
-                      'devsecops-services.csv',
-                    )
-                  }
-                >
-                  Export CSV
-                </Button>
-              }
-            >
-              <TeamsTable rollup={rollup} />
-            </InfoCard>
-          </Grid>
-          <Grid item xs={12} md={5}>
-            <InfoCard title="Control adoption">
-              <ControlAdoption rollup={rollup} />
-            </InfoCard>
-          </Grid>
-        </Grid>
+        </Box>
       )}
       <InfoCard title="Pipeline control stack">
         <Typography variant="body2" color="text.secondary" mb={2}>
