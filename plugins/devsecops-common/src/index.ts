@@ -10,4 +10,5 @@ export * from './model/scorecard';
 export * from './model/exceptions';
 export * from './model/runtime';
 export * from './permissions';
+export * from './csv';
 export * from './api/DevsecopsClient';

@@ -1,5 +1,6 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { toCsv } from '@devsecops-scorecard/plugin-devsecops-common';
 import { AuditPackageManifest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
@@ -80,7 +81,8 @@ export class AuditPackageService {
       for (const table of Object.keys(AUDIT_TABLES) as AuditTable[]) {
         const rows = await this.o.queries.rows(table, refs, from, to);
         files[`data/${table}.json`] = strToU8(JSON.stringify(rows, null, 2));
-        files[`csv/${table}.csv`] = strToU8(toCsv(AUDIT_TABLES[table].columns as readonly string[], rows));
+        const columns = AUDIT_TABLES[table].columns as readonly string[];
+        files[`csv/${table}.csv`] = strToU8(toCsv(columns, rows.map(row => columns.map(c => row[c]))));
       }
       const segment = await this.o.evidenceLog.segment({ entityRefs: refs, from, to });
       files['evidence-log.json'] = strToU8(JSON.stringify(segment, null, 2));
@@ -118,14 +120,3 @@ export class AuditPackageService {
   }
 }
 
-function toCsv(columns: readonly string[], rows: Record<string, unknown>[]): string {
-  const cell = (value: unknown) => {
-    if (value === null || value === undefined) return '';
-    const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-    // Quote when needed; a leading =,+,-,@ is neutralised so spreadsheets never run it as a formula.
-    const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [columns.join(','), ...rows.map(r => columns.map(c => cell(r[c])).join(','))];
-  return `${lines.join('\n')}\n`;
-}

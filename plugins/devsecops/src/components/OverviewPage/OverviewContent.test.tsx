@@ -14,6 +14,9 @@ const render = (api = fakeApi()) =>
     </TestApiProvider>,
   );
 
+// Several renders with menus and charts: slow when the machine is busy.
+jest.setTimeout(30_000);
+
 describe('OverviewContent', () => {
   it('shows each stage with its controls, fail condition and evidence', async () => {
     await render();

@@ -9,6 +9,7 @@ import { parseEntityRef } from '@backstage/catalog-model';
 import {
   Rollup,
   RollupQuery,
+  toCsv,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
@@ -21,7 +22,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { StageByGroupChart } from '../shared/charts';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
-import { saveBlob, toCsv } from '../shared/download';
+import { saveBlob } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
 import {
   ControlAdoption,
