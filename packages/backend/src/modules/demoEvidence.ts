@@ -151,7 +151,25 @@ export const demoEvidenceModule = createBackendModule({
               ...items.map(item => item.getString('entity')),
             ]);
 
-            if (historyDays > 0 && historyEntities.length > 0) {
+            // `backstage-cli package start` keeps the in-memory database across code reloads:
+            // what a previous run of this module recorded is still there, so it is not sent twice.
+            const alreadyThere = async (path: string) => {
+              const response = await fetch(`${baseUrl}${path}`, { headers: await headers('application/json') });
+              if (!response.ok) return false;
+              const body = await response.json();
+              if (body.snapshots) {
+                // Today's snapshot may come from the daily job; a past day's only from a history.
+                const today = new Date().toISOString().slice(0, 10);
+                return body.snapshots.some((snapshot: { day: string }) => snapshot.day < today);
+              }
+              return (body.totalCount ?? 0) > 0;
+            };
+            const historyPresent =
+              historyEntities.length > 0 &&
+              (await alreadyThere(`/v1/scorecards/history?${new URLSearchParams({ entity: historyEntities[0].entity, days: '730' })}`));
+            if (historyPresent) logger.info('Demo history already recorded (the database outlived a reload)');
+
+            if (historyDays > 0 && historyEntities.length > 0 && !historyPresent) {
               const started = Date.now();
               const calls = planDemoHistory(historyEntities, historyDays);
               let refused = 0;
@@ -201,7 +219,11 @@ export const demoEvidenceModule = createBackendModule({
             logger.info(`Demo evidence uploaded for ${items.length} entities`);
 
             if (config.getOptionalBoolean('devsecopsDemo.activity')) {
-              await replayActivity();
+              if (await alreadyThere('/v1/exceptions?limit=1')) {
+                logger.info('Demo activity already recorded (the database outlived a reload)');
+              } else {
+                await replayActivity();
+              }
             }
           })().catch(error => logger.error(`Demo evidence failed: ${error}`));
         });

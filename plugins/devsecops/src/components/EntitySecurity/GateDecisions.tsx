@@ -5,9 +5,9 @@ import Chip from '@mui/material/Chip';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemIcon from '@mui/material/ListItemIcon';
-import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { WrappingListItemText } from '../shared/WrappingListItemText';
 
 /** The latest release decision per environment, with each requirement's reason. */
 export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
@@ -24,8 +24,8 @@ export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
     <Stack spacing={2} sx={{ overflowWrap: 'anywhere' }}>
       {decisions.map(decision => (
         <section key={decision.id} aria-label={`${decision.environment} release gate`}>
-          <Stack direction="row" alignItems="center" gap={1}>
-            <Typography variant="subtitle1" textTransform="capitalize">
+          <Stack direction="row" alignItems="center" gap={1} flexWrap="wrap">
+            <Typography variant="subtitle1" textTransform="capitalize" sx={{ overflowWrap: 'normal' }}>
               {decision.environment}
             </Typography>
             <Chip
@@ -47,7 +47,7 @@ export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
                     <CancelIcon color="error" fontSize="small" titleAccess="failed" />
                   )}
                 </ListItemIcon>
-                <ListItemText primary={`${r.requirement}: ${r.expected}`} secondary={r.reason} />
+                <WrappingListItemText primary={`${r.requirement}: ${r.expected}`} secondary={r.reason} />
               </ListItem>
             ))}
           </List>

@@ -5,9 +5,9 @@ import Box from '@mui/material/Box';
 import List from '@mui/material/List';
 import ListItem from '@mui/material/ListItem';
 import ListItemIcon from '@mui/material/ListItemIcon';
-import ListItemText from '@mui/material/ListItemText';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { WrappingListItemText } from '../shared/WrappingListItemText';
 
 /** The stage reached, the ordered next steps, and every stage's criteria met or missing. */
 export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
@@ -29,7 +29,7 @@ export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
             <List dense aria-label="next steps">
               {maturity.nextSteps.map((step, index) => (
                 <ListItem key={step.id} disableGutters>
-                  <ListItemText primary={`${index + 1}. ${step.title}`} secondary={step.reason} />
+                  <WrappingListItemText primary={`${index + 1}. ${step.title}`} secondary={step.reason} />
                 </ListItem>
               ))}
             </List>
@@ -52,7 +52,7 @@ export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
                       <RadioButtonUncheckedIcon color="disabled" fontSize="small" titleAccess="missing" />
                     )}
                   </ListItemIcon>
-                  <ListItemText primary={criterion.title} secondary={criterion.reason} />
+                  <WrappingListItemText primary={criterion.title} secondary={criterion.reason} />
                 </ListItem>
               ))}
             </List>

@@ -67,6 +67,15 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
     return undefined;
   };
 
+  /** `group:default/security-compliance` reads as `security-compliance` (the full ref is the title). */
+  const shortRef = (ref: string) => {
+    try {
+      return parseEntityRef(ref).name;
+    } catch {
+      return ref;
+    }
+  };
+
   const button = (record: ExceptionRecord, action: Action, label: string) => {
     const disabledReason = why(record, action);
     return (
@@ -104,7 +113,7 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
             return (
               <TableRow key={record.id} data-testid={`exception-${record.id}`}>
                 {props.showEntity && (
-                  <TableCell>
+                  <TableCell sx={{ whiteSpace: 'nowrap' }}>
                     <Link to={`/catalog/${entity.namespace}/${entity.kind.toLowerCase()}/${entity.name}/security`}>{entity.name}</Link>
                   </TableCell>
                 )}
@@ -112,20 +121,20 @@ export function ExceptionsTable(props: { exceptions: ExceptionRecord[]; onChange
                   {record.scope.control}
                   {[record.scope.vulnerabilityId, record.scope.ruleId].filter(Boolean).map(v => ` · ${v}`)}
                 </TableCell>
-                <TableCell sx={{ maxWidth: 280 }}>
+                <TableCell sx={{ minWidth: 220, maxWidth: 320 }}>
                   <Chip size="small" label={record.riskRating} sx={{ mr: 1 }} />
                   {record.riskStatement}
                 </TableCell>
-                <TableCell>{record.riskOwner}</TableCell>
-                <TableCell>{record.requester}</TableCell>
-                <TableCell>
+                <TableCell title={record.riskOwner}>{shortRef(record.riskOwner)}</TableCell>
+                <TableCell title={record.requester}>{shortRef(record.requester)}</TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
                   {record.expiresAt.slice(0, 10)} ({expiryCountdown(record.expiresAt)})
                 </TableCell>
                 <TableCell>
                   <Chip size="small" label={record.status} color={STATUS_COLOR[record.status]} />
                 </TableCell>
                 <TableCell>
-                  <Stack direction="row">
+                  <Stack direction="row" flexWrap="wrap" sx={{ maxWidth: 200 }}>
                     {button(record, 'approve', 'Approve')}
                     {button(record, 'reject', 'Reject')}
                     {button(record, 'revoke', 'Revoke')}
