@@ -71,7 +71,7 @@ export function Sparkline({
       {measured > 1 && (
         <Box aria-hidden sx={{ height }}>
           <ResponsiveContainer width="100%" height={height}>
-            <LineChart data={points} margin={{ top: 4, right: 2, bottom: 2, left: 2 }}>
+            <LineChart accessibilityLayer={false} data={points} margin={{ top: 4, right: 2, bottom: 2, left: 2 }}>
               <YAxis hide domain={['auto', 'auto']} />
               <Tooltip
                 formatter={(value: unknown) => [`${value}${unit}`, label]}
@@ -117,7 +117,7 @@ export function StageTrendChart({
       {days.length > 1 && (
         <Box aria-hidden sx={{ height: 220 }}>
           <ResponsiveContainer width="100%" height={220}>
-            <AreaChart data={data} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
+            <AreaChart accessibilityLayer={false} data={data} margin={{ top: 8, right: 16, bottom: 0, left: -16 }}>
               <CartesianGrid strokeDasharray="3 3" vertical={false} />
               <XAxis dataKey="day" tickFormatter={shortDay} minTickGap={24} fontSize={12} />
               <YAxis allowDecimals={false} fontSize={12} />
@@ -160,7 +160,7 @@ export function StageByGroupChart({
     <Box role="img" aria-label={`Stage distribution by group. ${summary}`}>
       <Box aria-hidden sx={{ height: Math.max(120, 36 * rows.length + 48) }}>
         <ResponsiveContainer width="100%" height={Math.max(120, 36 * rows.length + 48)}>
-          <BarChart data={data} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 8 }}>
+          <BarChart accessibilityLayer={false} data={data} layout="vertical" margin={{ top: 0, right: 16, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" horizontal={false} />
             <XAxis type="number" allowDecimals={false} fontSize={12} />
             <YAxis type="category" dataKey="group" width={140} fontSize={12} />
