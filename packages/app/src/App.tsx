@@ -7,6 +7,7 @@ import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops/alpha';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
+import { themeModule } from './modules/theme';
 
 export default createApp({
   features: [
@@ -18,5 +19,6 @@ export default createApp({
     devsecopsPlugin,
     navModule,
     signInModule,
+    themeModule,
   ],
 });

@@ -38,7 +38,7 @@ const demoConfig = {
   ],
 };
 
-async function startAuth(providers: Record<string, unknown>) {
+async function startAuth(providers: Record<string, any>) {
   const { server } = await startTestBackend({
     features: [
       authPlugin,
