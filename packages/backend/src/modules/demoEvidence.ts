@@ -164,10 +164,18 @@ export const demoEvidenceModule = createBackendModule({
               }
               return (body.totalCount ?? 0) > 0;
             };
-            const historyPresent =
-              historyEntities.length > 0 &&
-              (await alreadyThere(`/v1/scorecards/history?${new URLSearchParams({ entity: historyEntities[0].entity, days: '730' })}`));
-            if (historyPresent) logger.info('Demo history already recorded (the database outlived a reload)');
+            const historyOf = (entity: string) =>
+              alreadyThere(`/v1/scorecards/history?${new URLSearchParams({ entity, days: '730' })}`);
+            const historyPresent = historyEntities.length > 0 && (await historyOf(historyEntities[0].entity));
+            if (historyPresent) {
+              // The last entity's history is written last: without it, a reload cut the replay short.
+              const complete = await historyOf(historyEntities[historyEntities.length - 1].entity);
+              logger[complete ? 'info' : 'warn'](
+                complete
+                  ? 'Demo history already recorded (the database outlived a reload)'
+                  : 'Demo history is incomplete: a reload interrupted it. Stop and start the backend to replay it from scratch',
+              );
+            }
 
             if (historyDays > 0 && historyEntities.length > 0 && !historyPresent) {
               const started = Date.now();
@@ -224,6 +232,11 @@ export const demoEvidenceModule = createBackendModule({
               } else {
                 await replayActivity();
               }
+            }
+
+            // Today's snapshot: the daily job may have written it before any of this arrived.
+            for (const ref of new Set([...historyEntities.map(e => e.entity), ...items.map(i => i.getString('entity'))])) {
+              await send('/v1/scorecards/snapshots', JSON.stringify({ entityRef: ref, at: new Date().toISOString() }), 'application/json');
             }
           })().catch(error => logger.error(`Demo evidence failed: ${error}`));
         });
