@@ -126,8 +126,7 @@ export function ExceptionsTable(props: {
               <TableCell>Risk</TableCell>
               <TableCell>Risk owner</TableCell>
               <TableCell>Requested by</TableCell>
-              <TableCell>Expiry</TableCell>
-              <TableCell>Status</TableCell>
+              <TableCell>Status and expiry</TableCell>
               <TableCell>Actions</TableCell>
             </TableRow>
           </TableHead>
@@ -177,17 +176,17 @@ export function ExceptionsTable(props: {
                     {shortRef(record.requester)}
                   </TableCell>
                   <TableCell>
-                    <span style={{ whiteSpace: 'nowrap' }}>
-                      {record.expiresAt.slice(0, 10)}
-                    </span>{' '}
-                    ({expiryCountdown(record.expiresAt)})
-                  </TableCell>
-                  <TableCell>
                     <Chip
                       size="small"
                       label={record.status}
                       color={STATUS_COLOR[record.status]}
                     />
+                    <Typography variant="body2" component="p" sx={{ mt: 0.5 }}>
+                      <span style={{ whiteSpace: 'nowrap' }}>
+                        {record.expiresAt.slice(0, 10)}
+                      </span>{' '}
+                      ({expiryCountdown(record.expiresAt)})
+                    </Typography>
                   </TableCell>
                   <TableCell>
                     <Stack
