@@ -183,7 +183,7 @@ describe('computeMetrics', () => {
     expect(computeMetrics(evidence({ openFindings: findings }), POLICY, NOW).pastSla).toEqual(ZERO);
   });
 
-  it('measures exception age over active exceptions only', () => {
+  it('ignores approved exceptions past their expiry in the active list (the lapsed list carries them)', () => {
     const metrics = computeMetrics(
       evidence({
         exceptions: [
@@ -199,7 +199,79 @@ describe('computeMetrics', () => {
     expect(metrics.meanExceptionAgeDays).toBe(15);
   });
 
-  it('has no exception age when every exception has expired', () => {
+  it('measures exception age over active exceptions and those that lapsed within the window, each until it lapsed', () => {
+    const metrics = computeMetrics(
+      evidence({
+        // Active, approved 40 days ago: 40.
+        exceptions: [exception('active', 40)],
+        lapsedExceptions: [
+          // Approved 120 days ago, revoked 20 days ago (within the window): 100, its age when it lapsed.
+          { id: 'revoked', approvedAt: daysAgo(120), lapsedAt: daysAgo(20) },
+          // Approved 70 days ago, expired at NOW (the edge): 70.
+          { id: 'expired', approvedAt: daysAgo(70), lapsedAt: NOW.toISOString() },
+        ],
+      }),
+      POLICY,
+      NOW,
+      180,
+    );
+    expect(metrics.meanExceptionAgeDays).toBe(70); // (40 + 100 + 70) / 3
+  });
+
+  it('keeps a lapsed exception at the age it reached, so the lapse never lowers the mean', () => {
+    const old = exception('old', 100);
+    const young = exception('young', 10);
+    const kept = computeMetrics(evidence({ exceptions: [old, young] }), POLICY, NOW);
+    // Revoked now: it leaves the active list for the lapsed one, with its lapse time.
+    const revoked = computeMetrics(
+      evidence({ exceptions: [young], lapsedExceptions: [{ id: 'old', approvedAt: old.approvedAt, lapsedAt: NOW.toISOString() }] }),
+      POLICY,
+      NOW,
+    );
+    expect(kept.meanExceptionAgeDays).toBe(55);
+    expect(revoked.meanExceptionAgeDays).toBe(55);
+  });
+
+  it('leaves out exceptions that lapsed before the window', () => {
+    const lapsedExceptions = [
+      // Lapsed 200 days ago, before a 180-day window: left out.
+      { id: 'before-window', approvedAt: daysAgo(400), lapsedAt: daysAgo(200) },
+      // Lapsed exactly at the window's start: still in it.
+      { id: 'window-edge', approvedAt: daysAgo(200), lapsedAt: daysAgo(180) },
+    ];
+    const metrics = computeMetrics(
+      evidence({ exceptions: [exception('active', 30)], lapsedExceptions }),
+      POLICY,
+      NOW,
+      180,
+    );
+    expect(metrics.meanExceptionAgeDays).toBe(25); // (30 + 20) / 2
+    // With a 90-day window only the active one is left.
+    expect(computeMetrics(evidence({ exceptions: [exception('active', 30)], lapsedExceptions }), POLICY, NOW, 90).meanExceptionAgeDays).toBe(30);
+  });
+
+  it('counts an exception listed both as active and as lapsed once, as active', () => {
+    const metrics = computeMetrics(
+      evidence({
+        exceptions: [exception('both', 10)],
+        lapsedExceptions: [{ id: 'both', approvedAt: daysAgo(10), lapsedAt: daysAgo(5) }],
+      }),
+      POLICY,
+      NOW,
+    );
+    expect(metrics.meanExceptionAgeDays).toBe(10);
+  });
+
+  it('has an exception age from lapsed exceptions alone when none is active', () => {
+    const metrics = computeMetrics(
+      evidence({ lapsedExceptions: [{ id: 'revoked', approvedAt: daysAgo(45), lapsedAt: daysAgo(3) }] }),
+      POLICY,
+      NOW,
+    );
+    expect(metrics.meanExceptionAgeDays).toBe(42);
+  });
+
+  it('has no exception age when every exception has expired and none lapsed within the window', () => {
     const metrics = computeMetrics(
       evidence({ exceptions: [exception('expired', 30, daysAgo(2))] }),
       POLICY,

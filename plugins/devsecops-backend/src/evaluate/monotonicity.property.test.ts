@@ -6,16 +6,22 @@
  * The generator builds arbitrary but valid evidence for one entity — findings of any severity,
  * control and age, reports per control with freshness, facts (also of the wrong type), the
  * production deployment, gate decisions, signature verifications, exceptions in every status
- * and expiry, runtime signals, exercises — under an arbitrary valid configuration read through
- * readScorecardConfig (the shipped stages and production_release policy, with overridden
- * freshness windows, failure severities, metric targets and policy variants). Each property
- * applies one kind of worsening and compares before and after. Fixed seed and bounded runs, so
- * the file is reproducible and quick; a failure prints fast-check's counterexample and seed.
+ * and expiry (revoked ones with their revocation time), runtime signals, exercises — under an
+ * arbitrary valid configuration read through readScorecardConfig (the shipped stages and
+ * production_release policy, with overridden freshness windows, failure severities, metric
+ * targets and policy variants). Each property applies one kind of worsening and compares before
+ * and after. Fixed seed and bounded runs, so the file is reproducible and quick; a failure
+ * prints fast-check's counterexample and seed.
  *
- * What it found: an approved exception expiring or being revoked can raise the stage, through
- * the stage 4 exception-age target alone (withoutExceptionAgeTarget explains why the pure core
- * cannot forbid it; the last test is the shrunk counterexample, made readable). Everything else
- * holds, also with ten times the runs and other seeds.
+ * What it found: an approved exception expiring or being revoked could raise the stage, through
+ * the stage 4 exception-age target alone, because the mean age counted active exceptions only:
+ * a lapse dropped an old exception from the measure. Exception age now also counts every
+ * exception that lapsed within the metrics window, with the age it reached when it lapsed (the
+ * evidence carries them as lapsedExceptions, as ExceptionStore.lapsedSince returns them), and
+ * the lapse property checks stages with the target on. It lapses exceptions at NOW: an expiry or
+ * revocation further back is another history, an exception held for less time, whose lower age
+ * the measure rightly rewards (the last test shows both; it began as the shrunk counterexample).
+ * Everything holds, also with ten times the runs and other seeds.
  */
 import { ConfigReader, JsonObject } from '@backstage/config';
 import {
@@ -38,7 +44,7 @@ import { readScorecardConfig, ScorecardSettings } from '../config/readScorecardC
 import { evaluateControls } from './controls';
 import { evaluateGate, GateInput } from './gate';
 import { evaluateEntity } from './scorecard';
-import { EntityEvidence, ExceptionCover, OpenFinding, ReportSighting } from './types';
+import { EntityEvidence, ExceptionCover, LapsedException, OpenFinding, ReportSighting } from './types';
 
 const SEED = 20261128;
 const RUNS = 1500;
@@ -138,6 +144,8 @@ interface ExceptionM {
   approvedAgeH: number;
   /** Hours from NOW to the expiry; zero or less: expired. */
   expiresInH: number;
+  /** Revoked ones: hours before NOW it was revoked (after its approval). */
+  revokedAgeH?: number;
 }
 interface SignalM { kind: RuntimeSignalKind; severity: FindingSeverity; ageH: number; remediated: boolean }
 interface ResolvedM { kind: string; severity: FindingSeverity; tookH: number; resolvedAgeH: number }
@@ -284,13 +292,18 @@ function arbitraries(care: number) {
       approvedAgeH: fc.integer({ min: 1, max: 400 * 24 }),
       // devsecops.exceptions.maxDurationDays may be up to 730.
       durationH: fc.integer({ min: 1, max: 730 * 24 }),
+      /** Where between its approval and NOW a revoked one was revoked. */
+      revokedShare: fc.double({ min: 0, max: 1, noNaN: true }),
       narrow: fc.boolean(),
     })
-    .map(({ durationH, narrow, ...e }) => ({
+    .map(({ durationH, revokedShare, narrow, ...e }) => ({
       ...e,
       // A whole-control exception (no narrower scope) half the time.
       ...(narrow ? {} : { ruleId: undefined, vulnerabilityId: undefined, fingerprint: undefined, digest: undefined }),
-      expiresInH: durationH - e.approvedAgeH,
+      // Only the expiry job marks an exception expired, so a marked one's expiry has passed.
+      expiresInH: (e.status === 'expired' ? Math.min(durationH, e.approvedAgeH) : durationH) - e.approvedAgeH,
+      // An approved exception can be revoked until it is marked expired, so also past its expiry.
+      ...(e.status === 'revoked' ? { revokedAgeH: Math.floor(revokedShare * (e.approvedAgeH - 1)) } : {}),
     }));
 
   const model: fc.Arbitrary<Model> = fc.record({
@@ -346,6 +359,21 @@ function settingsOf(model: Model): ScorecardSettings {
     settingsCache.set(model.config, settings);
   }
   return settings;
+}
+
+/** Hours before NOW an approved exception stopped being in force; undefined while it still is, or if never approved. */
+function lapsedAgeHOf(e: ExceptionM): number | undefined {
+  const expiredAgeH = -e.expiresInH;
+  switch (e.status) {
+    case 'approved':
+      return e.expiresInH <= 0 ? expiredAgeH : undefined;
+    case 'expired':
+      return expiredAgeH;
+    case 'revoked':
+      return Math.max(e.revokedAgeH!, expiredAgeH);
+    default:
+      return undefined;
+  }
 }
 
 function sighting(r: ReportM): ReportSighting {
@@ -429,6 +457,15 @@ function build(model: Model): { settings: ScorecardSettings; evidence: EntityEvi
         ]
       : [],
   );
+  // … and, as ExceptionStore.lapsedSince returns them, the approved ones that lapsed within the
+  // metrics window: at their expiry, or at their revocation when that came first.
+  const windowH = settings.evaluation.metricTargets.windowDays * 24;
+  const lapsedExceptions: LapsedException[] = model.exceptions.flatMap((e, i) => {
+    const lapsedAgeH = lapsedAgeHOf(e);
+    return lapsedAgeH !== undefined && lapsedAgeH <= windowH
+      ? [{ id: `x-${i}`, approvedAt: at(e.approvedAgeH), lapsedAt: at(lapsedAgeH) }]
+      : [];
+  });
   const runtimeSignals: RuntimeSignal[] = model.signals.map((s, i) => ({
     id: `s-${i}`,
     entityRef: ENTITY,
@@ -466,6 +503,7 @@ function build(model: Model): { settings: ScorecardSettings; evidence: EntityEvi
     deployments,
     gateDecisions,
     exceptions,
+    lapsedExceptions,
     signatures: byNewest(model.signatures).map((s, i) => ({
       digest: s.digest,
       verified: s.verified,
@@ -521,28 +559,6 @@ function outcome(model: Model): Outcome {
   };
 }
 
-/**
- * The same model with the exception-age target out of reach (3650 days, the largest valid).
- *
- * Evaluation sees approved, unexpired exceptions only, so an exception that expired or was
- * revoked is indistinguishable from one never granted; and the stage 4 metrics criterion fails
- * while the mean age of those exceptions is over devsecops.metricTargets.meanExceptionAgeDays.
- * An old exception lapsing therefore can meet that criterion and raise the stage, even when the
- * failure it covered counts again (see the example at the end). No change inside the pure core
- * can both keep the target and forbid that; it is left to a product decision (issue #9), and
- * the lapse property checks stages with the target neutralised, everything else as it is.
- */
-const neutralConfigs = new WeakMap<object, JsonObject>();
-function withoutExceptionAgeTarget(model: Model): Model {
-  let config = neutralConfigs.get(model.config);
-  if (!config) {
-    const targets = (model.config.metricTargets ?? {}) as Record<string, number>;
-    config = { ...model.config, metricTargets: { ...targets, meanExceptionAgeDays: 3650 } };
-    neutralConfigs.set(model.config, config);
-  }
-  return { ...model, config };
-}
-
 /** passing > excepted > everything failing-like; not_applicable never changes here. */
 const RANK: Record<ControlState, number> = {
   passing: 3,
@@ -567,7 +583,7 @@ function windowsDays(model: Model): number[] {
   return [...new Set([...settingsOf(model).evaluation.controls.map(c => c.freshnessDays), 180, 365])];
 }
 
-const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any>; exceptionAgeMayRise?: boolean }> = {
+const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any> }> = {
   'add an open finding': {
     extra: findingArb,
     worsen: (model, _pick, finding: FindingM) => ({ ...model, findings: [...model.findings, finding] }),
@@ -614,21 +630,19 @@ const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any>; 
     },
   },
   'expire or revoke an approved exception': {
-    exceptionAgeMayRise: true,
-    extra: fc.tuple(fc.constantFrom('expires, not yet marked', 'marked expired', 'revoked'), fc.integer({ min: 0, max: 30 * 24 })),
-    worsen: (model, pick, [how, agoH]: [string, number]) => {
-      const active = nth(model.exceptions.filter(e => e.status === 'approved' && e.expiresInH > 0), pick);
-      if (!active) return undefined;
-      const lapsed: ExceptionM =
+    extra: fc.tuple(fc.constantFrom('expires, not yet marked', 'marked expired', 'revoked'), fc.boolean()),
+    worsen: (model, pick, [how, every]: [string, boolean]) => {
+      const inForce = model.exceptions.filter(e => e.status === 'approved' && e.expiresInH > 0);
+      const lapsing = every ? inForce : [nth(inForce, pick)].filter((e): e is ExceptionM => !!e);
+      if (!lapsing.length) return undefined;
+      // It lapses now: the same history, one event later. (An expiry or revocation earlier than
+      // NOW would be a different history, an exception held for a shorter time, whose lower age
+      // is what the measure rewards; see the last test.)
+      const lapse = (e: ExceptionM): ExceptionM =>
         how === 'revoked'
-          ? { ...active, status: 'revoked' }
-          : {
-              ...active,
-              status: how === 'marked expired' ? 'expired' : 'approved',
-              // Expired at NOW (the edge) or up to 30 days ago, never before it was approved.
-              expiresInH: -Math.min(agoH, active.approvedAgeH - 1),
-            };
-      return { ...model, exceptions: replace(model.exceptions, active, lapsed) };
+          ? { ...e, status: 'revoked', revokedAgeH: 0 }
+          : { ...e, status: how === 'marked expired' ? 'expired' : 'approved', expiresInH: 0 };
+      return { ...model, exceptions: model.exceptions.map(e => (lapsing.includes(e) ? lapse(e) : e)) };
     },
   },
   'remove a signature verification': {
@@ -655,7 +669,7 @@ function describeChange(before: Outcome, after: Outcome) {
 
 describe('evaluation monotonicity: adding a failure never helps', () => {
   it.each(Object.keys(WORSENINGS))('%s: stage never rises, deny stays deny, no failing-like control passes', name => {
-    const { worsen, extra, exceptionAgeMayRise } = WORSENINGS[name];
+    const { worsen, extra } = WORSENINGS[name];
     let applied = 0;
     let bit = 0;
     fc.assert(
@@ -670,20 +684,7 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
         for (const id of Object.keys(before.controls)) {
           if (RANK[after.controls[id]] > RANK[before.controls[id]]) throw new Error(`${id} improved: ${change}`);
         }
-        if (exceptionAgeMayRise) {
-          const neutral = [outcome(withoutExceptionAgeTarget(model)), outcome(withoutExceptionAgeTarget(worse))];
-          if (neutral[1].stage > neutral[0].stage) {
-            throw new Error(`stage rose without the exception-age target: ${describeChange(neutral[0], neutral[1])}`);
-          }
-          // With it, a rise comes from that target alone.
-          const onlyExceptionAge =
-            before.nextSteps.length === 1 &&
-            before.nextSteps[0].id === 'metrics' &&
-            before.nextSteps[0].reason.startsWith('mean exception age');
-          if (after.stage > before.stage && !onlyExceptionAge) throw new Error(`stage rose: ${change}`);
-        } else if (after.stage > before.stage) {
-          throw new Error(`stage rose: ${change}`);
-        }
+        if (after.stage > before.stage) throw new Error(`stage rose: ${change}`);
         if (
           after.stage < before.stage ||
           after.gate !== before.gate ||
@@ -703,8 +704,10 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
     const stages = new Map<number, number>();
     const gates = new Map<string, number>();
     const states = new Map<string, number>();
+    let withLapsed = 0;
     const count = (map: Map<any, number>, key: unknown) => map.set(key, (map.get(key) ?? 0) + 1);
     for (const model of fc.sample(modelArb, { seed: SEED, numRuns: RUNS })) {
+      if (build(model).evidence.lapsedExceptions?.length) withLapsed++;
       const o = outcome(model);
       count(stages, o.stage);
       count(gates, o.gate);
@@ -716,11 +719,14 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
     for (const state of ['passing', 'failing', 'excepted', 'stale', 'not_reported', 'not_applicable', 'error']) {
       expect(states.get(state) ?? 0).toBeGreaterThan(0);
     }
+    // Exceptions that expired or were revoked within the metrics window, for exception age.
+    expect(withLapsed).toBeGreaterThan(RUNS / 20);
   });
 
-  it('known conflict: revoking an old exception adds a failure yet raises the stage, through the exception-age target', () => {
+  it('revoking an old exception adds a failure and never raises the stage: its age stays in the measure', () => {
     // Everything of stages 1–4 in order, an open high secret finding under a 100-day-old exception
     // (valid with devsecops.exceptions.maxDurationDays ≥ 130), so the mean exception age is over 90.
+    // Before exception age counted lapsed exceptions, revoking it raised the stage from 3 to 4.
     const facts = Object.entries(FACTS).map(([fact, e]) => ({
       fact,
       value: passingValue(e),
@@ -742,7 +748,7 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
       exercises: EXERCISE_SCENARIOS.map(scenario => ({ scenario, ageD: 30 })),
       gate: { digest: D1, buildRecorded: true },
     };
-    const revoked: Model = { ...model, exceptions: [{ ...model.exceptions[0], status: 'revoked' }] };
+    const revoked: Model = { ...model, exceptions: [{ ...model.exceptions[0], status: 'revoked', revokedAgeH: 0 }] };
 
     const before = outcome(model);
     const after = outcome(revoked);
@@ -753,10 +759,23 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
     // The failure counts again: the control fails and the gate denies …
     expect(after.controls['secret-scanning']).toBe('failing');
     expect(after.gate).toBe('deny');
-    // … while the stage rises, because the lapsed exception no longer counts towards the mean.
-    expect(after.stage).toBe(4);
-    // Without the target the stage holds.
-    expect(outcome(withoutExceptionAgeTarget(model)).stage).toBe(4);
-    expect(outcome(withoutExceptionAgeTarget(revoked)).stage).toBe(4);
+    // … and the stage holds: the revoked exception still counts, with the 100 days it reached.
+    expect(after.stage).toBe(3);
+    expect(after.nextSteps).toEqual(before.nextSteps);
+    expect(build(revoked).evidence.lapsedExceptions).toEqual([
+      { id: 'x-0', approvedAt: at(100 * 24), lapsedAt: NOW.toISOString() },
+    ]);
+
+    // An exception held for a shorter time is a different history, and a younger one: revoked
+    // 20 days ago it reached 80 days, under the target. That is the measure working (shorter
+    // exceptions are better), not a lapse helping: at the moment of any lapse the mean is unchanged.
+    const heldShorter: Model = { ...model, exceptions: [{ ...model.exceptions[0], status: 'revoked', revokedAgeH: 20 * 24 }] };
+    expect(outcome(heldShorter).stage).toBe(4);
+    // It leaves the measure once its lapse is older than the window (180 days by default).
+    const longAgo: Model = {
+      ...model,
+      exceptions: [{ ...model.exceptions[0], approvedAgeH: 300 * 24, expiresInH: -181 * 24, status: 'expired' }],
+    };
+    expect(build(longAgo).evidence.lapsedExceptions).toEqual([]);
   });
 });

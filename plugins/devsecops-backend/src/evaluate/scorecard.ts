@@ -11,7 +11,7 @@ export function evaluateEntity(
   now: Date,
 ): EntityScorecard {
   const controls = evaluateControls(config.controls, evidence, now);
-  const metrics = computeMetrics(evidence, config.severityPolicy, now);
+  const metrics = computeMetrics(evidence, config.severityPolicy, now, config.metricTargets.windowDays);
   const maturity = evaluateMaturity({ evidence, controls, metrics, config, now });
   return {
     entityRef: evidence.entity.entityRef,

@@ -29,6 +29,17 @@ export interface ExceptionCover {
   expiresAt: string;
 }
 
+/**
+ * An approved exception that is no longer in force: it expired or was revoked. Only exception
+ * age reads it, with the age it reached when it lapsed.
+ */
+export interface LapsedException {
+  id: string;
+  approvedAt: string;
+  /** When it stopped counting: its expiry, or its revocation if that came first. */
+  lapsedAt: string;
+}
+
 export interface OpenFinding {
   id: string;
   control: string;
@@ -71,6 +82,12 @@ export interface EntityEvidence {
   gateDecisions: GateDecision[];
   /** Approved exceptions (expired ones may be included; evaluation ignores them). */
   exceptions: ExceptionCover[];
+  /**
+   * Approved exceptions that lapsed (expired or revoked) within the metrics window, for exception
+   * age only: a lapse keeps the age the exception reached until it leaves the window
+   * (absent: none).
+   */
+  lapsedExceptions?: LapsedException[];
   /** Signature verifications recorded for the entity's artifacts, newest first. */
   signatures: SignatureVerification[];
   /** Open runtime signals and those remediated within the metrics window (absent: none). */
@@ -99,7 +116,10 @@ export interface MetricTargets {
   meanTimeToPatchDays: number;
   meanTimeToRotateDays: number;
   meanExceptionAgeDays: number;
-  /** Resolved findings older than this do not count towards the means. */
+  /**
+   * Resolved findings older than this do not count towards the means, nor do exceptions that
+   * lapsed longer ago.
+   */
   windowDays: number;
 }
 

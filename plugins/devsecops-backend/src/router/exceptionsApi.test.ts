@@ -117,6 +117,34 @@ describe.each(databases.eachSupportedId())('exceptions on %p', databaseId => {
     expect(verify.body).toMatchObject({ ok: true, records: 5, headSeq: 5 });
   });
 
+  it('keeps a revoked exception in the exception age: revoking an old one does not improve it', async () => {
+    const scorecard = async () =>
+      (await request(backend.server).get('/api/devsecops/v1/scorecards?entity=payments-api').set('Authorization', DANA)).body;
+    const { body } = await requestException();
+    await post(`/exceptions/${body.id}/approve`, RITA, { reason: 'Accepted with the WAF rule in place' }).expect(200);
+    // An old exception: approved 100 days ago (the maximum duration is checked when requesting).
+    const approvedAt = new Date(Date.now() - 100 * 86_400_000);
+    await backend
+      .knex('devsecops_exceptions')
+      .where({ id: body.id })
+      .update({ requested_at: new Date(approvedAt.getTime() - 86_400_000).toISOString(), decided_at: approvedAt.toISOString() });
+    // New evidence re-evaluates the entity.
+    await request(backend.server)
+      .post('/api/devsecops/v1/facts')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'payments-api', facts: [{ fact: 'branch_protection.enabled', value: true, source: 'test' }] })
+      .expect(201);
+    const before = await scorecard();
+    expect(before.controls.find((c: any) => c.controlId === 'container-scan').state).toBe('excepted');
+    expect(before.metrics.meanExceptionAgeDays).toBe(100);
+
+    await post(`/exceptions/${body.id}/revoke`, DANA, { reason: 'Letting it lapse' }).expect(200);
+    const after = await scorecard();
+    // The failure counts again, and the exception's 100 days still count towards its age.
+    expect(after.controls.find((c: any) => c.controlId === 'container-scan').state).toBe('failing');
+    expect(after.metrics.meanExceptionAgeDays).toBe(100);
+  });
+
   it('never lets the requester decide, even a requester in the risk-owner group', async () => {
     const { body } = await requestException(SAM, { riskOwner: 'group:default/security-compliance' });
     const self = await post(`/exceptions/${body.id}/approve`, SAM, { reason: 'my own' });

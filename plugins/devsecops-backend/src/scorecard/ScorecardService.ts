@@ -16,6 +16,7 @@ import {
   EntityEvidence,
   EntityFacts,
   ExceptionCover,
+  LapsedException,
   SignatureVerification,
 } from '../evaluate/types';
 import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
@@ -33,6 +34,11 @@ import { ExerciseStore } from '../store/ExerciseStore';
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
 export interface ExceptionSource {
   activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]>;
+  /**
+   * Approved exceptions that expired or were revoked between `since` and `now`, for exception age
+   * (absent: only active exceptions are measured).
+   */
+  lapsedSince?(entityRef: string, since: Date, now: Date): Promise<LapsedException[]>;
 }
 
 /** How many owner groups up the catalog hierarchy exercises are looked for. */
@@ -277,13 +283,14 @@ export class ScorecardService {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
-    const [runtimeSignals, exercises] = await Promise.all([
+    const [runtimeSignals, exercises, lapsedExceptions] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? this.exerciseScopes(entity).then(scopes =>
             o.exercises!.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10)),
           )
         : [],
+      o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
     ]);
     return {
       runtimeSignals,
@@ -296,6 +303,7 @@ export class ScorecardService {
       deployments,
       gateDecisions,
       exceptions,
+      lapsedExceptions,
       signatures,
     };
   }

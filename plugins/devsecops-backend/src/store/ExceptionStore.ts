@@ -5,7 +5,7 @@ import {
   Page,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
-import { ExceptionCover } from '../evaluate/types';
+import { ExceptionCover, LapsedException } from '../evaluate/types';
 import { dbText } from './text';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
 
@@ -148,6 +148,32 @@ export class ExceptionStore {
       approvedAt: fromDbTime(r.decided_at ?? r.requested_at),
       expiresAt: fromDbTime(r.expires_at),
     }));
+  }
+
+  /**
+   * Approved exceptions of an entity that stopped being in force between `since` and `now`: past
+   * their expiry (marked expired or not yet) or revoked. An exception lapses at its expiry, or at
+   * its revocation (the revoked event) when that came first. What exception age reads besides the
+   * active ones.
+   */
+  async lapsedSince(entityRef: string, since: Date, now: Date): Promise<LapsedException[]> {
+    const rows = await this.knex(`${TABLE} as x`)
+      .leftJoin(`${EVENTS} as ev`, join => join.on('ev.exception_id', 'x.id').andOnVal('ev.to_status', 'revoked'))
+      .select('x.id', 'x.decided_at', 'x.requested_at', 'x.expires_at', 'ev.at as revoked_at')
+      .where('x.entity_ref', entityRef)
+      .whereIn('x.status', ['approved', 'expired', 'revoked'])
+      // An exception lapses at its expiry at the latest: one that expired before `since` did not lapse since.
+      .where('x.expires_at', '>=', toDbTime(since))
+      .where(b => b.where('x.expires_at', '<=', toDbTime(now)).orWhere('x.status', 'revoked'));
+    const lapsed: LapsedException[] = [];
+    for (const r of rows) {
+      const expiresAt = fromDbTime(r.expires_at);
+      const revokedAt = fromDbTimeOrUndefined(r.revoked_at);
+      const lapsedAt = revokedAt && revokedAt < expiresAt ? revokedAt : expiresAt;
+      if (lapsedAt < toDbTime(since) || lapsedAt > toDbTime(now)) continue;
+      lapsed.push({ id: r.id, approvedAt: fromDbTime(r.decided_at ?? r.requested_at), lapsedAt });
+    }
+    return lapsed;
   }
 
   /** Approved exceptions past their expiry that are not yet marked expired. */

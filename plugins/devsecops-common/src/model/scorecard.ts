@@ -160,7 +160,11 @@ export interface EntityMetrics {
   /** Open findings past their severity's SLA. */
   pastSla: Record<FindingSeverity, number>;
   openBySeverity: Record<FindingSeverity, number>;
-  /** Mean age in days of approved, unexpired exceptions (undefined when there are none). */
+  /**
+   * Mean age in days of the exceptions in force at some time within the metrics window: an
+   * active one aged until now, one that expired or was revoked within the window aged until it
+   * lapsed (undefined when there are none).
+   */
   meanExceptionAgeDays?: number;
   /** Mean days from detected to remediated for runtime signals remediated in the window. */
   meanTimeToRemediateDays?: number;
