@@ -98,6 +98,7 @@ export function ExceptionsTable(props: {
         <span>
           <Button
             size="small"
+            sx={{ whiteSpace: 'nowrap' }}
             disabled={!!disabledReason}
             onClick={() => setPending({ record, action })}
           >
@@ -155,7 +156,7 @@ export function ExceptionsTable(props: {
                       .filter(Boolean)
                       .map(v => ` · ${v}`)}
                   </TableCell>
-                  <TableCell sx={{ minWidth: 200, maxWidth: 300 }}>
+                  <TableCell sx={{ minWidth: 180, maxWidth: 300 }}>
                     <Chip
                       size="small"
                       label={record.riskRating}
@@ -189,11 +190,7 @@ export function ExceptionsTable(props: {
                     </Typography>
                   </TableCell>
                   <TableCell>
-                    <Stack
-                      direction="row"
-                      flexWrap="wrap"
-                      sx={{ minWidth: 150, maxWidth: 170 }}
-                    >
+                    <Stack direction="column" alignItems="flex-start">
                       {button(record, 'approve', 'Approve')}
                       {button(record, 'reject', 'Reject')}
                       {button(record, 'revoke', 'Revoke')}
