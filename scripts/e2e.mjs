@@ -37,11 +37,17 @@ for (const file of readdirSync(artifacts)) {
 
 // ------------------------------------------------------------------------------------ backend
 if (!externalUrl) {
-  const busy = await fetch(`${backendUrl}/api/devsecops/health`).then(
-    () => true,
-    () => false,
-  );
-  if (busy) {
+  // Another portal on :7007 would be tested instead of ours: give one that is stopping a moment.
+  const answers = () =>
+    fetch(`${backendUrl}/api/devsecops/health`).then(
+      () => true,
+      () => false,
+    );
+  const deadline = Date.now() + 30_000;
+  while ((await answers()) && Date.now() < deadline) {
+    await new Promise(r => setTimeout(r, 2_000));
+  }
+  if (await answers()) {
     console.error(
       'E2E FAILED: something already answers on :7007 (a portal started with `npm start`?). Stop it, ' +
         'or test it with `node scripts/e2e.mjs --url http://localhost:3000`.',
