@@ -467,6 +467,19 @@ try {
     await axe(dev, 'group Security tab');
   });
 
+  await step('payments system Security tab', async () => {
+    await dev.goto(`${baseUrl}/catalog/default/system/payments/security`);
+    await dev
+      .getByText(/^Maturity across \d+ services/)
+      .waitFor({ timeout: 30_000 });
+    await dev
+      .getByRole('table', { name: 'control adoption by team' })
+      .getByText('team-payments')
+      .waitFor({ timeout: 30_000 });
+    await shot(dev, 'system-security-tab');
+    await axe(dev, 'system Security tab');
+  });
+
   // ---------------------------------------------------------- the exception, requested by A
   let controlId;
   let exceptionRow;

@@ -79,6 +79,17 @@ const groupScorecardContent = EntityContentBlueprint.make({
   },
 });
 
+const systemScorecardContent = EntityContentBlueprint.make({
+  name: 'system-security',
+  params: {
+    path: '/security',
+    title: 'Security',
+    filter: 'kind:system',
+    loader: () =>
+      import('./components/GroupScorecard').then(m => <m.GroupScorecardContent />),
+  },
+});
+
 const entitySecurityCard = EntityCardBlueprint.make({
   name: 'security',
   params: {
@@ -103,6 +114,7 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
     exceptionsPage,
     entitySecurityContent,
     groupScorecardContent,
+    systemScorecardContent,
     entitySecurityCard,
   ],
 });

@@ -11,5 +11,6 @@ export {
   EntitySecurityContent,
   DevsecopsExceptionsPage,
   GroupSecurityContent,
+  SystemSecurityContent,
 } from './plugin';
 export { devsecopsApiRef } from './api';

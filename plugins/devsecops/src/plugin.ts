@@ -93,3 +93,16 @@ export const GroupSecurityContent = devsecopsPlugin.provide(
     },
   }),
 );
+
+/**
+ * A system's Security tab: its components rolled up by owning team, with trends.
+ * @public
+ */
+export const SystemSecurityContent = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'SystemSecurityContent',
+    component: {
+      lazy: () => import('./components/GroupScorecard').then(m => m.GroupScorecardContent),
+    },
+  }),
+);

@@ -32,4 +32,23 @@ describe('GroupScorecardContent', () => {
     expect(within(screen.getByRole('table', { name: 'sub-teams' })).getByRole('link', { name: 'team-payments' })).toHaveAttribute('href', '/catalog/default/group/team-payments/security');
     expect(screen.getByRole('img', { name: /Stage distribution over time/ })).toBeInTheDocument();
   });
+
+  it('rolls up a system by the teams that own its components', async () => {
+    const api = fakeDevsecopsApi();
+    const getRollup = jest.spyOn(api, 'getRollup');
+    const getRollupHistory = jest.spyOn(api, 'getRollupHistory');
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
+        <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'payments', namespace: 'default' }, spec: { owner: 'team-payments' } }}>
+          <GroupScorecardContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Maturity across 2 services')).toBeInTheDocument();
+    expect(getRollup).toHaveBeenCalledWith({ system: 'system:default/payments' });
+    expect(getRollupHistory).toHaveBeenCalledWith({ system: 'system:default/payments' }, 90);
+    expect(screen.getByText("Last 90 days of daily snapshots of the system's services")).toBeInTheDocument();
+    expect(screen.getByRole('table', { name: 'control adoption by team' })).toHaveTextContent('team-payments');
+    expect(screen.queryByRole('table', { name: 'sub-teams' })).not.toBeInTheDocument();
+  });
 });

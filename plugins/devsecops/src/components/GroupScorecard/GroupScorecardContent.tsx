@@ -21,14 +21,18 @@ import {
 import { RollupTrends } from '../OverviewPage/RollupTrends';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 
-/** A group's scorecard: its services and its sub-teams', rolled up through the catalog hierarchy. */
+/**
+ * The scorecard of a group (its services and its sub-teams', through the catalog hierarchy) or of
+ * a system (the components in it, by owning team): whichever the entity page is.
+ */
 export function GroupScorecardContent() {
   const { entity } = useEntity();
-  const groupRef = stringifyEntityRef(entity);
+  const entityRef = stringifyEntityRef(entity);
+  const scope = entity.kind.toLocaleLowerCase('en-US') === 'system' ? { system: entityRef } : { group: entityRef };
   const api = useApi(devsecopsApiRef);
   const { value, loading, error } = useAsync(
-    () => Promise.all([api.getRollup({ group: groupRef }), api.getRollupHistory({ group: groupRef }, 90)]),
-    [api, groupRef],
+    () => Promise.all([api.getRollup(scope), api.getRollupHistory(scope, 90)]),
+    [api, entityRef],
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
@@ -82,7 +86,7 @@ export function GroupScorecardContent() {
         </Grid>
       )}
       <Grid item xs={12}>
-        <InfoCard title="Trends" subheader="Last 90 days of daily snapshots of the team's services">
+        <InfoCard title="Trends" subheader={`Last 90 days of daily snapshots of the ${scope.system ? "system's" : "team's"} services`}>
           <RollupTrends history={history} />
         </InfoCard>
       </Grid>
