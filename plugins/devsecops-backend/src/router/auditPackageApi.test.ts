@@ -36,6 +36,11 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
         .set('Authorization', ciHeader())
         .send({ entityRef: 'payments-api', environment: 'production', artifactDigest: DIGEST, deployer: 'ci', approver: 'user:default/rita', changeRef: '=HYPERLINK("x")' })
         .expect(201);
+      await request(backend.server)
+        .post('/api/devsecops/v1/runtime-signals')
+        .set('Authorization', ciHeader())
+        .send({ entityRef: 'payments-api', kind: 'incident', severity: 'high', summary: 'Pods restarted by an OOM storm', detectedAt: new Date(Date.now() - 3_600_000).toISOString(), source: 'pagerduty' })
+        .expect(201);
 
       const response = await request(backend.server)
         .get('/api/devsecops/v1/audit-packages?entity=payments-api')
@@ -59,9 +64,12 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
       const files = unzipSync(zip);
       expect(Object.keys(files).sort()).toEqual([
         'README.txt', 'control-map.json',
-        'csv/controlFacts.csv', 'csv/deployments.csv', 'csv/exceptions.csv', 'csv/findings.csv', 'csv/gateDecisions.csv', 'csv/reports.csv',
-        'data/controlFacts.json', 'data/deployments.json', 'data/exceptions.json', 'data/findings.json', 'data/gateDecisions.json', 'data/reports.json',
+        'csv/controlFacts.csv', 'csv/deployments.csv', 'csv/exceptions.csv', 'csv/findings.csv', 'csv/gateDecisions.csv', 'csv/reports.csv', 'csv/runtimeSignals.csv',
+        'data/controlFacts.json', 'data/deployments.json', 'data/exceptions.json', 'data/findings.json', 'data/gateDecisions.json', 'data/reports.json', 'data/runtimeSignals.json',
         'evidence-log.json', 'manifest.json',
+      ]);
+      expect(JSON.parse(strFromU8(files['data/runtimeSignals.json']))).toEqual([
+        expect.objectContaining({ entity_ref: 'component:default/payments-api', kind: 'incident', summary: 'Pods restarted by an OOM storm' }),
       ]);
       const reports = JSON.parse(strFromU8(files['data/reports.json']));
       expect(reports.map((r: any) => r.entity_ref)).toEqual(['component:default/payments-api']);
@@ -70,7 +78,7 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
       // A formula in a field is neutralised for spreadsheets.
       expect(strFromU8(files['csv/deployments.csv'])).toContain(`"'=HYPERLINK(""x"")"`);
       const log = JSON.parse(strFromU8(files['evidence-log.json']));
-      expect(log.map((r: any) => r.kind)).toEqual(['report.ingested', 'redacted', 'deployment.recorded', 'gate.decided']);
+      expect(log.map((r: any) => r.kind)).toEqual(['report.ingested', 'redacted', 'deployment.recorded', 'gate.decided', 'runtime-signal.recorded']);
       expect(JSON.stringify(log)).not.toContain('checkout-web');
       expect(JSON.parse(strFromU8(files['control-map.json']))['signed-artifact-verification']['NIST SSDF']).toContain('PS.2.1');
 

@@ -17,7 +17,7 @@ export const AUDIT_TABLES = {
   reports: {
     table: 'devsecops_reports',
     time: 'received_at',
-    columns: ['id', 'entity_ref', 'owner_ref', 'control', 'controls', 'format', 'tool', 'tool_version', 'source_commit', 'branch', 'artifact_digest', 'uploader', 'received_at', 'summary', 'body_sha256', 'body_size'],
+    columns: ['id', 'entity_ref', 'owner_ref', 'control', 'controls', 'format', 'tool', 'tool_version', 'source_commit', 'branch', 'artifact_digest', 'uploader', 'received_at', 'scanned_at', 'summary', 'body_sha256', 'body_size'],
   },
   findings: {
     table: 'devsecops_findings',
@@ -43,6 +43,11 @@ export const AUDIT_TABLES = {
     table: 'devsecops_control_facts',
     time: 'observed_at',
     columns: ['entity_ref', 'fact', 'value', 'source', 'observed_at', 'recorded_by', 'recorded_at'],
+  },
+  runtimeSignals: {
+    table: 'devsecops_runtime_signals',
+    time: 'detected_at',
+    columns: ['id', 'entity_ref', 'kind', 'severity', 'summary', 'detected_at', 'contained_at', 'remediated_at', 'source', 'recorded_by', 'recorded_at'],
   },
 } as const;
 
