@@ -23,11 +23,23 @@ describe('aggregate', () => {
       [
         summary('a', 2, { sast: 'passing', 'container-scan': 'failing' }, {
           productionGate: 'allow',
-          metrics: metrics({ meanTimeToPatchDays: 10, patchedCount: 3, openBySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 } }),
+          metrics: metrics({
+            meanTimeToPatchDays: 10,
+            patchedCount: 3,
+            meanTimeToRemediateDays: 2,
+            remediatedCount: 3,
+            openBySeverity: { critical: 1, high: 2, medium: 0, low: 0, info: 0 },
+          }),
         }),
         summary('b', 0, { sast: 'not_reported', 'container-scan': 'not_applicable' }, {
           productionGate: 'deny',
-          metrics: metrics({ meanTimeToPatchDays: 30, patchedCount: 1, pastSla: { critical: 1, high: 0, medium: 0, low: 0, info: 0 } }),
+          metrics: metrics({
+            meanTimeToPatchDays: 30,
+            patchedCount: 1,
+            meanTimeToRemediateDays: 6,
+            remediatedCount: 1,
+            pastSla: { critical: 1, high: 0, medium: 0, low: 0, info: 0 },
+          }),
         }),
         summary('c', 2, { sast: 'excepted', 'container-scan': 'passing' }),
       ],
@@ -41,6 +53,7 @@ describe('aggregate', () => {
     expect(rollup.gate).toEqual({ allow: 1, deny: 1, undecided: 1, passRatePct: 50 });
     expect(rollup.metrics.meanTimeToPatchDays).toBe(15); // (10·3 + 30·1) / 4
     expect(rollup.metrics.meanTimeToRotateDays).toBeUndefined();
+    expect(rollup.metrics.meanTimeToRemediateDays).toBe(3); // (2·3 + 6·1) / 4
     expect(rollup.metrics.openBySeverity.critical).toBe(1);
     expect(rollup.metrics.pastSla.critical).toBe(1);
     expect(rollup.entities.map(e => e.entityRef)).toEqual([

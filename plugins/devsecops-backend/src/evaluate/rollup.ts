@@ -15,6 +15,8 @@ export interface SummaryForRollup {
     meanTimeToRotateDays?: number;
     rotatedCount: number;
     meanExceptionAgeDays?: number;
+    meanTimeToRemediateDays?: number;
+    remediatedCount?: number;
     openBySeverity: Record<string, number>;
     pastSla: Record<string, number>;
   };
@@ -81,6 +83,9 @@ export function aggregate(
       meanTimeToPatchDays: weightedMean(summaries.map(s => [s.metrics.meanTimeToPatchDays, s.metrics.patchedCount])),
       meanTimeToRotateDays: weightedMean(summaries.map(s => [s.metrics.meanTimeToRotateDays, s.metrics.rotatedCount])),
       meanExceptionAgeDays: weightedMean(summaries.map(s => [s.metrics.meanExceptionAgeDays, 1])),
+      meanTimeToRemediateDays: weightedMean(
+        summaries.map(s => [s.metrics.meanTimeToRemediateDays, s.metrics.remediatedCount ?? 0]),
+      ),
       openBySeverity,
       pastSla,
     },

@@ -196,6 +196,8 @@ export interface Rollup {
     meanTimeToPatchDays?: number;
     meanTimeToRotateDays?: number;
     meanExceptionAgeDays?: number;
+    /** Runtime signals: detected → remediated, weighted by how many were remediated. */
+    meanTimeToRemediateDays?: number;
     openBySeverity: Record<FindingSeverity, number>;
     pastSla: Record<FindingSeverity, number>;
   };

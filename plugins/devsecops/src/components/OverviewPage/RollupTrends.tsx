@@ -23,6 +23,7 @@ export function RollupTrends({ history }: { history: RollupHistory }) {
     ['Production gate pass rate', series(d => d.gate.passRatePct), '%'],
     ['Mean time to patch', series(d => d.metrics.meanTimeToPatchDays), ' d'],
     ['Mean time to rotate', series(d => d.metrics.meanTimeToRotateDays), ' d'],
+    ['Mean time to remediate (runtime)', series(d => d.metrics.meanTimeToRemediateDays), ' d'],
     ['Open critical and high', series(d => d.metrics.openBySeverity.critical + d.metrics.openBySeverity.high)],
   ];
   return (
