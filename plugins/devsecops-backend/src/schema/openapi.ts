@@ -68,6 +68,14 @@ const uuid = {
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
 } as const;
 
+/** An environment name as deployments and release policies use it: production, staging, … */
+const environmentParam = {
+  name: 'environment',
+  in: 'query',
+  required: false,
+  schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
+} as const;
+
 const historyDays = {
   name: 'days',
   in: 'query',
@@ -523,12 +531,7 @@ export const spec = {
         operationId: 'listDeployments',
         parameters: [
           ...entityParams,
-          {
-            name: 'environment',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-          },
+          environmentParam,
           ...paging,
         ],
         responses: { '200': ok('A page of deployments') },
@@ -641,12 +644,7 @@ export const spec = {
         operationId: 'listGateDecisions',
         parameters: [
           ...entityParams,
-          {
-            name: 'environment',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-          },
+          environmentParam,
           ...paging,
         ],
         responses: { '200': ok('A page of decisions') },
@@ -775,12 +773,7 @@ export const spec = {
           ...entityParams,
           { name: 'deployment', in: 'query', required: false, schema: uuid },
           { name: 'artifact', in: 'query', allowReserved: true, required: false, schema: text(200) },
-          {
-            name: 'environment',
-            in: 'query',
-            required: false,
-            schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' },
-          },
+          environmentParam,
         ],
         responses: { '200': ok('The evidence chain'), '400': errorResponse, '404': errorResponse },
       },
