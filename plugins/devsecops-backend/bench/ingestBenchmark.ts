@@ -17,7 +17,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import knexFactory, { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
 import { ReportIngestService } from '../src/ingest/ReportIngestService';
-import { EntityResolver } from '../src/ingest/EntityResolver';
+import { EntityResolver } from '../src/catalog/EntityResolver';
 import { ArtifactStore } from '../src/store/ArtifactStore';
 import { EvidenceLogStore } from '../src/store/EvidenceLogStore';
 import { FindingStore } from '../src/store/FindingStore';

@@ -34,7 +34,7 @@ import knexFactory, { Knex } from 'knex';
 import { readScorecardConfig } from '../src/config/readScorecardConfig';
 import { aggregate } from '../src/evaluate/rollup';
 import { evaluateEntity } from '../src/evaluate/scorecard';
-import { EntityResolver } from '../src/ingest/EntityResolver';
+import { EntityResolver } from '../src/catalog/EntityResolver';
 import { ReportIngestService } from '../src/ingest/ReportIngestService';
 import { RollupService } from '../src/scorecard/RollupService';
 import {

@@ -40,7 +40,7 @@ import { RollupService } from './scorecard/RollupService';
 import { ScorecardService } from './scorecard/ScorecardService';
 import { GateDecisionStore } from './store/GateDecisionStore';
 import { SummaryStore } from './store/SummaryStore';
-import { EntityResolver } from './ingest/EntityResolver';
+import { EntityResolver } from './catalog/EntityResolver';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
 import { createRouter } from './router/createRouter';

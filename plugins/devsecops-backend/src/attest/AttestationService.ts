@@ -3,7 +3,7 @@ import { InputError } from '@backstage/errors';
 import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
-import { EntityLookup } from '../ingest/EntityResolver';
+import { EntityLookup } from '../catalog/EntityResolver';
 import { SIGNATURE_FACT } from '../scorecard/ScorecardService';
 import { SignatureVerifier, SignatureVerifierOptions, VerificationResult } from './SignatureVerifier';
 

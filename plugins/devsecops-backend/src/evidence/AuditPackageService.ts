@@ -4,11 +4,11 @@ import { toCsv } from '@devsecops-scorecard/plugin-devsecops-common';
 import { AuditPackageManifest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
-import { EntityResolver } from '../ingest/EntityResolver';
+import { EntityResolver } from '../catalog/EntityResolver';
 import { RollupService } from '../scorecard/RollupService';
 import { AuditExportQueries, AUDIT_TABLES, AuditTable } from '../store/AuditExportQueries';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
-import { parseObservedTime } from '../schema/inputTimes';
+import { parseObservedTime } from '../validation/inputTimes';
 import { SummaryStore } from '../store/SummaryStore';
 
 const MAX_RANGE_DAYS = 3 * 366;

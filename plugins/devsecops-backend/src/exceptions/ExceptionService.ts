@@ -22,11 +22,11 @@ import {
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
-import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
-import { parseInstant } from '../schema/inputTimes';
+import { parseInstant } from '../validation/inputTimes';
 
 export interface ExceptionRequestInput extends EntityLookup {
   scope: ExceptionScope;

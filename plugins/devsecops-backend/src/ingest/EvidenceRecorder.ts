@@ -10,9 +10,9 @@ import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
-import { EntityLookup, EntityResolver } from './EntityResolver';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { parseObservedTime } from '../schema/inputTimes';
+import { parseObservedTime } from '../validation/inputTimes';
 
 export interface DeploymentInput extends EntityLookup {
   environment: string;

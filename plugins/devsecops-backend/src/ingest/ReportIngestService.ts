@@ -22,9 +22,9 @@ import { ArtifactStore } from '../store/ArtifactStore';
 import { FindingStore, ScanApplied } from '../store/FindingStore';
 import { ReportStore } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
-import { EntityLookup, EntityResolver } from './EntityResolver';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { PayloadTooLargeError } from './errors';
-import { parseObservedTime } from '../schema/inputTimes';
+import { parseObservedTime } from '../validation/inputTimes';
 
 const gzipAsync = promisify(gzip);
 // Evidence bodies favour speed over ratio: JSON still shrinks ~10× at level 1.

@@ -23,11 +23,11 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import express from 'express';
 import { Knex } from 'knex';
-import { EntityResolver } from '../ingest/EntityResolver';
+import { EntityResolver } from '../catalog/EntityResolver';
 import { EvidenceRecorder, parseClaimedOwner } from '../ingest/EvidenceRecorder';
 import { ReportIngestService } from '../ingest/ReportIngestService';
 import { spec } from '../schema/openapi';
-import { parseObservedTime } from '../schema/inputTimes';
+import { parseObservedTime } from '../validation/inputTimes';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';

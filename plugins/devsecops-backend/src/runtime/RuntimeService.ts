@@ -10,11 +10,11 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExerciseStore } from '../store/ExerciseStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
-import { parseCalendarDay, parseObservedTime } from '../schema/inputTimes';
+import { parseCalendarDay, parseObservedTime } from '../validation/inputTimes';
 
 export interface RuntimeSignalInput extends EntityLookup {
   kind: RuntimeSignalKind;

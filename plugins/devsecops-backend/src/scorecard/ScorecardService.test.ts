@@ -3,7 +3,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { ConfigReader } from '@backstage/config';
 import { testEntities } from '../__testUtils__/testBackend';
 import { readScorecardConfig } from '../config/readScorecardConfig';
-import { EntityResolver } from '../ingest/EntityResolver';
+import { EntityResolver } from '../catalog/EntityResolver';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';

@@ -19,7 +19,7 @@ import {
   LapsedException,
   SignatureVerification,
 } from '../evaluate/types';
-import { EntityLookup, EntityResolver } from '../ingest/EntityResolver';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
