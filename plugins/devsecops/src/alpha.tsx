@@ -75,7 +75,7 @@ const groupScorecardContent = EntityContentBlueprint.make({
     title: 'Security',
     filter: 'kind:group',
     loader: () =>
-      import('./components/GroupScorecard').then(m => <m.GroupScorecardContent />),
+      import('./components/ScopeSecurity').then(m => <m.ScopeSecurityContent />),
   },
 });
 
@@ -86,7 +86,7 @@ const systemScorecardContent = EntityContentBlueprint.make({
     title: 'Security',
     filter: 'kind:system',
     loader: () =>
-      import('./components/GroupScorecard').then(m => <m.GroupScorecardContent />),
+      import('./components/ScopeSecurity').then(m => <m.ScopeSecurityContent />),
   },
 });
 

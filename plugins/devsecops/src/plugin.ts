@@ -89,7 +89,7 @@ export const GroupSecurityContent = devsecopsPlugin.provide(
   createComponentExtension({
     name: 'GroupSecurityContent',
     component: {
-      lazy: () => import('./components/GroupScorecard').then(m => m.GroupScorecardContent),
+      lazy: () => import('./components/ScopeSecurity').then(m => m.ScopeSecurityContent),
     },
   }),
 );
@@ -102,7 +102,7 @@ export const SystemSecurityContent = devsecopsPlugin.provide(
   createComponentExtension({
     name: 'SystemSecurityContent',
     component: {
-      lazy: () => import('./components/GroupScorecard').then(m => m.GroupScorecardContent),
+      lazy: () => import('./components/ScopeSecurity').then(m => m.ScopeSecurityContent),
     },
   }),
 );

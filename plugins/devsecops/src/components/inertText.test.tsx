@@ -20,7 +20,7 @@ import {
 } from '../testUtils/fakeDevsecopsApi';
 import { EntitySecurityContent } from './EntitySecurity';
 import { ExceptionQueue } from './Exceptions';
-import { GroupScorecardContent } from './GroupScorecard';
+import { ScopeSecurityContent } from './ScopeSecurity';
 
 const SCRIPT = '<script>window.__inertTextPwned = "script"</script>';
 const IMG = '<img src=x onerror="window.__inertTextPwned = \'img\'">';
@@ -178,7 +178,7 @@ describe('hostile text is rendered inertly', () => {
     await renderInTestApp(
       <TestApiProvider apis={[[devsecopsApiRef, api]]}>
         <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'dept-product', namespace: 'default' }, spec: { type: 'department', children: [] } }}>
-          <GroupScorecardContent />
+          <ScopeSecurityContent />
         </EntityProvider>
       </TestApiProvider>,
     );

@@ -25,7 +25,7 @@ import { DemoDataNotice } from '../shared/DemoDataNotice';
  * The scorecard of a group (its services and its sub-teams', through the catalog hierarchy) or of
  * a system (the components in it, by owning team): whichever the entity page is.
  */
-export function GroupScorecardContent() {
+export function ScopeSecurityContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
   const scope = entity.kind.toLocaleLowerCase('en-US') === 'system' ? { system: entityRef } : { group: entityRef };

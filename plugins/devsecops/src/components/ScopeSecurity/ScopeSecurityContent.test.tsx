@@ -3,9 +3,9 @@ import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
-import { GroupScorecardContent } from './GroupScorecardContent';
+import { ScopeSecurityContent } from './ScopeSecurityContent';
 
-describe('GroupScorecardContent', () => {
+describe('ScopeSecurityContent', () => {
   it('rolls up the group and lists its sub-teams', async () => {
     const api = fakeDevsecopsApi({
       getRollup: async query => ({
@@ -20,7 +20,7 @@ describe('GroupScorecardContent', () => {
     await renderInTestApp(
       <TestApiProvider apis={[[devsecopsApiRef, api]]}>
         <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'dept-product', namespace: 'default' }, spec: { type: 'department', children: [] } }}>
-          <GroupScorecardContent />
+          <ScopeSecurityContent />
         </EntityProvider>
       </TestApiProvider>,
     );
@@ -40,7 +40,7 @@ describe('GroupScorecardContent', () => {
     await renderInTestApp(
       <TestApiProvider apis={[[devsecopsApiRef, api]]}>
         <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'payments', namespace: 'default' }, spec: { owner: 'team-payments' } }}>
-          <GroupScorecardContent />
+          <ScopeSecurityContent />
         </EntityProvider>
       </TestApiProvider>,
     );

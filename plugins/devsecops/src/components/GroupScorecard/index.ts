@@ -1,1 +1,0 @@
-export { GroupScorecardContent } from './GroupScorecardContent';

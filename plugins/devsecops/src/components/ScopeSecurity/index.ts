@@ -1,0 +1,1 @@
+export { ScopeSecurityContent } from './ScopeSecurityContent';
