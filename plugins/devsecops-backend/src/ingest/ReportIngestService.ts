@@ -11,7 +11,6 @@ import {
   NormalizerRegistry,
   normalizeDigest,
   parseReportBody,
-  redactReport,
   serializeReport,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHash, randomUUID } from 'node:crypto';
@@ -121,8 +120,9 @@ export class ReportIngestService {
       )
       .digest('hex');
 
-    // Secrets are removed before anything of the body is kept.
-    const redacted = redactReport(parsed);
+    // Secrets are removed before anything of the body is kept: the fields every registered format
+    // (modules' included) declares secret-bearing, then the reading format's own redaction.
+    const redacted = normalizers.redact(parsed, normalizer);
     const keptGzip = redacted.changed
       ? await gzipEvidence(Buffer.from(serializeReport(redacted.report), 'utf8'))
       : await originalGzip;

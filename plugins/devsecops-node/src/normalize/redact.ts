@@ -1,66 +1,69 @@
-import { ParsedReport } from './types';
+import { builtInNormalizers } from './formats';
+import { ParsedReport, ReportNormalizer } from './types';
 
-/**
- * Fields that carry secret values (or code around them) in the formats we read, per
- * fixtures/FORMATS.md: gitleaks `Secret`/`Match`/`Fragment`/`offender`/`line`, TruffleHog
- * `Raw`/`RawV2`/`Redacted`/`SecretParts`/`ExtraData`/`stringsFound`/`diff`/`printDiff`, SARIF
- * `snippet`, Trivy `Match`/`Code`, Checkov `code_block`, KICS `actual_value`/`expected_value`,
- * Semgrep `lines`, GitHub secret scanning `secret`. Compared case-insensitively.
+/*
+ * Which fields carry secrets is part of each format's contract: every normaliser declares its own
+ * `secretFields` (and `secretStringFields`) next to its parser, per fixtures/FORMATS.md.
+ *
+ * Decision: a stored body is redacted with the union of the fields of every format the registry
+ * knows (the built-in ones always included), not only those of the format that read it. A key
+ * that carries a secret in one tool's output is treated as secret-bearing wherever it appears
+ * (gitleaks 7 writes `offender` into SARIF properties, GitHub's secret-scanning alerts write
+ * `secret` like gitleaks does, a module's `secretValue` may show up in another tool's SARIF):
+ * redacting too much costs a field of evidence, redacting too little leaks a credential. The
+ * reading normaliser's own `redact` function, if any, runs afterwards on its bodies only.
  */
-const SECRET_BEARING_KEYS = new Set(
-  [
-    'secret',
-    'match',
-    'fragment',
-    'offender',
-    'raw',
-    'rawv2',
-    'redacted',
-    'secretparts',
-    'extradata',
-    'stringsfound',
-    'diff',
-    'printdiff',
-    'snippet',
-    'code',
-    'code_block',
-    'actual_value',
-    'expected_value',
-    'lines',
-    'requiredfindings',
-  ].map(k => k.toLowerCase()),
-);
 
-/** Keys whose string values are secret-bearing only in some formats (gitleaks v7 `line`). */
-const SECRET_BEARING_WHEN_STRING = new Set(['line']);
+/** The lowercased secret-bearing keys of a set of normalisers. */
+interface SecretKeys {
+  always: ReadonlySet<string>;
+  whenString: ReadonlySet<string>;
+}
+
+function secretKeysOf(normalizers: Iterable<ReportNormalizer>): SecretKeys {
+  const always = new Set<string>();
+  const whenString = new Set<string>();
+  for (const normalizer of normalizers) {
+    for (const key of normalizer.secretFields ?? []) always.add(key.toLowerCase());
+    for (const key of normalizer.secretStringFields ?? []) {
+      whenString.add(key.toLowerCase());
+    }
+  }
+  return { always, whenString };
+}
 
 /** What replaces a removed value in the evidence copy. @public */
 export const REDACTION_MARKER = '[REDACTED by devsecops]';
 
-function isSecretBearing(key: string, item: unknown): boolean {
+function isSecretBearing(keys: SecretKeys, key: string, item: unknown): boolean {
   const lower = key.toLowerCase();
   return (
-    SECRET_BEARING_KEYS.has(lower) ||
-    (SECRET_BEARING_WHEN_STRING.has(lower) && typeof item === 'string')
+    keys.always.has(lower) ||
+    (keys.whenString.has(lower) && typeof item === 'string')
   );
 }
 
 /** Whether any secret-bearing field occurs, without copying anything (the common case is no). */
-function hasSecretBearingField(value: unknown): boolean {
-  if (Array.isArray(value)) return value.some(hasSecretBearingField);
+function hasSecretBearingField(keys: SecretKeys, value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(v => hasSecretBearingField(keys, v));
   if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) {
-      if (isSecretBearing(key, item) || hasSecretBearingField(item)) return true;
+      if (isSecretBearing(keys, key, item) || hasSecretBearingField(keys, item)) {
+        return true;
+      }
     }
   }
   return false;
 }
 
-function redactValue(value: unknown): { value: unknown; changed: boolean } {
+function redactValue(
+  keys: SecretKeys,
+  value: unknown,
+): { value: unknown; changed: boolean } {
   if (Array.isArray(value)) {
     let changed = false;
     const out = value.map(item => {
-      const r = redactValue(item);
+      const r = redactValue(keys, item);
       changed ||= r.changed;
       return r.value;
     });
@@ -70,11 +73,11 @@ function redactValue(value: unknown): { value: unknown; changed: boolean } {
     let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      if (isSecretBearing(key, item)) {
+      if (isSecretBearing(keys, key, item)) {
         out[key] = REDACTION_MARKER;
         changed = true;
       } else {
-        const r = redactValue(item);
+        const r = redactValue(keys, item);
         changed ||= r.changed;
         out[key] = r.value;
       }
@@ -84,26 +87,59 @@ function redactValue(value: unknown): { value: unknown; changed: boolean } {
   return { value, changed: false };
 }
 
+/** @public */
+export interface RedactOptions {
+  /**
+   * The formats whose secret fields are redacted (the registry passes every registered one); the
+   * built-in formats' fields are always included.
+   */
+  normalizers?: Iterable<ReportNormalizer>;
+  /** The normaliser that read the body: its `redact` function runs after the field redaction. */
+  reader?: ReportNormalizer;
+}
+
 /**
  * A copy of a parsed report with every secret-bearing field replaced by a marker, for keeping as
  * evidence. `changed` tells whether anything was removed (then the stored body is this copy,
  * not the original bytes).
  * @public
  */
-export function redactReport(report: ParsedReport): {
+export function redactReport(
+  report: ParsedReport,
+  options: RedactOptions = {},
+): {
   report: ParsedReport;
   changed: boolean;
 } {
+  const keys = secretKeysOf([
+    ...builtInNormalizers,
+    ...(options.normalizers ?? []),
+    ...(options.reader ? [options.reader] : []),
+  ]);
+  const byFields = redactFields(keys, report);
+  const custom = options.reader?.redact;
+  if (!custom) return byFields;
+  const after = custom.call(options.reader, byFields.report);
+  return {
+    report: after,
+    changed: byFields.changed || after !== byFields.report,
+  };
+}
+
+function redactFields(
+  keys: SecretKeys,
+  report: ParsedReport,
+): { report: ParsedReport; changed: boolean } {
   const documents = report.shape === 'ndjson' ? report.values : [];
   if (report.shape === 'json') documents.push(report.value);
-  if (!hasSecretBearingField(documents)) return { report, changed: false };
+  if (!hasSecretBearingField(keys, documents)) return { report, changed: false };
   switch (report.shape) {
     case 'json': {
-      const r = redactValue(report.value);
+      const r = redactValue(keys, report.value);
       return { report: { shape: 'json', value: r.value }, changed: r.changed };
     }
     case 'ndjson': {
-      const r = redactValue(report.values);
+      const r = redactValue(keys, report.values);
       return {
         report: { shape: 'ndjson', values: r.value as unknown[] },
         changed: r.changed,

@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { UnsupportedFormatError, jsonTypeOf } from './errors';
 import { isObject } from './helpers';
+import { redactReport } from './redact';
 import { ParsedReport, ReportNormalizer } from './types';
 
 /**
@@ -37,6 +38,16 @@ export class NormalizerRegistry {
           `Report format id '${normalizer.id}' is invalid: use lowercase letters, digits and dashes`,
         );
       }
+      for (const key of [
+        ...(normalizer.secretFields ?? []),
+        ...(normalizer.secretStringFields ?? []),
+      ]) {
+        if (typeof key !== 'string' || key.trim() === '') {
+          throw new InputError(
+            `Report format '${normalizer.id}' declares a secret field that is not a non-empty string`,
+          );
+        }
+      }
       if (this.normalizers.has(normalizer.id)) {
         throw new InputError(
           `Report format '${normalizer.id}' is registered twice`,
@@ -52,6 +63,17 @@ export class NormalizerRegistry {
 
   get(id: string): ReportNormalizer | undefined {
     return this.normalizers.get(id);
+  }
+
+  /**
+   * A copy of a body fit to keep as evidence: the secret fields of every registered format (and of
+   * the built-in ones) replaced by a marker, then the reading format's own `redact`, if any.
+   */
+  redact(
+    report: ParsedReport,
+    reader?: ReportNormalizer,
+  ): { report: ParsedReport; changed: boolean } {
+    return redactReport(report, { normalizers: this.list(), reader });
   }
 
   /** The first registered format whose detector accepts the document. */

@@ -105,4 +105,22 @@ export interface ReportNormalizer {
   detect(report: ParsedReport): boolean;
   /** Throws ReportFormatError (a 400) naming the path of the problem when the document is malformed. */
   normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport;
+  /**
+   * Keys of this format that carry secret values (or the code around them), compared
+   * case-insensitively at any depth of the document. Before a body is kept as evidence, the value
+   * of every such key is replaced by `REDACTION_MARKER` (see `redactReport`). Declare every
+   * field the tool may fill with a secret, even those the normaliser never reads.
+   */
+  secretFields?: readonly string[];
+  /**
+   * Keys that carry a secret only when their value is a string (gitleaks v7 `line` holds the
+   * secret's line of code, where other formats write a line number there).
+   */
+  secretStringFields?: readonly string[];
+  /**
+   * Further redaction for secrets a key name cannot describe, run on bodies this normaliser read,
+   * after `secretFields`. Returns a redacted copy, or its argument unchanged when there was
+   * nothing to remove; it must not modify its argument.
+   */
+  redact?(report: ParsedReport): ParsedReport;
 }

@@ -198,6 +198,8 @@ function normalizeFramework(
 export const checkovNormalizer: ReportNormalizer = {
   id: 'checkov',
   title: FORMAT_TITLE,
+  // FORMATS.md §8: the failing code, which may hold hard-coded credentials (CKV_AWS_46 …).
+  secretFields: ['code_block'],
 
   detect(report: ParsedReport): boolean {
     if (report.shape !== 'json') return false;

@@ -183,6 +183,12 @@ function normalizeEntry(
 export const gitleaksNormalizer: ReportNormalizer = {
   id: 'gitleaks',
   title: FORMAT_TITLE,
+  // FORMATS.md §6: Secret and Match (the secret with context), Fragment (the whole file content),
+  // requiredFindings (nested findings with their own Secret/Match), legacy v7 `offender`; GitHub's
+  // secret-scanning alerts name the literal value `secret` as well.
+  secretFields: ['Secret', 'Match', 'Fragment', 'requiredFindings', 'offender'],
+  // Legacy v7 `line` is the line of code holding the secret (other formats write numbers there).
+  secretStringFields: ['line'],
 
   detect(report: ParsedReport): boolean {
     if (report.shape !== 'json' || !Array.isArray(report.value)) return false;

@@ -156,6 +156,8 @@ function normalizeQuery(
 export const kicsNormalizer: ReportNormalizer = {
   id: 'kics',
   title: FORMAT_TITLE,
+  // FORMATS.md §8: the "Passwords And Secrets" queries echo values here.
+  secretFields: ['actual_value', 'expected_value'],
 
   detect(report: ParsedReport): boolean {
     return report.shape === 'json' && isKicsReport(report.value);

@@ -801,6 +801,9 @@ function isSarifDocument(value: unknown): boolean {
 export const sarifNormalizer: ReportNormalizer = {
   id: 'sarif',
   title: FORMAT_TITLE,
+  // FORMATS.md §1/§6: `region.snippet` / `contextRegion.snippet` (gitleaks 8 puts the secret
+  // there); gitleaks 7 writes it as `properties.offender`.
+  secretFields: ['snippet', 'offender'],
   detect(report) {
     try {
       return report.shape === 'json' && isSarifDocument(report.value);

@@ -519,6 +519,8 @@ function normalizeSemgrep(
 export const semgrepNormalizer: ReportNormalizer = {
   id: 'semgrep',
   title: FORMAT_TITLE,
+  // `extra.lines`: the matched source, the secret itself for secret rules.
+  secretFields: ['lines'],
   detect(report) {
     try {
       return detectSemgrep(report);

@@ -529,6 +529,8 @@ function artifactOf(doc: unknown): NormalizedReport['artifact'] {
 export const trivyNormalizer: ReportNormalizer = {
   id: 'trivy',
   title: FORMAT,
+  // FORMATS.md §4: secret `Match` (masked) and `Code` (its context lines are not masked).
+  secretFields: ['Match', 'Code'],
   detect(report: ParsedReport): boolean {
     try {
       return report.shape === 'json' && looksLikeTrivy(report.value);

@@ -267,6 +267,18 @@ function normalizeV2(
 export const trufflehogNormalizer: ReportNormalizer = {
   id: 'trufflehog',
   title: FORMAT_TITLE,
+  // FORMATS.md §7: v3 Raw, RawV2, Redacted (the full AWS key id), SecretParts, ExtraData (account
+  // ids, ARNs); v2 stringsFound, diff, printDiff.
+  secretFields: [
+    'Raw',
+    'RawV2',
+    'Redacted',
+    'SecretParts',
+    'ExtraData',
+    'stringsFound',
+    'diff',
+    'printDiff',
+  ],
 
   detect(report: ParsedReport): boolean {
     const records = recordsOf(report);
