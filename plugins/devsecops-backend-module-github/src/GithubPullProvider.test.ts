@@ -397,7 +397,11 @@ describe('syncEntity', () => {
       what: 'facts',
     });
     expect(calls.slice(1).map(c => c.query)).toEqual(
-      Array(3).fill({ format: 'sarif', branch: 'main' }),
+      ['sast', 'dependency-scan', 'secret-scanning'].map(control => ({
+        format: 'sarif',
+        control,
+        branch: 'main',
+      })),
     );
   });
 

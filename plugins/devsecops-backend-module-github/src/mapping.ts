@@ -10,10 +10,25 @@ export interface ControlFact {
 
 /** SARIF driver names: stable per report kind so that a new upload replaces the previous one. */
 export const CODE_SCANNING_TOOL = 'GitHub code scanning';
-/** Matches the normaliser's dependency-scan kind (`/dependency/`). */
 export const DEPENDABOT_TOOL = 'GitHub Dependabot dependency alerts';
-/** Matches the normaliser's secret kind (`/secret/`). */
 export const SECRET_SCANNING_TOOL = 'GitHub secret scanning';
+
+/**
+ * The pipeline control each kind of upload evidences, sent as `control=` with the upload: every
+ * alert lands there whatever the SARIF normaliser makes of the driver name.
+ */
+export const UPLOAD_CONTROLS = {
+  'code-scanning': 'sast',
+  dependabot: 'dependency-scan',
+  'secret-scanning': 'secret-scanning',
+} as const;
+
+/** One SARIF upload of a snapshot and the control it evidences. */
+export interface GithubUpload {
+  kind: keyof typeof UPLOAD_CONTROLS;
+  control: string;
+  body: Sarif;
+}
 
 const SOURCE = 'github';
 
@@ -89,7 +104,7 @@ export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
   return facts;
 }
 
-type Sarif = {
+export type Sarif = {
   $schema: string;
   version: '2.1.0';
   runs: Array<Record<string, unknown>>;
@@ -336,27 +351,24 @@ export function secretScanningToSarif(
 }
 
 /** The SARIF uploads of a snapshot: one per feature that is on (an empty run resolves old findings). */
-export function toReports(
-  snapshot: GithubRepoSnapshot,
-): Array<{ kind: string; body: Sarif }> {
-  const reports: Array<{ kind: string; body: Sarif }> = [];
+export function toReports(snapshot: GithubRepoSnapshot): GithubUpload[] {
+  const reports: GithubUpload[] = [];
+  const add = (kind: GithubUpload['kind'], body: Sarif) =>
+    reports.push({ kind, control: UPLOAD_CONTROLS[kind], body });
   if (snapshot.codeScanningAlerts) {
-    reports.push({
-      kind: 'code-scanning',
-      body: codeScanningToSarif(snapshot.slug, snapshot.codeScanningAlerts),
-    });
+    add(
+      'code-scanning',
+      codeScanningToSarif(snapshot.slug, snapshot.codeScanningAlerts),
+    );
   }
   if (snapshot.dependabotAlerts) {
-    reports.push({
-      kind: 'dependabot',
-      body: dependabotToSarif(snapshot.slug, snapshot.dependabotAlerts),
-    });
+    add('dependabot', dependabotToSarif(snapshot.slug, snapshot.dependabotAlerts));
   }
   if (snapshot.secretScanningAlerts) {
-    reports.push({
-      kind: 'secret-scanning',
-      body: secretScanningToSarif(snapshot.slug, snapshot.secretScanningAlerts),
-    });
+    add(
+      'secret-scanning',
+      secretScanningToSarif(snapshot.slug, snapshot.secretScanningAlerts),
+    );
   }
   return reports;
 }

@@ -47,6 +47,7 @@ export async function syncEntity(
   for (const report of reports) {
     await writer.postReport(entityRef, JSON.stringify(report.body), {
       format: 'sarif',
+      control: report.control,
       branch: snapshot.defaultBranch,
     });
   }
