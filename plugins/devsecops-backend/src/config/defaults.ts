@@ -1,4 +1,5 @@
 import {
+  BuiltInControlId,
   ControlDefinition,
   ControlRule,
   FindingSeverity,
@@ -10,7 +11,13 @@ import { MetricTargets, StageDefinition } from '../evaluate/types';
 /** Artifact-bound controls do not apply to libraries: nothing of theirs is deployed. */
 const DEPLOYABLE = ['service', 'website'];
 
-const RULES: Record<string, { rule: ControlRule; freshnessDays: number; appliesToTypes?: string[] }> = {
+/**
+ * The evidence rule and freshness window of each built-in control. Keyed by the literal id union,
+ * so a built-in control added to `PIPELINE_CONTROLS` without its rule here (or a rule for a control
+ * that is not built in) does not compile. Controls added by configuration get theirs from
+ * `devsecops.controls` (readScorecardConfig).
+ */
+const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number; appliesToTypes?: string[] }> = {
   'secret-scanning': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
   'pre-commit-checks': { rule: { type: 'fact', fact: 'pre_commit.enabled' }, freshnessDays: 90 },
   'code-review': {
@@ -59,7 +66,10 @@ const RULES: Record<string, { rule: ControlRule; freshnessDays: number; appliesT
   },
 };
 
-/** The seed's pipeline control stack with the evidence rule and freshness window of each control. */
+/**
+ * The seed's pipeline control stack with the evidence rule and freshness window of each control:
+ * the shipped default catalogue, which `devsecops.controls` in app-config extends or changes.
+ */
 export const DEFAULT_CONTROLS: ControlDefinition[] = PIPELINE_CONTROLS.map(control => ({
   id: control.id,
   stage: control.stage,

@@ -16,7 +16,7 @@ describe('pipeline control stack', () => {
   });
 
   it('groups the seed controls under their stage', () => {
-    const grouped = controlsByStage();
+    const grouped = controlsByStage(PIPELINE_CONTROLS);
     const byId = Object.fromEntries(
       grouped.map(g => [g.stage.id, g.controls.map(c => c.id)]),
     );

@@ -2,6 +2,12 @@
  * The operating model's "Pipeline control stack", kept as data: five delivery stages, the controls
  * each one runs, the condition that fails the stage and the evidence that proves it. Everything the
  * scorecard evaluates hangs off these ids, so they are stable and never renamed.
+ *
+ * The stages are fixed. The controls here are only the shipped built-in defaults: the catalogue a
+ * backend actually evaluates is these plus, minus or changed by `devsecops.controls` in its
+ * app-config, and it is served by `GET /api/devsecops/controls` (`DevsecopsApi.getControlStack`).
+ * Anything that lists or validates controls (views, the CLI, ingest) asks that catalogue, never
+ * `PIPELINE_CONTROLS`.
  */
 
 /** @public */
@@ -63,8 +69,13 @@ export const PIPELINE_STAGES: readonly PipelineStage[] = [
   },
 ];
 
-/** @public */
-export const PIPELINE_CONTROLS: readonly PipelineControl[] = [
+/**
+ * The built-in controls the backend ships with (its default catalogue), in board order. Not the
+ * configured catalogue: use `GET /controls` for that. Literal (`as const`) so that
+ * {@link BuiltInControlId} is a union and the backend's per-control defaults must cover each one.
+ * @public
+ */
+export const PIPELINE_CONTROLS = [
   { id: 'secret-scanning', stage: 'commit', title: 'Secret scanning' },
   { id: 'pre-commit-checks', stage: 'commit', title: 'Pre-commit checks' },
   { id: 'code-review', stage: 'pull-request', title: 'Code review' },
@@ -92,14 +103,22 @@ export const PIPELINE_CONTROLS: readonly PipelineControl[] = [
     stage: 'runtime',
     title: 'Vulnerability monitoring',
   },
-];
+] as const satisfies readonly PipelineControl[];
 
 /**
- * Groups controls under their stage, in the seed's stage order.
+ * The id of a built-in control. Configured controls may have other ids: a control id in general is
+ * a `string`.
+ * @public
+ */
+export type BuiltInControlId = (typeof PIPELINE_CONTROLS)[number]['id'];
+
+/**
+ * Groups controls (the configured catalogue from `GET /controls`) under their stage, in the seed's
+ * stage order.
  * @public
  */
 export function controlsByStage(
-  controls: readonly PipelineControl[] = PIPELINE_CONTROLS,
+  controls: readonly PipelineControl[],
   stages: readonly PipelineStage[] = PIPELINE_STAGES,
 ): Array<{ stage: PipelineStage; controls: PipelineControl[] }> {
   const unknown = controls.filter(c => !stages.some(s => s.id === c.stage));

@@ -5,6 +5,7 @@ import {
   EntityScorecard,
   PIPELINE_CONTROLS,
   PIPELINE_STAGES,
+  PipelineControl,
   EntityHistory,
   Exercise,
   Rollup,
@@ -158,6 +159,55 @@ export const sampleException: ExceptionRecord = {
   requestedAt: '2026-11-28T00:00:00.000Z',
   events: [],
 };
+
+/**
+ * A control added only in the backend's app-config (`devsecops.controls.dast`), not a built-in
+ * one: the views must take it from `GET /controls` and the scorecard like any other.
+ */
+export const configuredDast: PipelineControl = { id: 'dast', stage: 'build', title: 'DAST' };
+
+/**
+ * The fake backend configured with `dast` (3 of 4 services passing it, team-payments 75%): in its
+ * control catalogue, its roll-ups and the service's scorecard.
+ */
+export function fakeDevsecopsApiWithDast(
+  overrides: Partial<DevsecopsApi> = {},
+): DevsecopsApi {
+  const base = fakeDevsecopsApi();
+  const dast = { states: { passing: 3, failing: 1 }, passingPct: 75 };
+  const withDast = <T extends { controlAdoption: Rollup['controlAdoption'] }>(r: T): T => ({
+    ...r,
+    controlAdoption: { ...r.controlAdoption, dast },
+  });
+  return fakeDevsecopsApi({
+    getControlStack: async () => {
+      const stack = await base.getControlStack();
+      return { ...stack, controls: [...stack.controls, configuredDast] };
+    },
+    getRollup: async query => {
+      const rollup = await base.getRollup(query);
+      return { ...withDast(rollup), owners: rollup.owners?.map(withDast) };
+    },
+    getScorecard: async ref => {
+      const scorecard = await base.getScorecard(ref);
+      return {
+        ...scorecard,
+        controls: [
+          ...scorecard.controls,
+          {
+            controlId: 'dast',
+            stage: 'build',
+            title: 'DAST',
+            state: 'failing',
+            reason: '1 open finding(s) at high or above without an exception (ZAP-40012)',
+            evidence: [],
+          },
+        ],
+      };
+    },
+    ...overrides,
+  });
+}
 
 /** An in-memory DevsecopsApi answering like a healthy backend, for component tests. */
 export function fakeDevsecopsApi(

@@ -3,7 +3,7 @@ import { renderInTestApp, TestApiProvider, mockApis } from '@backstage/test-util
 import { configApiRef } from '@backstage/core-plugin-api';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
-import { fakeDevsecopsApi, sampleScorecard } from '../../testUtils/fakeDevsecopsApi';
+import { fakeDevsecopsApi, fakeDevsecopsApiWithDast, sampleScorecard } from '../../testUtils/fakeDevsecopsApi';
 import { EntitySecurityContent } from './EntitySecurityContent';
 import { EntitySecurityCard } from './EntitySecurityCard';
 
@@ -51,6 +51,16 @@ describe('EntitySecurityContent', () => {
     // Pagination is the backend's: the next page asks for the next offset.
     fireEvent.click(screen.getByRole('button', { name: /next page/i }));
     expect(listFindings).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 10 }));
+  });
+
+  it('lists a control added only in app-config (dast) under its stage, from the scorecard', async () => {
+    await render(fakeDevsecopsApiWithDast());
+    const build = await screen.findByRole('region', { name: 'Build controls' });
+    const dast = within(build).getByTestId('control-dast');
+    expect(dast).toHaveTextContent('DAST');
+    expect(within(dast).getByText('Failing')).toBeInTheDocument();
+    expect(dast).toHaveTextContent('1 open finding(s) at high or above without an exception (ZAP-40012)');
+    expect(within(dast).getByRole('button', { name: 'Request exception' })).toBeInTheDocument();
   });
 
   it("draws each metric's 90-day trend from the daily snapshots", async () => {

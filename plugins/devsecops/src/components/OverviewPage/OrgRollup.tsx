@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { PIPELINE_CONTROLS, Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
+import { PipelineControl, Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Table from '@mui/material/Table';
@@ -39,8 +39,17 @@ export function StageDistribution({ rollup }: { rollup: Rollup }) {
   );
 }
 
-/** Control adoption: the share of entities passing each control, coloured like a heat map. */
-export function ControlAdoption({ rollup }: { rollup: Rollup }) {
+/**
+ * Control adoption: the share of entities passing each control, coloured like a heat map. The
+ * controls are the backend's configured catalogue (`GET /controls`), in its order.
+ */
+export function ControlAdoption({
+  rollup,
+  controls,
+}: {
+  rollup: Rollup;
+  controls: readonly PipelineControl[];
+}) {
   return (
     <Table size="small" aria-label="control adoption">
       <TableHead>
@@ -51,7 +60,7 @@ export function ControlAdoption({ rollup }: { rollup: Rollup }) {
         </TableRow>
       </TableHead>
       <TableBody>
-        {PIPELINE_CONTROLS.filter(c => rollup.controlAdoption[c.id]).map(control => {
+        {controls.filter(c => rollup.controlAdoption[c.id]).map(control => {
           const adoption = rollup.controlAdoption[control.id];
           const pct = adoption.passingPct;
           return (
@@ -87,9 +96,16 @@ export function securityTabLink(ref: string) {
 
 /**
  * Groups × controls: the share of each team's services passing (or excepted on) each control.
- * Empty cells are controls that apply to none of the team's services.
+ * Empty cells are controls that apply to none of the team's services. The columns are the
+ * backend's configured catalogue (`GET /controls`), so a control added in app-config shows too.
  */
-export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }) {
+export function ControlHeatMap({
+  rows,
+  controls,
+}: {
+  rows: NonNullable<Rollup['owners']>;
+  controls: readonly PipelineControl[];
+}) {
   if (rows.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">
@@ -103,7 +119,7 @@ export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }
         <TableHead>
           <TableRow>
             <TableCell sx={{ width: 128, px: 1 }}>Team</TableCell>
-            {PIPELINE_CONTROLS.map(control => (
+            {controls.map(control => (
               <TableCell
                 key={control.id}
                 align="center"
@@ -123,7 +139,7 @@ export function ControlHeatMap({ rows }: { rows: NonNullable<Rollup['owners']> }
                   {row.entityCount} service{row.entityCount === 1 ? '' : 's'}
                 </Typography>
               </TableCell>
-              {PIPELINE_CONTROLS.map(control => {
+              {controls.map(control => {
                 const pct = row.controlAdoption[control.id]?.passingPct;
                 return (
                   <TableCell

@@ -4,7 +4,10 @@ import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { OverviewContent } from './OverviewContent';
-import { fakeDevsecopsApi as fakeApi } from '../../testUtils/fakeDevsecopsApi';
+import {
+  fakeDevsecopsApi as fakeApi,
+  fakeDevsecopsApiWithDast,
+} from '../../testUtils/fakeDevsecopsApi';
 import { fakeCatalogApi } from '../../__testUtils__/fakeCatalog';
 
 const render = (api = fakeApi()) =>
@@ -56,6 +59,37 @@ describe('OverviewContent', () => {
       'href',
       '/catalog/default/component/payments-api/security',
     );
+  });
+
+  it("lists the backend's configured controls everywhere: one added in app-config (dast) shows, a disabled one does not", async () => {
+    const configured = fakeDevsecopsApiWithDast();
+    // The backend's catalogue without iac-lint (disabled in its config) though a stale roll-up still counts it.
+    const api = fakeDevsecopsApiWithDast({
+      getControlStack: async () => {
+        const stack = await configured.getControlStack();
+        return { ...stack, controls: stack.controls.filter(c => c.id !== 'iac-lint') };
+      },
+    });
+    await render(api);
+
+    const build = await screen.findByRole('region', { name: 'Build stage' });
+    expect(within(build).getByText('DAST')).toBeInTheDocument();
+    expect(screen.queryByText('IaC lint')).not.toBeInTheDocument();
+
+    await screen.findByText('Maturity across 2 services');
+    const heat = screen.getByRole('table', { name: 'control adoption by team' });
+    expect(within(heat).getByRole('columnheader', { name: 'DAST' })).toBeInTheDocument();
+    expect(within(heat).getByLabelText('team-payments, DAST: 75% passing')).toHaveTextContent('75%');
+    expect(within(heat).getByLabelText('team-checkout, DAST: 75% passing')).toHaveTextContent('75%');
+    expect(within(heat).queryByRole('columnheader', { name: 'IaC lint' })).not.toBeInTheDocument();
+    expect(within(heat).getAllByRole('columnheader')).toHaveLength(1 + 15);
+
+    const adoption = screen.getByRole('table', { name: 'control adoption' });
+    const dast = within(adoption).getByRole('row', { name: /^DAST/ });
+    expect(dast).toHaveTextContent('75%');
+    expect(dast).toHaveTextContent('passing 3');
+    expect(dast).toHaveTextContent('failing 1');
+    expect(within(adoption).queryByText('IaC lint')).not.toBeInTheDocument();
   });
 
   it('filters by group, system, domain and lifecycle, one scope at a time', async () => {

@@ -137,7 +137,10 @@ export function OverviewContent() {
                 title="Control adoption by team"
                 subheader="Share of each team's services passing each control"
               >
-                <ControlHeatMap rows={rollup.owners ?? []} />
+                <ControlHeatMap
+                  rows={rollup.owners ?? []}
+                  controls={stack.controls}
+                />
               </InfoCard>
             </Grid>
             <Grid item xs={12} lg={6}>
@@ -182,7 +185,7 @@ export function OverviewContent() {
             </Grid>
             <Grid item xs={12} lg={6}>
               <InfoCard title="Control adoption">
-                <ControlAdoption rollup={rollup} />
+                <ControlAdoption rollup={rollup} controls={stack.controls} />
               </InfoCard>
             </Grid>
           </Grid>

@@ -2,7 +2,7 @@ import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
-import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
+import { fakeDevsecopsApi, fakeDevsecopsApiWithDast, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
 import { ScopeSecurityContent } from './ScopeSecurityContent';
 
 describe('ScopeSecurityContent', () => {
@@ -50,5 +50,25 @@ describe('ScopeSecurityContent', () => {
     expect(screen.getByText("Last 90 days of daily snapshots of the system's services")).toBeInTheDocument();
     expect(screen.getByRole('table', { name: 'control adoption by team' })).toHaveTextContent('team-payments');
     expect(screen.queryByRole('table', { name: 'sub-teams' })).not.toBeInTheDocument();
+  });
+
+  it("shows the backend's configured controls, including one added only in app-config (dast)", async () => {
+    const api = fakeDevsecopsApiWithDast();
+    const getControlStack = jest.spyOn(api, 'getControlStack');
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
+        <EntityProvider entity={{ apiVersion: 'backstage.io/v1alpha1', kind: 'Group', metadata: { name: 'team-payments', namespace: 'default' }, spec: { type: 'team', children: [] } }}>
+          <ScopeSecurityContent />
+        </EntityProvider>
+      </TestApiProvider>,
+    );
+    expect(await screen.findByText('Maturity across 2 services')).toBeInTheDocument();
+    expect(getControlStack).toHaveBeenCalled();
+    const heat = screen.getByRole('table', { name: 'control adoption by team' });
+    expect(within(heat).getByRole('columnheader', { name: 'DAST' })).toBeInTheDocument();
+    expect(within(heat).getByLabelText('team-payments, DAST: 75% passing')).toHaveTextContent('75%');
+    const dast = within(screen.getByRole('table', { name: 'control adoption' })).getByRole('row', { name: /^DAST/ });
+    expect(dast).toHaveTextContent('75%');
+    expect(dast).toHaveTextContent('failing 1');
   });
 });

@@ -31,13 +31,13 @@ export function ScopeSecurityContent() {
   const scope = entity.kind.toLocaleLowerCase('en-US') === 'system' ? { system: entityRef } : { group: entityRef };
   const api = useApi(devsecopsApiRef);
   const { value, loading, error } = useAsync(
-    () => Promise.all([api.getRollup(scope), api.getRollupHistory(scope, 90)]),
+    () => Promise.all([api.getRollup(scope), api.getRollupHistory(scope, 90), api.getControlStack()]),
     [api, entityRef],
   );
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
-  const [rollup, history] = value;
+  const [rollup, history, { controls }] = value;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} sx={{ '&:empty': { display: 'none' } }}>
@@ -92,12 +92,12 @@ export function ScopeSecurityContent() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Control adoption by team">
-          <ControlHeatMap rows={rollup.owners ?? []} />
+          <ControlHeatMap rows={rollup.owners ?? []} controls={controls} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Control adoption">
-          <ControlAdoption rollup={rollup} />
+          <ControlAdoption rollup={rollup} controls={controls} />
         </InfoCard>
       </Grid>
     </Grid>
