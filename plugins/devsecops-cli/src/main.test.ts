@@ -165,6 +165,41 @@ describe('devsecops upload', () => {
     expect(bad.stderr).toContain("--scanned-at 'last tuesday' is not an ISO 8601 time");
   });
 
+  it("leaves --control to the backend's configured controls: a config-only one (dast) is accepted, an unknown one refused with the server's message", async () => {
+    // A second backend whose app-config adds `dast`, as an adopter would.
+    const configured = await startDevsecopsBackend(databases, 'SQLITE_3', {
+      config: {
+        devsecops: {
+          controls: {
+            dast: { stage: 'build', title: 'DAST', freshnessDays: 30, failOnSeverity: 'high' },
+          },
+        },
+      },
+    });
+    try {
+      const env = { DEVSECOPS_URL: urlOf(configured.server) };
+      const args = ['upload', fixture('semgrep/semgrep-json-severities.json'), '--entity', 'payments-api'];
+      const dast = await cli([...args, '--control', 'dast', '--json'], env);
+      expect(dast.stderr).not.toContain('Unknown control');
+      expect(dast.code).toBe(0);
+      expect(JSON.parse(dast.stdout).report).toMatchObject({
+        entityRef: 'component:default/payments-api',
+        controls: ['dast'],
+      });
+
+      const unknown = await cli([...args, '--control', 'pentest'], env);
+      expect(unknown.code).toBe(2);
+      expect(unknown.stdout).toBe('');
+      expect(unknown.stderr).toMatch(/answered 400: Unknown control 'pentest'\. Controls: secret-scanning, .*, dast/);
+    } finally {
+      await configured.stop();
+    }
+    // The shared backend has the shipped controls only: dast is unknown there, and it says so.
+    const shipped = await cli(['upload', fixture('semgrep/semgrep-json-severities.json'), '--entity', 'payments-api', '--control', 'dast']);
+    expect(shipped.code).toBe(2);
+    expect(shipped.stderr).toContain("answered 400: Unknown control 'dast'. Controls: secret-scanning");
+  });
+
   it('uploads a gitleaks report found by repository, without ever echoing the secret', async () => {
     const result = await cli([
       'upload',
@@ -241,9 +276,9 @@ describe('devsecops upload', () => {
         'is not a digest',
       ],
       [
-        ['upload', file, '--entity', 'a', '--control', 'nope'],
+        ['upload', file, '--entity', 'a', '--control', 'Not A Control'],
         env,
-        "Unknown control 'nope'",
+        "--control 'Not A Control' is not a control id",
       ],
       [
         ['upload', file, '--entity', 'a', '--bogus'],
