@@ -4,7 +4,10 @@
  * NIST SSDF practice ids are from SP 800-218 v1.1; SOC 2 criteria from the 2017 Trust Services
  * Criteria (common criteria CC).
  */
-export const DEFAULT_CONTROL_MAP: Record<string, Record<string, string[]>> = {
+import { BuiltInControlId } from '@devsecops-scorecard/plugin-devsecops-common';
+
+/** A built-in control without a framework mapping does not compile. */
+export const DEFAULT_CONTROL_MAP: Record<BuiltInControlId, Record<string, string[]>> = {
   'secret-scanning': { 'NIST SSDF': ['PS.1.1', 'PW.7.2'], 'SOC 2': ['CC6.1', 'CC7.1'] },
   'pre-commit-checks': { 'NIST SSDF': ['PW.7.1'], 'SOC 2': ['CC8.1'] },
   'code-review': { 'NIST SSDF': ['PW.7.1', 'PS.1.1'], 'SOC 2': ['CC8.1'] },
