@@ -8,21 +8,13 @@
  *
  * Prints a markdown table (median of RUNS runs each) for docs/benchmarks.md.
  */
-import { getVoidLogger } from './voidLogger';
-import {
-  builtInNormalizers,
-  NormalizerRegistry,
-} from '@devsecops-scorecard/plugin-devsecops-node';
-import { createHmac, randomUUID } from 'node:crypto';
+import { AuthService } from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { randomUUID } from 'node:crypto';
 import knexFactory, { Knex } from 'knex';
 import { performance } from 'node:perf_hooks';
-import { ReportIngestService } from '../src/ingest/ReportIngestService';
-import { EntityResolver } from '../src/catalog/EntityResolver';
-import { ArtifactStore } from '../src/store/ArtifactStore';
-import { EvidenceLogStore } from '../src/store/EvidenceLogStore';
-import { FindingStore } from '../src/store/FindingStore';
 import { applyMigrations } from '../src/store/migrations';
-import { ReportStore } from '../src/store/ReportStore';
+import { benchServices } from './benchServices';
 
 const FINDINGS = Number(process.env.DEVSECOPS_BENCH_FINDINGS ?? 10_000);
 const RUNS = Number(process.env.DEVSECOPS_BENCH_RUNS ?? 5);
@@ -123,27 +115,20 @@ async function measure(kind: 'sqlite' | 'pg', format: 'trivy' | 'sarif') {
       table.boolean('fix_available');
     });
 
-    const normalizers = new NormalizerRegistry();
-    normalizers.add(...builtInNormalizers);
-    const entities = {
-      resolve: async () => ({
-        entityRef: 'component:default/bench',
-        ownerRef: 'group:default/bench-team',
-        entity: {} as any,
-      }),
-    } as unknown as EntityResolver;
-    const service = new ReportIngestService({
+    // The catalog is never asked: the entity resolver is replaced per run below.
+    const services = await benchServices(
       knex,
-      logger: getVoidLogger(),
-      normalizers,
-      entities,
-      reports: new ReportStore(knex),
-      findings: new FindingStore(knex),
-      artifacts: new ArtifactStore(knex),
-      evidenceLog: new EvidenceLogStore(knex),
-      normalizeContext: { secretFingerprint: s => createHmac('sha256', 'bench').update(s).digest('hex') },
-      maxReportBytes: 512 * 1024 * 1024,
+      {} as CatalogService,
+      {} as AuthService,
+      512 * 1024 * 1024,
+    );
+    const entities = services.entities;
+    (entities as any).resolve = async () => ({
+      entityRef: 'component:default/bench',
+      ownerRef: 'group:default/bench-team',
+      entity: {} as any,
     });
+    const service = services.reportIngest;
 
     const build = format === 'trivy' ? trivyReport : sarifReport;
     const first: number[] = [];

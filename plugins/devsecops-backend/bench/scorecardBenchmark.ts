@@ -16,16 +16,11 @@
  *
  * Prints markdown tables for docs/benchmarks.md on stdout, progress on stderr.
  */
-import { getVoidLogger } from './voidLogger';
 import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  builtInNormalizers,
-  NormalizerRegistry,
-} from '@devsecops-scorecard/plugin-devsecops-node';
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,23 +29,9 @@ import knexFactory, { Knex } from 'knex';
 import { readScorecardConfig } from '../src/config/readScorecardConfig';
 import { aggregate } from '../src/evaluate/rollup';
 import { evaluateEntity } from '../src/evaluate/scorecard';
-import { EntityResolver } from '../src/catalog/EntityResolver';
-import { ReportIngestService } from '../src/ingest/ReportIngestService';
-import { RollupService } from '../src/scorecard/RollupService';
-import {
-  entityFacts,
-  ScorecardService,
-  SIGNATURE_FACT,
-} from '../src/scorecard/ScorecardService';
-import { ArtifactStore } from '../src/store/ArtifactStore';
-import { EvidenceLogStore } from '../src/store/EvidenceLogStore';
-import { DeploymentStore } from '../src/store/DeploymentStore';
-import { FactStore } from '../src/store/FactStore';
-import { FindingStore } from '../src/store/FindingStore';
-import { GateDecisionStore } from '../src/store/GateDecisionStore';
+import { entityFacts, SIGNATURE_FACT } from '../src/scorecard/EvidenceLoader';
+import { benchServices } from './benchServices';
 import { applyMigrations } from '../src/store/migrations';
-import { ReportStore } from '../src/store/ReportStore';
-import { SummaryStore } from '../src/store/SummaryStore';
 
 const ENTITIES = Number(process.env.DEVSECOPS_BENCH_ENTITIES ?? 5_000);
 const FINDINGS = Number(process.env.DEVSECOPS_BENCH_FINDINGS ?? 1_000_000);
@@ -669,34 +650,11 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
     const catalog = new BenchCatalog([...org.groups, ...org.components]);
     const auth = { getOwnServiceCredentials: async () => ({}) } as unknown as AuthService;
     const catalogService = catalog as unknown as CatalogService;
+    const services = await benchServices(knex, catalogService, auth, 64 * 1024 * 1024);
+    const { entities, scorecards, rollups } = services;
+    const { summaries, reports, findings, facts, deployments, decisions } = services.stores;
     const settings = readScorecardConfig(new ConfigReader({}));
-    const logger = getVoidLogger();
-    const entities = new EntityResolver(catalogService, auth);
-    const reports = new ReportStore(knex);
-    const findings = new FindingStore(knex);
-    const artifacts = new ArtifactStore(knex);
-    const deployments = new DeploymentStore(knex);
-    const facts = new FactStore(knex);
-    const decisions = new GateDecisionStore(knex);
-    const summaries = new SummaryStore(knex);
-    const exceptions = { activeFor: async () => [] };
-    const evidenceLog = new EvidenceLogStore(knex);
-    const scorecards = new ScorecardService({
-      logger,
-      settings,
-      entities,
-      reports,
-      findings,
-      facts,
-      deployments,
-      artifacts,
-      decisions,
-      summaries,
-      exceptions,
-      evidenceLog,
-    });
-    const controlIds = settings.evaluation.controls.map(c => c.id);
-    const rollups = new RollupService({ catalog: catalogService, auth, summaries, scorecards, controlIds, logger });
+    const controlIds = services.controls.ids();
 
     // Every entity's summary, the way the daily job builds them.
     process.stderr.write(`${label}: building summaries (snapshotAll)\n`);
@@ -905,20 +863,8 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
     process.stderr.write(`${label}: ingest + refresh\n`);
     const target = org.components.find(e => e.spec!.type === 'service')!;
     const targetRef = stringifyEntityRef(target);
-    const normalizers = new NormalizerRegistry();
-    normalizers.add(...builtInNormalizers);
-    const ingestService = new ReportIngestService({
-      knex,
-      logger,
-      normalizers,
-      entities,
-      reports,
-      findings,
-      artifacts,
-      evidenceLog,
-      normalizeContext: { secretFingerprint: s => createHmac('sha256', 'bench').update(s).digest('hex') },
-      maxReportBytes: 64 * 1024 * 1024,
-    });
+    // Writes do not refresh here (refreshAfterWrites: false): the refresh is timed on its own.
+    const ingestService = services.reportIngest;
     const ingestTimes: number[] = [];
     const refreshTimes: number[] = [];
     for (let run = 0; run < REFRESH_RUNS; run++) {

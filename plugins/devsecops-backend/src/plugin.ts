@@ -17,43 +17,18 @@ import {
   devsecopsExceptionResourceRef,
   devsecopsExceptionRules,
 } from '@devsecops-scorecard/plugin-devsecops-node';
-import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
-import { ExceptionService } from './exceptions/ExceptionService';
-import { ExceptionStore } from './store/ExceptionStore';
-import { EvidenceLogStore } from './store/EvidenceLogStore';
-import { EvidenceChainService } from './evidence/EvidenceChainService';
-import { AuditPackageService } from './evidence/AuditPackageService';
-import { AuditExportQueries } from './store/AuditExportQueries';
 import { DEFAULT_CONTROL_MAP } from './config/controlMap';
-import { AttestationService, readSignatureConfig } from './attest/AttestationService';
+import { readSignatureConfig } from './attest/AttestationService';
 import { SignatureVerifier } from './attest/SignatureVerifier';
 import {
-  builtInNormalizers,
   devsecopsNormalizersExtensionPoint,
-  NormalizerRegistry,
   ReportNormalizer,
 } from '@devsecops-scorecard/plugin-devsecops-node';
-import { createHmac, randomBytes } from 'node:crypto';
 import { readDevsecopsConfig } from './config/readDevsecopsConfig';
 import { readScorecardConfig } from './config/readScorecardConfig';
-import { RollupService } from './scorecard/RollupService';
-import { ScorecardService } from './scorecard/ScorecardService';
-import { GateDecisionStore } from './store/GateDecisionStore';
-import { SummaryStore } from './store/SummaryStore';
-import { EntityResolver } from './catalog/EntityResolver';
-import { EvidenceRecorder } from './ingest/EvidenceRecorder';
-import { ReportIngestService } from './ingest/ReportIngestService';
 import { createRouter } from './router/createRouter';
-import { ArtifactStore } from './store/ArtifactStore';
-import { DeploymentStore } from './store/DeploymentStore';
-import { FactStore } from './store/FactStore';
-import { FindingStore } from './store/FindingStore';
 import { applyMigrations } from './store/migrations';
-import { ReportStore } from './store/ReportStore';
-import { SettingsStore } from './store/SettingsStore';
-import { RuntimeSignalStore } from './store/RuntimeSignalStore';
-import { ExerciseStore } from './store/ExerciseStore';
-import { RuntimeService } from './runtime/RuntimeService';
+import { createDevsecopsServices } from './services';
 
 /**
  * A scheduled job's schedule: the shipped one, or `devsecops.schedules.<job>` over it, with any of
@@ -127,108 +102,27 @@ export const devsecopsPlugin = createBackendPlugin({
           await applyMigrations(knex);
         }
 
-        const normalizers = new NormalizerRegistry();
-        normalizers.add(...builtInNormalizers, ...addedNormalizers);
-
-        const secretKey =
-          settings.secretFingerprintKey ??
-          (await new SettingsStore(knex).getOrCreate(
-            'secret-fingerprint-key',
-            () => randomBytes(32).toString('hex'),
-          ));
-
-        const entities = new EntityResolver(catalog, auth);
-        const reports = new ReportStore(knex);
-        const findings = new FindingStore(knex);
-        const artifacts = new ArtifactStore(knex);
-        const deployments = new DeploymentStore(knex);
-        const facts = new FactStore(knex);
-        const decisions = new GateDecisionStore(knex);
-        const exceptionStore = new ExceptionStore(knex);
-        const evidenceLog = new EvidenceLogStore(knex);
-        const summaries = new SummaryStore(knex);
-        const runtimeSignals = new RuntimeSignalStore(knex);
-        const exerciseStore = new ExerciseStore(knex);
-        const scorecards = new ScorecardService({
+        const services = await createDevsecopsServices({
+          knex,
           logger,
-          settings: scorecardSettings,
-          entities,
-          reports,
-          findings,
-          facts,
-          deployments,
-          artifacts,
-          decisions,
-          summaries,
-          // Only approved, unexpired exceptions change evaluations, from the moment they change.
-          exceptions: exceptionStore,
-          evidenceLog,
-          runtimeSignals,
-          exercises: exerciseStore,
-        });
-        const rollups = new RollupService({
+          settings,
+          scorecardSettings,
+          controlMap: {
+            ...DEFAULT_CONTROL_MAP,
+            ...(config.getOptional<Record<string, Record<string, string[]>>>('devsecops.controlMap') ?? {}),
+          },
+          signatureVerifier,
+          addedNormalizers,
           catalog,
           auth,
-          summaries,
-          scorecards,
-          controlIds: scorecardSettings.evaluation.controls.map(c => c.id),
-          logger,
-        });
-
-        const reportIngest = new ReportIngestService({
-          knex,
-          logger,
-          normalizers,
-          entities,
-          reports,
-          findings,
-          artifacts,
-          evidenceLog,
-          maxReportBytes: settings.maxReportBytes,
-          normalizeContext: {
-            secretFingerprint: secret =>
-              createHmac('sha256', secretKey).update(secret).digest('hex'),
-          },
-        });
-        const evidence = new EvidenceRecorder({
-          knex,
-          entities,
-          deployments,
-          facts,
-          artifacts,
-          evidenceLog,
-        });
-
-        const exceptions = new ExceptionService({
-          knex,
-          logger,
-          store: exceptionStore,
-          evidenceLog,
-          entities,
           permissions,
           userInfo,
           auditor,
-          notifier: new ExceptionNotifier({
-            notifications,
-            store: exceptionStore,
-            logger,
-            warnDaysBeforeExpiry: settings.exceptionWarnDaysBeforeExpiry,
-          }),
-          controlIds: scorecardSettings.evaluation.controls.map(c => c.id),
-          maxDurationDays: settings.exceptionMaxDurationDays,
-          scopeMatches: (entityRef, scope) => findings.scopeMatches(entityRef, scope),
-          principalExists: async ref =>
-            !!(await catalog.getEntityByRef(ref, {
-              credentials: await auth.getOwnServiceCredentials(),
-            })),
-          onChange: async entityRef => {
-            try {
-              await scorecards.refresh(entityRef);
-            } catch (error) {
-              logger.warn(`Could not refresh ${entityRef} after an exception change: ${error}`);
-            }
-          },
+          notifications,
+          refreshAfterWrites: true,
         });
+        const { rollups, exceptions } = services;
+        const { reports } = services.stores;
 
         permissionsRegistry.addPermissions(devsecopsPermissions);
         permissionsRegistry.addResourceType({
@@ -239,65 +133,10 @@ export const devsecopsPlugin = createBackendPlugin({
             devsecopsExceptionRevokePermission,
           ],
           rules: Object.values(devsecopsExceptionRules),
-          getResources: refs => Promise.all(refs.map(id => exceptionStore.get(id))),
+          getResources: refs => Promise.all(refs.map(id => services.stores.exceptions.get(id))),
         });
 
-        httpRouter.use(
-          await createRouter({
-            knex,
-            logger,
-            httpAuth,
-            permissions,
-            normalizers,
-            entities,
-            reportIngest,
-            evidence,
-            reports,
-            findings,
-            artifacts,
-            deployments,
-            facts,
-            decisions,
-            summaries,
-            scorecards,
-            rollups,
-            controls: scorecardSettings.evaluation.controls,
-            exceptions,
-            evidenceLog,
-            evidenceChains: new EvidenceChainService({
-              entities,
-              deployments,
-              artifacts,
-              reports,
-              facts,
-              decisions,
-              evidenceLog,
-            }),
-            auditPackages: new AuditPackageService({
-              entities,
-              rollups,
-              summaries,
-              queries: new AuditExportQueries(knex),
-              evidenceLog,
-              auditor,
-              controlMap: {
-                ...DEFAULT_CONTROL_MAP,
-                ...(config.getOptional<Record<string, Record<string, string[]>>>('devsecops.controlMap') ?? {}),
-              },
-            }),
-            attestations: new AttestationService(signatureVerifier, evidence),
-            runtime: new RuntimeService({
-              knex,
-              entities,
-              signals: runtimeSignals,
-              exercises: exerciseStore,
-              evidenceLog,
-            }),
-            runtimeSignals,
-            exerciseStore,
-            maxReportBytes: settings.maxReportBytes,
-          }),
-        );
+        httpRouter.use(await createRouter({ services, httpAuth }));
         // Load balancers and CD probe health without a Backstage token; it reveals no data.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

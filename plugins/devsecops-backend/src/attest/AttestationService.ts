@@ -4,7 +4,7 @@ import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
 import { EntityLookup } from '../catalog/EntityResolver';
-import { SIGNATURE_FACT } from '../scorecard/ScorecardService';
+import { SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
 import { SignatureVerifier, SignatureVerifierOptions, VerificationResult } from './SignatureVerifier';
 
 /** Reads `devsecops.signatures`; a trusted root that is not JSON stops the backend, naming the key. */

@@ -2,7 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { Deployment, EvidenceChain } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EntityResolver } from '../catalog/EntityResolver';
-import { signaturesFromFacts, SIGNATURE_FACT } from '../scorecard/ScorecardService';
+import { signaturesFromFacts, SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';

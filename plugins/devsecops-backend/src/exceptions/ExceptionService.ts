@@ -27,6 +27,7 @@ import { ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 import { parseInstant } from '../validation/inputTimes';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 
 export interface ExceptionRequestInput extends EntityLookup {
   scope: ExceptionScope;
@@ -47,13 +48,13 @@ export interface ExceptionServiceOptions {
   userInfo: UserInfoService;
   auditor: AuditorService;
   notifier: ExceptionNotifier;
-  /** Control ids an exception may name. */
+  /** Control ids an exception may name (the control catalogue's). */
   controlIds: string[];
   maxDurationDays: number;
   /** Whether a finding matching the scope exists on the entity (any status). */
   scopeMatches(entityRef: string, scope: ExceptionScope): Promise<boolean>;
-  /** Called after any change, to re-evaluate the entity at once. */
-  onChange(entityRef: string): Promise<void>;
+  /** Called after any committed change, to re-evaluate the entity at once. */
+  onEvidenceChanged: OnEvidenceChanged;
   /** Whether a catalog user or group exists. */
   principalExists(ref: string): Promise<boolean>;
   now?: () => Date;
@@ -172,7 +173,7 @@ export class ExceptionService {
     const to: ExceptionStatus = decision === 'approve' ? 'approved' : 'rejected';
     await this.move(record, to, { action: to, actor, reason, at: now.toISOString(), fromStatus: 'requested', toStatus: to }, { decidedAt: now, decidedBy: actor });
     await this.audit(`exception-${decision}`, credentials, id, { entityRef: record.entityRef, reason });
-    await this.o.onChange(record.entityRef);
+    await this.o.onEvidenceChanged([record.entityRef]);
     return (await this.o.store.get(id))!;
   }
 
@@ -196,7 +197,7 @@ export class ExceptionService {
       toStatus: 'revoked',
     });
     await this.audit('exception-revoke', credentials, id, { entityRef: record.entityRef, reason });
-    await this.o.onChange(record.entityRef);
+    await this.o.onEvidenceChanged([record.entityRef]);
     return (await this.o.store.get(id))!;
   }
 
@@ -230,7 +231,7 @@ export class ExceptionService {
       expired++;
       const record = (await this.o.store.get(due.id))!;
       await this.o.notifier.expired(record);
-      await this.o.onChange(due.entityRef);
+      await this.o.onEvidenceChanged([due.entityRef]);
     }
     return expired;
   }

@@ -43,7 +43,7 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
         maxDurationDays: 90,
         scopeMatches: async () => true,
         principalExists: async () => true,
-        onChange: async ref => { refreshed.push(ref); },
+        onEvidenceChanged: async refs => { refreshed.push(...refs); },
         now: () => now,
       });
       return { notifier, service };

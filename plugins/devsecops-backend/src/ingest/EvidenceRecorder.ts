@@ -1,31 +1,11 @@
 import { InputError } from '@backstage/errors';
-import {
-  ControlFact,
-  Deployment,
-} from '@devsecops-scorecard/plugin-devsecops-common';
-import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
-import { createHash, randomUUID } from 'node:crypto';
+import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
-import { ArtifactStore } from '../store/ArtifactStore';
-import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseObservedTime } from '../validation/inputTimes';
-
-export interface DeploymentInput extends EntityLookup {
-  environment: string;
-  artifactDigest: string;
-  sourceCommit?: string;
-  deployer: string;
-  approver?: string;
-  changeRef?: string;
-  result?: Deployment['result'];
-  deployedAt?: string;
-  /** The owner the pipeline believes it deploys for; compared with the catalog's. */
-  claimedOwner?: string;
-}
 
 export interface FactsInput extends EntityLookup {
   facts: Array<{
@@ -39,97 +19,27 @@ export interface FactsInput extends EntityLookup {
 // Fact values are small documents (a flag, a count, a digest and a verdict); deeper is an attack.
 const MAX_FACT_DEPTH = 16;
 
-// A deploy or observation more than a day ahead of the server clock is a clock or input error.
+// An observation more than a day ahead of the server clock is a clock or input error.
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
 
-/** Records deployments and control facts, the evidence that does not come in scanner files. */
+/**
+ * Records control facts (from pipelines, the GitHub module and verified attestations), the
+ * evidence that does not come in scanner files, then refreshes the entity's scorecard.
+ */
 export class EvidenceRecorder {
   constructor(
     private readonly options: {
       knex: Knex;
       entities: EntityResolver;
-      deployments: DeploymentStore;
       facts: FactStore;
-      artifacts: ArtifactStore;
       evidenceLog: EvidenceLogStore;
+      onEvidenceChanged: OnEvidenceChanged;
       now?: () => Date;
     },
   ) {}
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
-  }
-
-  async recordDeployment(
-    input: DeploymentInput,
-    recordedBy: string,
-  ): Promise<{ deployment: Deployment; duplicate: boolean }> {
-    const digest = normalizeDigest(input.artifactDigest);
-    if (!digest) {
-      throw new InputError(
-        `Malformed artifactDigest '${input.artifactDigest}': use algorithm:hex, e.g. sha256:<64 hex characters>`,
-      );
-    }
-    if (input.sourceCommit && !/^[0-9a-fA-F]{7,64}$/.test(input.sourceCommit)) {
-      throw new InputError(
-        `Malformed sourceCommit '${input.sourceCommit}': use the hexadecimal commit id`,
-      );
-    }
-    const now = this.now();
-    const deployedAt = parseTime('deployedAt', input.deployedAt, now);
-    const claimedOwnerRef = input.claimedOwner
-      ? parseClaimedOwner(input.claimedOwner)
-      : undefined;
-    const resolved = await this.options.entities.resolve(input);
-
-    const dedupKey = createHash('sha256')
-      .update(
-        JSON.stringify([
-          resolved.entityRef,
-          input.environment,
-          digest,
-          deployedAt.toISOString(),
-          input.result ?? 'succeeded',
-        ]),
-      )
-      .digest('hex');
-
-    return this.options.knex.transaction(async tx => {
-      const stored = await this.options.deployments.insert(tx, {
-        id: randomUUID(),
-        entityRef: resolved.entityRef,
-        ownerRef: resolved.ownerRef,
-        claimedOwnerRef,
-        environment: input.environment,
-        artifactDigest: digest,
-        sourceCommit: input.sourceCommit?.toLowerCase(),
-        deployer: input.deployer,
-        approver: input.approver,
-        changeRef: input.changeRef,
-        result: input.result ?? 'succeeded',
-        deployedAt,
-        recordedBy,
-        recordedAt: now,
-        dedupKey,
-      });
-      if (!stored.duplicate) {
-        await this.options.evidenceLog.append(tx, {
-          kind: 'deployment.recorded',
-          entityRef: resolved.entityRef,
-          subjectId: stored.deployment.id,
-          actor: recordedBy,
-          at: now,
-          payload: stored.deployment,
-        });
-        await this.options.artifacts.recordSighting(tx, {
-          digest,
-          entityRef: resolved.entityRef,
-          sourceCommit: input.sourceCommit?.toLowerCase(),
-          seenAt: now,
-        });
-      }
-      return stored;
-    });
   }
 
   async recordFacts(input: FactsInput, recordedBy: string): Promise<ControlFact[]> {
@@ -166,6 +76,7 @@ export class EvidenceRecorder {
         payload: facts,
       });
     });
+    await this.options.onEvidenceChanged([resolved.entityRef]);
     return records;
   }
 }
@@ -187,19 +98,4 @@ function depthOf(value: unknown): number {
 
 function parseTime(field: string, value: string | undefined, now: Date): Date {
   return value === undefined ? now : parseObservedTime(field, value, now, MAX_FUTURE_MS);
-}
-
-/** The owner a pipeline claims: a group or a user ref (kind defaults to group). */
-export function parseClaimedOwner(value: string): string {
-  let ref;
-  try {
-    ref = parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' });
-  } catch (error) {
-    throw new InputError(`Malformed claimedOwner '${value}': ${(error as Error).message}`);
-  }
-  // parseEntityRef reads 'a:b:c' as kind a, name b:c; an owner is a group or a user.
-  if (!['group', 'user'].includes(ref.kind.toLowerCase()) || ref.name.includes(':')) {
-    throw new InputError(`Malformed claimedOwner '${value}': an owner is a group or user ref, e.g. group:default/team-payments`);
-  }
-  return stringifyEntityRef(ref);
 }

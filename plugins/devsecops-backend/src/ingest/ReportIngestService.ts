@@ -1,7 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError } from '@backstage/errors';
 import {
-  PIPELINE_CONTROLS,
   ReportIngestResult,
   ReportSummary,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -23,6 +22,8 @@ import { ReportStore } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { PayloadTooLargeError } from './errors';
+import { ControlCatalog } from '../config/ControlCatalog';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseObservedTime } from '../validation/inputTimes';
 
 const gzipAsync = promisify(gzip);
@@ -62,6 +63,9 @@ export interface ReportIngestServiceOptions {
   evidenceLog: EvidenceLogStore;
   normalizeContext: NormalizeContext;
   maxReportBytes: number;
+  /** The configured controls: an upload's `control` must be one of them. */
+  controls: ControlCatalog;
+  onEvidenceChanged: OnEvidenceChanged;
   now?: () => Date;
 }
 
@@ -82,11 +86,7 @@ export class ReportIngestService {
     const body = this.decompress(upload.body, maxReportBytes);
 
     const control = upload.control;
-    if (control !== undefined && !PIPELINE_CONTROLS.some(c => c.id === control)) {
-      throw new InputError(
-        `Unknown control '${control}'. Controls: ${PIPELINE_CONTROLS.map(c => c.id).join(', ')}`,
-      );
-    }
+    if (control !== undefined) this.options.controls.assertKnown([control]);
     const givenDigest = this.parseDigest(upload.artifactDigest);
     const sourceCommit = this.parseCommit(upload.sourceCommit);
 
@@ -143,8 +143,9 @@ export class ReportIngestService {
 
     const reportId = randomUUID();
     const summary = summarize(report);
+    let counts: ScanApplied;
     try {
-      const counts = await this.options.knex.transaction(async tx => {
+      counts = await this.options.knex.transaction(async tx => {
         await this.options.reports.insert(tx, {
           id: reportId,
           entityRef: resolved.entityRef,
@@ -238,12 +239,6 @@ export class ReportIngestService {
         });
         return total;
       });
-
-      this.options.logger.info(
-        `Ingested ${normalizer.id} report ${reportId} for ${resolved.entityRef}: ${counts.new} new, ${counts.updated} seen again, ${counts.resolved} resolved`,
-      );
-      const stored = await this.options.reports.findByDedupKey(dedupKey);
-      return { report: stored!, duplicate: false, findings: counts };
     } catch (error) {
       // Another instance stored the same upload first: answer as a repeat upload.
       const raced = await this.options.reports.findByDedupKey(dedupKey);
@@ -252,6 +247,13 @@ export class ReportIngestService {
       }
       throw error;
     }
+
+    this.options.logger.info(
+      `Ingested ${normalizer.id} report ${reportId} for ${resolved.entityRef}: ${counts.new} new, ${counts.updated} seen again, ${counts.resolved} resolved`,
+    );
+    const stored = await this.options.reports.findByDedupKey(dedupKey);
+    await this.options.onEvidenceChanged([resolved.entityRef]);
+    return { report: stored!, duplicate: false, findings: counts };
   }
 
   /** Bodies may arrive gzip-compressed (the CLI sends them so); the limit applies unpacked. */

@@ -14,6 +14,8 @@ import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExerciseStore } from '../store/ExerciseStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { SummaryStore } from '../store/SummaryStore';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseCalendarDay, parseObservedTime } from '../validation/inputTimes';
 
 export interface RuntimeSignalInput extends EntityLookup {
@@ -50,7 +52,8 @@ const MAX_DUE_YEARS = 5;
 
 /**
  * Records runtime signals with their detected → contained → remediated timeline, and tabletop
- * exercises; every write is appended to the evidence log in the same transaction.
+ * exercises; every write is appended to the evidence log in the same transaction, and the
+ * scorecards it changes are refreshed once it has committed.
  */
 export class RuntimeService {
   constructor(
@@ -60,6 +63,9 @@ export class RuntimeService {
       signals: RuntimeSignalStore;
       exercises: ExerciseStore;
       evidenceLog: EvidenceLogStore;
+      /** Which entities a group owns, to refresh them after a group exercise. */
+      summaries: SummaryStore;
+      onEvidenceChanged: OnEvidenceChanged;
       now?: () => Date;
     },
   ) {}
@@ -88,7 +94,7 @@ export class RuntimeService {
       recordedBy,
       recordedAt: now.toISOString(),
     };
-    return this.options.knex.transaction(async tx => {
+    const recorded = await this.options.knex.transaction(async tx => {
       const stored = await this.options.signals.insert(tx, signal);
       await this.options.evidenceLog.append(tx, {
         kind: 'runtime-signal.recorded',
@@ -100,6 +106,8 @@ export class RuntimeService {
       });
       return stored;
     });
+    await this.options.onEvidenceChanged([recorded.entityRef]);
+    return recorded;
   }
 
   async updateTimeline(id: string, input: TimelineInput, actor: string): Promise<RuntimeSignal> {
@@ -109,7 +117,7 @@ export class RuntimeService {
     const now = this.now();
     const contained = input.containedAt === undefined ? undefined : parseTime('containedAt', input.containedAt, now);
     const remediated = input.remediatedAt === undefined ? undefined : parseTime('remediatedAt', input.remediatedAt, now);
-    return this.options.knex.transaction(async tx => {
+    const signal = await this.options.knex.transaction(async tx => {
       const current = await this.options.signals.get(id, tx);
       if (!current) throw new NotFoundError(`No runtime signal ${id}`);
       if (contained && current.containedAt) {
@@ -141,6 +149,8 @@ export class RuntimeService {
       });
       return updated;
     });
+    await this.options.onEvidenceChanged([signal.entityRef]);
+    return signal;
   }
 
   async recordExercise(input: ExerciseInput, recordedBy: string): Promise<Exercise> {
@@ -170,7 +180,7 @@ export class RuntimeService {
       recordedBy,
       recordedAt: now.toISOString(),
     };
-    return this.options.knex.transaction(async tx => {
+    const recorded = await this.options.knex.transaction(async tx => {
       const stored = await this.options.exercises.insert(tx, exercise);
       await this.options.evidenceLog.append(tx, {
         kind: 'exercise.recorded',
@@ -182,6 +192,20 @@ export class RuntimeService {
       });
       return stored;
     });
+    await this.options.onEvidenceChanged(await this.countedBy(recorded.scopeRef));
+    return recorded;
+  }
+
+  /**
+   * The entities an exercise counts for: the entity it was held for, or every entity owned by
+   * the group or a group below it.
+   */
+  private async countedBy(scopeRef: string): Promise<string[]> {
+    if (!scopeRef.startsWith('group:')) return [scopeRef];
+    const groups = new Set(await this.groupAndDescendants(scopeRef));
+    return (await this.options.summaries.all())
+      .filter(s => s.ownerRef && groups.has(s.ownerRef))
+      .map(s => s.entityRef);
   }
 
   /** A group and every group below it (spec.children in the catalog), for refreshing owned entities. */

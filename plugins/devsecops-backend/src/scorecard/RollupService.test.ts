@@ -4,7 +4,6 @@ import { ConfigReader } from '@backstage/config';
 import { testEntities } from '../__testUtils__/testBackend';
 import { readScorecardConfig } from '../config/readScorecardConfig';
 import { EntityResolver } from '../catalog/EntityResolver';
-import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
 import { FindingStore } from '../store/FindingStore';
@@ -12,7 +11,6 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { applyMigrations } from '../store/migrations';
 import { ReportStore } from '../store/ReportStore';
 import { SummaryStore } from '../store/SummaryStore';
-import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { RollupService } from './RollupService';
 import { ScorecardService } from './ScorecardService';
 
@@ -37,11 +35,9 @@ describe.each(databases.eachSupportedId())('daily snapshots on %p', databaseId =
       findings: new FindingStore(knex),
       facts: new FactStore(knex),
       deployments: new DeploymentStore(knex),
-      artifacts: new ArtifactStore(knex),
       decisions: new GateDecisionStore(knex),
       summaries,
       exceptions: { activeFor: async () => [] },
-      evidenceLog: new EvidenceLogStore(knex),
       now: () => now,
     });
     const rollups = new RollupService({

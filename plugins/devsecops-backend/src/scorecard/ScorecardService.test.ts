@@ -4,7 +4,6 @@ import { ConfigReader } from '@backstage/config';
 import { testEntities } from '../__testUtils__/testBackend';
 import { readScorecardConfig } from '../config/readScorecardConfig';
 import { EntityResolver } from '../catalog/EntityResolver';
-import { ArtifactStore } from '../store/ArtifactStore';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { FactStore } from '../store/FactStore';
 import { FindingStore } from '../store/FindingStore';
@@ -12,7 +11,6 @@ import { GateDecisionStore } from '../store/GateDecisionStore';
 import { applyMigrations } from '../store/migrations';
 import { ReportStore } from '../store/ReportStore';
 import { SummaryStore } from '../store/SummaryStore';
-import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ScorecardService } from './ScorecardService';
 
 jest.setTimeout(60_000);
@@ -37,7 +35,6 @@ describe.each(databases.eachSupportedId())('stored scorecards on %p', databaseId
       findings: new FindingStore(knex),
       facts,
       deployments: new DeploymentStore(knex),
-      artifacts: new ArtifactStore(knex),
       decisions: new GateDecisionStore(knex),
       summaries: new SummaryStore(knex),
       exceptions: {
@@ -48,7 +45,6 @@ describe.each(databases.eachSupportedId())('stored scorecards on %p', databaseId
             : [];
         },
       },
-      evidenceLog: new EvidenceLogStore(knex),
       now: () => now,
     });
     await knex.transaction(tx =>

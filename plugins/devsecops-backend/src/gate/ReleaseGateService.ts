@@ -1,0 +1,152 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError } from '@backstage/errors';
+import { GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
+import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { randomUUID } from 'node:crypto';
+import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { ReleasePolicy, ScorecardSettings } from '../config/readScorecardConfig';
+import { evaluateControls } from '../evaluate/controls';
+import { evaluateGate } from '../evaluate/gate';
+import { EvidenceLoader, entityFacts } from '../scorecard/EvidenceLoader';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
+import { ArtifactStore } from '../store/ArtifactStore';
+import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { FindingStore } from '../store/FindingStore';
+import { GateDecisionStore } from '../store/GateDecisionStore';
+import { ReportStore } from '../store/ReportStore';
+
+export interface GateRequest extends EntityLookup {
+  artifactDigest: string;
+  environment: string;
+  claimedOwner?: string;
+  requestedBy: string;
+  deploymentId?: string;
+}
+
+export interface ReleaseGateServiceOptions {
+  logger: LoggerService;
+  settings: ScorecardSettings;
+  entities: EntityResolver;
+  evidence: EvidenceLoader;
+  reports: ReportStore;
+  findings: FindingStore;
+  artifacts: ArtifactStore;
+  decisions: GateDecisionStore;
+  evidenceLog: EvidenceLogStore;
+  onEvidenceChanged: OnEvidenceChanged;
+  now?: () => Date;
+}
+
+/**
+ * Decides whether an artifact may be released to an environment under that environment's
+ * release policy, from the same evidence the scorecard reads, and stores every decision as
+ * evidence (decision row and evidence-log record in one transaction).
+ */
+export class ReleaseGateService {
+  constructor(private readonly o: ReleaseGateServiceOptions) {}
+
+  policyFor(environment: string): ReleasePolicy | undefined {
+    return this.o.settings.policies.find(p => p.environment === environment);
+  }
+
+  /** Judges and records the decision, then refreshes the entity's scorecard. */
+  async decide(request: GateRequest): Promise<GateDecision> {
+    const decision = await this.judge(request);
+    await this.o.onEvidenceChanged([decision.entityRef]);
+    return decision;
+  }
+
+  /** Judges and records the decision; the caller refreshes (a deployment does once, after both). */
+  async judge(request: GateRequest): Promise<GateDecision> {
+    const policy = this.policyFor(request.environment);
+    if (!policy) {
+      throw new InputError(
+        `No release policy for environment '${request.environment}'. Policies exist for: ${this.o.settings.policies
+          .map(p => p.environment)
+          .join(', ')}`,
+      );
+    }
+    const digest = normalizeDigest(request.artifactDigest);
+    if (!digest) {
+      throw new InputError(
+        `Malformed artifactDigest '${request.artifactDigest}': use algorithm:hex, e.g. sha256:<64 hex characters>`,
+      );
+    }
+    const claimedOwnerRef = request.claimedOwner
+      ? toOwnerRef(request.claimedOwner)
+      : undefined;
+    const resolved = await this.o.entities.resolve(request);
+    const now = this.o.now?.() ?? new Date();
+    const entity = entityFacts(resolved.entity);
+    const evidence = await this.o.evidence.load(entity, now);
+    const { reports, findings, artifacts } = this.o;
+    const [artifactRecords, sbomReports, containerScans, containerFindings] = await Promise.all([
+      artifacts.get(digest, entity.entityRef),
+      reports.forArtifact(entity.entityRef, digest, 'sbom'),
+      reports.forArtifact(entity.entityRef, digest, 'container-scan'),
+      findings.openForEntity(entity.entityRef, 'container-scan', digest),
+    ]);
+    const secretScanning = evaluateControls(
+      this.o.settings.evaluation.controls.filter(c => c.id === 'secret-scanning'),
+      evidence,
+      now,
+    )[0];
+    const signature = evidence.signatures.find(s => s.digest === digest);
+    const outcome = evaluateGate({
+      requires: policy.requires,
+      entity,
+      artifactDigest: digest,
+      artifactKnown: artifactRecords.length > 0,
+      sbomReports,
+      containerScans,
+      containerFindings,
+      secretScanning,
+      facts: evidence.facts,
+      signature: signature && {
+        verified: signature.verified,
+        reason: signature.reason,
+        evidence: [{ kind: 'fact', id: signature.id, at: signature.at }],
+      },
+      claimedOwnerRef,
+      exceptions: evidence.exceptions,
+      now,
+    });
+    const decision: GateDecision = {
+      id: randomUUID(),
+      policy: policy.name,
+      environment: request.environment,
+      entityRef: entity.entityRef,
+      artifactDigest: digest,
+      decision: outcome.decision,
+      requirements: outcome.requirements,
+      decidedAt: now.toISOString(),
+      requestedBy: request.requestedBy,
+      deploymentId: request.deploymentId,
+    };
+    // Every decision is evidence: stored and appended to the log together.
+    await this.o.evidenceLog.knexTransaction(async tx => {
+      await this.o.decisions.insert(decision, tx);
+      await this.o.evidenceLog.append(tx, {
+        kind: 'gate.decided',
+        entityRef: decision.entityRef,
+        subjectId: decision.id,
+        actor: request.requestedBy,
+        at: now,
+        payload: decision,
+      });
+    });
+    this.o.logger.info(
+      `Release gate ${decision.decision} for ${decision.entityRef} ${digest} to ${decision.environment} (policy ${policy.name}, asked by ${request.requestedBy})`,
+    );
+    return decision;
+  }
+}
+
+function toOwnerRef(owner: string): string {
+  try {
+    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'group', defaultNamespace: 'default' }));
+  } catch (error) {
+    throw new InputError(`Malformed claimedOwner '${owner}': ${(error as Error).message}`);
+  }
+}

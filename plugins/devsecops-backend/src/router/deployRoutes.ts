@@ -1,0 +1,54 @@
+import { parseClaimedOwner } from '../validation/owners';
+import { paging } from '../validation/query';
+import { AreaContext, optionalEntity, principalName } from './request';
+
+/** Deployments (recorded, then judged under their environment's policy) and gate decisions. */
+export function mountDeployRoutes({ router, services, callers }: AreaContext) {
+  const { reader, writer } = callers;
+  const { entities, stores } = services;
+
+  router.post('/v1/deployments', async (req, res) => {
+    const credentials = await writer(req);
+    const result = await services.deployments.record(req.body, principalName(credentials));
+    res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.get('/v1/deployments', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(entities, req.query);
+    res.json(
+      await stores.deployments.list({
+        entityRef,
+        environment: req.query.environment,
+        ...paging(req.query),
+      }),
+    );
+  });
+
+  router.post('/v1/gate/decisions', async (req, res) => {
+    const credentials = await writer(req);
+    const body = req.body;
+    if (body.claimedOwner !== undefined) parseClaimedOwner(body.claimedOwner);
+    const decision = await services.gate.decide({
+      entityRef: body.entityRef,
+      repository: body.repository,
+      artifactDigest: body.artifactDigest,
+      environment: body.environment,
+      claimedOwner: body.claimedOwner,
+      requestedBy: principalName(credentials),
+    });
+    res.status(200).json(decision);
+  });
+
+  router.get('/v1/gate/decisions', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(entities, req.query);
+    res.json(
+      await stores.decisions.list({
+        entityRef,
+        environment: req.query.environment,
+        ...paging(req.query),
+      }),
+    );
+  });
+}

@@ -1,0 +1,133 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import {
+  ArtifactDetails,
+  FindingSeverity,
+  FindingStatus,
+  PIPELINE_STAGES,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { FindingOrder } from '../store/FindingStore';
+import { normalizeOwner } from '../validation/owners';
+import { csv, knownControls, MAX_PAGE, optionalDigest, paging } from '../validation/query';
+import { AreaContext, optionalEntity, principalName } from './request';
+
+/** Controls and formats, report uploads and reads, findings, artifacts. */
+export function mountReportRoutes({ router, services, callers }: AreaContext) {
+  const { reader, writer } = callers;
+  const { controls, entities, stores } = services;
+
+  router.get('/controls', async (req, res) => {
+    await reader(req);
+    res.json({ stages: PIPELINE_STAGES, controls: controls.list() });
+  });
+
+  router.get('/formats', async (req, res) => {
+    await reader(req);
+    res.json({
+      formats: services.normalizers.list().map(n => ({ id: n.id, title: n.title })),
+    });
+  });
+
+  router.post('/v1/reports', async (req, res) => {
+    const credentials = await writer(req);
+    if (!Buffer.isBuffer(req.body)) {
+      throw new InputError('The report must be sent as the request body');
+    }
+    const q = req.query;
+    const result = await services.reportIngest.ingest({
+      body: req.body,
+      lookup: { entityRef: q.entity, repository: q.repository },
+      format: q.format,
+      control: q.control,
+      sourceCommit: q.commit,
+      branch: q.branch,
+      artifactDigest: q.artifact,
+      scannedAt: q.scannedAt,
+      uploader: principalName(credentials),
+    });
+    res.status(result.duplicate ? 200 : 201).json(result);
+  });
+
+  router.get('/v1/reports', async (req, res) => {
+    await reader(req);
+    const entityRef = await optionalEntity(entities, req.query);
+    const page = paging(req.query);
+    knownControls(controls, req.query.control);
+    res.json(
+      await stores.reports.list({
+        entityRef,
+        control: req.query.control,
+        artifactDigest: optionalDigest(req.query.artifact),
+        ...page,
+      }),
+    );
+  });
+
+  router.get('/v1/reports/:id', async (req, res) => {
+    await reader(req);
+    const report = await stores.reports.get(req.params.id);
+    if (!report) throw new NotFoundError(`No report ${req.params.id}`);
+    res.json(report);
+  });
+
+  router.get('/v1/reports/:id/body', async (req, res) => {
+    await reader(req);
+    const body = await stores.reports.getBody(req.params.id);
+    if (!body) {
+      throw new NotFoundError(
+        `No kept body for report ${req.params.id} (unknown report, or past the retention period)`,
+      );
+    }
+    res
+      .status(200)
+      .set({
+        'Content-Type': 'application/octet-stream',
+        'Content-Encoding': 'gzip',
+        'Content-Disposition': `attachment; filename="report-${req.params.id}"`,
+        'X-Devsecops-Redacted': String(body.redacted),
+      })
+      .send(body.gzip);
+  });
+
+  router.get('/v1/findings', async (req, res) => {
+    await reader(req);
+    const q = req.query;
+    const entityRef = await optionalEntity(entities, q);
+    res.json(
+      await stores.findings.list({
+        entityRefs: entityRef ? [entityRef] : undefined,
+        ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
+        controls: knownControls(controls, q.control),
+        severities: csv(q.severity) as FindingSeverity[] | undefined,
+        statuses: csv(q.status) as FindingStatus[] | undefined,
+        tool: q.tool,
+        orderBy: (q.orderBy ?? 'severity') as FindingOrder,
+        order: q.order ?? (q.orderBy && q.orderBy !== 'severity' ? 'asc' : 'desc'),
+        ...paging(q),
+      }),
+    );
+  });
+
+  router.get('/v1/artifacts/:digest', async (req, res) => {
+    await reader(req);
+    const digest = normalizeDigest(req.params.digest);
+    if (!digest) {
+      throw new InputError(`Malformed artifact digest '${req.params.digest}': use algorithm:hex`);
+    }
+    const entityRef = await optionalEntity(entities, req.query);
+    const records = await stores.artifacts.get(digest, entityRef);
+    if (records.length === 0) {
+      throw new NotFoundError(`No artifact ${digest}`);
+    }
+    const firstPage = { artifactDigest: digest, limit: MAX_PAGE, offset: 0 };
+    const details: ArtifactDetails[] = await Promise.all(
+      records.map(async record => ({
+        ...record,
+        sbom: await stores.artifacts.getSbom(record.entityRef, digest),
+        scans: (await stores.reports.list({ entityRef: record.entityRef, ...firstPage })).items,
+        deployments: (await stores.deployments.list({ entityRef: record.entityRef, ...firstPage })).items,
+      })),
+    );
+    res.json(entityRef ? details[0] : { artifacts: details });
+  });
+}

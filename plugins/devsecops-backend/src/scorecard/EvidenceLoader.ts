@@ -1,0 +1,161 @@
+import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
+import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { EntityResolver } from '../catalog/EntityResolver';
+import { ScorecardSettings } from '../config/readScorecardConfig';
+import {
+  EntityEvidence,
+  EntityFacts,
+  ExceptionCover,
+  LapsedException,
+  SignatureVerification,
+} from '../evaluate/types';
+import { DeploymentStore } from '../store/DeploymentStore';
+import { ExerciseStore } from '../store/ExerciseStore';
+import { FactStore } from '../store/FactStore';
+import { FindingStore } from '../store/FindingStore';
+import { GateDecisionStore } from '../store/GateDecisionStore';
+import { ReportStore } from '../store/ReportStore';
+import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+
+/** Where approved exceptions come from; the exceptions feature plugs in here. */
+export interface ExceptionSource {
+  activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]>;
+  /**
+   * Approved exceptions that expired or were revoked between `since` and `now`, for exception age
+   * (absent: only active exceptions are measured).
+   */
+  lapsedSince?(entityRef: string, since: Date, now: Date): Promise<LapsedException[]>;
+}
+
+/** Signature verifications are recorded as `artifact_signature` facts: `{ digest, verified, reason }`. */
+export const SIGNATURE_FACT = 'artifact_signature';
+
+/** How many owner groups up the catalog hierarchy exercises are looked for. */
+const MAX_GROUP_DEPTH = 10;
+
+/** The stores one entity's evidence is read from. */
+export interface EvidenceLoaderOptions {
+  settings: ScorecardSettings;
+  entities: EntityResolver;
+  reports: ReportStore;
+  findings: FindingStore;
+  facts: FactStore;
+  deployments: DeploymentStore;
+  decisions: GateDecisionStore;
+  exceptions: ExceptionSource;
+  /** Runtime alerts and incidents (absent: none are considered). */
+  runtimeSignals?: RuntimeSignalStore;
+  /** Tabletop exercises (absent: only the exercise.* facts count). */
+  exercises?: ExerciseStore;
+}
+
+/**
+ * Reads everything the pure evaluation needs about one entity at one time; shared by the
+ * scorecard and the release gate so both judge the same evidence.
+ */
+export class EvidenceLoader {
+  constructor(private readonly o: EvidenceLoaderOptions) {}
+
+  async load(entity: EntityFacts, now: Date): Promise<EntityEvidence> {
+    const o = this.o;
+    const windowStart = new Date(now.getTime() - o.settings.evaluation.metricTargets.windowDays * 86_400_000);
+    const reports = await o.reports.latestPerControl(entity.entityRef);
+    const currentArtifacts = Object.fromEntries(
+      reports.filter(r => r.artifactDigest).map(r => [r.controls[0], r.artifactDigest!]),
+    );
+    const [openFindings, resolvedFindings, facts, deployments, gateDecisions, exceptions, signatureFacts] =
+      await Promise.all([
+        o.findings.openForEntity(entity.entityRef, undefined, undefined, currentArtifacts),
+        o.findings.resolvedSince(entity.entityRef, windowStart),
+        o.facts.current(entity.entityRef),
+        o.deployments.latestPerEnvironment(entity.entityRef),
+        o.decisions.latestPerEnvironment(entity.entityRef),
+        o.exceptions.activeFor(entity.entityRef, now),
+        o.facts.observations(entity.entityRef, SIGNATURE_FACT),
+      ]);
+    const signatures = signaturesFromFacts(signatureFacts);
+    const [runtimeSignals, exercises, lapsedExceptions] = await Promise.all([
+      o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
+      o.exercises
+        ? this.exerciseScopes(entity).then(scopes =>
+            o.exercises!.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10)),
+          )
+        : [],
+      o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
+    ]);
+    return {
+      runtimeSignals,
+      exercises,
+      entity,
+      reports,
+      openFindings,
+      resolvedFindings,
+      facts,
+      deployments,
+      gateDecisions,
+      exceptions,
+      lapsedExceptions,
+      signatures,
+    };
+  }
+
+  /**
+   * Exercises count for an entity when held for it, its owner group or any ancestor group
+   * (spec.parent in the catalog); an unreachable group ends the walk.
+   */
+  private async exerciseScopes(entity: EntityFacts): Promise<string[]> {
+    const scopes = [entity.entityRef];
+    let group = entity.ownerRef;
+    while (group && !scopes.includes(group) && scopes.length <= MAX_GROUP_DEPTH) {
+      scopes.push(group);
+      if (!group.startsWith('group:')) break;
+      try {
+        const resolved = await this.o.entities.resolve({ entityRef: group }, { anyKind: true });
+        const parent = (resolved.entity.spec as Record<string, unknown> | undefined)?.parent;
+        group = typeof parent === 'string' && parent
+          ? stringifyEntityRef(parseEntityRef(parent, { defaultKind: 'group', defaultNamespace: resolved.entity.metadata.namespace ?? 'default' }))
+          : undefined;
+      } catch {
+        break;
+      }
+    }
+    return scopes;
+  }
+}
+
+/** Signature verifications recorded as `artifact_signature` facts, newest first per digest. */
+export function signaturesFromFacts(facts: ControlFact[]): SignatureVerification[] {
+  const signatures: SignatureVerification[] = [];
+  for (const fact of facts) {
+    const value = fact.value as { digest?: unknown; verified?: unknown; reason?: unknown };
+    const digest = normalizeDigest(value?.digest);
+    if (!digest || typeof value.verified !== 'boolean') continue;
+    if (signatures.some(s => s.digest === digest)) continue; // newest first wins
+    signatures.push({
+      digest,
+      verified: value.verified,
+      reason:
+        typeof value.reason === 'string'
+          ? value.reason
+          : `Signature of ${digest} ${value.verified ? 'verified' : 'failed verification'} (${fact.source})`,
+      at: fact.observedAt,
+      id: `${SIGNATURE_FACT}@${fact.observedAt}`,
+    });
+  }
+  return signatures;
+}
+
+/** What evaluation reads of a catalog entity: its ref, kind, type, owner and lifecycle. */
+export function entityFacts(entity: Entity): EntityFacts {
+  const spec = (entity.spec ?? {}) as Record<string, unknown>;
+  return {
+    entityRef: stringifyEntityRef(entity),
+    kind: entity.kind,
+    type: typeof spec.type === 'string' ? spec.type : undefined,
+    ownerRef: typeof spec.owner === 'string' && spec.owner
+      ? stringifyEntityRef(parseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }))
+      : undefined,
+    lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+  };
+}

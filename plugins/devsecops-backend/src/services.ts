@@ -1,0 +1,251 @@
+import {
+  AuditorService,
+  AuthService,
+  LoggerService,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  builtInNormalizers,
+  NormalizerRegistry,
+  ReportNormalizer,
+} from '@devsecops-scorecard/plugin-devsecops-node';
+import { Knex } from 'knex';
+import { createHmac, randomBytes } from 'node:crypto';
+import { AttestationService } from './attest/AttestationService';
+import { SignatureVerifier } from './attest/SignatureVerifier';
+import { EntityResolver } from './catalog/EntityResolver';
+import { ControlCatalog } from './config/ControlCatalog';
+import { DevsecopsConfig } from './config/readDevsecopsConfig';
+import { ScorecardSettings } from './config/readScorecardConfig';
+import { DeploymentService } from './deploy/DeploymentService';
+import { AuditPackageService } from './evidence/AuditPackageService';
+import { EvidenceChainService } from './evidence/EvidenceChainService';
+import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
+import { ExceptionService } from './exceptions/ExceptionService';
+import { ReleaseGateService } from './gate/ReleaseGateService';
+import { EvidenceRecorder } from './ingest/EvidenceRecorder';
+import { ReportIngestService } from './ingest/ReportIngestService';
+import { RuntimeService } from './runtime/RuntimeService';
+import { EvidenceLoader } from './scorecard/EvidenceLoader';
+import { OnEvidenceChanged, refreshScorecardsQuietly } from './scorecard/onEvidenceChanged';
+import { RollupService } from './scorecard/RollupService';
+import { ScorecardService } from './scorecard/ScorecardService';
+import { ArtifactStore } from './store/ArtifactStore';
+import { AuditExportQueries } from './store/AuditExportQueries';
+import { DeploymentStore } from './store/DeploymentStore';
+import { EvidenceLogStore } from './store/EvidenceLogStore';
+import { ExceptionStore } from './store/ExceptionStore';
+import { ExerciseStore } from './store/ExerciseStore';
+import { FactStore } from './store/FactStore';
+import { FindingStore } from './store/FindingStore';
+import { GateDecisionStore } from './store/GateDecisionStore';
+import { ReportStore } from './store/ReportStore';
+import { RuntimeSignalStore } from './store/RuntimeSignalStore';
+import { SettingsStore } from './store/SettingsStore';
+import { SummaryStore } from './store/SummaryStore';
+
+/** Everything the plugin's services are built from; every field is required. */
+export interface DevsecopsServiceDeps {
+  knex: Knex;
+  logger: LoggerService;
+  /** `readDevsecopsConfig(config)`: limits, retention, the secret-fingerprint key. */
+  settings: DevsecopsConfig;
+  /** `readScorecardConfig(config)`: controls, release policies, stages, targets. */
+  scorecardSettings: ScorecardSettings;
+  /** Framework mapping of the audit package: the shipped map with `devsecops.controlMap` over it. */
+  controlMap: Record<string, Record<string, string[]>>;
+  signatureVerifier: SignatureVerifier;
+  /** Formats added by modules (the built-in ones are always registered first). */
+  addedNormalizers: ReportNormalizer[];
+  catalog: CatalogService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  userInfo: UserInfoService;
+  auditor: AuditorService;
+  notifications: NotificationService;
+  /**
+   * Whether each write refreshes the scorecards it changes (the plugin: true). Only a benchmark
+   * that times the write and the refresh apart passes false.
+   */
+  refreshAfterWrites: boolean;
+}
+
+export type DevsecopsServices = Awaited<ReturnType<typeof createDevsecopsServices>>;
+
+/**
+ * The one composition root: stores and services built from their dependencies. `plugin.ts`, the
+ * benchmarks and (through the plugin) the test backend use it.
+ */
+export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
+  const { knex, logger, settings, scorecardSettings, catalog, auth } = deps;
+
+  const normalizers = new NormalizerRegistry();
+  normalizers.add(...builtInNormalizers, ...deps.addedNormalizers);
+  const secretKey =
+    settings.secretFingerprintKey ??
+    (await new SettingsStore(knex).getOrCreate('secret-fingerprint-key', () =>
+      randomBytes(32).toString('hex'),
+    ));
+
+  const controls = ControlCatalog.fromSettings(scorecardSettings);
+  const entities = new EntityResolver(catalog, auth);
+  const stores = {
+    reports: new ReportStore(knex),
+    findings: new FindingStore(knex),
+    artifacts: new ArtifactStore(knex),
+    deployments: new DeploymentStore(knex),
+    facts: new FactStore(knex),
+    decisions: new GateDecisionStore(knex),
+    exceptions: new ExceptionStore(knex),
+    evidenceLog: new EvidenceLogStore(knex),
+    summaries: new SummaryStore(knex),
+    runtimeSignals: new RuntimeSignalStore(knex),
+    exercises: new ExerciseStore(knex),
+  };
+  const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
+
+  const evidenceSources = {
+    settings: scorecardSettings,
+    entities,
+    reports,
+    findings,
+    facts,
+    deployments,
+    decisions,
+    // Only approved, unexpired exceptions change evaluations, from the moment they change.
+    exceptions: stores.exceptions,
+    runtimeSignals: stores.runtimeSignals,
+    exercises: stores.exercises,
+  };
+  const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
+  const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites
+    ? refreshScorecardsQuietly(scorecards, logger)
+    : async () => {};
+  const rollups = new RollupService({
+    catalog,
+    auth,
+    summaries,
+    scorecards,
+    controlIds: controls.ids(),
+    logger,
+  });
+  const gate = new ReleaseGateService({
+    logger,
+    settings: scorecardSettings,
+    entities,
+    evidence: new EvidenceLoader(evidenceSources),
+    reports,
+    findings,
+    artifacts,
+    decisions,
+    evidenceLog,
+    onEvidenceChanged,
+  });
+
+  const reportIngest = new ReportIngestService({
+    knex,
+    logger,
+    normalizers,
+    entities,
+    reports,
+    findings,
+    artifacts,
+    evidenceLog,
+    controls,
+    onEvidenceChanged,
+    maxReportBytes: settings.maxReportBytes,
+    normalizeContext: {
+      secretFingerprint: secret => createHmac('sha256', secretKey).update(secret).digest('hex'),
+    },
+  });
+  const evidence = new EvidenceRecorder({ knex, entities, facts, evidenceLog, onEvidenceChanged });
+  const deploymentService = new DeploymentService({
+    knex,
+    entities,
+    deployments,
+    artifacts,
+    evidenceLog,
+    gate,
+    onEvidenceChanged,
+  });
+  const exceptions = new ExceptionService({
+    knex,
+    logger,
+    store: stores.exceptions,
+    evidenceLog,
+    entities,
+    permissions: deps.permissions,
+    userInfo: deps.userInfo,
+    auditor: deps.auditor,
+    notifier: new ExceptionNotifier({
+      notifications: deps.notifications,
+      store: stores.exceptions,
+      logger,
+      warnDaysBeforeExpiry: settings.exceptionWarnDaysBeforeExpiry,
+    }),
+    controlIds: controls.ids(),
+    maxDurationDays: settings.exceptionMaxDurationDays,
+    scopeMatches: (entityRef, scope) => findings.scopeMatches(entityRef, scope),
+    principalExists: async ref =>
+      !!(await catalog.getEntityByRef(ref, {
+        credentials: await auth.getOwnServiceCredentials(),
+      })),
+    onEvidenceChanged,
+  });
+  const runtime = new RuntimeService({
+    knex,
+    entities,
+    signals: stores.runtimeSignals,
+    exercises: stores.exercises,
+    evidenceLog,
+    summaries,
+    onEvidenceChanged,
+  });
+  const evidenceChains = new EvidenceChainService({
+    entities,
+    deployments,
+    artifacts,
+    reports,
+    facts,
+    decisions,
+    evidenceLog,
+  });
+  const auditPackages = new AuditPackageService({
+    entities,
+    rollups,
+    summaries,
+    queries: new AuditExportQueries(knex),
+    evidenceLog,
+    auditor: deps.auditor,
+    controlMap: deps.controlMap,
+  });
+  // Facts recorded for verified signatures refresh the entity through the evidence recorder.
+  const attestations = new AttestationService(deps.signatureVerifier, evidence);
+
+  return {
+    knex,
+    logger,
+    maxReportBytes: settings.maxReportBytes,
+    bodyRetentionDays: settings.bodyRetentionDays,
+    permissions: deps.permissions,
+    stores,
+    controls,
+    normalizers,
+    entities,
+    scorecards,
+    rollups,
+    gate,
+    reportIngest,
+    evidence,
+    deployments: deploymentService,
+    exceptions,
+    runtime,
+    evidenceChains,
+    auditPackages,
+    attestations,
+    onEvidenceChanged,
+  };
+}
