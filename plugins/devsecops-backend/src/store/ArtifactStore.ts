@@ -2,11 +2,39 @@ import { SbomComponentRecord } from '@devsecops-scorecard/plugin-devsecops-commo
 import { SbomComponent } from '@devsecops-scorecard/plugin-devsecops-node';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbBigInt, DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 const ARTIFACTS = 'devsecops_artifacts';
 const COMPONENTS = 'devsecops_sbom_components';
 const BATCH_ROWS = 500;
+
+/** A row of devsecops_artifacts. */
+interface ArtifactRow {
+  digest: string;
+  entity_ref: string;
+  name: string | null;
+  source_commit: string | null;
+  branch: string | null;
+  /** JSON (from provenance); not read here. */
+  build_info: string | null;
+  first_seen_at: DbTime;
+  last_seen_at: DbTime;
+}
+
+/** A row of devsecops_sbom_components. */
+interface SbomComponentRow {
+  id: DbBigInt;
+  report_id: string;
+  entity_ref: string;
+  artifact_digest: string;
+  name: string;
+  version: string | null;
+  purl: string | null;
+  type: string | null;
+  /** JSON array of SPDX ids or expressions. */
+  licenses: string;
+}
 
 export interface ArtifactSighting {
   digest: string;
@@ -38,9 +66,9 @@ export class ArtifactStore {
   ): Promise<void> {
     const seenAt = toDbTime(sighting.seenAt);
     const key = { digest: sighting.digest, entity_ref: sighting.entityRef };
-    const existing = await tx(ARTIFACTS).where(key).first();
+    const existing = await tx<ArtifactRow>(ARTIFACTS).where(key).first();
     if (!existing) {
-      await tx(ARTIFACTS)
+      await tx<ArtifactRow>(ARTIFACTS)
         .insert({
           ...key,
           name: dbText(sighting.name, 512),
@@ -53,7 +81,7 @@ export class ArtifactStore {
         .ignore();
       return;
     }
-    await tx(ARTIFACTS)
+    await tx<ArtifactRow>(ARTIFACTS)
       .where(key)
       .update({
         name: existing.name ?? dbText(sighting.name, 512),
@@ -69,7 +97,7 @@ export class ArtifactStore {
     scope: { entityRef: string; artifactDigest: string; reportId: string },
     components: SbomComponent[],
   ): Promise<void> {
-    await tx(COMPONENTS)
+    await tx<SbomComponentRow>(COMPONENTS)
       .where({
         entity_ref: scope.entityRef,
         artifact_digest: scope.artifactDigest,
@@ -86,12 +114,12 @@ export class ArtifactStore {
       licenses: dbText(JSON.stringify(c.licenses ?? [])),
     }));
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      await tx(COMPONENTS).insert(rows.slice(i, i + BATCH_ROWS));
+      await tx<SbomComponentRow>(COMPONENTS).insert(rows.slice(i, i + BATCH_ROWS));
     }
   }
 
   async get(digest: string, entityRef?: string): Promise<ArtifactRecord[]> {
-    const rows = await this.knex(ARTIFACTS)
+    const rows: ArtifactRow[] = await this.knex<ArtifactRow>(ARTIFACTS)
       .where({ digest })
       .modify(q => {
         if (entityRef) q.where({ entity_ref: entityRef });
@@ -104,13 +132,13 @@ export class ArtifactStore {
     entityRef: string,
     artifactDigest: string,
   ): Promise<{ reportId: string; components: SbomComponentRecord[] } | undefined> {
-    const rows = await this.knex(COMPONENTS)
+    const rows = await this.knex<SbomComponentRow>(COMPONENTS)
       .where({ entity_ref: entityRef, artifact_digest: artifactDigest })
       .orderBy(['name', 'version', 'id']);
     if (rows.length === 0) return undefined;
     return {
       reportId: rows[0].report_id,
-      components: rows.map((r: any) => ({
+      components: rows.map(r => ({
         name: r.name,
         version: r.version ?? undefined,
         purl: r.purl ?? undefined,
@@ -121,7 +149,7 @@ export class ArtifactStore {
   }
 }
 
-function toArtifact(row: any): ArtifactRecord {
+function toArtifact(row: ArtifactRow): ArtifactRecord {
   return {
     digest: row.digest,
     entityRef: row.entity_ref,

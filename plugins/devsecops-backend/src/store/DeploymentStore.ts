@@ -1,9 +1,29 @@
 import { Deployment, Page } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 const TABLE = 'devsecops_deployments';
+
+/** A row of devsecops_deployments. */
+interface DeploymentRow {
+  id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  claimed_owner_ref: string | null;
+  environment: string;
+  artifact_digest: string;
+  source_commit: string | null;
+  deployer: string;
+  approver: string | null;
+  change_ref: string | null;
+  result: Deployment['result'];
+  deployed_at: DbTime;
+  recorded_by: string;
+  recorded_at: DbTime;
+  dedup_key: string;
+}
 
 export interface NewDeployment extends Omit<Deployment, 'deployedAt' | 'recordedAt'> {
   deployedAt: Date;
@@ -20,7 +40,7 @@ export class DeploymentStore {
     tx: Knex.Transaction,
     deployment: NewDeployment,
   ): Promise<{ deployment: Deployment; duplicate: boolean }> {
-    const inserted = await tx(TABLE)
+    const inserted = await tx<DeploymentRow>(TABLE)
       .insert({
         id: deployment.id,
         entity_ref: deployment.entityRef,
@@ -41,7 +61,7 @@ export class DeploymentStore {
       .onConflict('dedup_key')
       .ignore()
       .returning('id');
-    const row = await tx(TABLE).where({ dedup_key: deployment.dedupKey }).first();
+    const row = (await tx<DeploymentRow>(TABLE).where({ dedup_key: deployment.dedupKey }).first())!;
     return {
       deployment: toDeployment(row),
       duplicate: inserted.length === 0 || row.id !== deployment.id,
@@ -49,13 +69,13 @@ export class DeploymentStore {
   }
 
   async get(id: string): Promise<Deployment | undefined> {
-    const row = await this.knex(TABLE).where({ id }).first();
+    const row = await this.knex<DeploymentRow>(TABLE).where({ id }).first();
     return row ? toDeployment(row) : undefined;
   }
 
   /** When the entity was last deployed anywhere. */
   async newestDeploymentAt(entityRef: string): Promise<string | undefined> {
-    const row = await this.knex(TABLE)
+    const row = await this.knex<DeploymentRow>(TABLE)
       .where({ entity_ref: entityRef })
       .max({ newest: 'deployed_at' })
       .first();
@@ -64,7 +84,7 @@ export class DeploymentStore {
 
   /** The newest deployment of an entity to each environment. */
   async latestPerEnvironment(entityRef: string): Promise<Deployment[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<DeploymentRow>(TABLE)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'deployed_at', order: 'desc' },
@@ -85,7 +105,7 @@ export class DeploymentStore {
     limit: number;
     offset: number;
   }): Promise<Page<Deployment>> {
-    const query = this.knex(TABLE).where(builder => {
+    const query = this.knex<DeploymentRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.environment) builder.where('environment', filter.environment);
       if (filter.artifactDigest)
@@ -110,7 +130,7 @@ export class DeploymentStore {
   }
 }
 
-function toDeployment(row: any): Deployment {
+function toDeployment(row: DeploymentRow): Deployment {
   return {
     id: row.id,
     entityRef: row.entity_ref,

@@ -5,11 +5,26 @@ import {
   recordHash,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { Knex } from 'knex';
+import { DbBigInt, DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 export { GENESIS_HASH, recordHash };
 
 const TABLE = 'devsecops_evidence_log';
+
+/** A row of devsecops_evidence_log. */
+interface EvidenceLogRow {
+  seq: DbBigInt;
+  at: DbTime;
+  kind: string;
+  entity_ref: string | null;
+  subject_id: string;
+  actor: string;
+  /** Canonical JSON of what was recorded. */
+  payload: string;
+  prev_hash: string;
+  hash: string;
+}
 // Any constant: the key of the PostgreSQL advisory lock that serialises appends across instances.
 const APPEND_LOCK_KEY = 0x64657673; // "devs"
 
@@ -55,13 +70,13 @@ export class EvidenceLogStore {
     if (tx.client.config.client === 'pg') {
       await tx.raw('select pg_advisory_xact_lock(?)', [APPEND_LOCK_KEY]);
     }
-    const head = await tx(TABLE).select('seq', 'hash').orderBy('seq', 'desc').first();
+    const head = await tx<EvidenceLogRow>(TABLE).select('seq', 'hash').orderBy('seq', 'desc').first();
     const seq = head ? Number(head.seq) + 1 : 1;
     const prevHash = head ? head.hash : GENESIS_HASH;
     const at = toDbTime(entry.at);
     const payload = canonicalJson(entry.payload);
     const hash = recordHash({ seq, at, kind: entry.kind, entityRef: entry.entityRef, subjectId: entry.subjectId, actor: entry.actor, payload, prevHash });
-    await tx(TABLE).insert({
+    await tx<EvidenceLogRow>(TABLE).insert({
       seq,
       at,
       kind: entry.kind,
@@ -95,7 +110,7 @@ export class EvidenceLogStore {
     let records = 0;
     const pageSize = 1000;
     for (;;) {
-      const rows = await this.knex(TABLE)
+      const rows = await this.knex<EvidenceLogRow>(TABLE)
         .where('seq', '>=', expectedSeq)
         .orderBy('seq', 'asc')
         .limit(pageSize);
@@ -137,17 +152,17 @@ export class EvidenceLogStore {
   async segment(filter: { entityRefs?: string[]; from: Date; to: Date }): Promise<EvidenceLogLine[]> {
     // Bounds by time, then every record between them: clocks of several instances may disagree by
     // a little, and a segment with a hole would not verify.
-    const [bounds] = await this.knex(TABLE)
+    const [bounds]: Array<{ first: DbBigInt | null; last: DbBigInt | null }> = await this.knex(TABLE)
       .where('at', '>=', toDbTime(filter.from))
       .where('at', '<=', toDbTime(filter.to))
       .select(this.knex.raw('min(seq) as first'), this.knex.raw('max(seq) as last'));
     if (bounds?.first === null || bounds?.first === undefined) return [];
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<EvidenceLogRow>(TABLE)
       .whereBetween('seq', [Number(bounds.first), Number(bounds.last)])
       .orderBy('seq', 'asc');
     const inScope = filter.entityRefs ? new Set(filter.entityRefs) : undefined;
-    return rows.map((row: any): EvidenceLogLine =>
-      inScope && !inScope.has(row.entity_ref)
+    return rows.map((row): EvidenceLogLine =>
+      inScope && (row.entity_ref === null || !inScope.has(row.entity_ref))
         ? {
             seq: Number(row.seq),
             at: '',
@@ -174,7 +189,7 @@ export class EvidenceLogStore {
   }
 
   async list(filter: { entityRef?: string; subjectId?: string; fromSeq?: number; limit: number }): Promise<EvidenceRecord[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<EvidenceLogRow>(TABLE)
       .where(b => {
         if (filter.entityRef) b.where('entity_ref', filter.entityRef);
         if (filter.subjectId) b.where('subject_id', filter.subjectId);
@@ -186,7 +201,7 @@ export class EvidenceLogStore {
   }
 }
 
-function toRecord(row: any): EvidenceRecord {
+function toRecord(row: EvidenceLogRow): EvidenceRecord {
   return {
     seq: Number(row.seq),
     at: fromDbTime(row.at),

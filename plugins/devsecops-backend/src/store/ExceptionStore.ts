@@ -7,11 +7,57 @@ import {
 import { Knex } from 'knex';
 import { ExceptionCover, LapsedException } from '../evaluate/types';
 import { dbText } from './text';
+import { DbBigInt, DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
 
 const TABLE = 'devsecops_exceptions';
 const EVENTS = 'devsecops_exception_events';
 const NOTIFICATIONS = 'devsecops_exception_notifications';
+
+/** A row of devsecops_exceptions. */
+interface ExceptionRow {
+  id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  scope_control: string;
+  scope_rule_id: string | null;
+  scope_vulnerability_id: string | null;
+  scope_fingerprint: string | null;
+  scope_artifact_digest: string | null;
+  risk_statement: string;
+  risk_rating: ExceptionRecord['riskRating'];
+  compensating_controls: string | null;
+  requester: string;
+  risk_owner: string;
+  expires_at: DbTime;
+  status: ExceptionStatus;
+  requested_at: DbTime;
+  decided_at: DbTime | null;
+  decided_by: string | null;
+  renewal_of: string | null;
+  /** Optimistic lock. */
+  version: number | string;
+}
+
+/** A row of devsecops_exception_events. */
+interface ExceptionEventRow {
+  id: DbBigInt;
+  exception_id: string;
+  action: ExceptionEvent['action'];
+  actor: string;
+  reason: string | null;
+  at: DbTime;
+  from_status: ExceptionStatus | null;
+  to_status: ExceptionStatus;
+}
+
+/** A row of devsecops_exception_notifications. */
+interface ExceptionNotificationRow {
+  exception_id: string;
+  /** awaiting-decision | expires-in-<N>d | expired */
+  kind: string;
+  sent_at: DbTime;
+}
 
 export interface ExceptionFilter {
   entityRef?: string;
@@ -33,7 +79,7 @@ export class ExceptionStore {
     record: Omit<ExceptionRecord, 'events'>,
     event: ExceptionEvent,
   ): Promise<void> {
-    await tx(TABLE).insert({
+    await tx<ExceptionRow>(TABLE).insert({
       id: record.id,
       entity_ref: record.entityRef,
       owner_ref: record.ownerRef ?? null,
@@ -68,7 +114,7 @@ export class ExceptionStore {
     change: { status: ExceptionStatus; decidedAt?: Date; decidedBy?: string },
     event: ExceptionEvent,
   ): Promise<boolean> {
-    const updated = await tx(TABLE)
+    const updated = await tx<ExceptionRow>(TABLE)
       .where({ id, status: expected.status, version: expected.version })
       .update({
         status: change.status,
@@ -82,7 +128,7 @@ export class ExceptionStore {
   }
 
   private async addEvent(tx: Knex.Transaction, id: string, event: ExceptionEvent) {
-    await tx(EVENTS).insert({
+    await tx<ExceptionEventRow>(EVENTS).insert({
       exception_id: id,
       action: event.action,
       actor: event.actor,
@@ -94,14 +140,14 @@ export class ExceptionStore {
   }
 
   async get(id: string): Promise<(ExceptionRecord & { version: number }) | undefined> {
-    const row = await this.knex(TABLE).where({ id }).first();
+    const row = await this.knex<ExceptionRow>(TABLE).where({ id }).first();
     if (!row) return undefined;
-    const events = await this.knex(EVENTS).where({ exception_id: id }).orderBy('id', 'asc');
+    const events = await this.knex<ExceptionEventRow>(EVENTS).where({ exception_id: id }).orderBy('id', 'asc');
     return { ...toRecord(row, events), version: Number(row.version) };
   }
 
   async list(filter: ExceptionFilter): Promise<Page<ExceptionRecord>> {
-    const query = this.knex(TABLE).where(builder => {
+    const query = this.knex<ExceptionRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.riskOwners) builder.whereIn('risk_owner', filter.riskOwners);
       if (filter.statuses) builder.whereIn('status', filter.statuses);
@@ -123,10 +169,10 @@ export class ExceptionStore {
       .limit(filter.limit)
       .offset(filter.offset);
     const events = rows.length
-      ? await this.knex(EVENTS).whereIn('exception_id', rows.map((r: any) => r.id)).orderBy('id', 'asc')
+      ? await this.knex<ExceptionEventRow>(EVENTS).whereIn('exception_id', rows.map(r => r.id)).orderBy('id', 'asc')
       : [];
     return {
-      items: rows.map((r: any) => toRecord(r, events.filter((e: any) => e.exception_id === r.id))),
+      items: rows.map(r => toRecord(r, events.filter(e => e.exception_id === r.id))),
       totalCount: Number(count),
       limit: filter.limit,
       offset: filter.offset,
@@ -135,10 +181,10 @@ export class ExceptionStore {
 
   /** Approved exceptions of an entity that have not expired: what evaluation honours. */
   async activeFor(entityRef: string, now: Date): Promise<ExceptionCover[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ExceptionRow>(TABLE)
       .where({ entity_ref: entityRef, status: 'approved' })
       .where('expires_at', '>', toDbTime(now));
-    return rows.map((r: any) => ({
+    return rows.map(r => ({
       id: r.id,
       control: r.scope_control,
       ruleId: r.scope_rule_id ?? undefined,
@@ -157,7 +203,8 @@ export class ExceptionStore {
    * active ones.
    */
   async lapsedSince(entityRef: string, since: Date, now: Date): Promise<LapsedException[]> {
-    const rows = await this.knex(`${TABLE} as x`)
+    const rows: Array<Pick<ExceptionRow, 'id' | 'decided_at' | 'requested_at' | 'expires_at'> & { revoked_at: DbTime | null }> =
+      await this.knex(`${TABLE} as x`)
       .leftJoin(`${EVENTS} as ev`, join => join.on('ev.exception_id', 'x.id').andOnVal('ev.to_status', 'revoked'))
       .select('x.id', 'x.decided_at', 'x.requested_at', 'x.expires_at', 'ev.at as revoked_at')
       .where('x.entity_ref', entityRef)
@@ -178,25 +225,25 @@ export class ExceptionStore {
 
   /** Approved exceptions past their expiry that are not yet marked expired. */
   async dueForExpiry(now: Date): Promise<Array<{ id: string; version: number; entityRef: string }>> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ExceptionRow>(TABLE)
       .select('id', 'version', 'entity_ref')
       .where({ status: 'approved' })
       .where('expires_at', '<=', toDbTime(now));
-    return rows.map((r: any) => ({ id: r.id, version: Number(r.version), entityRef: r.entity_ref }));
+    return rows.map(r => ({ id: r.id, version: Number(r.version), entityRef: r.entity_ref }));
   }
 
   /** Approved exceptions expiring within the window (for warnings). */
   async approvedExpiringBefore(now: Date, until: Date) {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ExceptionRow>(TABLE)
       .where({ status: 'approved' })
       .where('expires_at', '>', toDbTime(now))
       .where('expires_at', '<=', toDbTime(until));
-    return rows.map((r: any) => toRecord(r, []));
+    return rows.map(r => toRecord(r, []));
   }
 
   async awaitingDecision() {
-    const rows = await this.knex(TABLE).where({ status: 'requested' });
-    return rows.map((r: any) => toRecord(r, []));
+    const rows = await this.knex<ExceptionRow>(TABLE).where({ status: 'requested' });
+    return rows.map(r => toRecord(r, []));
   }
 
   /**
@@ -204,7 +251,7 @@ export class ExceptionStore {
    * second instance never sends it again.
    */
   async claimNotification(exceptionId: string, kind: string, now: Date): Promise<boolean> {
-    const inserted = await this.knex(NOTIFICATIONS)
+    const inserted = await this.knex<ExceptionNotificationRow>(NOTIFICATIONS)
       .insert({ exception_id: exceptionId, kind, sent_at: toDbTime(now) })
       .onConflict(['exception_id', 'kind'])
       .ignore()
@@ -213,11 +260,11 @@ export class ExceptionStore {
   }
 
   async releaseNotification(exceptionId: string, kind: string): Promise<void> {
-    await this.knex(NOTIFICATIONS).where({ exception_id: exceptionId, kind }).delete();
+    await this.knex<ExceptionNotificationRow>(NOTIFICATIONS).where({ exception_id: exceptionId, kind }).delete();
   }
 }
 
-function toRecord(row: any, events: any[]): ExceptionRecord {
+function toRecord(row: ExceptionRow, events: ExceptionEventRow[]): ExceptionRecord {
   return {
     id: row.id,
     entityRef: row.entity_ref,
@@ -240,7 +287,7 @@ function toRecord(row: any, events: any[]): ExceptionRecord {
     decidedAt: fromDbTimeOrUndefined(row.decided_at),
     decidedBy: row.decided_by ?? undefined,
     renewalOf: row.renewal_of ?? undefined,
-    events: events.map((e: any) => ({
+    events: events.map(e => ({
       action: e.action,
       actor: e.actor,
       reason: e.reason ?? undefined,

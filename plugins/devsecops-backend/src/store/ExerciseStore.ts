@@ -1,16 +1,34 @@
 import { Exercise } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbTime } from './rowTypes';
 import { fromDbTime } from './time';
 
 const TABLE = 'devsecops_exercises';
+
+/** A row of devsecops_exercises. */
+interface ExerciseRow {
+  id: string;
+  scenario: Exercise['scenario'];
+  /** YYYY-MM-DD */
+  held_on: string;
+  scope_ref: string;
+  /** JSON array of names or refs. */
+  participants: string;
+  /** JSON [{title, recurring?}] */
+  findings: string;
+  /** JSON [{action, owner, due, done?}] */
+  follow_ups: string;
+  recorded_by: string;
+  recorded_at: DbTime;
+}
 
 /** Owns devsecops_exercises: tabletop exercises with their findings and follow-ups. */
 export class ExerciseStore {
   constructor(private readonly knex: Knex) {}
 
   async insert(tx: Knex.Transaction, exercise: Exercise): Promise<Exercise> {
-    await tx(TABLE).insert({
+    await tx<ExerciseRow>(TABLE).insert({
       id: exercise.id,
       scenario: exercise.scenario,
       held_on: exercise.heldOn,
@@ -21,14 +39,14 @@ export class ExerciseStore {
       recorded_by: dbText(exercise.recordedBy, 255),
       recorded_at: exercise.recordedAt,
     });
-    const row = await tx(TABLE).where({ id: exercise.id }).first();
-    return toExercise(row);
+    const row = await tx<ExerciseRow>(TABLE).where({ id: exercise.id }).first();
+    return toExercise(row!);
   }
 
   /** Exercises held for any of the scopes on or after a day (YYYY-MM-DD), newest first. */
   async heldFor(scopeRefs: string[], since?: string): Promise<Exercise[]> {
     if (scopeRefs.length === 0) return [];
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ExerciseRow>(TABLE)
       .whereIn('scope_ref', scopeRefs)
       .andWhere(b => {
         if (since) b.where('held_on', '>=', since);
@@ -42,7 +60,7 @@ export class ExerciseStore {
   }
 
   async list(filter: { scopeRefs?: string[]; scenario?: string; limit: number; offset: number }) {
-    const query = this.knex(TABLE).where(b => {
+    const query = this.knex<ExerciseRow>(TABLE).where(b => {
       if (filter.scopeRefs) b.whereIn('scope_ref', filter.scopeRefs);
       if (filter.scenario) b.where('scenario', filter.scenario);
     });
@@ -60,7 +78,7 @@ export class ExerciseStore {
   }
 }
 
-function toExercise(row: any): Exercise {
+function toExercise(row: ExerciseRow): Exercise {
   return {
     id: row.id,
     scenario: row.scenario,

@@ -1,9 +1,23 @@
 import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbBigInt, DbTime } from './rowTypes';
 import { fromDbTime } from './time';
 
 const TABLE = 'devsecops_control_facts';
+
+/** A row of devsecops_control_facts. */
+interface FactRow {
+  id: DbBigInt;
+  entity_ref: string;
+  fact: string;
+  /** JSON value. */
+  value: string;
+  source: string;
+  observed_at: DbTime;
+  recorded_by: string;
+  recorded_at: DbTime;
+}
 
 /** Owns devsecops_control_facts: every observation is kept; the latest per fact is current. */
 export class FactStore {
@@ -11,7 +25,7 @@ export class FactStore {
 
   async insert(tx: Knex.Transaction, facts: ControlFact[]): Promise<void> {
     if (facts.length === 0) return;
-    await tx(TABLE).insert(
+    await tx<FactRow>(TABLE).insert(
       facts.map(f => ({
         entity_ref: f.entityRef,
         fact: f.fact,
@@ -26,7 +40,7 @@ export class FactStore {
 
   /** Every observation of one fact of an entity, newest first. */
   async observations(entityRef: string, fact: string, limit = 200): Promise<ControlFact[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<FactRow>(TABLE)
       .where({ entity_ref: entityRef, fact })
       .orderBy([
         { column: 'observed_at', order: 'desc' },
@@ -38,7 +52,7 @@ export class FactStore {
 
   /** When the newest observation of any fact of an entity was made. */
   async newestObservationAt(entityRef: string): Promise<string | undefined> {
-    const row = await this.knex(TABLE)
+    const row = await this.knex<FactRow>(TABLE)
       .where({ entity_ref: entityRef })
       .max({ newest: 'observed_at' })
       .first();
@@ -47,20 +61,20 @@ export class FactStore {
 
   /** The latest observation of each fact of an entity. */
   async current(entityRef: string): Promise<ControlFact[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<FactRow>(TABLE)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'fact', order: 'asc' },
         { column: 'observed_at', order: 'desc' },
         { column: 'id', order: 'desc' },
       ]);
-    const latest = new Map<string, any>();
+    const latest = new Map<string, FactRow>();
     for (const row of rows) if (!latest.has(row.fact)) latest.set(row.fact, row);
     return [...latest.values()].map(toFact);
   }
 }
 
-function toFact(row: any): ControlFact {
+function toFact(row: FactRow): ControlFact {
   return {
     entityRef: row.entity_ref,
     fact: row.fact,

@@ -7,9 +7,42 @@ import {
 import { NormalizedFinding } from '@devsecops-scorecard/plugin-devsecops-node';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbBigInt, DbBoolean, DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
 
 const TABLE = 'devsecops_findings';
+
+/** A row of devsecops_findings. */
+interface FindingRow {
+  id: DbBigInt;
+  entity_ref: string;
+  control: string;
+  tool: string;
+  /** Artifact digest for artifact scans, '' for source scans. */
+  scope_digest: string;
+  owner_ref: string | null;
+  fingerprint: string;
+  kind: Finding['kind'];
+  severity: FindingSeverity;
+  original_severity: string | null;
+  rule_id: string;
+  vulnerability_id: string | null;
+  title: string;
+  /** path:line, for code findings. */
+  location: string | null;
+  package_purl: string | null;
+  package_name: string | null;
+  package_version: string | null;
+  /** JSON array. */
+  fixed_versions: string | null;
+  fix_available: DbBoolean | null;
+  status: FindingStatus;
+  first_seen_at: DbTime;
+  last_seen_at: DbTime;
+  resolved_at: DbTime | null;
+  first_report_id: string;
+  last_report_id: string;
+}
 const IDENTITY = [
   'entity_ref',
   'control',
@@ -19,7 +52,7 @@ const IDENTITY = [
 ] as const;
 
 /** Re-imports refresh what describes a finding; first seen and the first report never change. */
-const REFRESHED_ON_REIMPORT = [
+const REFRESHED_ON_REIMPORT: Array<keyof FindingRow> = [
   'owner_ref',
   'kind',
   'severity',
@@ -109,7 +142,7 @@ export class FindingStore {
       scope_digest: scope.scopeDigest,
     };
 
-    const rows = unique.map(f => ({
+    const rows = unique.map((f): Omit<FindingRow, 'id'> => ({
       ...scopeWhere,
       fingerprint: f.fingerprint,
       owner_ref: context.ownerRef ?? null,
@@ -136,20 +169,20 @@ export class FindingStore {
     }));
 
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      await tx(TABLE)
+      await tx<FindingRow>(TABLE)
         .insert(rows.slice(i, i + BATCH_ROWS))
         .onConflict([...IDENTITY])
         .merge(REFRESHED_ON_REIMPORT);
     }
 
-    const resolved = await tx(TABLE)
+    const resolved = await tx<FindingRow>(TABLE)
       .where(scopeWhere)
       .whereNot('last_report_id', context.reportId)
       .whereNot('status', 'resolved')
       .update({ status: 'resolved', resolved_at: seenAt });
 
     // Rows this report created still carry it as their first report.
-    const [{ created }] = await tx(TABLE)
+    const [{ created }] = await tx<FindingRow>(TABLE)
       .where(scopeWhere)
       .where('first_report_id', context.reportId)
       .count({ created: '*' });
@@ -172,7 +205,9 @@ export class FindingStore {
      */
     currentArtifacts?: Record<string, string>,
   ) {
-    const rows = await this.knex(TABLE)
+    const rows: Array<
+      Pick<FindingRow, 'id' | 'control' | 'severity' | 'rule_id' | 'vulnerability_id' | 'fingerprint' | 'scope_digest' | 'kind' | 'first_seen_at'>
+    > = await this.knex<FindingRow>(TABLE)
       .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at')
       .where({ entity_ref: entityRef, status: 'open' })
       .modify(q => {
@@ -187,10 +222,10 @@ export class FindingStore {
           });
         }
       });
-    return rows.map((r: any) => ({
+    return rows.map(r => ({
       id: String(r.id),
       control: r.control,
-      severity: r.severity as FindingSeverity,
+      severity: r.severity,
       ruleId: r.rule_id,
       vulnerabilityId: r.vulnerability_id ?? undefined,
       fingerprint: r.fingerprint,
@@ -205,7 +240,7 @@ export class FindingStore {
     entityRef: string,
     scope: { control: string; ruleId?: string; vulnerabilityId?: string; fingerprint?: string; artifactDigest?: string },
   ): Promise<boolean> {
-    const row = await this.knex(TABLE)
+    const row = await this.knex<FindingRow>(TABLE)
       .where({ entity_ref: entityRef, control: scope.control })
       .modify(q => {
         if (scope.ruleId) q.where('rule_id', scope.ruleId);
@@ -221,12 +256,12 @@ export class FindingStore {
 
   /** Findings of an entity resolved since a time: what the patch and rotate metrics measure. */
   async resolvedSince(entityRef: string, since: Date) {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<FindingRow>(TABLE)
       .select('severity', 'kind', 'first_seen_at', 'resolved_at')
       .where({ entity_ref: entityRef, status: 'resolved' })
       .where('resolved_at', '>=', toDbTime(since));
-    return rows.map((r: any) => ({
-      severity: r.severity as FindingSeverity,
+    return rows.map(r => ({
+      severity: r.severity,
       kind: r.kind,
       firstSeenAt: fromDbTime(r.first_seen_at),
       resolvedAt: fromDbTime(r.resolved_at),
@@ -234,7 +269,7 @@ export class FindingStore {
   }
 
   async list(filter: FindingFilter): Promise<Page<Finding>> {
-    const query = this.knex(TABLE).where(builder => {
+    const query = this.knex<FindingRow>(TABLE).where(builder => {
       if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);
       if (filter.ownerRefs) builder.whereIn('owner_ref', filter.ownerRefs);
       if (filter.controls) builder.whereIn('control', filter.controls);
@@ -303,7 +338,7 @@ function toColumn(order: Exclude<FindingOrder, 'severity'>): string {
   }
 }
 
-function toFinding(row: any): Finding {
+function toFinding(row: FindingRow): Finding {
   return {
     id: String(row.id),
     entityRef: row.entity_ref,

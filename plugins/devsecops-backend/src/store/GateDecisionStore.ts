@@ -1,15 +1,31 @@
 import { GateDecision, Page } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
+import { DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 const TABLE = 'devsecops_gate_decisions';
+
+/** A row of devsecops_gate_decisions. */
+interface GateDecisionRow {
+  id: string;
+  policy: string;
+  environment: string;
+  entity_ref: string;
+  artifact_digest: string;
+  decision: GateDecision['decision'];
+  /** JSON: one result per requirement. */
+  requirements: string;
+  decided_at: DbTime;
+  requested_by: string;
+  deployment_id: string | null;
+}
 
 /** Owns devsecops_gate_decisions: every release decision is evidence and is kept. */
 export class GateDecisionStore {
   constructor(private readonly knex: Knex) {}
 
   async insert(decision: GateDecision, tx: Knex | Knex.Transaction = this.knex): Promise<void> {
-    await tx(TABLE).insert({
+    await tx<GateDecisionRow>(TABLE).insert({
       id: decision.id,
       policy: decision.policy,
       environment: decision.environment,
@@ -25,9 +41,9 @@ export class GateDecisionStore {
 
   /** The decision made for a recorded deployment, or the newest one for its digest before it. */
   async forDeployment(d: { id: string; entityRef: string; environment: string; artifactDigest: string; deployedAt: string }): Promise<GateDecision | undefined> {
-    const own = await this.knex(TABLE).where({ deployment_id: d.id }).orderBy('decided_at', 'desc').first();
+    const own = await this.knex<GateDecisionRow>(TABLE).where({ deployment_id: d.id }).orderBy('decided_at', 'desc').first();
     if (own) return toDecision(own);
-    const asked = await this.knex(TABLE)
+    const asked = await this.knex<GateDecisionRow>(TABLE)
       .where({ entity_ref: d.entityRef, environment: d.environment, artifact_digest: d.artifactDigest })
       .where('decided_at', '<=', toDbTime(new Date(d.deployedAt)))
       .orderBy('decided_at', 'desc')
@@ -37,7 +53,7 @@ export class GateDecisionStore {
 
   /** The newest decision of an entity for each environment. */
   async latestPerEnvironment(entityRef: string): Promise<GateDecision[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<GateDecisionRow>(TABLE)
       .where({ entity_ref: entityRef })
       .orderBy([
         { column: 'decided_at', order: 'desc' },
@@ -57,7 +73,7 @@ export class GateDecisionStore {
     limit: number;
     offset: number;
   }): Promise<Page<GateDecision>> {
-    const query = this.knex(TABLE).where(builder => {
+    const query = this.knex<GateDecisionRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.environment) builder.where('environment', filter.environment);
     });
@@ -75,7 +91,7 @@ export class GateDecisionStore {
   }
 }
 
-function toDecision(row: any): GateDecision {
+function toDecision(row: GateDecisionRow): GateDecision {
   return {
     id: row.id,
     policy: row.policy,

@@ -5,9 +5,52 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbBinary, DbBoolean, DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 const TABLE = 'devsecops_reports';
+const CONTROL_EVIDENCE = 'devsecops_control_evidence';
+
+/** A row of devsecops_reports. */
+interface ReportRow {
+  id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  control: string;
+  /** JSON array of every control the report evidences. */
+  controls: string;
+  format: string;
+  tool: string;
+  tool_version: string | null;
+  source_commit: string | null;
+  branch: string | null;
+  artifact_digest: string | null;
+  uploader: string;
+  received_at: DbTime;
+  /** Null only for rows written before the column existed and not backfilled. */
+  scanned_at: DbTime | null;
+  /** JSON counts by severity and status. */
+  summary: string;
+  body_sha256: string;
+  body_size: number | string;
+  /** Cleared after the retention period. */
+  body_gzip: DbBinary | null;
+  body_redacted: DbBoolean;
+  dedup_key: string;
+}
+
+/** A report row as listed: everything but the body, and whether the body is still kept (1/0). */
+type ReportListRow = Omit<ReportRow, 'body_gzip' | 'dedup_key'> & { body_stored: number | string };
+
+/** A row of devsecops_control_evidence: the newest report per entity and control. */
+interface ControlEvidenceRow {
+  entity_ref: string;
+  control: string;
+  report_id: string;
+  received_at: DbTime;
+  scanned_at: DbTime | null;
+  artifact_digest: string | null;
+}
 
 export interface NewReport {
   id: string;
@@ -68,7 +111,7 @@ export class ReportStore {
   constructor(private readonly knex: Knex) {}
 
   async insert(tx: Knex.Transaction, report: NewReport): Promise<void> {
-    await tx(TABLE).insert({
+    await tx<ReportRow>(TABLE).insert({
       id: report.id,
       entity_ref: report.entityRef,
       owner_ref: report.ownerRef ?? null,
@@ -98,7 +141,7 @@ export class ReportStore {
     report: { id: string; entityRef: string; controls: string[]; receivedAt: Date; scannedAt: Date; artifactDigest?: string },
   ): Promise<void> {
     if (report.controls.length === 0) return;
-    await tx('devsecops_control_evidence')
+    await tx<ControlEvidenceRow>(CONTROL_EVIDENCE)
       .insert(
         report.controls.map(control => ({
           entity_ref: report.entityRef,
@@ -119,7 +162,7 @@ export class ReportStore {
    */
   async newestScanOf(entityRef: string, controls?: string[]): Promise<string | undefined> {
     if (controls?.length === 0) return undefined;
-    const query = this.knex('devsecops_control_evidence').where({ entity_ref: entityRef });
+    const query = this.knex<ControlEvidenceRow>(CONTROL_EVIDENCE).where({ entity_ref: entityRef });
     if (controls) query.whereIn('control', controls);
     const row = await query.max({ newest: 'scanned_at' }).first();
     return row?.newest ? fromDbTime(row.newest) : undefined;
@@ -129,8 +172,8 @@ export class ReportStore {
   async latestPerControl(
     entityRef: string,
   ): Promise<Array<{ id: string; controls: string[]; scannedAt: string; artifactDigest?: string }>> {
-    const rows = await this.knex('devsecops_control_evidence').where({ entity_ref: entityRef });
-    return rows.map((r: any) => ({
+    const rows = await this.knex<ControlEvidenceRow>(CONTROL_EVIDENCE).where({ entity_ref: entityRef });
+    return rows.map(r => ({
       id: r.report_id,
       controls: [r.control],
       scannedAt: fromDbTime(r.scanned_at ?? r.received_at),
@@ -144,13 +187,13 @@ export class ReportStore {
     artifactDigest: string,
     control: string,
   ): Promise<Array<{ id: string; controls: string[]; scannedAt: string; artifactDigest?: string }>> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ReportRow>(TABLE)
       .select('id', 'controls', 'received_at', 'scanned_at', 'artifact_digest')
       .where({ entity_ref: entityRef, artifact_digest: artifactDigest })
       .orderBy('scanned_at', 'desc')
       .limit(200);
     return rows
-      .map((r: any) => ({
+      .map(r => ({
         id: r.id,
         controls: JSON.parse(r.controls) as string[],
         scannedAt: fromDbTime(r.scanned_at ?? r.received_at),
@@ -163,7 +206,7 @@ export class ReportStore {
     dedupKey: string,
     db: Knex | Knex.Transaction = this.knex,
   ): Promise<Report | undefined> {
-    const row = await db(TABLE)
+    const row: ReportListRow | undefined = await db(TABLE)
       .select([...COLUMNS, this.bodyStoredColumn()])
       .where({ dedup_key: dedupKey })
       .first();
@@ -171,7 +214,7 @@ export class ReportStore {
   }
 
   async get(id: string): Promise<Report | undefined> {
-    const row = await this.knex(TABLE)
+    const row: ReportListRow | undefined = await this.knex(TABLE)
       .select([...COLUMNS, this.bodyStoredColumn()])
       .where({ id })
       .first();
@@ -182,7 +225,7 @@ export class ReportStore {
   async getBody(
     id: string,
   ): Promise<{ gzip: Buffer; redacted: boolean } | undefined> {
-    const row = await this.knex(TABLE)
+    const row = await this.knex<ReportRow>(TABLE)
       .select('body_gzip', 'body_redacted')
       .where({ id })
       .first();
@@ -191,6 +234,7 @@ export class ReportStore {
   }
 
   async list(filter: ReportFilter): Promise<Page<Report>> {
+    // Untyped: the selected columns include a raw expression; the rows are typed below.
     const query = this.knex(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.control) builder.where('control', filter.control);
@@ -198,7 +242,7 @@ export class ReportStore {
         builder.where('artifact_digest', filter.artifactDigest);
     });
     const [{ count }] = await query.clone().count({ count: '*' });
-    const rows = await query
+    const rows: ReportListRow[] = await query
       .clone()
       .select([...COLUMNS, this.bodyStoredColumn()])
       .orderBy([
@@ -217,7 +261,7 @@ export class ReportStore {
 
   /** Drops bodies received before the cutoff; the sha256 and everything derived stay. */
   async clearBodiesReceivedBefore(cutoff: Date): Promise<number> {
-    return this.knex(TABLE)
+    return this.knex<ReportRow>(TABLE)
       .where('received_at', '<', toDbTime(cutoff))
       .whereNotNull('body_gzip')
       .update({ body_gzip: null });
@@ -230,7 +274,7 @@ export class ReportStore {
   }
 }
 
-function toReport(row: any): Report {
+function toReport(row: ReportListRow): Report {
   return {
     id: row.id,
     entityRef: row.entity_ref,

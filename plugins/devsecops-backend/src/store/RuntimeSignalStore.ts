@@ -1,16 +1,32 @@
 import { RuntimeSignal } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { dbText } from './text';
+import { DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined } from './time';
 
 const TABLE = 'devsecops_runtime_signals';
+
+/** A row of devsecops_runtime_signals. */
+interface RuntimeSignalRow {
+  id: string;
+  entity_ref: string;
+  kind: RuntimeSignal['kind'];
+  severity: RuntimeSignal['severity'];
+  summary: string;
+  detected_at: DbTime;
+  contained_at: DbTime | null;
+  remediated_at: DbTime | null;
+  source: string;
+  recorded_by: string;
+  recorded_at: DbTime;
+}
 
 /** Owns devsecops_runtime_signals: runtime alerts and incidents with their timeline. */
 export class RuntimeSignalStore {
   constructor(private readonly knex: Knex) {}
 
   async insert(tx: Knex.Transaction, signal: RuntimeSignal): Promise<RuntimeSignal> {
-    await tx(TABLE).insert({
+    await tx<RuntimeSignalRow>(TABLE).insert({
       id: signal.id,
       entity_ref: signal.entityRef,
       kind: signal.kind,
@@ -27,7 +43,7 @@ export class RuntimeSignalStore {
   }
 
   async get(id: string, tx?: Knex.Transaction): Promise<RuntimeSignal | undefined> {
-    const row = await (tx ?? this.knex)(TABLE).where({ id }).first();
+    const row = await (tx ?? this.knex)<RuntimeSignalRow>(TABLE).where({ id }).first();
     return row ? toSignal(row) : undefined;
   }
 
@@ -37,16 +53,16 @@ export class RuntimeSignalStore {
     id: string,
     times: { containedAt?: string; remediatedAt?: string },
   ): Promise<RuntimeSignal> {
-    const update: Record<string, string> = {};
+    const update: Partial<Pick<RuntimeSignalRow, 'contained_at' | 'remediated_at'>> = {};
     if (times.containedAt) update.contained_at = times.containedAt;
     if (times.remediatedAt) update.remediated_at = times.remediatedAt;
-    await tx(TABLE).where({ id }).update(update);
+    await tx<RuntimeSignalRow>(TABLE).where({ id }).update(update);
     return (await this.get(id, tx))!;
   }
 
   /** Open signals of an entity, and those remediated since the given time. */
   async forEvaluation(entityRef: string, remediatedSince: Date): Promise<RuntimeSignal[]> {
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<RuntimeSignalRow>(TABLE)
       .where({ entity_ref: entityRef })
       .andWhere(b =>
         b.whereNull('remediated_at').orWhere('remediated_at', '>=', remediatedSince.toISOString()),
@@ -60,7 +76,7 @@ export class RuntimeSignalStore {
   }
 
   async list(filter: { entityRef?: string; open?: boolean; limit: number; offset: number }) {
-    const query = this.knex(TABLE).where(b => {
+    const query = this.knex<RuntimeSignalRow>(TABLE).where(b => {
       if (filter.entityRef) b.where('entity_ref', filter.entityRef);
       if (filter.open === true) b.whereNull('remediated_at');
       if (filter.open === false) b.whereNotNull('remediated_at');
@@ -79,7 +95,7 @@ export class RuntimeSignalStore {
   }
 }
 
-function toSignal(row: any): RuntimeSignal {
+function toSignal(row: RuntimeSignalRow): RuntimeSignal {
   return {
     id: row.id,
     entityRef: row.entity_ref,

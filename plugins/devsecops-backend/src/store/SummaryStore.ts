@@ -4,12 +4,47 @@ import {
   EntityScorecard,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
+import { DbTime } from './rowTypes';
 import { fromDbTime, toDbTime } from './time';
 
 const SUMMARIES = 'devsecops_entity_summaries';
 const SNAPSHOTS = 'devsecops_entity_snapshots';
+
+/** A row of devsecops_entity_summaries. */
+interface SummaryRow {
+  entity_ref: string;
+  owner_ref: string | null;
+  system_ref: string | null;
+  domain_ref: string | null;
+  type: string | null;
+  lifecycle: string | null;
+  stage: number | string;
+  /** JSON: control id → state. */
+  control_states: string;
+  /** JSON: EntityMetrics. */
+  metrics: string;
+  production_gate: 'allow' | 'deny' | null;
+  evaluated_at: DbTime;
+  /** JSON: the whole evaluated scorecard, served while valid. */
+  scorecard: string | null;
+  valid_until: DbTime | null;
+}
+
+/** What roll-ups read of a summary: everything but the stored scorecard. */
+type SummaryListRow = Omit<SummaryRow, 'scorecard' | 'valid_until'>;
+
+/** A row of devsecops_entity_snapshots: one summary per entity and day. */
+interface SnapshotRow {
+  entity_ref: string;
+  /** YYYY-MM-DD (UTC) */
+  day: string;
+  stage: number | string;
+  control_states: string;
+  metrics: string;
+  production_gate: 'allow' | 'deny' | null;
+}
 // Roll-ups read these; the stored scorecard JSON is only read for one entity at a time.
-const SUMMARY_COLUMNS = [
+const SUMMARY_COLUMNS: Array<keyof SummaryListRow> = [
   'entity_ref',
   'owner_ref',
   'system_ref',
@@ -51,7 +86,7 @@ export class SummaryStore {
 
   /** Stores the summary and the whole scorecard, which reads serve until `validUntil`. */
   async upsert(summary: EntitySummary, scorecard?: EntityScorecard, validUntil?: Date): Promise<void> {
-    await this.knex(SUMMARIES)
+    await this.knex<SummaryRow>(SUMMARIES)
       .insert({
         ...toRow(summary),
         scorecard: scorecard ? JSON.stringify(scorecard) : null,
@@ -63,7 +98,7 @@ export class SummaryStore {
 
   /** The stored scorecard of an entity if it is still valid at `now`. */
   async validScorecard(entityRef: string, now: Date): Promise<EntityScorecard | undefined> {
-    const row = await this.knex(SUMMARIES)
+    const row = await this.knex<SummaryRow>(SUMMARIES)
       .select('scorecard')
       .where({ entity_ref: entityRef })
       .where('valid_until', '>', toDbTime(now))
@@ -73,7 +108,7 @@ export class SummaryStore {
 
   /** Today's snapshot of an entity; writing it again the same day replaces it (idempotent). */
   async snapshot(summary: EntitySummary, day: string): Promise<void> {
-    await this.knex(SNAPSHOTS)
+    await this.knex<SnapshotRow>(SNAPSHOTS)
       .insert({
         entity_ref: summary.entityRef,
         day,
@@ -90,7 +125,7 @@ export class SummaryStore {
     const out: EntitySummary[] = [];
     // Bounded IN lists keep SQLite under its variable limit for org-wide roll-ups.
     for (let i = 0; i < entityRefs.length; i += 500) {
-      const rows = await this.knex(SUMMARIES)
+      const rows = await this.knex<SummaryRow>(SUMMARIES)
         .select(SUMMARY_COLUMNS)
         .whereIn('entity_ref', entityRefs.slice(i, i + 500));
       out.push(...rows.map(fromRow));
@@ -99,11 +134,11 @@ export class SummaryStore {
   }
 
   async all(): Promise<EntitySummary[]> {
-    return (await this.knex(SUMMARIES).select(SUMMARY_COLUMNS)).map(fromRow);
+    return (await this.knex<SummaryRow>(SUMMARIES).select(SUMMARY_COLUMNS)).map(fromRow);
   }
 
   async history(entityRef: string, sinceDay: string): Promise<EntitySnapshot[]> {
-    const rows = await this.knex(SNAPSHOTS)
+    const rows = await this.knex<SnapshotRow>(SNAPSHOTS)
       .where({ entity_ref: entityRef })
       .where('day', '>=', sinceDay)
       .orderBy('day', 'asc');
@@ -117,7 +152,7 @@ export class SummaryStore {
   ): Promise<Map<string, Array<EntitySnapshot & { entityRef: string }>>> {
     const byDay = new Map<string, Array<EntitySnapshot & { entityRef: string }>>();
     for (let i = 0; i < entityRefs.length; i += 500) {
-      const rows = await this.knex(SNAPSHOTS)
+      const rows = await this.knex<SnapshotRow>(SNAPSHOTS)
         .whereIn('entity_ref', entityRefs.slice(i, i + 500))
         .where('day', '>=', sinceDay);
       for (const row of rows) {
@@ -130,7 +165,7 @@ export class SummaryStore {
   }
 }
 
-function toSnapshot(r: any): EntitySnapshot {
+function toSnapshot(r: SnapshotRow): EntitySnapshot {
   return {
     day: r.day,
     stage: Number(r.stage),
@@ -140,7 +175,7 @@ function toSnapshot(r: any): EntitySnapshot {
   };
 }
 
-function toRow(s: EntitySummary) {
+function toRow(s: EntitySummary): SummaryListRow {
   return {
     entity_ref: s.entityRef,
     owner_ref: s.ownerRef ?? null,
@@ -156,7 +191,7 @@ function toRow(s: EntitySummary) {
   };
 }
 
-function fromRow(r: any): EntitySummary {
+function fromRow(r: SummaryListRow): EntitySummary {
   return {
     entityRef: r.entity_ref,
     ownerRef: r.owner_ref ?? undefined,
