@@ -82,7 +82,14 @@ describe('redaction in the format contract', () => {
     );
     expect(owners).toEqual({
       checkov: ['code_block'],
-      gitleaks: ['fragment', 'line', 'match', 'offender', 'requiredfindings', 'secret'],
+      gitleaks: [
+        'fragment',
+        'line',
+        'match',
+        'offender',
+        'requiredfindings',
+        'secret',
+      ],
       kics: ['actual_value', 'expected_value'],
       sarif: ['offender', 'snippet'],
       semgrep: ['lines'],
@@ -140,8 +147,8 @@ describe('redaction in the format contract', () => {
 
   it('refuses a format declaring a secret field that is not a string', () => {
     const registry = new NormalizerRegistry();
-    expect(() =>
-      registry.add({ ...moduleFormat, secretFields: [''] }),
-    ).toThrow(/secret field/);
+    expect(() => registry.add({ ...moduleFormat, secretFields: [''] })).toThrow(
+      /secret field/,
+    );
   });
 });

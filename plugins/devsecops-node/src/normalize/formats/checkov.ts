@@ -13,6 +13,12 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import {
+  describeShape,
+  normalizeRepoPath,
+  positiveInteger,
+  tableSeverity,
+} from './shared';
 
 /*
  * Checkov JSON (`checkov -o json`, FORMATS.md §8).
@@ -76,41 +82,16 @@ function isSummaryOnly(value: unknown): boolean {
 
 /** Checkov paths are relative to the scanned root, written with a leading '/'. */
 function normalizePath(path: string): string {
-  return path
-    .replace(/\\/g, '/')
-    .replace(/^\/+/, '')
-    .replace(/^(\.\/)+/, '');
+  return normalizeRepoPath(path.replace(/\\/g, '/').replace(/^\/+/, ''));
 }
 
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
-}
-
-function mapSeverity(value: unknown): {
-  severity: Severity;
-  originalSeverity: string;
-} {
-  if (value === null || value === undefined || value === '') {
-    return { severity: 'medium', originalSeverity: 'unset' };
-  }
-  if (typeof value !== 'string') {
-    return { severity: 'medium', originalSeverity: String(value) };
-  }
-  const label = value.trim().toLowerCase();
-  const known: Record<string, Severity> = {
-    critical: 'critical',
-    high: 'high',
-    medium: 'medium',
-    low: 'low',
-    info: 'info',
-  };
-  return {
-    severity: known[label] ?? 'medium',
-    originalSeverity: value,
-  };
-}
+const SEVERITIES: Record<string, Severity> = {
+  critical: 'critical',
+  high: 'high',
+  medium: 'medium',
+  low: 'low',
+  info: 'info',
+};
 
 function normalizeCheck(check: unknown, path: string): NormalizedFinding {
   const item = expectObject(FORMAT_TITLE, path, check);
@@ -126,7 +107,7 @@ function normalizeCheck(check: unknown, path: string): NormalizedFinding {
     optionalString(item.repo_file_path) ?? optionalString(item.file_path);
   const file = fileText === undefined ? undefined : normalizePath(fileText);
   const resource = optionalString(item.resource);
-  const { severity, originalSeverity } = mapSeverity(item.severity);
+  const { severity, originalSeverity } = tableSeverity(SEVERITIES, item.severity);
 
   const finding: NormalizedFinding = {
     kind: 'iac',
@@ -225,9 +206,7 @@ export const checkovNormalizer: ReportNormalizer = {
       throw new ReportFormatError(
         FORMAT_TITLE,
         '$',
-        `must be a Checkov JSON report (got ${
-          report.shape === 'ndjson' ? 'JSON lines' : report.shape
-        })`,
+        `must be a Checkov JSON report (got ${describeShape(report)})`,
       );
     }
     const doc = report.value;

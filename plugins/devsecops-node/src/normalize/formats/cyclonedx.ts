@@ -18,6 +18,11 @@ import {
   SbomComponent,
   Severity,
 } from '../types';
+import {
+  artifactFrom,
+  isEmptyBody as isAmbiguousEmpty,
+  requiredString,
+} from './shared';
 
 /*
  * CycloneDX JSON 1.2–1.7, SBOM and VEX/VDR (fixtures/FORMATS.md §2).
@@ -105,17 +110,6 @@ function isSupportedSpecVersion(value: unknown): boolean {
   return typeof value === 'string' && SPEC_VERSIONS.has(value.trim());
 }
 
-function isAmbiguousEmpty(report: ParsedReport): boolean {
-  if (report.shape === 'empty') return true;
-  if (report.shape !== 'json') return false;
-  const value = report.value;
-  return (
-    value === null ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isObject(value) && Object.keys(value).length === 0)
-  );
-}
-
 interface ComponentRecord {
   name: string;
   version?: string;
@@ -124,14 +118,7 @@ interface ComponentRecord {
 }
 
 function componentName(node: Record<string, unknown>, path: string): string {
-  const name = optionalString(node.name);
-  if (!name) {
-    throw new ReportFormatError(
-      FORMAT_TITLE,
-      `${path}.name`,
-      `must be a non-empty string (got ${jsonTypeOf(node.name)})`,
-    );
-  }
+  const name = requiredString(FORMAT_TITLE, `${path}.name`, node.name);
   const group = optionalString(node.group);
   return group ? `${group}/${name}` : name;
 }
@@ -285,11 +272,7 @@ function artifactOf(
     }
   }
   const name = optionalString(subject.name);
-  if (!digest && !name) return undefined;
-  return {
-    ...(digest ? { digest } : {}),
-    ...(name ? { name } : {}),
-  };
+  return artifactFrom({ digest, name });
 }
 
 function normalizeBom(value: unknown): NormalizedReport {
@@ -416,14 +399,7 @@ function vulnerabilityFindings(
   subject: ComponentRecord | undefined,
 ): NormalizedFinding[] {
   const vuln = expectObject(FORMAT_TITLE, path, item);
-  const id = optionalString(vuln.id)?.trim();
-  if (!id) {
-    throw new ReportFormatError(
-      FORMAT_TITLE,
-      `${path}.id`,
-      `must be a non-empty string (got ${jsonTypeOf(vuln.id)})`,
-    );
-  }
+  const id = requiredString(FORMAT_TITLE, `${path}.id`, vuln.id).trim();
   const ratings =
     vuln.ratings === undefined || vuln.ratings === null
       ? []
@@ -445,14 +421,7 @@ function vulnerabilityFindings(
   affects.forEach((affect, index) => {
     const affectPath = `${path}.affects[${index}]`;
     const node = expectObject(FORMAT_TITLE, affectPath, affect);
-    const ref = optionalString(node.ref);
-    if (!ref) {
-      throw new ReportFormatError(
-        FORMAT_TITLE,
-        `${affectPath}.ref`,
-        `must be a non-empty string (got ${jsonTypeOf(node.ref)})`,
-      );
-    }
+    const ref = requiredString(FORMAT_TITLE, `${affectPath}.ref`, node.ref);
     const target = targets.get(ref) ?? { fixed: [], unaffected: false };
     const versions = Array.isArray(node.versions) ? node.versions : [];
     for (const version of versions) {

@@ -13,6 +13,7 @@ import {
   ParsedReport,
   ReportNormalizer,
 } from '../types';
+import { normalizeRepoPath, positiveInteger } from './shared';
 
 /*
  * Gitleaks JSON (FORMATS.md §6).
@@ -68,16 +69,6 @@ function isLegacyFinding(value: unknown): value is Record<string, unknown> {
     ('offender' in value || 'line' in value) &&
     ('file' in value || 'commit' in value)
   );
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
-}
-
-function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
 function fingerprintFor(
@@ -145,7 +136,7 @@ function normalizeEntry(
     );
   }
   const fileText = optionalString(fileRaw);
-  const file = fileText === undefined ? undefined : normalizePath(fileText);
+  const file = fileText === undefined ? undefined : normalizeRepoPath(fileText);
 
   const fingerprint = fingerprintFor(
     context,

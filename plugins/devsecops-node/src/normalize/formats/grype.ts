@@ -1,4 +1,3 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
 import {
   controlForKind,
   expectArray,
@@ -6,8 +5,6 @@ import {
   isObject,
   normalizeDigest,
   optionalString,
-  purlIdentity,
-  severityFromLabel,
   stableFingerprint,
 } from '../helpers';
 import {
@@ -18,6 +15,15 @@ import {
   SEVERITIES,
   Severity,
 } from '../types';
+import {
+  artifactFrom,
+  jsonDocument as sharedJsonDocument,
+  labelOrInfo,
+  optionalArray as sharedOptionalArray,
+  purlWithoutVersion,
+  requiredString as sharedRequiredString,
+  stringsOf,
+} from './shared';
 
 /*
  * Grype JSON (`grype -o json`), FORMATS.md §5, current schema and the legacy 0.7 one
@@ -53,6 +59,12 @@ const FORMAT = 'Grype JSON';
 const TOOL = 'grype';
 const REVISION_LABEL = 'org.opencontainers.image.revision';
 
+/** The format's name in error messages, bound for the shared helpers. */
+const optionalArray = (path: string, value: unknown) =>
+  sharedOptionalArray(FORMAT, path, value);
+const requiredString = (path: string, value: unknown) =>
+  sharedRequiredString(FORMAT, path, value);
+
 function looksLikeGrype(value: unknown): boolean {
   if (!isObject(value) || !Array.isArray(value.matches)) return false;
   const descriptor = value.descriptor;
@@ -62,45 +74,6 @@ function looksLikeGrype(value: unknown): boolean {
     typeof value.source.type === 'string' &&
     'target' in value.source
   );
-}
-
-function jsonDocument(report: ParsedReport): unknown {
-  if (report.shape === 'empty') return undefined;
-  if (report.shape === 'json') return report.value;
-  throw new ReportFormatError(
-    FORMAT,
-    '$',
-    `must be a JSON document (got ${report.shape === 'ndjson' ? 'JSON lines' : 'text'})`,
-  );
-}
-
-function purlWithoutVersion(purl: string): string {
-  const identity = purlIdentity(purl);
-  const at = identity.lastIndexOf('@');
-  return at > identity.lastIndexOf('/') ? identity.slice(0, at) : identity;
-}
-
-function requiredString(path: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw new ReportFormatError(
-      FORMAT,
-      path,
-      `must be a non-empty string (got ${jsonTypeOf(value)})`,
-    );
-  }
-  return text;
-}
-
-function optionalArray(path: string, value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return expectArray(FORMAT, path, value);
-}
-
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value)
-    ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
-    : [];
 }
 
 function fixOf(vuln: Record<string, unknown>): {
@@ -154,9 +127,8 @@ function matchMember(
     .sort();
   const key = /^CVE-/i.test(id) ? id : related[0] ?? id;
 
-  const original = optionalString(vuln.severity);
   // Negligible and Unknown are info (severityFromLabel); unknown labels and a missing field too.
-  const severity: Severity = severityFromLabel(original) ?? 'info';
+  const { severity, originalSeverity } = labelOrInfo(vuln.severity);
   const locations = Array.isArray(artifact.locations) ? artifact.locations : [];
   const firstLocation = locations.find(isObject);
   const locationPath = firstLocation
@@ -170,7 +142,7 @@ function matchMember(
     vulnerabilityId: id,
     title: `${id} in ${name}`,
     severity,
-    ...(original !== undefined ? { originalSeverity: original } : {}),
+    ...(originalSeverity !== undefined ? { originalSeverity } : {}),
     ...(locationPath ? { location: { path: locationPath } } : {}),
     component: {
       name,
@@ -260,12 +232,7 @@ function artifactOf(
   } else if (typeof target === 'string' && target !== 'unknown') {
     name = optionalString(target);
   }
-  if (!digest && !name && !commit) return undefined;
-  return {
-    ...(digest ? { digest } : {}),
-    ...(name ? { name } : {}),
-    ...(commit ? { commit } : {}),
-  };
+  return artifactFrom({ digest, name, commit });
 }
 
 /** @public */
@@ -280,7 +247,7 @@ export const grypeNormalizer: ReportNormalizer = {
     }
   },
   normalize(report: ParsedReport): NormalizedReport {
-    const doc = jsonDocument(report);
+    const doc = sharedJsonDocument(FORMAT, report);
     const root =
       doc === undefined || doc === null ? {} : expectObject(FORMAT, '$', doc);
     const empty = Object.keys(root).length === 0;

@@ -14,6 +14,12 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import {
+  describeShape,
+  normalizeRepoPath,
+  positiveInteger,
+  tableSeverity,
+} from './shared';
 
 /*
  * KICS JSON (`kics scan --report-formats json`, FORMATS.md §8).
@@ -61,30 +67,6 @@ function isKicsReport(value: unknown): value is Record<string, unknown> {
   );
 }
 
-function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
-}
-
-function mapSeverity(value: unknown): {
-  severity: Severity;
-  originalSeverity: string;
-} {
-  if (value === null || value === undefined || value === '') {
-    return { severity: 'medium', originalSeverity: 'unset' };
-  }
-  const label = String(value);
-  return {
-    severity: SEVERITIES[label.trim().toLowerCase()] ?? 'medium',
-    originalSeverity: label,
-  };
-}
-
 function normalizeQuery(
   value: unknown,
   path: string,
@@ -102,7 +84,7 @@ function normalizeQuery(
     );
   }
   const title = optionalString(query.query_name)?.trim() ?? queryId;
-  const { severity, originalSeverity } = mapSeverity(query.severity);
+  const { severity, originalSeverity } = tableSeverity(SEVERITIES, query.severity);
   if (query.files === null || query.files === undefined) return;
   const files = expectArray(FORMAT_TITLE, `${path}.files`, query.files);
   files.forEach((entry, i) => {
@@ -121,7 +103,7 @@ function normalizeQuery(
       );
     }
     const nameText = optionalString(nameRaw);
-    const name = nameText === undefined ? undefined : normalizePath(nameText);
+    const name = nameText === undefined ? undefined : normalizeRepoPath(nameText);
     const similarityId = optionalString(file.similarity_id)?.trim();
     const fingerprint =
       similarityId !== undefined
@@ -168,9 +150,7 @@ export const kicsNormalizer: ReportNormalizer = {
       throw new ReportFormatError(
         FORMAT_TITLE,
         '$',
-        `must be a KICS JSON report (got ${
-          report.shape === 'ndjson' ? 'JSON lines' : report.shape
-        })`,
+        `must be a KICS JSON report (got ${describeShape(report)})`,
       );
     }
     const doc = expectObject(FORMAT_TITLE, '$', report.value);

@@ -1,4 +1,3 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
 import {
   controlForKind,
   expectArray,
@@ -17,6 +16,12 @@ import {
   SEVERITIES,
   Severity,
 } from '../types';
+import {
+  jsonDocument as sharedJsonDocument,
+  optionalArray as sharedOptionalArray,
+  requiredString as sharedRequiredString,
+  stringsOf,
+} from './shared';
 
 /*
  * osv-scanner JSON (`osv-scanner --format json`), FORMATS.md §9:
@@ -52,6 +57,12 @@ import {
 const FORMAT = 'osv-scanner JSON';
 const TOOL = 'osv-scanner';
 
+/** The format's name in error messages, bound for the shared helpers. */
+const optionalArray = (path: string, value: unknown) =>
+  sharedOptionalArray(FORMAT, path, value);
+const requiredString = (path: string, value: unknown) =>
+  sharedRequiredString(FORMAT, path, value);
+
 function isPackageEntry(value: unknown): boolean {
   return (
     isObject(value) &&
@@ -69,39 +80,6 @@ function looksLikeOsvScanner(value: unknown): boolean {
   return value.results.every(
     r => isObject(r) && Array.isArray(r.packages) && 'source' in r,
   );
-}
-
-function jsonDocument(report: ParsedReport): unknown {
-  if (report.shape === 'empty') return undefined;
-  if (report.shape === 'json') return report.value;
-  throw new ReportFormatError(
-    FORMAT,
-    '$',
-    `must be a JSON document (got ${report.shape === 'ndjson' ? 'JSON lines' : 'text'})`,
-  );
-}
-
-function optionalArray(path: string, value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return expectArray(FORMAT, path, value);
-}
-
-function requiredString(path: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw new ReportFormatError(
-      FORMAT,
-      path,
-      `must be a non-empty string (got ${jsonTypeOf(value)})`,
-    );
-  }
-  return text;
-}
-
-function stringsOf(value: unknown): string[] {
-  return Array.isArray(value)
-    ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '')
-    : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -437,7 +415,7 @@ export const osvScannerNormalizer: ReportNormalizer = {
     }
   },
   normalize(report: ParsedReport): NormalizedReport {
-    const doc = jsonDocument(report);
+    const doc = sharedJsonDocument(FORMAT, report);
     const findings: NormalizedFinding[] = [];
     if (Array.isArray(doc)) {
       // older / internal output: a bare array of package entries

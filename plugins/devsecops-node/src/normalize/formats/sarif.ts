@@ -19,6 +19,14 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import {
+  advisoryIdIn,
+  describeShape,
+  firstLine,
+  isEmptyBody,
+  locationAt,
+  normalizeRepoPath,
+} from './shared';
 
 /*
  * SARIF 2.1.0 (FORMATS.md §1): CodeQL, Semgrep, flawfinder, gitleaks, Trivy, Grype,
@@ -155,21 +163,8 @@ function nonNegativeInteger(value: unknown): number | undefined {
     : undefined;
 }
 
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
-}
-
 function textOf(value: unknown): string | undefined {
   return isObject(value) ? optionalString(value.text) : undefined;
-}
-
-function firstLine(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const line = value.trim().split(/\r?\n/)[0].trim();
-  if (line === '') return undefined;
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
 }
 
 function describe(value: unknown): string {
@@ -193,7 +188,7 @@ function sarifUriToPath(uri: string): string {
     } catch {
       // Not percent-encoded after all: keep it as written.
     }
-    path = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+    path = normalizeRepoPath(path);
   }
   return path;
 }
@@ -470,19 +465,11 @@ function locationOf(run: RunInfo, result: Rec): LocationInfo {
       textOf(region?.snippet) ?? textOf(contextRegion?.snippet) ?? undefined,
   };
   if (uri) {
-    const location: NonNullable<NormalizedFinding['location']> = {
-      path: sarifUriToPath(uri),
-    };
-    const startLine = positiveInteger(region?.startLine);
-    const endLine = positiveInteger(region?.endLine);
-    if (startLine !== undefined) location.startLine = startLine;
-    if (
-      endLine !== undefined &&
-      (startLine === undefined || endLine >= startLine)
-    ) {
-      location.endLine = endLine;
-    }
-    info.location = location;
+    info.location = locationAt(
+      sarifUriToPath(uri),
+      region?.startLine,
+      region?.endLine,
+    );
   }
   return info;
 }
@@ -550,16 +537,6 @@ function packageOf(
   return { name, version: optionalString(props.componentVersion) };
 }
 
-const VULN_ID = /\b(CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b/i;
-
-function vulnerabilityIdOf(ruleId: string): string | undefined {
-  const match = VULN_ID.exec(ruleId)?.[1];
-  if (!match) return undefined;
-  return match.toUpperCase().startsWith('GHSA')
-    ? `GHSA${match.slice(4).toLowerCase()}`
-    : match.toUpperCase();
-}
-
 const fingerprintKey = (key: string, value: string) => `${key}\u0000${value}`;
 
 /** `result.fingerprints` entries usable as identities: (key, value) pairs, sorted by key. */
@@ -624,17 +601,6 @@ function readArtifact(runs: RunInfo[]): NormalizedReport['artifact'] {
   return Object.keys(artifact).length > 0 ? artifact : undefined;
 }
 
-function isEmptyBody(report: ParsedReport): boolean {
-  if (report.shape === 'empty') return true;
-  if (report.shape !== 'json') return false;
-  const value = report.value;
-  return (
-    value === null ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isObject(value) && Object.keys(value).length === 0)
-  );
-}
-
 function normalizeSarif(
   report: ParsedReport,
   context: NormalizeContext,
@@ -651,9 +617,7 @@ function normalizeSarif(
     throw new ReportFormatError(
       FORMAT_TITLE,
       '$',
-      `must be a JSON object (got ${
-        report.shape === 'ndjson' ? 'JSON lines' : 'text'
-      })`,
+      `must be a JSON object (got ${describeShape(report)})`,
     );
   }
   const log = expectObject(FORMAT_TITLE, '$', report.value);
@@ -722,7 +686,7 @@ function normalizeSarif(
 
       let componentName: string | undefined;
       if (kind === 'sca') {
-        const vulnerabilityId = vulnerabilityIdOf(ruleId);
+        const vulnerabilityId = advisoryIdIn(ruleId);
         if (vulnerabilityId) finding.vulnerabilityId = vulnerabilityId;
         const pkg = packageOf(result, rule);
         if (pkg?.name) {

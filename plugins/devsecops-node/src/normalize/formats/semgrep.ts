@@ -16,6 +16,14 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import {
+  advisoryIdIn,
+  describeShape,
+  firstLine,
+  isEmptyBody,
+  locationAt,
+  normalizeRepoPath,
+} from './shared';
 
 /*
  * Semgrep JSON.
@@ -108,30 +116,14 @@ function positiveInteger(value: unknown): number | undefined {
 }
 
 function normalizePath(path: string): string {
-  return path
-    .trim()
-    .replace(/\\/g, '/')
-    .replace(/^(\.\/)+/, '');
+  return normalizeRepoPath(path.trim());
 }
-
-function firstLine(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const line = value.trim().split(/\r?\n/)[0].trim();
-  if (line === '') return undefined;
-  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
-}
-
-const VULN_ID = /\b(CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b/i;
 
 function vulnerabilityId(...candidates: unknown[]): string | undefined {
   for (const candidate of candidates) {
     if (typeof candidate !== 'string') continue;
-    const match = VULN_ID.exec(candidate)?.[1];
-    if (match) {
-      return match.toUpperCase().startsWith('GHSA')
-        ? `GHSA${match.slice(4).toLowerCase()}`
-        : match.toUpperCase();
-    }
+    const id = advisoryIdIn(candidate);
+    if (id) return id;
   }
   return undefined;
 }
@@ -288,19 +280,11 @@ function normalizeCli(doc: Rec, context: NormalizeContext): NormalizedReport {
     if (rawPath) {
       const start = isObject(result.start) ? result.start : {};
       const end = isObject(result.end) ? result.end : {};
-      const location: NonNullable<NormalizedFinding['location']> = {
-        path: normalizePath(rawPath),
-      };
-      const startLine = positiveInteger(start.line);
-      const endLine = positiveInteger(end.line);
-      if (startLine !== undefined) location.startLine = startLine;
-      if (
-        endLine !== undefined &&
-        (startLine === undefined || endLine >= startLine)
-      ) {
-        location.endLine = endLine;
-      }
-      finding.location = location;
+      finding.location = locationAt(
+        normalizePath(rawPath),
+        positiveInteger(start.line),
+        positiveInteger(end.line),
+      );
     }
 
     let packageName: string | undefined;
@@ -413,19 +397,11 @@ function normalizeSupplyChainApi(doc: Rec): NormalizedReport {
 
     const filePath = optionalString(fileLocation.path);
     if (filePath) {
-      const location: NonNullable<NormalizedFinding['location']> = {
-        path: normalizePath(filePath),
-      };
-      const startLine = positiveInteger(fileLocation.startLine);
-      const endLine = positiveInteger(fileLocation.endLine);
-      if (startLine !== undefined) location.startLine = startLine;
-      if (
-        endLine !== undefined &&
-        (startLine === undefined || endLine >= startLine)
-      ) {
-        location.endLine = endLine;
-      }
-      finding.location = location;
+      finding.location = locationAt(
+        normalizePath(filePath),
+        positiveInteger(fileLocation.startLine),
+        positiveInteger(fileLocation.endLine),
+      );
     }
 
     const name = optionalString(dependency.name);
@@ -481,17 +457,6 @@ function normalizeSupplyChainApi(doc: Rec): NormalizedReport {
   return report;
 }
 
-function isEmptyBody(report: ParsedReport): boolean {
-  if (report.shape === 'empty') return true;
-  if (report.shape !== 'json') return false;
-  const value = report.value;
-  return (
-    value === null ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isObject(value) && Object.keys(value).length === 0)
-  );
-}
-
 function normalizeSemgrep(
   report: ParsedReport,
   context: NormalizeContext,
@@ -503,9 +468,7 @@ function normalizeSemgrep(
     throw new ReportFormatError(
       FORMAT_TITLE,
       '$',
-      `must be a JSON object (got ${
-        report.shape === 'ndjson' ? 'JSON lines' : 'text'
-      })`,
+      `must be a JSON object (got ${describeShape(report)})`,
     );
   }
   const doc = expectObject(FORMAT_TITLE, '$', report.value);

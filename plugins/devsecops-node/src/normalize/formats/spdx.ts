@@ -12,6 +12,11 @@ import {
   ReportNormalizer,
   SbomComponent,
 } from '../types';
+import {
+  artifactFrom,
+  isEmptyBody as isAmbiguousEmpty,
+  requiredString,
+} from './shared';
 
 /*
  * SPDX 2.x JSON (2.2 and 2.3), an inventory format (fixtures/FORMATS.md §3).
@@ -52,17 +57,6 @@ function spdxDocument(value: unknown): Record<string, unknown> | undefined {
     return value.sbom as Record<string, unknown>;
   }
   return undefined;
-}
-
-function isAmbiguousEmpty(report: ParsedReport): boolean {
-  if (report.shape === 'empty') return true;
-  if (report.shape !== 'json') return false;
-  const value = report.value;
-  return (
-    value === null ||
-    (Array.isArray(value) && value.length === 0) ||
-    (isObject(value) && Object.keys(value).length === 0)
-  );
 }
 
 function known(value: unknown): string | undefined {
@@ -173,8 +167,7 @@ function artifactOf(
   }
   digest = digest ?? ociDigest(packagePurl(subject));
   const name = optionalString(subject.name);
-  if (!digest && !name) return undefined;
-  return { ...(digest ? { digest } : {}), ...(name ? { name } : {}) };
+  return artifactFrom({ digest, name });
 }
 
 function normalizeSpdx(value: unknown): NormalizedReport {
@@ -208,14 +201,7 @@ function normalizeSpdx(value: unknown): NormalizedReport {
   const components: SbomComponent[] = list.map((item, index) => {
     const path = `${base}.packages[${index}]`;
     const pkg = expectObject(FORMAT_TITLE, path, item);
-    const name = optionalString(pkg.name)?.trim();
-    if (!name) {
-      throw new ReportFormatError(
-        FORMAT_TITLE,
-        `${path}.name`,
-        `must be a non-empty string (got ${jsonTypeOf(pkg.name)})`,
-      );
-    }
+    const name = requiredString(FORMAT_TITLE, `${path}.name`, pkg.name).trim();
     const id = optionalString(pkg.SPDXID);
     if (id && !byId.has(id)) byId.set(id, pkg);
     const version = known(pkg.versionInfo);

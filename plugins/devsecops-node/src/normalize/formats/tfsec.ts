@@ -14,6 +14,12 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import {
+  describeShape,
+  normalizeRepoPath,
+  positiveInteger,
+  tableSeverity,
+} from './shared';
 
 /*
  * tfsec JSON (`tfsec --format json`, FORMATS.md §8).
@@ -59,30 +65,6 @@ function isTfsecResult(value: unknown): boolean {
     'filename' in value.location &&
     ('severity' in value || 'description' in value)
   );
-}
-
-function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
-}
-
-function mapSeverity(value: unknown): {
-  severity: Severity;
-  originalSeverity: string;
-} {
-  if (value === null || value === undefined || value === '') {
-    return { severity: 'medium', originalSeverity: 'unset' };
-  }
-  const label = String(value);
-  return {
-    severity: SEVERITIES[label.trim().toLowerCase()] ?? 'medium',
-    originalSeverity: label,
-  };
 }
 
 type Status = 'failed' | 'passed' | 'ignored';
@@ -153,13 +135,13 @@ function normalizeResult(
       );
     }
     const text = optionalString(filename);
-    file = text === undefined ? undefined : normalizePath(text);
+    file = text === undefined ? undefined : normalizeRepoPath(text);
     startLine = positiveInteger(location.start_line);
     endLine = positiveInteger(location.end_line);
   }
 
   const ruleKey = optionalString(result.legacy_rule_id)?.trim() ?? ruleId;
-  const { severity, originalSeverity } = mapSeverity(result.severity);
+  const { severity, originalSeverity } = tableSeverity(SEVERITIES, result.severity);
   const finding: NormalizedFinding = {
     kind: 'iac',
     control: controlForKind('iac'),
@@ -205,9 +187,7 @@ export const tfsecNormalizer: ReportNormalizer = {
       throw new ReportFormatError(
         FORMAT_TITLE,
         '$',
-        `must be a tfsec JSON report (got ${
-          report.shape === 'ndjson' ? 'JSON lines' : report.shape
-        })`,
+        `must be a tfsec JSON report (got ${describeShape(report)})`,
       );
     }
     const doc = expectObject(FORMAT_TITLE, '$', report.value);

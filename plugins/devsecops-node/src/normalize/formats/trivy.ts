@@ -1,13 +1,10 @@
 import { ReportFormatError, jsonTypeOf } from '../errors';
 import {
   controlForKind,
-  expectArray,
   expectObject,
   isObject,
   normalizeDigest,
   optionalString,
-  purlIdentity,
-  severityFromLabel,
   stableFingerprint,
 } from '../helpers';
 import {
@@ -16,8 +13,15 @@ import {
   NormalizedReport,
   ParsedReport,
   ReportNormalizer,
-  Severity,
 } from '../types';
+import {
+  artifactFrom,
+  jsonDocument as sharedJsonDocument,
+  labelOrInfo,
+  optionalArray as sharedOptionalArray,
+  purlWithoutVersion,
+  requiredString as sharedRequiredString,
+} from './shared';
 
 /*
  * Trivy JSON (`trivy image|fs|repo|config|k8s --format json`), FORMATS.md §4.
@@ -55,6 +59,12 @@ import {
 
 const FORMAT = 'Trivy JSON';
 const TOOL = 'trivy';
+
+/** The format's name in error messages, bound for the shared helpers. */
+const optionalArray = (path: string, value: unknown) =>
+  sharedOptionalArray(FORMAT, path, value);
+const requiredString = (path: string, value: unknown) =>
+  sharedRequiredString(FORMAT, path, value);
 
 /** Result.Type values of OS package results (legacy results have no Class). */
 const OS_TYPES = new Set([
@@ -144,53 +154,9 @@ function looksLikeTrivy(value: unknown): boolean {
   );
 }
 
-/** The JSON value of a report, undefined for an empty body; other shapes are not Trivy. */
-function jsonDocument(report: ParsedReport): unknown {
-  if (report.shape === 'empty') return undefined;
-  if (report.shape === 'json') return report.value;
-  throw new ReportFormatError(
-    FORMAT,
-    '$',
-    `must be a JSON document (got ${report.shape === 'ndjson' ? 'JSON lines' : 'text'})`,
-  );
-}
-
-/** A purl without version, qualifiers and subpath. */
-function purlWithoutVersion(purl: string): string {
-  const identity = purlIdentity(purl);
-  const at = identity.lastIndexOf('@');
-  return at > identity.lastIndexOf('/') ? identity.slice(0, at) : identity;
-}
-
-function optionalArray(path: string, value: unknown): unknown[] {
-  if (value === undefined || value === null) return [];
-  return expectArray(FORMAT, path, value);
-}
-
-function requiredString(path: string, value: unknown): string {
-  const text = optionalString(value);
-  if (text === undefined) {
-    throw new ReportFormatError(
-      FORMAT,
-      path,
-      `must be a non-empty string (got ${jsonTypeOf(value)})`,
-    );
-  }
-  return text;
-}
-
-function severityOf(value: unknown): {
-  severity: Severity;
-  originalSeverity?: string;
-} {
-  const original = optionalString(value);
-  // UNKNOWN is mapped to info by severityFromLabel; labels we do not know and a missing value
-  // are info too, on purpose (a finding the tool could not rate is still a finding).
-  return {
-    severity: severityFromLabel(original) ?? 'info',
-    ...(original !== undefined ? { originalSeverity: original } : {}),
-  };
-}
+// UNKNOWN is mapped to info by severityFromLabel; labels we do not know and a missing value are
+// info too, on purpose (a finding the tool could not rate is still a finding).
+const severityOf = labelOrInfo;
 
 function resourceKey(resource: Record<string, unknown>): string {
   return [resource.Namespace, resource.Kind, resource.Name]
@@ -323,6 +289,25 @@ function vulnerabilityFinding(
   };
 }
 
+/** `{location}` at the result's Target with the item's StartLine/EndLine (when above 0), or `{}`. */
+function locationOf(
+  target: string | undefined,
+  item: Record<string, unknown>,
+): Pick<NormalizedFinding, 'location'> {
+  if (!target) return {};
+  const line = (value: unknown) =>
+    typeof value === 'number' && value > 0 ? value : undefined;
+  const startLine = line(item.StartLine);
+  const endLine = line(item.EndLine);
+  return {
+    location: {
+      path: target,
+      ...(startLine ? { startLine } : {}),
+      ...(endLine ? { endLine } : {}),
+    },
+  };
+}
+
 function misconfigurationFinding(
   misconf: Record<string, unknown>,
   path: string,
@@ -341,29 +326,13 @@ function misconfigurationFinding(
   }
   const target = optionalString(ref.result.Target);
   const cause = isObject(misconf.CauseMetadata) ? misconf.CauseMetadata : {};
-  const startLine =
-    typeof cause.StartLine === 'number' && cause.StartLine > 0
-      ? cause.StartLine
-      : undefined;
-  const endLine =
-    typeof cause.EndLine === 'number' && cause.EndLine > 0
-      ? cause.EndLine
-      : undefined;
   return {
     kind: 'iac',
     control: controlForKind('iac'),
     ruleId,
     title: optionalString(misconf.Title) ?? ruleId,
     ...severityOf(misconf.Severity),
-    ...(target
-      ? {
-          location: {
-            path: target,
-            ...(startLine ? { startLine } : {}),
-            ...(endLine ? { endLine } : {}),
-          },
-        }
-      : {}),
+    ...locationOf(target, cause),
     fingerprint: stableFingerprint(
       TOOL,
       ruleId,
@@ -387,29 +356,13 @@ function secretFinding(
   const ruleId = requiredString(`${path}.RuleID`, secret.RuleID);
   const target = optionalString(ref.result.Target);
   const match = typeof secret.Match === 'string' ? secret.Match : undefined;
-  const startLine =
-    typeof secret.StartLine === 'number' && secret.StartLine > 0
-      ? secret.StartLine
-      : undefined;
-  const endLine =
-    typeof secret.EndLine === 'number' && secret.EndLine > 0
-      ? secret.EndLine
-      : undefined;
   return {
     kind: 'secret',
     control: controlForKind('secret'),
     ruleId,
     title: optionalString(secret.Title) ?? ruleId,
     ...severityOf(secret.Severity),
-    ...(target
-      ? {
-          location: {
-            path: target,
-            ...(startLine ? { startLine } : {}),
-            ...(endLine ? { endLine } : {}),
-          },
-        }
-      : {}),
+    ...locationOf(target, secret),
     fingerprint: stableFingerprint(
       TOOL,
       'secret',
@@ -517,12 +470,7 @@ function artifactOf(doc: unknown): NormalizedReport['artifact'] {
   const config = isObject(imageConfig.config) ? imageConfig.config : {};
   const labels = isObject(config.Labels) ? config.Labels : {};
   const commit = optionalString(labels['org.opencontainers.image.revision']);
-  if (!digest && !name && !commit) return undefined;
-  return {
-    ...(digest ? { digest } : {}),
-    ...(name ? { name } : {}),
-    ...(commit ? { commit } : {}),
-  };
+  return artifactFrom({ digest, name, commit });
 }
 
 /** @public */
@@ -539,7 +487,7 @@ export const trivyNormalizer: ReportNormalizer = {
     }
   },
   normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport {
-    const doc = jsonDocument(report);
+    const doc = sharedJsonDocument(FORMAT, report);
     if (doc !== undefined && doc !== null && !Array.isArray(doc)) {
       expectObject(FORMAT, '$', doc);
     }

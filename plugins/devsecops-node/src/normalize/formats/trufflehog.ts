@@ -13,6 +13,7 @@ import {
   ReportNormalizer,
   Severity,
 } from '../types';
+import { normalizeRepoPath, positiveInteger } from './shared';
 
 /*
  * TruffleHog JSON lines (FORMATS.md §7).
@@ -92,16 +93,6 @@ function recordPath(report: ParsedReport, index: number): string {
   return report.shape === 'json' && !Array.isArray(report.value)
     ? '$'
     : `$[${index}]`;
-}
-
-function normalizePath(path: string): string {
-  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
-}
-
-function positiveInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0
-    ? value
-    : undefined;
 }
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -187,7 +178,7 @@ function normalizeV3(
     (optionalString(source.file) ??
       optionalString(source.filename) ??
       optionalString(source.path));
-  const file = fileText === undefined ? undefined : normalizePath(fileText);
+  const file = fileText === undefined ? undefined : normalizeRepoPath(fileText);
 
   let severity: Severity;
   let originalSeverity: string;
@@ -250,7 +241,7 @@ function normalizeV2(
     );
   }
   const fileText = optionalString(record.path);
-  const file = fileText === undefined ? undefined : normalizePath(fileText);
+  const file = fileText === undefined ? undefined : normalizeRepoPath(fileText);
   const finding: NormalizedFinding = {
     kind: 'secret',
     control: controlForKind('secret'),
