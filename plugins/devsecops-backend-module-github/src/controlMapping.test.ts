@@ -1,6 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Entity } from '@backstage/catalog-model';
 import {
   NormalizedFinding,
@@ -16,11 +14,8 @@ import {
   GithubRepoSnapshot,
 } from './GithubPullProvider';
 import { DevsecopsWriter, syncEntity } from './sync';
+import { fixture } from './__testUtils__/fixtures';
 
-// eslint-disable-next-line no-restricted-syntax
-const FIXTURES = resolve(__dirname, '../../../fixtures/github-api');
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8'));
 const open = (alerts: GithubAlert[]) => alerts.filter(a => a.state === 'open');
 
 const codeScanning: GithubAlert[] = [

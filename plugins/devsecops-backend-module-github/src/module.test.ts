@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -10,11 +8,8 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import devsecopsModuleGithub, { readSchedule } from './index';
+import { fixture } from './__testUtils__/fixtures';
 
-// eslint-disable-next-line no-restricted-syntax
-const FIXTURES = resolve(__dirname, '../../../fixtures/github-api');
-const fixture = (name: string) =>
-  JSON.parse(readFileSync(resolve(FIXTURES, name), 'utf8'));
 
 const API = 'https://api.github.test';
 const REPO = `${API}/repos/acme/payments`;

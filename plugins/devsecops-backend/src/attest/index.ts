@@ -1,13 +1,5 @@
-export { SignatureVerifier } from './SignatureVerifier';
-export type {
-  SignatureVerifierIdentity,
-  SignatureVerifierKey,
-  SignatureVerifierOptions,
-  VerificationKind,
-  VerificationResult,
-  VerificationSigner,
-  VerifyInput,
-} from './SignatureVerifier';
+// The verifier class and its option and result types.
+export * from './SignatureVerifier';
 export {
   extractProvenance,
   parseAttestationDocument,
