@@ -26,3 +26,37 @@ export function jsonTypeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
 }
+
+/** How deeply a report may nest objects and arrays (real reports stay under 20 levels). @public */
+export const MAX_REPORT_DEPTH = 512;
+
+/**
+ * The report nests objects and arrays deeper than {@link MAX_REPORT_DEPTH}: a 400 naming the limit,
+ * before anything walks the document.
+ * @public
+ */
+export class ReportTooDeepError extends InputError {
+  constructor() {
+    super(
+      `The report nests objects and arrays more than ${MAX_REPORT_DEPTH} levels deep, the most a report may have`,
+    );
+  }
+}
+
+/**
+ * Throws ReportTooDeepError when a JSON value nests deeper than the limit. Iterative, so it is
+ * safe on any input; every recursive walk over a report relies on it having passed.
+ * @public
+ */
+export function assertReportDepth(value: unknown, limit = MAX_REPORT_DEPTH): void {
+  const stack: Array<[object, number]> = [];
+  if (typeof value === 'object' && value !== null) stack.push([value, 1]);
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) throw new ReportTooDeepError();
+    const children = Array.isArray(node) ? node : Object.values(node);
+    for (const child of children) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+}

@@ -1,4 +1,5 @@
 import { InputError } from '@backstage/errors';
+import { assertReportDepth } from './errors';
 import { ParsedReport } from './types';
 
 /**
@@ -12,16 +13,23 @@ export function parseReportBody(body: Buffer | string): ParsedReport {
     .trim();
   if (text === '') return { shape: 'empty' };
   if (text[0] === '{' || text[0] === '[' || text === 'null') {
+    let value: unknown;
     try {
-      return { shape: 'json', value: JSON.parse(text) };
+      value = JSON.parse(text);
     } catch (error) {
       // Several JSON objects one per line is NDJSON; anything else is broken JSON.
       const values = parseJsonLines(text);
-      if (values) return { shape: 'ndjson', values };
+      if (values) {
+        values.forEach(v => assertReportDepth(v));
+        return { shape: 'ndjson', values };
+      }
       throw new InputError(
         `The report is not valid JSON: ${(error as Error).message}`,
       );
     }
+    // Every walk over the document (redaction, nested SBOM components, …) stays within this.
+    assertReportDepth(value);
+    return { shape: 'json', value };
   }
   return { shape: 'text', text };
 }

@@ -1,3 +1,4 @@
+import { assertReportDepth } from './errors';
 import { builtInNormalizers } from './formats';
 import { ParsedReport, ReportNormalizer } from './types';
 
@@ -111,6 +112,10 @@ export function redactReport(
   report: ParsedReport;
   changed: boolean;
 } {
+  // The walks below are recursive: a document must be within the nesting limit (parseReportBody
+  // checks it; a ParsedReport built elsewhere is checked here).
+  if (report.shape === 'json') assertReportDepth(report.value);
+  if (report.shape === 'ndjson') report.values.forEach(v => assertReportDepth(v));
   const keys = secretKeysOf([
     ...builtInNormalizers,
     ...(options.normalizers ?? []),

@@ -56,6 +56,8 @@ import {
  */
 
 const FORMAT_TITLE = 'CycloneDX JSON (SBOM and VEX)';
+/** Nested `components[].components[]` levels read (recursively); real SBOMs use a handful. */
+const MAX_COMPONENT_NESTING = 100;
 const SPEC_VERSIONS = new Set(['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']);
 const SUPPRESSED_STATES = new Set([
   'not_affected',
@@ -308,7 +310,14 @@ function normalizeBom(value: unknown): NormalizedReport {
   const byRef = new Map<string, ComponentRecord>();
   const components: SbomComponent[] = [];
 
-  const visit = (list: unknown, path: string, collect: boolean) => {
+  const visit = (list: unknown, path: string, collect: boolean, depth = 1) => {
+    if (depth > MAX_COMPONENT_NESTING) {
+      throw new ReportFormatError(
+        FORMAT_TITLE,
+        path,
+        `nests components more than ${MAX_COMPONENT_NESTING} levels deep`,
+      );
+    }
     const items = expectArray(FORMAT_TITLE, path, list);
     items.forEach((item, index) => {
       const itemPath = `${path}[${index}]`;
@@ -331,7 +340,7 @@ function normalizeBom(value: unknown): NormalizedReport {
         });
       }
       if (node.components !== undefined && node.components !== null) {
-        visit(node.components, `${itemPath}.components`, collect);
+        visit(node.components, `${itemPath}.components`, collect, depth + 1);
       }
     });
   };
