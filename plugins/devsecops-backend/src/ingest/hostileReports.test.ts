@@ -1,4 +1,4 @@
-import { TestDatabases } from '@backstage/backend-test-utils';
+import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
@@ -34,5 +34,35 @@ describe.each(databases.eachSupportedId())('hostile reports on %p', databaseId =
     expect(response.body.error.message).toMatch(/more than 512 levels deep/);
     const [{ count }] = await backend.knex('devsecops_reports').count({ count: '*' });
     expect(Number(count)).toBe(0);
+  });
+
+  it('maps Trivy/Grype severities and SARIF levels named like Object.prototype members as unknown labels', async () => {
+    const trivy = (severity: string) =>
+      `{"SchemaVersion":2,"ArtifactName":"x","Results":[{"Target":"package-lock.json","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[{"VulnerabilityID":"CVE-2024-0001","PkgName":"a","Severity":${JSON.stringify(severity)}},{"VulnerabilityID":"CVE-2024-0002","PkgName":"b","Severity":"HIGH"}]}]}`;
+    const grype = (severity: string) =>
+      `{"matches":[{"vulnerability":{"id":"CVE-2024-0003","severity":${JSON.stringify(severity)}},"artifact":{"name":"c","version":"1"}}],"source":{"type":"directory","target":"."},"descriptor":{"name":"grype"}}`;
+    const sarif = (level: string) =>
+      `{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"CodeQL"}},"results":[{"ruleId":"js/sql-injection","level":${JSON.stringify(level)},"message":{"text":"m"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"a.js"}}}]}]}]}`;
+    for (const [entity, label] of [
+      ['payments-api', 'constructor'],
+      ['checkout-web', '__proto__'],
+    ]) {
+      for (const body of [trivy(label), grype(label), sarif(label)]) {
+        const response = await upload(body, `entity=${entity}`);
+        expect([label, response.status, response.body.error?.message]).toEqual([label, 201, undefined]);
+      }
+      const findings = await request(backend.server)
+        .get(`/api/devsecops/v1/findings?entity=${entity}&orderBy=ruleId`)
+        .set('Authorization', mockCredentials.user.header());
+      expect(findings.status).toBe(200);
+      expect(
+        findings.body.items.map((f: any) => [f.ruleId, f.severity, f.originalSeverity]),
+      ).toEqual([
+        ['CVE-2024-0001', 'info', label],
+        ['CVE-2024-0002', 'high', 'HIGH'],
+        ['CVE-2024-0003', 'info', label],
+        ['js/sql-injection', 'medium', label],
+      ]);
+    }
   });
 });

@@ -16,26 +16,28 @@ export function stableFingerprint(
     .digest('hex');
 }
 
-const LABELS: Record<string, Severity> = {
-  critical: 'critical',
-  crit: 'critical',
-  high: 'high',
-  error: 'high',
-  medium: 'medium',
-  moderate: 'medium',
-  warning: 'medium',
-  low: 'low',
-  note: 'low',
-  info: 'info',
-  informational: 'info',
-  information: 'info',
-  negligible: 'info',
-  none: 'info',
-  trace: 'info',
+// A Map, not an object: a label such as `constructor` or `__proto__` must not find Object's own
+// members (it is an unknown label like any other).
+const LABELS: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['crit', 'critical'],
+  ['high', 'high'],
+  ['error', 'high'],
+  ['medium', 'medium'],
+  ['moderate', 'medium'],
+  ['warning', 'medium'],
+  ['low', 'low'],
+  ['note', 'low'],
+  ['info', 'info'],
+  ['informational', 'info'],
+  ['information', 'info'],
+  ['negligible', 'info'],
+  ['none', 'info'],
+  ['trace', 'info'],
   // A scanner that could not rate a problem has still found one; "unknown" is shown as info with
   // the original value kept beside it, never dropped.
-  unknown: 'info',
-};
+  ['unknown', 'info'],
+]);
 
 /**
  * Maps a tool's severity label (any case) onto the scorecard's scale; undefined for values it does
@@ -44,7 +46,7 @@ const LABELS: Record<string, Severity> = {
  */
 export function severityFromLabel(label: unknown): Severity | undefined {
   if (typeof label !== 'string') return undefined;
-  return LABELS[label.trim().toLowerCase()];
+  return LABELS.get(label.trim().toLowerCase());
 }
 
 /**

@@ -73,14 +73,22 @@ function redactValue(
   if (typeof value === 'object' && value !== null) {
     let changed = false;
     const out: Record<string, unknown> = {};
+    // defineProperty, not assignment: a `__proto__` key of the document stays a key of the copy.
+    const set = (key: string, item: unknown) =>
+      Object.defineProperty(out, key, {
+        value: item,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     for (const [key, item] of Object.entries(value)) {
       if (isSecretBearing(keys, key, item)) {
-        out[key] = REDACTION_MARKER;
+        set(key, REDACTION_MARKER);
         changed = true;
       } else {
         const r = redactValue(keys, item);
         changed ||= r.changed;
-        out[key] = r.value;
+        set(key, r.value);
       }
     }
     return { value: out, changed };

@@ -85,13 +85,13 @@ function normalizePath(path: string): string {
   return normalizeRepoPath(path.replace(/\\/g, '/').replace(/^\/+/, ''));
 }
 
-const SEVERITIES: Record<string, Severity> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-  info: 'info',
-};
+const SEVERITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['high', 'high'],
+  ['medium', 'medium'],
+  ['low', 'low'],
+  ['info', 'info'],
+]);
 
 function normalizeCheck(check: unknown, path: string): NormalizedFinding {
   const item = expectObject(FORMAT_TITLE, path, check);

@@ -47,14 +47,14 @@ import {
 
 const FORMAT_TITLE = 'KICS JSON';
 
-const SEVERITIES: Record<string, Severity> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-  info: 'info',
-  trace: 'info',
-};
+const SEVERITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['high', 'high'],
+  ['medium', 'medium'],
+  ['low', 'low'],
+  ['info', 'info'],
+  ['trace', 'info'],
+]);
 
 function isKicsReport(value: unknown): value is Record<string, unknown> {
   return (

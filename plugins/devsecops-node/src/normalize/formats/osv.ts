@@ -90,8 +90,9 @@ const roundUp1 = (value: number) => {
   return int % 10000 === 0 ? int / 100000 : (Math.floor(int / 10000) + 1) / 10;
 };
 
+/** The metrics of a vector; a metric or value that is not a plain word is left out. */
 function vectorMetrics(vector: string): Record<string, string> {
-  const metrics: Record<string, string> = {};
+  const metrics: Record<string, string> = Object.create(null);
   for (const part of vector.split('/')) {
     const [key, value] = part.split(':');
     if (key && value !== undefined) metrics[key] = value;
@@ -99,26 +100,43 @@ function vectorMetrics(vector: string): Record<string, string> {
   return metrics;
 }
 
+/** A weight from a metric table, only for the table's own keys (`constructor` is no CVSS value). */
+const weight = (table: Record<string, number>, value: string | undefined) =>
+  value !== undefined && Object.hasOwn(table, value) ? table[value] : undefined;
+
 /** CVSS v3.0/v3.1 base score from a vector, undefined if it is not a complete v3 vector. */
 function cvss3BaseScore(vector: string): number | undefined {
   if (!/^CVSS:3\.[01]\//.test(vector)) return undefined;
   const m = vectorMetrics(vector);
-  const AV: Record<string, number> = { N: 0.85, A: 0.62, L: 0.55, P: 0.2 };
-  const AC: Record<string, number> = { L: 0.77, H: 0.44 };
-  const UI: Record<string, number> = { N: 0.85, R: 0.62 };
   const CIA: Record<string, number> = { H: 0.56, L: 0.22, N: 0 };
   const changed = m.S === 'C';
   if (m.S !== 'U' && m.S !== 'C') return undefined;
-  const PR: Record<string, number> = changed
-    ? { N: 0.85, L: 0.68, H: 0.5 }
-    : { N: 0.85, L: 0.62, H: 0.27 };
-  const values = [AV[m.AV], AC[m.AC], PR[m.PR], UI[m.UI], CIA[m.C], CIA[m.I], CIA[m.A]];
-  if (values.some(v => v === undefined)) return undefined;
-  const iss = 1 - (1 - CIA[m.C]) * (1 - CIA[m.I]) * (1 - CIA[m.A]);
+  const av = weight({ N: 0.85, A: 0.62, L: 0.55, P: 0.2 }, m.AV);
+  const ac = weight({ L: 0.77, H: 0.44 }, m.AC);
+  const pr = weight(
+    changed ? { N: 0.85, L: 0.68, H: 0.5 } : { N: 0.85, L: 0.62, H: 0.27 },
+    m.PR,
+  );
+  const ui = weight({ N: 0.85, R: 0.62 }, m.UI);
+  const c = weight(CIA, m.C);
+  const i = weight(CIA, m.I);
+  const a = weight(CIA, m.A);
+  if (
+    av === undefined ||
+    ac === undefined ||
+    pr === undefined ||
+    ui === undefined ||
+    c === undefined ||
+    i === undefined ||
+    a === undefined
+  ) {
+    return undefined;
+  }
+  const iss = 1 - (1 - c) * (1 - i) * (1 - a);
   const impact = changed
     ? 7.52 * (iss - 0.029) - 3.25 * Math.pow(iss - 0.02, 15)
     : 6.42 * iss;
-  const exploitability = 8.22 * AV[m.AV] * AC[m.AC] * PR[m.PR] * UI[m.UI];
+  const exploitability = 8.22 * av * ac * pr * ui;
   if (impact <= 0) return 0;
   return changed
     ? roundUp1(Math.min(1.08 * (impact + exploitability), 10))
@@ -128,14 +146,25 @@ function cvss3BaseScore(vector: string): number | undefined {
 /** CVSS v2 base score from a vector (with or without parentheses), undefined if incomplete. */
 function cvss2BaseScore(vector: string): number | undefined {
   const m = vectorMetrics(vector.replace(/^\(|\)$/g, '').replace(/^CVSS:2\.0\//, ''));
-  const AV: Record<string, number> = { L: 0.395, A: 0.646, N: 1 };
-  const AC: Record<string, number> = { H: 0.35, M: 0.61, L: 0.71 };
-  const Au: Record<string, number> = { M: 0.45, S: 0.56, N: 0.704 };
   const CIA: Record<string, number> = { N: 0, P: 0.275, C: 0.66 };
-  const values = [AV[m.AV], AC[m.AC], Au[m.Au], CIA[m.C], CIA[m.I], CIA[m.A]];
-  if (values.some(v => v === undefined)) return undefined;
-  const impact = 10.41 * (1 - (1 - CIA[m.C]) * (1 - CIA[m.I]) * (1 - CIA[m.A]));
-  const exploitability = 20 * AV[m.AV] * AC[m.AC] * Au[m.Au];
+  const av = weight({ L: 0.395, A: 0.646, N: 1 }, m.AV);
+  const ac = weight({ H: 0.35, M: 0.61, L: 0.71 }, m.AC);
+  const au = weight({ M: 0.45, S: 0.56, N: 0.704 }, m.Au);
+  const c = weight(CIA, m.C);
+  const i = weight(CIA, m.I);
+  const a = weight(CIA, m.A);
+  if (
+    av === undefined ||
+    ac === undefined ||
+    au === undefined ||
+    c === undefined ||
+    i === undefined ||
+    a === undefined
+  ) {
+    return undefined;
+  }
+  const impact = 10.41 * (1 - (1 - c) * (1 - i) * (1 - a));
+  const exploitability = 20 * av * ac * au;
   const f = impact === 0 ? 0 : 1.176;
   return Math.round((0.6 * impact + 0.4 * exploitability - 1.5) * f * 10) / 10;
 }

@@ -73,18 +73,18 @@ const FP_TOOL = 'semgrep';
 
 type Rec = Record<string, unknown>;
 
-const SEVERITIES: Record<string, Severity> = {
-  critical: 'critical',
-  error: 'high',
-  high: 'high',
-  warning: 'medium',
-  medium: 'medium',
-  moderate: 'medium',
-  info: 'low',
-  low: 'low',
-  experiment: 'info',
-  inventory: 'info',
-};
+const SEVERITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['error', 'high'],
+  ['high', 'high'],
+  ['warning', 'medium'],
+  ['medium', 'medium'],
+  ['moderate', 'medium'],
+  ['info', 'low'],
+  ['low', 'low'],
+  ['experiment', 'info'],
+  ['inventory', 'info'],
+]);
 
 function severityOf(value: unknown): {
   severity: Severity;
@@ -93,7 +93,7 @@ function severityOf(value: unknown): {
   const original = optionalString(value)?.trim();
   if (!original) return { severity: 'info' };
   return {
-    severity: SEVERITIES[original.toLowerCase()] ?? 'info',
+    severity: SEVERITIES.get(original.toLowerCase()) ?? 'info',
     originalSeverity: original,
   };
 }

@@ -140,7 +140,7 @@ export function labelOrInfo(value: unknown): {
  * IaC linters failed the check but their rating is unreadable: medium is the neutral middle).
  */
 export function tableSeverity(
-  table: Record<string, Severity>,
+  table: ReadonlyMap<string, Severity>,
   value: unknown,
 ): { severity: Severity; originalSeverity: string } {
   if (value === null || value === undefined || value === '') {
@@ -148,7 +148,7 @@ export function tableSeverity(
   }
   const label = String(value);
   return {
-    severity: table[label.trim().toLowerCase()] ?? 'medium',
+    severity: table.get(label.trim().toLowerCase()) ?? 'medium',
     originalSeverity: label,
   };
 }

@@ -47,15 +47,15 @@ import {
 
 const FORMAT_TITLE = 'tfsec JSON';
 
-const SEVERITIES: Record<string, Severity> = {
-  critical: 'critical',
-  high: 'high',
-  medium: 'medium',
-  low: 'low',
-  error: 'high',
-  warning: 'medium',
-  info: 'info',
-};
+const SEVERITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+  ['critical', 'critical'],
+  ['high', 'high'],
+  ['medium', 'medium'],
+  ['low', 'low'],
+  ['error', 'high'],
+  ['warning', 'medium'],
+  ['info', 'info'],
+]);
 
 function isTfsecResult(value: unknown): boolean {
   return (
