@@ -65,4 +65,19 @@ describe.each(databases.eachSupportedId())('hostile reports on %p', databaseId =
       ]);
     }
   });
+
+  it('never echoes body bytes in a parse error: it names the line, column and what was expected', async () => {
+    const secret = 'ghp_RELSNIq8wXk2VtY7zPq3Lm9Jd4Hs6Fa1Bc0D';
+    for (const [body, where] of [
+      [`{"token": ${secret}}`, 'at line 1, column 11'],
+      [`[${secret}]`, 'at line 1, column 2'],
+      [`{"Secret": "${secret}`, 'but the body ends at line 1, column 53'],
+    ]) {
+      const response = await upload(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(/^The report is not valid JSON: expected /);
+      expect(response.body.error.message).toContain(where);
+      expect(JSON.stringify(response.body)).not.toContain('ghp_');
+    }
+  });
 });

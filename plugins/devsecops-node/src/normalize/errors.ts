@@ -60,3 +60,19 @@ export function assertReportDepth(value: unknown, limit = MAX_REPORT_DEPTH): voi
     }
   }
 }
+
+/**
+ * A value of the report for an error message without quoting the report: short name- or
+ * version-like strings (`"2.0.0"`, `"SPDX-1.2"`, `"AnotherFormat"`: at most 16 letters, digits,
+ * dots, dashes or pluses) are named, anything else only by its type and length, since a field in
+ * the wrong place may hold a secret.
+ * @public
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return /^[A-Za-z0-9][A-Za-z0-9.+-]{0,15}$/.test(value)
+      ? JSON.stringify(value)
+      : `a string of ${value.length} characters`;
+  }
+  return jsonTypeOf(value);
+}

@@ -130,10 +130,19 @@ export class NormalizerRegistry {
   }
 }
 
+/** Keys named back to the uploader: short identifiers, not token-like (a key may be a secret). */
+const NAMEABLE_KEY = /^[A-Za-z$@][A-Za-z0-9_$@.-]{0,23}$/;
+const TOKEN_LIKE = /\d{4}|[A-Z0-9]{10}/;
+
 function describeJson(value: unknown): string {
   if (isObject(value)) {
-    const keys = Object.keys(value).slice(0, 5);
-    return keys.length > 0 ? `an object with keys ${keys.join(', ')}` : 'an empty object';
+    const all = Object.keys(value);
+    if (all.length === 0) return 'an empty object';
+    const keys = all
+      .filter(k => NAMEABLE_KEY.test(k) && !TOKEN_LIKE.test(k))
+      .slice(0, 5);
+    if (keys.length === 0) return `an object with ${all.length} keys`;
+    return `an object with keys ${keys.join(', ')}`;
   }
   return `a top-level ${jsonTypeOf(value)}`;
 }

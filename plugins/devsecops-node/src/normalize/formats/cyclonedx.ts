@@ -1,4 +1,4 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
+import { ReportFormatError, describeValue } from '../errors';
 import {
   expectArray,
   expectObject,
@@ -283,22 +283,16 @@ function normalizeBom(value: unknown): NormalizedReport {
     throw new ReportFormatError(
       FORMAT_TITLE,
       '$.bomFormat',
-      `must be "CycloneDX" (got ${
-        typeof doc.bomFormat === 'string'
-          ? JSON.stringify(doc.bomFormat)
-          : jsonTypeOf(doc.bomFormat)
-      })`,
+      `must be "CycloneDX" (got ${describeValue(doc.bomFormat)})`,
     );
   }
   if (!isSupportedSpecVersion(doc.specVersion)) {
     throw new ReportFormatError(
       FORMAT_TITLE,
       '$.specVersion',
-      `must be a CycloneDX JSON version 1.2–1.7 (got ${
-        typeof doc.specVersion === 'string'
-          ? JSON.stringify(doc.specVersion)
-          : jsonTypeOf(doc.specVersion)
-      })`,
+      `must be a CycloneDX JSON version 1.2–1.7 (got ${describeValue(
+        doc.specVersion,
+      )})`,
     );
   }
   const metadata =

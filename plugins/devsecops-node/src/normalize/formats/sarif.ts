@@ -1,4 +1,4 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
+import { ReportFormatError, describeValue } from '../errors';
 import {
   controlForKind,
   expectArray,
@@ -165,12 +165,6 @@ function nonNegativeInteger(value: unknown): number | undefined {
 
 function textOf(value: unknown): string | undefined {
   return isObject(value) ? optionalString(value.text) : undefined;
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string'
-    ? JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)
-    : jsonTypeOf(value);
 }
 
 /** A SARIF artifact URI as a repository path (see the header). */
@@ -625,7 +619,7 @@ function normalizeSarif(
     throw new ReportFormatError(
       FORMAT_TITLE,
       '$.version',
-      `must be "2.1.0" (got ${describe(log.version)})`,
+      `must be "2.1.0" (got ${describeValue(log.version)})`,
     );
   }
   const runs = expectArray(FORMAT_TITLE, '$.runs', log.runs).map((run, i) =>

@@ -1,4 +1,4 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
+import { ReportFormatError, describeValue } from '../errors';
 import {
   expectArray,
   expectObject,
@@ -186,11 +186,7 @@ function normalizeSpdx(value: unknown): NormalizedReport {
     throw new ReportFormatError(
       FORMAT_TITLE,
       `${base}.spdxVersion`,
-      `must be "SPDX-2.x" (got ${
-        typeof doc.spdxVersion === 'string'
-          ? JSON.stringify(doc.spdxVersion)
-          : jsonTypeOf(doc.spdxVersion)
-      })`,
+      `must be "SPDX-2.x" (got ${describeValue(doc.spdxVersion)})`,
     );
   }
   const list =

@@ -1,4 +1,4 @@
-import { ReportFormatError, jsonTypeOf } from '../errors';
+import { ReportFormatError, describeValue, jsonTypeOf } from '../errors';
 import {
   controlForKind,
   expectArray,
@@ -79,9 +79,7 @@ function statusOf(result: Record<string, unknown>, path: string): Status {
   throw new ReportFormatError(
     FORMAT_TITLE,
     `${path}.status`,
-    `must be "failed", "passed", "ignored" or 0–2 (got ${JSON.stringify(
-      status,
-    )})`,
+    `must be "failed", "passed", "ignored" or 0–2 (got ${describeValue(status)})`,
   );
 }
 
