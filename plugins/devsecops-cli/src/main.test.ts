@@ -235,6 +235,15 @@ describe('devsecops upload', () => {
         [fixture('trivy/image-alpine-310.json'), '--format', 'nessus'],
         "Unknown report format 'nessus'",
       ],
+      [
+        // A named format must match: a Grype report is no clean Trivy scan (issue 13 item 1).
+        [fixture('grype/grype-golden-image.json'), '--format', 'trivy'],
+        "cannot be uploaded: The body is not a Trivy JSON report (it looks like a Grype JSON report; format 'grype')",
+      ],
+      [
+        [fixture('github-api/branch-protection.json'), '--format', 'osv-scanner'],
+        'The body is not an osv-scanner JSON report (it matches no known format',
+      ],
       [[fixture('osv/edge-empty-file.json')], 'The report is empty'],
       [
         [fixture('gitleaks/edge-v8-empty.json')],

@@ -1,5 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { readFixture } from '../__testUtils__/fixtures';
 import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
@@ -79,5 +80,28 @@ describe.each(databases.eachSupportedId())('hostile reports on %p', databaseId =
       expect(response.body.error.message).toContain(where);
       expect(JSON.stringify(response.body)).not.toContain('ghp_');
     }
+  });
+
+  it('refuses a report whose named format does not match it, before touching open findings', async () => {
+    const trivy = `{"SchemaVersion":2,"ArtifactName":"x","Results":[{"Target":"package-lock.json","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[{"VulnerabilityID":"CVE-2024-0101","PkgName":"a","Severity":"HIGH"}]}]}`;
+    expect((await upload(trivy, 'entity=shared-lib')).status).toBe(201);
+    const grype = readFixture('grype/grype-golden-dir.json').toString('utf8');
+    for (const [format, looksLike] of [
+      ['trivy', "it looks like a Grype JSON report; format 'grype'"],
+      ['osv-scanner', "it looks like a Grype JSON report; format 'grype'"],
+    ]) {
+      const response = await upload(grype, `entity=shared-lib&format=${format}`);
+      expect(response.status).toBe(415);
+      expect(response.body.error.message).toContain(looksLike);
+    }
+    const anyObject = await upload('{"hello":"world"}', 'entity=shared-lib&format=trivy');
+    expect(anyObject.status).toBe(415);
+    expect(anyObject.body.error.message).toBe(
+      'The body is not a Trivy JSON report (it matches no known format: an object with keys hello)',
+    );
+    const findings = await request(backend.server)
+      .get('/api/devsecops/v1/findings?entity=shared-lib')
+      .set('Authorization', mockCredentials.user.header());
+    expect(findings.body.items.map((f: any) => [f.ruleId, f.status])).toEqual([['CVE-2024-0101', 'open']]);
   });
 });

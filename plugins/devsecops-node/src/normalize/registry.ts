@@ -76,15 +76,36 @@ export class NormalizerRegistry {
     return redactReport(report, { normalizers: this.list(), reader });
   }
 
+  /**
+   * A named format must match the body: the body is of that format (its detector, or its looser
+   * `acceptsNamed` check when no other format claims the body) or empty. Otherwise 415 naming
+   * what the body looks like — a Grype report named `trivy` would be read as a clean Trivy scan
+   * and resolve every open finding.
+   */
+  private assertNamedFormat(named: ReportNormalizer, report: ParsedReport): void {
+    if (safely(() => named.detect(report))) return;
+    if (isEmptyBody(report)) return;
+    const other = this.detect(report);
+    const notIt = `The body is not a${/^[aeiou]/i.test(named.title) ? 'n' : ''} ${named.title} report`;
+    if (other) {
+      throw new UnsupportedFormatError(
+        `${notIt} (it looks like a${/^[aeiou]/i.test(other.title) ? 'n' : ''} ${other.title} report; format '${other.id}')`,
+      );
+    }
+    if (named.acceptsNamed && safely(() => named.acceptsNamed!(report))) return;
+    const refused = recogniseRefused(report);
+    let what: string;
+    if (refused) what = `it is ${refused}`;
+    else if (report.shape === 'json') {
+      what = `it matches no known format: ${describeJson(report.value)}`;
+    } else if (report.shape === 'ndjson') what = 'it is JSON lines of no known format';
+    else what = 'it is text that is not JSON';
+    throw new UnsupportedFormatError(`${notIt} (${what})`);
+  }
+
   /** The first registered format whose detector accepts the document. */
   detect(report: ParsedReport): ReportNormalizer | undefined {
-    return this.list().find(n => {
-      try {
-        return n.detect(report);
-      } catch {
-        return false;
-      }
-    });
+    return this.list().find(n => safely(() => n.detect(report)));
   }
 
   /**
@@ -102,6 +123,7 @@ export class NormalizerRegistry {
           `Unknown report format '${formatId}'. Supported formats: ${supported}`,
         );
       }
+      this.assertNamedFormat(named, report);
       return named;
     }
     const refused = recogniseRefused(report);
@@ -131,8 +153,28 @@ export class NormalizerRegistry {
 }
 
 /** Keys named back to the uploader: short identifiers, not token-like (a key may be a secret). */
-const NAMEABLE_KEY = /^[A-Za-z$@][A-Za-z0-9_$@.-]{0,23}$/;
+const NAMEABLE_KEY = /^[A-Za-z_$@][A-Za-z0-9_$@.-]{0,23}$/;
 const TOKEN_LIKE = /\d{4}|[A-Z0-9]{10}/;
+
+function safely(check: () => boolean): boolean {
+  try {
+    return check() === true;
+  } catch {
+    return false;
+  }
+}
+
+/** `""`, `null`, `[]`, `{}`: every format decides itself whether that is a clean scan. */
+function isEmptyBody(report: ParsedReport): boolean {
+  if (report.shape === 'empty') return true;
+  if (report.shape !== 'json') return false;
+  const value = report.value;
+  return (
+    value === null ||
+    (Array.isArray(value) && value.length === 0) ||
+    (isObject(value) && Object.keys(value).length === 0)
+  );
+}
 
 function describeJson(value: unknown): string {
   if (isObject(value)) {

@@ -103,6 +103,14 @@ export interface ReportNormalizer {
   title: string;
   /** True when the parsed document is in this format. Must not throw. */
   detect(report: ParsedReport): boolean;
+  /**
+   * When the uploader names this format: true for documents of this format's shape that are too
+   * ambiguous for `detect` (a clean `{"results": []}`, a summary without a version, a document of an
+   * unsupported version that `normalize` refuses with a precise 400). Empty bodies (`""`, `null`,
+   * `[]`, `{}`) are always passed to `normalize`; without this, a named format must `detect` the
+   * body. Must not throw.
+   */
+  acceptsNamed?(report: ParsedReport): boolean;
   /** Throws ReportFormatError (a 400) naming the path of the problem when the document is malformed. */
   normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport;
   /**

@@ -195,6 +195,16 @@ export const checkovNormalizer: ReportNormalizer = {
     return isFrameworkReport(doc) || isSummaryOnly(doc);
   },
 
+  acceptsNamed(report: ParsedReport): boolean {
+    // A bare summary without checkov_version, and arrays of frameworks and summaries.
+    if (report.shape !== 'json') return false;
+    const doc = report.value;
+    if (Array.isArray(doc)) {
+      return doc.every(d => isFrameworkReport(d) || isSummaryShape(d));
+    }
+    return isSummaryShape(doc);
+  },
+
   normalize(report: ParsedReport): NormalizedReport {
     const result: NormalizedReport = {
       format: 'checkov',

@@ -496,6 +496,14 @@ export const cyclonedxNormalizer: ReportNormalizer = {
       doc.bomFormat === 'CycloneDX' && isSupportedSpecVersion(doc.specVersion)
     );
   },
+  acceptsNamed(report: ParsedReport): boolean {
+    // Another bomFormat or specVersion: normalize refuses it with a 400 naming the field.
+    return (
+      report.shape === 'json' &&
+      isObject(report.value) &&
+      ('bomFormat' in report.value || 'specVersion' in report.value)
+    );
+  },
   normalize(report: ParsedReport): NormalizedReport {
     if (isAmbiguousEmpty(report)) {
       // Named explicitly and empty: an SBOM with nothing in it.

@@ -246,6 +246,18 @@ export const grypeNormalizer: ReportNormalizer = {
       return false;
     }
   },
+  acceptsNamed(report: ParsedReport): boolean {
+    // `{matches: [...]}` without the source or descriptor that detection looks for.
+    if (report.shape !== 'json' || !isObject(report.value)) return false;
+    const matches = report.value.matches;
+    return (
+      matches === null ||
+      (Array.isArray(matches) &&
+        matches.every(
+          m => isObject(m) && isObject(m.vulnerability) && isObject(m.artifact),
+        ))
+    );
+  },
   normalize(report: ParsedReport): NormalizedReport {
     const doc = sharedJsonDocument(FORMAT, report);
     const root =

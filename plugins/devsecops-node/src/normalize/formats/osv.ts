@@ -443,6 +443,17 @@ export const osvScannerNormalizer: ReportNormalizer = {
       return false;
     }
   },
+  acceptsNamed(report: ParsedReport): boolean {
+    // `{results: []}` without experimental_config, and results whose packages are all clean.
+    if (report.shape !== 'json') return false;
+    const value = report.value;
+    if (Array.isArray(value)) return value.every(isPackageEntry);
+    return (
+      isObject(value) &&
+      Array.isArray(value.results) &&
+      value.results.every(r => isObject(r) && Array.isArray(r.packages))
+    );
+  },
   normalize(report: ParsedReport): NormalizedReport {
     const doc = sharedJsonDocument(FORMAT, report);
     const findings: NormalizedFinding[] = [];

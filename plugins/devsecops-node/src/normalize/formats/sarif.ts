@@ -769,5 +769,13 @@ export const sarifNormalizer: ReportNormalizer = {
       return false;
     }
   },
+  acceptsNamed(report) {
+    // A log of another SARIF version: normalize refuses it with a 400 naming `$.version`.
+    return (
+      report.shape === 'json' &&
+      isObject(report.value) &&
+      Array.isArray(report.value.runs)
+    );
+  },
   normalize: normalizeSarif,
 };

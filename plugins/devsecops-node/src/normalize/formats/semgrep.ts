@@ -491,5 +491,13 @@ export const semgrepNormalizer: ReportNormalizer = {
       return false;
     }
   },
+  acceptsNamed(report) {
+    // `{results: []}` without `errors`, and an empty supply-chain page `{vulns: []}`.
+    if (report.shape !== 'json' || !isObject(report.value)) return false;
+    const doc = report.value;
+    if ('runs' in doc) return false;
+    if (Array.isArray(doc.results)) return doc.results.every(isCliResult);
+    return Array.isArray(doc.vulns) && doc.vulns.every(isApiVuln);
+  },
   normalize: normalizeSemgrep,
 };

@@ -234,6 +234,15 @@ export const spdxNormalizer: ReportNormalizer = {
   detect(report: ParsedReport): boolean {
     return report.shape === 'json' && spdxDocument(report.value) !== undefined;
   },
+  acceptsNamed(report: ParsedReport): boolean {
+    // Other SPDX versions and tag-value: normalize refuses them with a message saying what to do.
+    if (report.shape === 'text') return /^SPDXVersion:/m.test(report.text);
+    return (
+      report.shape === 'json' &&
+      isObject(report.value) &&
+      ('spdxVersion' in report.value || isObject(report.value.sbom))
+    );
+  },
   normalize(report: ParsedReport): NormalizedReport {
     if (isAmbiguousEmpty(report)) {
       // Named explicitly and empty: an SBOM with nothing in it.

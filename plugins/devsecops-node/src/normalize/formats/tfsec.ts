@@ -180,6 +180,16 @@ export const tfsecNormalizer: ReportNormalizer = {
     );
   },
 
+  acceptsNamed(report: ParsedReport): boolean {
+    // `{results: null}` and `{results: []}`: clean scans, too ambiguous to detect.
+    if (report.shape !== 'json' || !isObject(report.value)) return false;
+    const results = report.value.results;
+    return (
+      results === null ||
+      (Array.isArray(results) && results.every(isTfsecResult))
+    );
+  },
+
   normalize(report: ParsedReport): NormalizedReport {
     if (report.shape !== 'json') {
       throw new ReportFormatError(

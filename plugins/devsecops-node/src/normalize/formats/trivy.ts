@@ -486,6 +486,15 @@ export const trivyNormalizer: ReportNormalizer = {
       return false;
     }
   },
+  acceptsNamed(report: ParsedReport): boolean {
+    // A schema 2 object without artifact or results, `{Results: []}` of an old clean scan.
+    if (report.shape !== 'json' || !isObject(report.value)) return false;
+    const value = report.value;
+    return (
+      typeof value.SchemaVersion === 'number' ||
+      (Array.isArray(value.Results) && value.Results.every(isResultLike))
+    );
+  },
   normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport {
     const doc = sharedJsonDocument(FORMAT, report);
     if (doc !== undefined && doc !== null && !Array.isArray(doc)) {

@@ -282,6 +282,15 @@ export const trufflehogNormalizer: ReportNormalizer = {
     return findings > 0;
   },
 
+  acceptsNamed(report: ParsedReport): boolean {
+    // Output of a clean run with its log lines captured: nothing but log records.
+    const records = recordsOf(report);
+    return (
+      records !== undefined &&
+      records.every(r => isV3Record(r) || isV2Record(r) || isLogRecord(r))
+    );
+  },
+
   normalize(report: ParsedReport, context: NormalizeContext): NormalizedReport {
     const result: NormalizedReport = {
       format: 'trufflehog',
