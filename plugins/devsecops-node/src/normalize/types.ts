@@ -20,8 +20,13 @@ export interface NormalizedFinding {
   control: string;
   /** Rule id, or the vulnerability id for dependency findings. */
   ruleId: string;
-  /** CVE / GHSA / OSV id when the finding is a known vulnerability. */
+  /**
+   * CVE / GHSA / OSV id when the finding is a known vulnerability: the CVE whenever the report
+   * names one for it (so CVE-scoped exceptions and CVE searches match), else the tool's id.
+   */
   vulnerabilityId?: string;
+  /** The other ids the report gives the same vulnerability (GHSA ↔ CVE, vendor ids), sorted. */
+  aliases?: string[];
   title: string;
   severity: Severity;
   /** The tool's own severity value, as written (for display and audit). */

@@ -108,7 +108,8 @@ describe('cyclonedxNormalizer', () => {
         expect(finding.kind).toBe('sca');
         expect(finding.control).toBe('dependency-scan');
         expect(finding.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-        expect(finding.vulnerabilityId).toBe(finding.ruleId);
+        // The CVE when the report names one for it (issue 13 item 5), the rule id among the names.
+        expect([finding.vulnerabilityId, ...(finding.aliases ?? [])]).toContain(finding.ruleId);
       }
       for (const component of result.components ?? []) {
         expect(component.name).not.toBe('');

@@ -19,8 +19,10 @@ import {
   Severity,
 } from '../types';
 import {
+  advisoryIdIn,
   artifactFrom,
   isEmptyBody as isAmbiguousEmpty,
+  preferCve,
   requiredString,
 } from './shared';
 
@@ -181,6 +183,30 @@ function vulnerabilitySeverity(ratings: unknown[]): {
     }
   }
   return best ?? { severity: 'info' };
+}
+
+/**
+ * Other ids of a vulnerability: `references[].id` (aliases by the spec), and a CVE or GHSA id named
+ * by its `source` or `advisories` (OSS Index / jake write the CVE only in the source URL).
+ */
+function aliasesOf(vuln: Record<string, unknown>): string[] {
+  const names: string[] = [];
+  const references = Array.isArray(vuln.references) ? vuln.references : [];
+  for (const reference of references) {
+    const id = isObject(reference) ? optionalString(reference.id)?.trim() : undefined;
+    if (id) names.push(id);
+  }
+  const texts: unknown[] = [];
+  if (isObject(vuln.source)) texts.push(vuln.source.url, vuln.source.name);
+  const advisories = Array.isArray(vuln.advisories) ? vuln.advisories : [];
+  for (const advisory of advisories) {
+    if (isObject(advisory)) texts.push(advisory.url, advisory.title);
+  }
+  for (const text of texts) {
+    const id = typeof text === 'string' ? advisoryIdIn(text) : undefined;
+    if (id) names.push(id);
+  }
+  return names;
 }
 
 /** Versions from Trivy-style "Upgrade X to version 1.2.3, 1.4.0 or higher." */
@@ -414,6 +440,7 @@ function vulnerabilityFindings(
   const analysis = isObject(vuln.analysis) ? vuln.analysis : undefined;
   const state = optionalString(analysis?.state)?.trim().toLowerCase();
   const suppressed = state !== undefined && SUPPRESSED_STATES.has(state);
+  const names = preferCve(id, aliasesOf(vuln));
   const { severity, original } = vulnerabilitySeverity(ratings);
   const recommended = fixedVersionsFromRecommendation(
     optionalString(vuln.recommendation),
@@ -454,7 +481,7 @@ function vulnerabilityFindings(
       kind: 'sca',
       control: 'dependency-scan',
       ruleId: id,
-      vulnerabilityId: id,
+      ...names,
       title: component ? `${id} in ${component.name}` : id,
       severity,
       ...(original !== undefined ? { originalSeverity: original } : {}),

@@ -20,6 +20,7 @@ import {
   jsonDocument as sharedJsonDocument,
   labelOrInfo,
   optionalArray as sharedOptionalArray,
+  preferCve,
   purlWithoutVersion,
   requiredString as sharedRequiredString,
   stringsOf,
@@ -118,13 +119,13 @@ function matchMember(
   const purl = optionalString(artifact.purl);
   const type = optionalString(artifact.type);
 
-  const related = optionalArray(
+  const relatedIds = optionalArray(
     `${path}.relatedVulnerabilities`,
     m.relatedVulnerabilities,
   )
     .map(r => (isObject(r) ? optionalString(r.id) : undefined))
-    .filter((r): r is string => r !== undefined && /^CVE-/i.test(r))
-    .sort();
+    .filter((r): r is string => r !== undefined);
+  const related = relatedIds.filter(r => /^CVE-/i.test(r)).sort();
   const key = /^CVE-/i.test(id) ? id : related[0] ?? id;
 
   // Negligible and Unknown are info (severityFromLabel); unknown labels and a missing field too.
@@ -139,7 +140,8 @@ function matchMember(
     kind: 'sca',
     control,
     ruleId: id,
-    vulnerabilityId: id,
+    // The CVE of a GHSA match (relatedVulnerabilities), with the GHSA kept as an alias.
+    ...preferCve(id, relatedIds),
     title: `${id} in ${name}`,
     severity,
     ...(originalSeverity !== undefined ? { originalSeverity } : {}),
@@ -176,6 +178,10 @@ function collapse(members: Member[]): NormalizedFinding {
   if (fixes.includes(true)) fixAvailable = true;
   else if (fixes.includes(false)) fixAvailable = false;
   const suppressed = members.every(m => m.finding.suppressed);
+  const names = preferCve(lead.vulnerabilityId ?? lead.ruleId, [
+    ...members.map(m => m.finding.ruleId),
+    ...members.flatMap(m => m.finding.aliases ?? []),
+  ]);
   const {
     originalSeverity: _o,
     fixAvailable: _f,
@@ -185,6 +191,7 @@ function collapse(members: Member[]): NormalizedFinding {
   } = lead;
   return {
     ...rest,
+    ...names,
     severity: worst.severity,
     ...(worst.originalSeverity !== undefined
       ? { originalSeverity: worst.originalSeverity }

@@ -19,6 +19,7 @@ import {
 import {
   jsonDocument as sharedJsonDocument,
   optionalArray as sharedOptionalArray,
+  preferCve,
   requiredString as sharedRequiredString,
   stringsOf,
 } from './shared';
@@ -410,7 +411,7 @@ function packageFindings(
       kind: 'sca',
       control: controlForKind('sca'),
       ruleId,
-      vulnerabilityId: cve ?? ruleId,
+      ...preferCve(cve ?? ruleId, allNames),
       title: summary ?? `${ruleId} in ${pkg.name}`,
       ...severityOf(sortedIds, group, members),
       ...(sourcePath ? { location: { path: sourcePath } } : {}),

@@ -120,6 +120,21 @@ export function advisoryIdIn(text: string): string | undefined {
 }
 
 /**
+ * The CVE to name a vulnerability by: its own id when that is a CVE, else the first (sorted) CVE
+ * among its aliases, else its own id; and the aliases without that name (sorted, distinct).
+ */
+export function preferCve(
+  id: string,
+  aliases: Iterable<string>,
+): { vulnerabilityId: string; aliases?: string[] } {
+  const all = [...new Set([id, ...aliases])].sort();
+  const isCve = (name: string) => /^CVE-\d{4}-\d+$/i.test(name);
+  const vulnerabilityId = isCve(id) ? id : all.find(isCve) ?? id;
+  const others = all.filter(name => name !== vulnerabilityId);
+  return others.length > 0 ? { vulnerabilityId, aliases: others } : { vulnerabilityId };
+}
+
+/**
  * A tool's severity label through `severityFromLabel`; a label it does not know and a missing one
  * are `info` (a problem the tool could not rate is still a problem). The label is kept as written.
  */
