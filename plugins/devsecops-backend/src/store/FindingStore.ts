@@ -27,6 +27,8 @@ interface FindingRow {
   original_severity: string | null;
   rule_id: string;
   vulnerability_id: string | null;
+  /** JSON array: the vulnerability's other ids (GHSA ↔ CVE, vendor ids). */
+  aliases: string | null;
   title: string;
   /** path:line, for code findings. */
   location: string | null;
@@ -59,6 +61,7 @@ const REFRESHED_ON_REIMPORT: Array<keyof FindingRow> = [
   'original_severity',
   'rule_id',
   'vulnerability_id',
+  'aliases',
   'title',
   'location',
   'package_purl',
@@ -151,6 +154,7 @@ export class FindingStore {
       original_severity: dbText(f.originalSeverity, 64),
       rule_id: dbText(f.ruleId, 255),
       vulnerability_id: dbText(f.vulnerabilityId, 128),
+      aliases: f.aliases?.length ? dbText(JSON.stringify(f.aliases)) : null,
       title: dbText(f.title),
       location: dbText(formatLocation(f)),
       package_purl: dbText(f.component?.purl),
@@ -351,6 +355,7 @@ function toFinding(row: FindingRow): Finding {
     originalSeverity: row.original_severity ?? undefined,
     ruleId: row.rule_id,
     vulnerabilityId: row.vulnerability_id ?? undefined,
+    ...(row.aliases ? { aliases: JSON.parse(row.aliases) as string[] } : {}),
     title: row.title,
     location: row.location ?? undefined,
     package: row.package_name

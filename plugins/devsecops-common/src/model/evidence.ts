@@ -63,6 +63,8 @@ export interface Finding {
   originalSeverity?: string;
   ruleId: string;
   vulnerabilityId?: string;
+  /** The vulnerability's other ids in the report (GHSA ↔ CVE, vendor ids), when it gives any. */
+  aliases?: string[];
   title: string;
   location?: string;
   package?: { name: string; version?: string; purl?: string };
