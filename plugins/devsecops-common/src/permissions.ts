@@ -13,12 +13,46 @@ export const devsecopsReadPermission = createPermission({
 export const DEVSECOPS_EXCEPTION_RESOURCE_TYPE = 'devsecops-exception';
 
 /**
- * Request an exception (or its renewal) for an entity's failing control or finding.
+ * The resource type of catalog entities (components, systems, resources, APIs, and the groups an
+ * exercise is held for) as the devsecops plugin sees them: the entity ref with its owner and the
+ * owner group's ancestry and descendants. The resource ref is the entity ref
+ * (`component:default/payments-api`, `group:default/acme`).
+ * @public
+ */
+export const DEVSECOPS_ENTITY_RESOURCE_TYPE = 'devsecops-entity';
+
+/**
+ * Request an exception (or its renewal) for an entity's failing control or finding. A resource
+ * permission on the entity (`devsecops-entity`): a renewal is a request on the original
+ * exception's entity.
  * @public
  */
 export const devsecopsExceptionRequestPermission = createPermission({
   name: 'devsecops.exception.request',
   attributes: { action: 'create' },
+  resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+});
+
+/**
+ * Record the containment or remediation of an entity's runtime signal
+ * (`POST /v1/runtime-signals/{id}/timeline`); a resource permission on the signal's entity.
+ * @public
+ */
+export const devsecopsRuntimeUpdatePermission = createPermission({
+  name: 'devsecops.runtime.update',
+  attributes: { action: 'update' },
+  resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+});
+
+/**
+ * Record a tabletop exercise (`POST /v1/exercises`); a resource permission on the exercise's
+ * scope: the group it was held for (the group itself is its owner) or the entity.
+ * @public
+ */
+export const devsecopsExerciseRecordPermission = createPermission({
+  name: 'devsecops.exercise.record',
+  attributes: { action: 'create' },
+  resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
 });
 
 /**
@@ -59,4 +93,6 @@ export const devsecopsPermissions = [
   devsecopsExceptionReadPermission,
   devsecopsExceptionDecidePermission,
   devsecopsExceptionRevokePermission,
+  devsecopsRuntimeUpdatePermission,
+  devsecopsExerciseRecordPermission,
 ];
