@@ -44,11 +44,21 @@ export interface Config {
       warnDaysBeforeExpiry?: number[];
     };
     /**
-     * Key for the keyed hash (HMAC-SHA256) that identifies leaked secrets without storing them.
-     * When unset, a random key is generated once and kept in the plugin's database.
+     * Key for the keyed hash (HMAC-SHA256) that identifies leaked secrets without storing them;
+     * at least 16 characters, from a secret store or an environment variable
+     * (`${DEVSECOPS_SECRET_FINGERPRINT_KEY}`). Required when NODE_ENV=production: the plugin
+     * refuses to start without it. Elsewhere, when unset, a random key is generated once and kept
+     * in the plugin's database (next to the fingerprints, so development only). Changing it makes
+     * every existing fingerprint stop matching (see the README's rotation procedure).
      * @visibility secret
      */
     secretFingerprintKey?: string;
+    /**
+     * Allows the generated key (kept in the plugin's database) when NODE_ENV=production and
+     * `secretFingerprintKey` is unset. Default false; not recommended: a database dump then
+     * holds both the fingerprints and their key, so a guessed secret can be confirmed.
+     */
+    allowGeneratedSecretFingerprintKey?: boolean;
   };
 }
 

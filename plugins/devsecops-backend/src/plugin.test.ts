@@ -111,6 +111,56 @@ describe.each(databases.eachSupportedId())('devsecops plugin on %p', databaseId 
   });
 });
 
+describe('the secret-fingerprint key in production', () => {
+  const originalEnv = process.env.NODE_ENV;
+  afterEach(() => {
+    (process.env as Record<string, string | undefined>).NODE_ENV = originalEnv;
+  });
+
+  async function startWith(devsecops: object) {
+    const knex = await databases.init('SQLITE_3');
+    return startTestBackend({
+      features: [
+        devsecopsPlugin,
+        mockServices.database.factory({ knex }),
+        mockServices.rootConfig.factory({ data: { devsecops } }),
+      ],
+    });
+  }
+
+  it('refuses to start with NODE_ENV=production and no key, naming the key and how to set it', async () => {
+    (process.env as Record<string, string | undefined>).NODE_ENV = 'production';
+    await expect(startWith({})).rejects.toThrow(
+      /devsecops\.secretFingerprintKey is required when NODE_ENV=production.*DEVSECOPS_SECRET_FINGERPRINT_KEY/s,
+    );
+  });
+
+  it('starts in production with a configured key, or with the generated one when explicitly allowed', async () => {
+    (process.env as Record<string, string | undefined>).NODE_ENV = 'production';
+    for (const devsecops of [
+      { secretFingerprintKey: 'a-production-key-from-the-vault' },
+      { allowGeneratedSecretFingerprintKey: true },
+    ]) {
+      const backend = await startWith(devsecops);
+      try {
+        expect((await request(backend.server).get('/api/devsecops/health')).status).toBe(200);
+      } finally {
+        await backend.stop();
+      }
+    }
+  });
+
+  it('generates the key outside production', async () => {
+    (process.env as Record<string, string | undefined>).NODE_ENV = 'development';
+    const backend = await startWith({});
+    try {
+      expect((await request(backend.server).get('/api/devsecops/health')).status).toBe(200);
+    } finally {
+      await backend.stop();
+    }
+  });
+});
+
 describe('devsecops migrations', () => {
   it.each(databases.eachSupportedId())('roll back cleanly on %p', async databaseId => {
     const knex = await databases.init(databaseId);

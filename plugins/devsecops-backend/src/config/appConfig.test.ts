@@ -16,3 +16,14 @@ describe.each(['app-config.yaml', 'app-config.production.yaml'])('%s', file => {
     expect(settings.policies.map(p => p.environment)).toContain('production');
   });
 });
+
+it('app-config.production.yaml takes the secret-fingerprint key from the environment, as production requires', () => {
+  const data = parse(readFileSync(join(FIXTURES_DIR, '..', 'app-config.production.yaml'), 'utf8'));
+  expect(data.devsecops.secretFingerprintKey).toBe('${DEVSECOPS_SECRET_FINGERPRINT_KEY}');
+  const withKey = new ConfigReader({ devsecops: { ...data.devsecops, secretFingerprintKey: 'k'.repeat(32) } });
+  expect(readDevsecopsConfig(withKey, 'production').secretFingerprintKey).toBe('k'.repeat(32));
+  const { secretFingerprintKey: _unset, ...withoutKey } = data.devsecops;
+  expect(() => readDevsecopsConfig(new ConfigReader({ devsecops: withoutKey }), 'production')).toThrow(
+    /devsecops\.secretFingerprintKey is required when NODE_ENV=production/,
+  );
+});

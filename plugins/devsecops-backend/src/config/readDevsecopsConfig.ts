@@ -3,6 +3,10 @@ import { Config } from '@backstage/config';
 export interface DevsecopsConfig {
   maxReportBytes: number;
   bodyRetentionDays: number;
+  /**
+   * The HMAC key of secret fingerprints; unset only outside production (or with
+   * `devsecops.allowGeneratedSecretFingerprintKey`), when a key is generated into the database.
+   */
   secretFingerprintKey?: string;
   exceptionMaxDurationDays: number;
   exceptionWarnDaysBeforeExpiry: number[];
@@ -11,8 +15,24 @@ export interface DevsecopsConfig {
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
 const DEFAULT_BODY_RETENTION_DAYS = 400;
 
-/** Reads and checks the plugin's config; a bad value stops the backend with the key named. */
-export function readDevsecopsConfig(root: Config): DevsecopsConfig {
+/** Why a generated key is refused in production, and what to set instead. */
+export const MISSING_FINGERPRINT_KEY_MESSAGE =
+  'devsecops.secretFingerprintKey is required when NODE_ENV=production: secret findings are ' +
+  'identified by an HMAC of the secret, and a key generated into the same database as the ' +
+  'fingerprints lets anyone with a database dump confirm a guessed secret. Set it from a secret ' +
+  'store or an environment variable, e.g. `devsecops: { secretFingerprintKey: ${DEVSECOPS_SECRET_FINGERPRINT_KEY} }` ' +
+  'with DEVSECOPS_SECRET_FINGERPRINT_KEY=$(openssl rand -hex 32) (at least 16 characters). ' +
+  'To keep the generated key anyway (not recommended), set devsecops.allowGeneratedSecretFingerprintKey: true.';
+
+/**
+ * Reads and checks the plugin's config; a bad value stops the backend with the key named.
+ * `nodeEnv` (default `process.env.NODE_ENV`) decides whether this is production: there a
+ * secret-fingerprint key must be configured unless generating one is explicitly allowed.
+ */
+export function readDevsecopsConfig(
+  root: Config,
+  nodeEnv: string | undefined = process.env.NODE_ENV,
+): DevsecopsConfig {
   const config = root.getOptionalConfig('devsecops');
   const maxReportBytes =
     config?.getOptionalNumber('ingest.maxReportBytes') ??
@@ -37,6 +57,11 @@ export function readDevsecopsConfig(root: Config): DevsecopsConfig {
     throw new Error(
       'devsecops.secretFingerprintKey must be at least 16 characters long',
     );
+  }
+  const allowGeneratedKey =
+    config?.getOptionalBoolean('allowGeneratedSecretFingerprintKey') ?? false;
+  if (secretFingerprintKey === undefined && nodeEnv === 'production' && !allowGeneratedKey) {
+    throw new Error(MISSING_FINGERPRINT_KEY_MESSAGE);
   }
   const exceptionMaxDurationDays =
     config?.getOptionalNumber('exceptions.maxDurationDays') ?? 90;
