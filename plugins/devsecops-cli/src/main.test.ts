@@ -2,6 +2,8 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 // The backend's own test harness (real plugin, mocked catalog): the CLI is tested against it.
 // eslint-disable-next-line @backstage/no-forbidden-package-imports
 import { startDevsecopsBackend } from '@devsecops-scorecard/plugin-devsecops-backend/src/__testUtils__/testBackend';
+// eslint-disable-next-line @backstage/no-forbidden-package-imports
+import { testSigner } from '@devsecops-scorecard/plugin-devsecops-backend/src/__testUtils__/signing';
 import {
   createServer,
   IncomingMessage,
@@ -27,6 +29,8 @@ const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;
 let backendUrl: string;
+// The pipeline's signing key, trusted by the backend (devsecops.signatures.keys).
+const signer = testSigner();
 let stubs: Server[] = [];
 
 function urlOf(server: { address(): AddressInfo | string | null }) {
@@ -99,7 +103,9 @@ const jsonError = (res: ServerResponse, status: number, message: string) => {
 };
 
 beforeAll(async () => {
-  backend = await startDevsecopsBackend(databases, 'SQLITE_3');
+  backend = await startDevsecopsBackend(databases, 'SQLITE_3', {
+    config: { devsecops: { signatures: { keys: [signer.key] } } },
+  });
   backendUrl = urlOf(backend.server);
 });
 afterAll(() => backend.stop());
@@ -540,15 +546,32 @@ describe('facts, deploy and the release gate', () => {
       'branch_protection.branch=main',
       '--fact',
       'branch_protection.required_reviews=2',
-      '--fact',
-      `artifact_signature={"digest":"${RELEASE}","verified":true}`,
       '--source',
       'ci-test',
     ]);
     expect(facts.code).toBe(0);
     expect(facts.stdout).toContain(
-      'recorded 4 facts for component:default/payments-api',
+      'recorded 3 facts for component:default/payments-api',
     );
+    // A signature is not a claim: the server refuses it as a fact and names the endpoint to use.
+    const claimed = await cli([
+      'facts',
+      ...entity,
+      '--fact',
+      `artifact_signature={"digest":"${RELEASE}","verified":true}`,
+    ]);
+    expect(claimed.code).toBe(2);
+    expect(claimed.stderr).toContain('POST /v1/attestations');
+    // The signed attestation, verified by the backend, records it.
+    const dir = await mkdtemp(path.join(tmpdir(), 'devsecops-attest-'));
+    try {
+      const bundle = path.join(dir, 'release.dsse.json');
+      await writeFile(bundle, signer.envelope(RELEASE));
+      const attested = await cli(['attest', bundle, ...entity, '--artifact', RELEASE]);
+      expect({ code: attested.code, stderr: attested.stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
     expect(facts.stdout).toContain('branch_protection.required_reviews = 2');
     expect(facts.stdout).toContain('branch_protection.branch = "main"');
 
@@ -623,6 +646,8 @@ describe('facts, deploy and the release gate', () => {
       COMMIT,
       '--deployed-at',
       '2026-01-02T03:04:05Z',
+      '--claimed-owner',
+      'group:default/team-payments',
     ];
     const deployed = await cli(deployArgs);
     expect(deployed.code).toBe(0);

@@ -4,6 +4,7 @@ import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
 import { EntityLookup } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
 import { SignatureVerifier, SignatureVerifierOptions, VerificationResult } from './SignatureVerifier';
 
@@ -51,8 +52,10 @@ export class AttestationService {
 
   async attest(
     input: EntityLookup & { body: Buffer; artifactDigest?: string; artifact?: Buffer },
-    recordedBy: string,
+    writer: EvidenceWriter,
   ): Promise<AttestationOutcome[]> {
+    // The named entity must exist, and the writer may write for it, before anything is verified.
+    await this.evidence.target(input, writer);
     const wanted = input.artifactDigest ? normalizeDigest(input.artifactDigest) : undefined;
     if (input.artifactDigest && !wanted) {
       throw new InputError(`Malformed artifact digest '${input.artifactDigest}': use algorithm:hex`);
@@ -87,7 +90,7 @@ export class AttestationService {
       );
     }
     if (facts.length > 0) {
-      await this.evidence.recordFacts({ entityRef: input.entityRef, repository: input.repository, facts }, recordedBy);
+      await this.evidence.recordVerifiedFacts({ entityRef: input.entityRef, repository: input.repository, facts }, writer);
     }
     return outcomes;
   }

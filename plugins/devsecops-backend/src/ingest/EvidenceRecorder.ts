@@ -3,7 +3,9 @@ import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { FactStore } from '../store/FactStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
-import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { EntityLookup, EntityResolver, ResolvedEntity } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
+import { SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseObservedTime } from '../validation/inputTimes';
 
@@ -21,6 +23,14 @@ const MAX_FACT_DEPTH = 16;
 
 // An observation more than a day ahead of the server clock is a clock or input error.
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Facts the release gate or a control reads as proof of a cryptographic check. They are recorded
+ * only by the verification itself (POST /v1/attestations, AttestationService), never as claims.
+ */
+export const VERIFIED_FACTS: ReadonlyMap<string, string> = new Map([
+  [SIGNATURE_FACT, 'POST /v1/attestations (devsecops attest) with the signed bundle or attestation, which the backend verifies'],
+]);
 
 /**
  * Records control facts (from pipelines, the GitHub module and verified attestations), the
@@ -42,7 +52,34 @@ export class EvidenceRecorder {
     return this.options.now?.() ?? new Date();
   }
 
-  async recordFacts(input: FactsInput, recordedBy: string): Promise<ControlFact[]> {
+  /**
+   * Records claimed facts (POST /v1/facts). A fact that stands for a cryptographic check
+   * (VERIFIED_FACTS) is refused: only its verification may record it.
+   */
+  async recordFacts(input: FactsInput, writer: EvidenceWriter): Promise<ControlFact[]> {
+    input.facts.forEach((f, index) => {
+      const endpoint = VERIFIED_FACTS.get(f.fact);
+      if (endpoint) {
+        throw new InputError(
+          `facts[${index}].fact '${f.fact}' is recorded only by verification, never as a claim: send it through ${endpoint}`,
+        );
+      }
+    });
+    return this.record(input, writer);
+  }
+
+  /** Records the outcome of a verification the backend itself made (AttestationService). */
+  async recordVerifiedFacts(input: FactsInput, writer: EvidenceWriter): Promise<ControlFact[]> {
+    return this.record(input, writer);
+  }
+
+  /** The entity facts would be recorded for, once the writer may write for it. */
+  async target(lookup: EntityLookup, writer: EvidenceWriter): Promise<ResolvedEntity> {
+    return this.options.entities.resolveForWrite(lookup, writer);
+  }
+
+  private async record(input: FactsInput, writer: EvidenceWriter): Promise<ControlFact[]> {
+    const recordedBy = writer.name;
     const now = this.now();
     const facts = input.facts.map((f, index) => {
       if (f.value === undefined) {
@@ -58,7 +95,7 @@ export class EvidenceRecorder {
         observedAt: parseTime(`facts[${index}].observedAt`, f.observedAt, now).toISOString(),
       };
     });
-    const resolved = await this.options.entities.resolve(input);
+    const resolved = await this.options.entities.resolveForWrite(input, writer);
     const records: ControlFact[] = facts.map(f => ({
       entityRef: resolved.entityRef,
       ...f,

@@ -1,5 +1,6 @@
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { testSigner } from '../__testUtils__/signing';
 import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
@@ -39,9 +40,11 @@ const cyclonedxSbom = JSON.stringify({
 
 describe.each(databases.eachSupportedId())('scorecard and release gate API on %p', databaseId => {
   let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;
+  // CI signs its artifacts with a key the backend trusts (devsecops.signatures.keys).
+  const signer = testSigner();
   beforeEach(async () => {
     backend = await startDevsecopsBackend(databases, databaseId, {
-      config: { devsecops: { severityPolicy: { slaDays: { critical: 7 } } } },
+      config: { devsecops: { severityPolicy: { slaDays: { critical: 7 } }, signatures: { keys: [signer.key] } } },
     });
   });
   afterEach(() => backend.stop());
@@ -58,6 +61,13 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       .post('/api/devsecops/v1/facts')
       .set('Authorization', ciHeader())
       .send({ entityRef: 'payments-api', facts: list.map(f => ({ ...f, source: 'test' })) })
+      .expect(201);
+  const attest = (digest: string) =>
+    request(backend.server)
+      .post('/api/devsecops/v1/attestations?entity=payments-api')
+      .set('Authorization', ciHeader())
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.from(signer.envelope(digest)))
       .expect(201);
   const decide = (body: object) =>
     request(backend.server)
@@ -82,8 +92,8 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       { fact: 'branch_protection.branch', value: 'main' },
       { fact: 'branch_protection.required_reviews', value: 2 },
       { fact: 'dependency_alerts.enabled', value: true },
-      { fact: 'artifact_signature', value: { digest: DIGEST, verified: true } },
     ]);
+    await attest(DIGEST);
   }
 
   it('evaluates an entity without evidence as not reported, never passing, at stage 0', async () => {
@@ -269,6 +279,36 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(asUser.status).toBe(403);
     const [{ count }] = await backend.knex('devsecops_gate_decisions').count({ count: '*' });
     expect(Number(count)).toBe(0);
+  });
+
+  it('records a signature only from its verification: POST /v1/facts refuses artifact_signature, nothing half-written', async () => {
+    await upload(trivyImage([]), `artifact=${DIGEST}`);
+    const claimed = await request(backend.server)
+      .post('/api/devsecops/v1/facts')
+      .set('Authorization', ciHeader())
+      .send({
+        entityRef: 'payments-api',
+        facts: [
+          { fact: 'branch_protection.enabled', value: true, source: 'test' },
+          { fact: 'artifact_signature', value: { digest: DIGEST, verified: true }, source: 'test' },
+        ],
+      });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body.error.message).toBe(
+      "facts[1].fact 'artifact_signature' is recorded only by verification, never as a claim: send it through POST /v1/attestations (devsecops attest) with the signed bundle or attestation, which the backend verifies",
+    );
+    const [{ count }] = await backend.knex('devsecops_control_facts').count({ count: '*' });
+    expect(Number(count)).toBe(0);
+    const gate = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(gate.body.requirements.find((r: any) => r.requirement === 'artifact_signature')).toMatchObject({
+      passed: false,
+      reason: `No signature verification recorded for ${DIGEST}`,
+    });
+
+    // The verified attestation records it.
+    await attest(DIGEST);
+    const after = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(after.body.requirements.find((r: any) => r.requirement === 'artifact_signature')).toMatchObject({ passed: true });
   });
 
   it('rolls up by group (recursively), system and org from the summaries', async () => {

@@ -17,7 +17,8 @@ export const factsHelp = `Usage: devsecops facts (--entity <ref> | --repository 
 
 Records control facts no scanner file carries (POST /api/devsecops/v1/facts), e.g.
   --fact branch_protection.enabled=true --fact branch_protection.required_reviews=2
-  --fact 'artifact_signature={"digest":"sha256:…","verified":true}'
+Signatures are not facts: artifact_signature is recorded only by verification (devsecops attest);
+the server refuses it here with a 400.
 A value is read as JSON when it parses as JSON (true, 2, {"a":1}), otherwise as a string.
 
 Options:
