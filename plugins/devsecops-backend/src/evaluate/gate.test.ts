@@ -86,9 +86,11 @@ function passingInput(overrides: Partial<GateInput> = {}): GateInput {
     containerFindings: [],
     secretScanning: secretScanning('passing'),
     facts: [fact('branch_protection.enabled', true), fact('branch_protection.branch', 'main')],
-    signature: { verified: true, reason: 'Signature verified by cosign', evidence: [{ kind: 'report', id: 'r-sig' }] },
+    signature: { verified: true, reason: 'Signature verified by cosign', evidence: [{ kind: 'report', id: 'r-sig' }], at: daysAgo(1) },
     claimedOwnerRef: OWNER,
     exceptions: [],
+    // The shipped windows of code-review, signed-artifact-verification and container-scan.
+    freshnessDays: { branch_protection: 30, artifact_signature: 30, container_critical_vulns: 14 },
     now: NOW,
     ...overrides,
   };
@@ -146,13 +148,44 @@ describe('evaluateGate with the seed production_release policy', () => {
     expect(result(outcome, 'deployment_owner').reason).toContain(OWNER);
   });
 
+  it('fails a requirement whose evidence is older than its control\'s freshness window, naming when it was observed', () => {
+    const yearOld = (name: string, value: unknown) => ({ ...fact(name, value), observedAt: daysAgo(365) });
+    const outcome = evaluateGate(
+      passingInput({
+        facts: [yearOld('branch_protection.enabled', true), fact('branch_protection.branch', 'main')],
+        signature: { verified: true, reason: 'Signature verified by cosign', evidence: [], at: daysAgo(31) },
+        containerScans: [{ ...report('r-trivy', ['container-scan']), scannedAt: daysAgo(15) }],
+      }),
+    );
+    expect(outcome.decision).toBe('deny');
+    expect(result(outcome, 'branch_protection')).toMatchObject({
+      passed: false,
+      reason: `The branch_protection.enabled observation is stale: observed ${daysAgo(365)}, 365 days ago; the window is 30 days`,
+    });
+    expect(result(outcome, 'artifact_signature').reason).toBe(
+      `The signature verification of ${DIGEST} is stale: observed ${daysAgo(31)}, 31 days ago; the window is 30 days`,
+    );
+    expect(result(outcome, 'container_critical_vulns').reason).toBe(
+      `The newest container scan of ${DIGEST} is stale: observed ${daysAgo(15)}, 15 days ago; the window is 14 days`,
+    );
+    // Inside the windows the same evidence passes; a requirement without a window is not aged.
+    const fresh = evaluateGate(
+      passingInput({ facts: [{ ...fact('branch_protection.enabled', true), observedAt: daysAgo(30) }, fact('branch_protection.branch', 'main')] }),
+    );
+    expect(result(fresh, 'branch_protection').passed).toBe(true);
+    const unaged = evaluateGate(
+      passingInput({ facts: [yearOld('branch_protection.enabled', true), yearOld('branch_protection.branch', 'main')], freshnessDays: {} }),
+    );
+    expect(result(unaged, 'branch_protection').passed).toBe(true);
+  });
+
   const cases: Array<[string, Partial<GateInput>, string, RegExp]> = [
     ['branch protection off', { facts: [fact('branch_protection.enabled', false), fact('branch_protection.branch', 'main')] }, 'branch_protection', /off/],
     ['branch protection on the wrong branch', { facts: [fact('branch_protection.enabled', true), fact('branch_protection.branch', 'develop')] }, 'branch_protection', /"develop", not main/],
     ['branch protection never observed', { facts: [] }, 'branch_protection', /No branch protection observation/],
     ['branch protection observed as a string', { facts: [fact('branch_protection.enabled', 'true')] }, 'branch_protection', /off/],
     ['no signature verification', { signature: undefined }, 'artifact_signature', new RegExp(`No signature verification recorded for ${DIGEST}`)],
-    ['a failed signature', { signature: { verified: false, reason: 'Signature does not match the digest', evidence: [] } }, 'artifact_signature', /does not match/],
+    ['a failed signature', { signature: { verified: false, reason: 'Signature does not match the digest', evidence: [], at: daysAgo(1) } }, 'artifact_signature', /does not match/],
     ['no SBOM', { sbomReports: [] }, 'sbom', new RegExp(`No SBOM reported for ${DIGEST}`)],
     ['secrets scan failing', { secretScanning: secretScanning('failing', '1 open finding(s) at high or above') }, 'secrets_scan', /failing: 1 open finding/],
     ['secrets scan not reported', { secretScanning: secretScanning('not_reported') }, 'secrets_scan', /not reported/],

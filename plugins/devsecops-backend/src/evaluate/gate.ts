@@ -6,6 +6,7 @@ import {
   GateRequirementResult,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { coveringException } from './exceptions';
+import { daysBetween } from './time';
 import { EntityFacts, ExceptionCover, OpenFinding, ReportSighting } from './types';
 
 /** Everything a release decision looks at, for one entity, artifact and environment. */
@@ -21,9 +22,16 @@ export interface GateInput {
   containerFindings: OpenFinding[];
   secretScanning?: ControlResult;
   facts: ControlFact[];
-  signature?: { verified: boolean; reason: string; evidence: EvidenceRef[] };
+  /** The newest verification of this digest's signature (recorded at `at`). */
+  signature?: { verified: boolean; reason: string; evidence: EvidenceRef[]; at: string };
   claimedOwnerRef?: string;
   exceptions: ExceptionCover[];
+  /**
+   * Freshness windows, in days, of the requirements that read dated observations: the window of
+   * the control that reads the same evidence (GATE_FRESHNESS in gate/ReleaseGateService). Older
+   * evidence fails the requirement as stale; a requirement without a window is not aged.
+   */
+  freshnessDays: Partial<Record<'branch_protection' | 'artifact_signature' | 'container_critical_vulns', number>>;
   now: Date;
 }
 
@@ -59,6 +67,11 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
         .filter((f): f is ControlFact => !!f)
         .map(f => ({ kind: 'fact' as const, id: f.fact, at: f.observedAt }));
       if (!enabled) return fail(name, expected, 'No branch protection observation recorded', refs);
+      const oldest = [enabled, branch]
+        .filter((f): f is ControlFact => !!f)
+        .sort((a, b) => a.observedAt.localeCompare(b.observedAt))[0];
+      const outdated = stale(name, expected, input, `The ${oldest.fact} observation`, oldest.observedAt, refs);
+      if (outdated) return outdated;
       if (enabled.value !== true) return fail(name, expected, 'Branch protection is off', refs);
       if (!branch) {
         return fail(name, expected, `Branch protection is on, but the protected branch was not recorded (branch_protection.branch); the policy requires ${expected}`, refs);
@@ -72,6 +85,8 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
       if (!input.signature) {
         return fail(name, expected, `No signature verification recorded for ${input.artifactDigest}`);
       }
+      const outdated = stale(name, expected, input, `The signature verification of ${input.artifactDigest}`, input.signature.at, input.signature.evidence);
+      if (outdated) return outdated;
       return input.signature.verified
         ? pass(name, expected, input.signature.reason, input.signature.evidence)
         : fail(name, expected, input.signature.reason, input.signature.evidence);
@@ -96,6 +111,8 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
       const scan = input.containerScans[0];
       if (!scan) return fail(name, expected, `No container scan reported for ${input.artifactDigest}`);
       const scanRef: EvidenceRef = { kind: 'report', id: scan.id, at: scan.scannedAt };
+      const outdated = stale(name, expected, input, `The newest container scan of ${input.artifactDigest}`, scan.scannedAt, [scanRef]);
+      if (outdated) return outdated;
       const critical = input.containerFindings.filter(f => f.severity === 'critical');
       const honoursExceptions = expected === 'none_or_approved_exception';
       const uncovered = honoursExceptions
@@ -127,6 +144,27 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
     default:
       return fail(name, String(expected), `Unknown requirement ${name}`);
   }
+}
+
+/** The stale-evidence failure of a requirement, or undefined while its evidence is in its window. */
+function stale(
+  requirement: keyof GateInput['freshnessDays'],
+  expected: string,
+  input: GateInput,
+  what: string,
+  observedAt: string,
+  evidence: EvidenceRef[],
+): GateRequirementResult | undefined {
+  const window = input.freshnessDays[requirement];
+  if (window === undefined) return undefined;
+  const age = daysBetween(observedAt, input.now);
+  if (age <= window) return undefined;
+  return fail(
+    requirement,
+    expected,
+    `${what} is stale: observed ${observedAt}, ${Math.floor(age)} days ago; the window is ${window} days`,
+    evidence,
+  );
 }
 
 function pass(requirement: string, expected: string, reason: string, evidence: EvidenceRef[] = []): GateRequirementResult {

@@ -532,9 +532,10 @@ function build(model: Model): { settings: ScorecardSettings; evidence: EntityEvi
     containerFindings: openFindings.filter(f => f.control === 'container-scan' && f.artifactDigest === d),
     secretScanning: evaluateControls(settings.evaluation.controls.filter(c => c.id === 'secret-scanning'), evidence, NOW)[0],
     facts,
-    signature: signature && { verified: signature.verified, reason: signature.reason, evidence: [{ kind: 'fact', id: signature.id, at: signature.at }] },
+    signature: signature && { verified: signature.verified, reason: signature.reason, evidence: [{ kind: 'fact', id: signature.id, at: signature.at }], at: signature.at },
     claimedOwnerRef: model.gate.claimedOwner,
     exceptions,
+    freshnessDays: { branch_protection: 30, artifact_signature: 30, container_critical_vulns: 14 },
     now: NOW,
   };
   return { settings, evidence, gate };

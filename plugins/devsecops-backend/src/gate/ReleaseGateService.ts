@@ -5,6 +5,7 @@ import { GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { randomUUID } from 'node:crypto';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { DEFAULT_CONTROLS } from '../config/defaults';
 import { ReleasePolicy, ScorecardSettings } from '../config/readScorecardConfig';
 import { evaluateControls } from '../evaluate/controls';
 import { evaluateGate } from '../evaluate/gate';
@@ -37,6 +38,20 @@ export interface ReleaseGateServiceOptions {
   onEvidenceChanged: OnEvidenceChanged;
   now?: () => Date;
 }
+
+/**
+ * The control whose freshness window a gate requirement applies: the control that reads the same
+ * evidence (the branch_protection.* facts, the signature verification, the container scan), so the
+ * gate never allows on evidence the scorecard already calls stale. `devsecops.controls.<id>.
+ * freshnessDays` changes both; a control switched off keeps its shipped window for the gate.
+ * `sbom: generated` is not aged (an SBOM describes an immutable digest); `secrets_scan` reads the
+ * secret-scanning control's verdict, which is stale past its own window.
+ */
+export const GATE_FRESHNESS = {
+  branch_protection: 'code-review',
+  artifact_signature: 'signed-artifact-verification',
+  container_critical_vulns: 'container-scan',
+} as const;
 
 /**
  * Decides whether an artifact may be released to an environment under that environment's
@@ -93,6 +108,12 @@ export class ReleaseGateService {
       now,
     )[0];
     const signature = evidence.signatures.find(s => s.digest === digest);
+    const windowOf = (controlId: string) =>
+      (this.o.settings.evaluation.controls.find(c => c.id === controlId) ??
+        DEFAULT_CONTROLS.find(c => c.id === controlId))?.freshnessDays;
+    const freshnessDays = Object.fromEntries(
+      Object.entries(GATE_FRESHNESS).map(([requirement, controlId]) => [requirement, windowOf(controlId)]),
+    );
     const outcome = evaluateGate({
       requires: policy.requires,
       entity,
@@ -107,9 +128,11 @@ export class ReleaseGateService {
         verified: signature.verified,
         reason: signature.reason,
         evidence: [{ kind: 'fact', id: signature.id, at: signature.at }],
+        at: signature.at,
       },
       claimedOwnerRef,
       exceptions: evidence.exceptions,
+      freshnessDays,
       now,
     });
     const decision: GateDecision = {

@@ -281,6 +281,34 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(Number(count)).toBe(0);
   });
 
+  it('judges gate requirements with the freshness windows of the controls: a year-old branch protection observation does not pass', async () => {
+    await upload(trivyImage([]), `artifact=${DIGEST}`);
+    const observedAt = new Date(Date.now() - 365 * 86_400_000).toISOString();
+    const observe = (at: string) =>
+      request(backend.server)
+        .post('/api/devsecops/v1/facts')
+        .set('Authorization', ciHeader())
+        .send({
+          entityRef: 'payments-api',
+          facts: [
+            { fact: 'branch_protection.enabled', value: true, source: 'test', observedAt: at },
+            { fact: 'branch_protection.branch', value: 'main', source: 'test', observedAt: at },
+          ],
+        })
+        .expect(201);
+    await observe(observedAt);
+    const gate = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(gate.body.decision).toBe('deny');
+    expect(gate.body.requirements.find((r: any) => r.requirement === 'branch_protection')).toMatchObject({
+      passed: false,
+      reason: `The branch_protection.enabled observation is stale: observed ${observedAt}, 365 days ago; the window is 30 days`,
+    });
+    // Observed again today, it passes.
+    await observe(new Date().toISOString());
+    const again = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(again.body.requirements.find((r: any) => r.requirement === 'branch_protection')).toMatchObject({ passed: true });
+  });
+
   it('records a signature only from its verification: POST /v1/facts refuses artifact_signature, nothing half-written', async () => {
     await upload(trivyImage([]), `artifact=${DIGEST}`);
     const claimed = await request(backend.server)
