@@ -59,8 +59,143 @@ export interface Config {
      * holds both the fingerprints and their key, so a guessed secret can be confirmed.
      */
     allowGeneratedSecretFingerprintKey?: boolean;
+    /**
+     * How many days an open finding of each severity may stay open before it counts as past its
+     * SLA (a stage 1 criterion of the maturity path). Configuring it at all meets the
+     * "severity policy defined" criterion. Defaults: critical 7, high 30, medium 90, low 180,
+     * info 365.
+     */
+    severityPolicy?: {
+      slaDays?: {
+        /** Default 7. */
+        critical?: number;
+        /** Default 30. */
+        high?: number;
+        /** Default 90. */
+        medium?: number;
+        /** Default 180. */
+        low?: number;
+        /** Default 365. */
+        info?: number;
+      };
+    };
+    /** Targets of the metrics shown on scorecards and roll-ups. */
+    metricTargets?: {
+      /** Mean days from a vulnerability finding's first sighting to its fix. Default 30. */
+      meanTimeToPatchDays?: number;
+      /** Mean days from a leaked secret's first sighting to its rotation. Default 2. */
+      meanTimeToRotateDays?: number;
+      /** Mean age of active exceptions. Default 90. */
+      meanExceptionAgeDays?: number;
+      /** The window the metrics are computed over, in days. Default 180. */
+      windowDays?: number;
+    };
+    /**
+     * Changes to the shipped control catalogue, by control id (lowercase letters, digits and
+     * dashes): change a shipped control, switch it off (`enabled: false`) or add one (a new
+     * control needs `stage`, `title`, `freshnessDays` and either `fact` or `failOnSeverity`).
+     */
+    controls?: { [controlId: string]: DevsecopsControlOverride };
+    /**
+     * Release gate policies by name (lowercase letters, digits and `_`), in the operating model's
+     * shape. The shipped `production_release` (environment production) requires
+     * branch_protection main, artifact_signature verified, sbom generated, secrets_scan passed,
+     * container_critical_vulns none_or_approved_exception and deployment_owner
+     * service_catalog_match; a policy of the same name replaces it, `enabled: false` switches it
+     * off. One policy per environment.
+     */
+    policies?: { [policyName: string]: DevsecopsReleasePolicy };
+    /** The maturity path; replaces the shipped stages 1–4 as a whole when set. */
+    maturity?: {
+      stages: Array<{
+        /** Stage number, 1–10. */
+        stage: number;
+        title: string;
+        criteria: Array<{ id: string; title: string; rule: DevsecopsCriterionRule }>;
+      }>;
+    };
+    /**
+     * The framework mapping shipped in audit packages, over the shipped map (NIST SSDF and SOC 2
+     * for the built-in controls): control id → framework name → the framework's ids, e.g.
+     * `sast: { 'ISO 27001': ['A.8.28'] }`.
+     */
+    controlMap?: { [controlId: string]: { [framework: string]: string[] } };
   };
 }
+
+/**
+ * A change to one control, or a new control.
+ * @propertyNames {"enum": ["enabled", "title", "stage", "freshnessDays", "appliesToTypes", "failOnSeverity", "fact", "equals", "atLeast"]}
+ */
+interface DevsecopsControlOverride {
+  /** `false` removes the control (shipped maturity stages that use it must be replaced first). */
+  enabled?: boolean;
+  title?: string;
+  /** The pipeline stage the control belongs to. */
+  stage?: 'commit' | 'pull-request' | 'build' | 'deploy' | 'runtime';
+  /** Days after which its evidence is stale. */
+  freshnessDays?: number;
+  /** Entity `spec.type`s it applies to (default: all). */
+  appliesToTypes?: string[];
+  /** Decided by findings: fails on a finding at or above this severity. */
+  failOnSeverity?: 'critical' | 'high' | 'medium' | 'low' | 'info';
+  /** Decided by a control fact, e.g. `branch_protection.enabled`. */
+  fact?: string;
+  /** The fact's required value. */
+  equals?: string | number | boolean;
+  /** The fact's minimum value. */
+  atLeast?: number;
+}
+
+/**
+ * A release gate policy.
+ * @propertyNames {"enum": ["enabled", "environment", "requires"]}
+ */
+interface DevsecopsReleasePolicy {
+  /** `false` switches off a shipped policy. */
+  enabled?: boolean;
+  /** The environment it judges; default the policy name without `_release`. */
+  environment?: string;
+  /** Required unless `enabled: false`. */
+  requires?: DevsecopsGateRequirement[];
+}
+
+/** One requirement of a release policy. */
+type DevsecopsGateRequirement =
+  | { branch_protection: string }
+  | { artifact_signature: 'verified' }
+  | { sbom: 'generated' }
+  | { secrets_scan: 'passed' }
+  | { container_critical_vulns: 'none' | 'none_or_approved_exception' }
+  | { deployment_owner: 'service_catalog_match' };
+
+/** When a maturity criterion holds. */
+type DevsecopsCriterionRule =
+  | {
+      type: 'controls';
+      controls: string[];
+      states: Array<'passing' | 'failing' | 'excepted' | 'stale' | 'not_reported'>;
+    }
+  | {
+      type: 'fact';
+      fact: string;
+      equals?: string | number | boolean;
+      atLeast?: number;
+      atMost?: number;
+      withinDays?: number;
+    }
+  | { type: 'owner' }
+  | { type: 'severity-policy' }
+  | { type: 'exception-records' }
+  | { type: 'traceable-deployment'; environment: string }
+  | { type: 'metrics' }
+  | {
+      type: 'exercise';
+      scenario: 'leaked-secrets' | 'compromised-ci-token' | 'dependency-compromise' | 'cloud-account-abuse';
+      withinDays?: number;
+    }
+  | { type: 'all'; rules: DevsecopsCriterionRule[] }
+  | { type: 'any'; rules: DevsecopsCriterionRule[] };
 
 /** When a scheduled job runs, in Backstage's forms: `{ hours: 24 }`, `PT1H`, `{ cron: '0 3 * * *' }`. */
 interface DevsecopsJobSchedule {

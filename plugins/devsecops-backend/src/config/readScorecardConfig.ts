@@ -99,7 +99,8 @@ const stages = z
   )
   .min(1);
 
-const schema = z
+/** The scorecard part of `devsecops` (config.d.ts declares every key; configSchema.test.ts checks). */
+export const scorecardConfigSchema = z
   .object({
     severityPolicy: z.object({ slaDays: z.object({ critical: days, high: days, medium: days, low: days, info: days }).partial().strict() }).strict().optional(),
     metricTargets: z
@@ -131,7 +132,7 @@ function describe(error: z.ZodError): string {
  */
 export function readScorecardConfig(root: Config): ScorecardSettings {
   const raw = root.getOptional('devsecops') ?? {};
-  const parsed = schema.safeParse(raw);
+  const parsed = scorecardConfigSchema.safeParse(raw);
   if (!parsed.success) {
     throw new Error(`Invalid devsecops configuration: ${describe(parsed.error)}`);
   }
