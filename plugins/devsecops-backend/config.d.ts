@@ -120,6 +120,49 @@ export interface Config {
      * `sast: { 'ISO 27001': ['A.8.28'] }`.
      */
     controlMap?: { [controlId: string]: { [framework: string]: string[] } };
+    /**
+     * Which CI identities write evidence for which entities (POST /v1/reports, /v1/deployments,
+     * /v1/facts, /v1/attestations, /v1/runtime-signals, /v1/gate/decisions,
+     * /v1/scorecards/snapshots); a write for any other entity is refused with 403. The tokens
+     * themselves are verified by `backend.auth.externalAccess` (`type: jwks` for OIDC, `type:
+     * static`). Plugins' own tokens (`plugin:<id>`) and static subjects not listed here write for
+     * every entity (org-wide: one leaked token can upload clean scans for all of them). An OIDC
+     * subject in a CI provider's format (`repo:…`, `project_path:…`) whose subjectPrefix is not
+     * listed writes nothing.
+     */
+    ciIdentities?: {
+      /** OIDC issuers (e.g. GitHub Actions), bound per token to the repository of its `sub` claim. */
+      oidc?: Array<{
+        /** The `options.subjectPrefix` of the issuer's `backend.auth.externalAccess` jwks entry. */
+        subjectPrefix: string;
+        /**
+         * How `sub` names the repository: `github` (`repo:<owner>/<repo>:ref:<ref>`,
+         * `…:environment:<name>`, `…:pull_request`, or a customised template; default) or `gitlab`
+         * (`project_path:<group>/<project>:ref_type:<branch|tag>:ref:<name>`).
+         */
+        subjectFormat?: 'github' | 'gitlab';
+        /**
+         * The entity annotation that must name the token's repository. Default
+         * `github.com/project-slug` (github) or `gitlab.com/project-slug` (gitlab).
+         */
+        annotation?: string;
+        /** Only tokens of these refs write, e.g. `[refs/heads/main]` (the ref must be in `sub`). */
+        refs?: string[];
+        /** Only tokens of these deployment environments write (the environment must be in `sub`). */
+        environments?: string[];
+        /** Whether pull-request workflows write evidence. Default false. */
+        allowPullRequests?: boolean;
+      }>;
+      /** Static tokens restricted to entities or repositories (at least one list each). */
+      static?: Array<{
+        /** The principal subject: the `options.subject` of the externalAccess static entry. */
+        subject: string;
+        /** Full entity refs, e.g. `component:default/payments-api`. */
+        entities?: string[];
+        /** Repositories `org/repo`, matched against the entity's `github.com/project-slug`. */
+        repositories?: string[];
+      }>;
+    };
   };
 }
 

@@ -32,6 +32,7 @@ import { evaluateEntity } from '../src/evaluate/scorecard';
 import { entityFacts, SIGNATURE_FACT } from '../src/scorecard/EvidenceLoader';
 import { benchServices } from './benchServices';
 import { applyMigrations } from '../src/store/migrations';
+import { unrestrictedWriter } from '../src/identity/ciIdentities';
 
 const ENTITIES = Number(process.env.DEVSECOPS_BENCH_ENTITIES ?? 5_000);
 const FINDINGS = Number(process.env.DEVSECOPS_BENCH_FINDINGS ?? 1_000_000);
@@ -870,7 +871,7 @@ async function measure(kind: 'sqlite' | 'pg'): Promise<DbResult> {
     for (let run = 0; run < REFRESH_RUNS; run++) {
       const body = Buffer.from(trivyReport(generated.currentDigest.get(targetRef)!, run));
       const [ingestMs, result] = await timed(() =>
-        ingestService.ingest({ body, lookup: { entityRef: targetRef }, uploader: 'bench' }),
+        ingestService.ingest({ body, lookup: { entityRef: targetRef }, writer: unrestrictedWriter('bench') }),
       );
       if (result.duplicate || result.report.summary.total !== INGEST_FINDINGS) {
         throw new Error(`unexpected ingest result ${JSON.stringify(result.findings)}`);

@@ -25,6 +25,7 @@ import {
   ReportNormalizer,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { readDevsecopsConfig } from './config/readDevsecopsConfig';
+import { readCiIdentities } from './identity/ciIdentities';
 import { readScorecardConfig } from './config/readScorecardConfig';
 import { createRouter } from './router/createRouter';
 import { applyMigrations } from './store/migrations';
@@ -136,7 +137,7 @@ export const devsecopsPlugin = createBackendPlugin({
           getResources: refs => Promise.all(refs.map(id => services.stores.exceptions.get(id))),
         });
 
-        httpRouter.use(await createRouter({ services, httpAuth }));
+        httpRouter.use(await createRouter({ services, httpAuth, ciIdentities: readCiIdentities(config) }));
         // Load balancers and CD probe health without a Backstage token; it reveals no data.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 

@@ -133,6 +133,8 @@ export const demoEvidenceModule = createBackendModule({
             };
 
             // The catalog reads the demo files shortly after start: wait until it knows them all.
+            // Each entity's catalog owner comes back with its scorecard: the deploy job claims it.
+            const owners = new Map<string, string>();
             const waitForCatalog = async (refs: string[]) => {
               const deadline = Date.now() + 5 * 60_000;
               for (const ref of refs) {
@@ -141,6 +143,10 @@ export const demoEvidenceModule = createBackendModule({
                     `${baseUrl}/v1/scorecards?${new URLSearchParams({ entity: ref })}`,
                     { headers: await headers('application/json') },
                   );
+                  if (response.ok) {
+                    const { ownerRef } = (await response.json()) as { ownerRef?: string };
+                    if (ownerRef) owners.set(ref, ownerRef);
+                  }
                   if (response.status !== 404) break;
                   await new Promise(r => setTimeout(r, 2000));
                 }
@@ -179,7 +185,10 @@ export const demoEvidenceModule = createBackendModule({
 
             if (historyDays > 0 && historyEntities.length > 0 && !historyPresent) {
               const started = Date.now();
-              const calls = planDemoHistory(historyEntities, historyDays);
+              const calls = planDemoHistory(
+                historyEntities.map(e => ({ ...e, owner: owners.get(e.entity) })),
+                historyDays,
+              );
               let refused = 0;
               for (const call of calls) {
                 const accepted =

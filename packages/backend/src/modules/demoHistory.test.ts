@@ -12,12 +12,26 @@ import { DemoHistoryEntity, planDemoActivity, planDemoHistory } from './demoHist
 
 jest.setTimeout(300_000);
 
+const OWNER = 'group:default/team-payments';
 const HISTORY: DemoHistoryEntity[] = [
-  { entity: 'component:default/payments-api', trajectory: 'improving', deployable: true },
-  { entity: 'component:default/auth-gateway', trajectory: 'steady', deployable: true },
-  { entity: 'component:default/legacy-billing', trajectory: 'struggling', deployable: true },
-  { entity: 'component:default/shared-crypto-lib', trajectory: 'steady', deployable: false },
+  { entity: 'component:default/payments-api', trajectory: 'improving', deployable: true, owner: OWNER },
+  { entity: 'component:default/auth-gateway', trajectory: 'steady', deployable: true, owner: OWNER },
+  { entity: 'component:default/legacy-billing', trajectory: 'struggling', deployable: true, owner: OWNER },
+  { entity: 'component:default/shared-crypto-lib', trajectory: 'steady', deployable: false, owner: OWNER },
 ];
+
+/** The demo portal's production policy (app-config.yaml): no artifact_signature, the demo signs nothing. */
+const DEMO_POLICIES = {
+  production_release: {
+    requires: [
+      { branch_protection: 'main' },
+      { sbom: 'generated' },
+      { secrets_scan: 'passed' },
+      { container_critical_vulns: 'none_or_approved_exception' },
+      { deployment_owner: 'service_catalog_match' },
+    ],
+  },
+};
 
 const group = (name: string): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
@@ -37,7 +51,7 @@ const entities: Entity[] = [
   group('security-compliance'),
   ...HISTORY.map(({ entity, deployable }) => component(entity.split('/')[1], deployable)),
   component('fraud-scoring'),
-  ...['paula-payne', 'guest', 'risk-owner-rita', 'felix-fraud', 'pete-pipeline', 'ian-identity', 'olivia-oauth'].map(
+  ...['paula-payne', 'platform-pat', 'guest', 'risk-owner-rita', 'felix-fraud', 'pete-pipeline', 'ian-identity', 'olivia-oauth'].map(
     (name): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name, namespace: 'default' }, spec: {} }),
   ),
 ];
@@ -110,7 +124,12 @@ describe('demo history', () => {
         catalogServiceMock.factory({ entities }),
         userInfo.factory,
         mockServices.rootConfig.factory({
-          data: { devsecops: { severityPolicy: { slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 } } } },
+          data: {
+            devsecops: {
+              severityPolicy: { slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 } },
+              policies: DEMO_POLICIES,
+            },
+          },
         }),
       ],
     });

@@ -17,6 +17,8 @@ export interface DemoHistoryEntity {
   trajectory: Trajectory;
   /** Whether it is deployed (images, SBOMs, deployments); libraries are not. */
   deployable: boolean;
+  /** Its catalog owner, which the deploy job claims (`claimedOwner`) for the gate's owner match. */
+  owner?: string;
 }
 
 /** One call to the devsecops API. */
@@ -321,16 +323,9 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
           s.image = s.image.filter(v => v.severity !== 'CRITICAL');
         }
         const scannedAt = at(now, daysAgo, 8);
-        if (adopted(plan.evidence)) {
-          // Signed in CI and verified before release (recorded as the verification fact).
-          calls.push({
-            kind: 'facts',
-            body: {
-              entityRef: s.entity,
-              facts: [{ fact: 'artifact_signature', value: { digest, verified: true }, source: SOURCE, observedAt: at(now, daysAgo, 10) }],
-            },
-          });
-        }
+        // No signatures: a signature is recorded only by verifying a real attestation
+        // (POST /v1/attestations), which a generated history cannot have. The demo's production
+        // policy therefore leaves artifact_signature out (app-config.yaml).
         calls.push({
           kind: 'report',
           entity: s.entity,
@@ -352,6 +347,7 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
               artifactDigest: digest,
               sourceCommit: commit,
               deployer: 'demo-pipeline',
+              ...(s.owner ? { claimedOwner: s.owner } : {}),
               ...(adopted(plan.evidence) || rand() < 0.5
                 ? { approver: 'user:default/platform-pat', changeRef: `CHG-${1000 + s.build}` }
                 : {}),

@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import type { EvidenceWriter } from '../identity/ciIdentities';
 
 /** How an uploader names the entity its evidence belongs to. */
 export interface EntityLookup {
@@ -50,6 +51,20 @@ export class EntityResolver {
         `${resolved.entityRef} is a ${resolved.entity.kind}; evidence belongs to ${EVIDENCE_KINDS.join(', ')} entities`,
       );
     }
+    return resolved;
+  }
+
+  /**
+   * The entity a write records evidence for, once the writer may write for it: the one place a
+   * CI identity is bound to its repository (or a restricted static token to its entities).
+   */
+  async resolveForWrite(
+    lookup: EntityLookup,
+    writer: EvidenceWriter,
+    options: { anyKind?: boolean } = {},
+  ): Promise<ResolvedEntity> {
+    const resolved = await this.resolve(lookup, options);
+    writer.assertMayWrite(resolved);
     return resolved;
   }
 

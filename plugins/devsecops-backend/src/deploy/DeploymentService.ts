@@ -4,6 +4,7 @@ import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { ReleaseGateService } from '../gate/ReleaseGateService';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { ArtifactStore } from '../store/ArtifactStore';
@@ -53,8 +54,8 @@ export class DeploymentService {
     },
   ) {}
 
-  async record(input: DeploymentInput, recordedBy: string): Promise<DeploymentRecorded> {
-    const result = await this.insert(input, recordedBy);
+  async record(input: DeploymentInput, writer: EvidenceWriter): Promise<DeploymentRecorded> {
+    const result = await this.insert(input, writer);
     if (result.duplicate) return result;
     // Every recorded deployment to an environment with a release policy is judged by it.
     const { deployment } = result;
@@ -64,7 +65,8 @@ export class DeploymentService {
           artifactDigest: deployment.artifactDigest,
           environment: deployment.environment,
           claimedOwner: deployment.claimedOwnerRef,
-          requestedBy: `deployment:${recordedBy}`,
+          requestedBy: `deployment:${writer.name}`,
+          writer,
           deploymentId: deployment.id,
         })
       : undefined;
@@ -74,7 +76,7 @@ export class DeploymentService {
 
   private async insert(
     input: DeploymentInput,
-    recordedBy: string,
+    writer: EvidenceWriter,
   ): Promise<{ deployment: Deployment; duplicate: boolean }> {
     const digest = normalizeDigest(input.artifactDigest);
     if (!digest) {
@@ -95,7 +97,8 @@ export class DeploymentService {
     const claimedOwnerRef = input.claimedOwner
       ? parseClaimedOwner(input.claimedOwner)
       : undefined;
-    const resolved = await this.options.entities.resolve(input);
+    const resolved = await this.options.entities.resolveForWrite(input, writer);
+    const recordedBy = writer.name;
 
     const dedupKey = createHash('sha256')
       .update(

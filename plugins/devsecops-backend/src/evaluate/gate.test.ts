@@ -285,10 +285,13 @@ describe('evaluateGate with the seed production_release policy', () => {
     expect(outcome.decision).toBe('allow');
   });
 
-  it('accepts the catalog owner when the deployer claims none', () => {
+  it('denies service_catalog_match when no owner is claimed: a match needs a claim', () => {
     const outcome = evaluateGate(passingInput({ claimedOwnerRef: undefined }));
-    expect(outcome.decision).toBe('allow');
-    expect(result(outcome, 'deployment_owner').reason).toContain(`catalog: ${OWNER}`);
+    expect(outcome.decision).toBe('deny');
+    expect(failed(outcome)).toEqual(['deployment_owner']);
+    expect(result(outcome, 'deployment_owner').reason).toBe(
+      `No owner claimed: the deployment or gate request must name claimedOwner (the catalog says ${OWNER})`,
+    );
   });
 
   it('reports every failing requirement, not just the first', () => {

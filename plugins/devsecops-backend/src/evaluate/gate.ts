@@ -130,16 +130,14 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
     case 'deployment_owner': {
       const owner = input.entity.ownerRef;
       if (!owner) return fail(name, expected, `${input.entity.entityRef} has no owner in the catalog`);
-      if (input.claimedOwnerRef && input.claimedOwnerRef !== owner) {
+      // A match needs a claim: without one there is nothing to compare, so it is not reported.
+      if (!input.claimedOwnerRef) {
+        return fail(name, expected, `No owner claimed: the deployment or gate request must name claimedOwner (the catalog says ${owner})`);
+      }
+      if (input.claimedOwnerRef !== owner) {
         return fail(name, expected, `Deployer claims ${input.claimedOwnerRef}, the catalog says ${owner}`);
       }
-      return pass(
-        name,
-        expected,
-        input.claimedOwnerRef
-          ? `Deployer's owner ${input.claimedOwnerRef} matches the catalog`
-          : `Runtime owner from the catalog: ${owner}`,
-      );
+      return pass(name, expected, `Deployer's owner ${input.claimedOwnerRef} matches the catalog`);
     }
     default:
       return fail(name, String(expected), `Unknown requirement ${name}`);

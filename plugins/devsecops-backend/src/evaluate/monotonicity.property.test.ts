@@ -747,7 +747,7 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
       exceptions: [{ status: 'approved', control: 'secret-scanning', approvedAgeH: 100 * 24, expiresInH: 30 * 24 }],
       signals: [],
       exercises: EXERCISE_SCENARIOS.map(scenario => ({ scenario, ageD: 30 })),
-      gate: { digest: D1, buildRecorded: true },
+      gate: { digest: D1, claimedOwner: OWNER, buildRecorded: true },
     };
     const revoked: Model = { ...model, exceptions: [{ ...model.exceptions[0], status: 'revoked', revokedAgeH: 0 }] };
 

@@ -5,6 +5,7 @@ import { GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { randomUUID } from 'node:crypto';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { DEFAULT_CONTROLS } from '../config/defaults';
 import { ReleasePolicy, ScorecardSettings } from '../config/readScorecardConfig';
 import { evaluateControls } from '../evaluate/controls';
@@ -22,6 +23,8 @@ export interface GateRequest extends EntityLookup {
   environment: string;
   claimedOwner?: string;
   requestedBy: string;
+  /** Who asks: the decision is evidence, so only a writer of the entity may record it. */
+  writer: EvidenceWriter;
   deploymentId?: string;
 }
 
@@ -91,7 +94,7 @@ export class ReleaseGateService {
     const claimedOwnerRef = request.claimedOwner
       ? toOwnerRef(request.claimedOwner)
       : undefined;
-    const resolved = await this.o.entities.resolve(request);
+    const resolved = await this.o.entities.resolveForWrite(request, request.writer);
     const now = this.o.now?.() ?? new Date();
     const entity = entityFacts(resolved.entity);
     const evidence = await this.o.evidence.load(entity, now);

@@ -21,6 +21,7 @@ import { FindingStore, ScanApplied } from '../store/FindingStore';
 import { ReportStore } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { PayloadTooLargeError } from './errors';
 import { ControlCatalog } from '../config/ControlCatalog';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
@@ -49,7 +50,8 @@ export interface ReportUpload {
   artifactDigest?: string;
   /** When the scan ran (ISO-8601), if not just now: it ages the evidence and dates the findings. */
   scannedAt?: string;
-  uploader: string;
+  /** Who uploads: recorded as the uploader, and bound to the entities it may write for. */
+  writer: EvidenceWriter;
 }
 
 export interface ReportIngestServiceOptions {
@@ -98,7 +100,7 @@ export class ReportIngestService {
     const normalized = normalizer.normalize(parsed, this.options.normalizeContext);
     const report = withEveryControl(applyControlOverride(normalized, control));
 
-    const resolved = await entities.resolve(upload.lookup);
+    const resolved = await entities.resolveForWrite(upload.lookup, upload.writer);
     const artifactDigest = givenDigest ?? report.artifact?.digest;
     const receivedAt = this.now();
     const scannedAt = this.parseScannedAt(upload.scannedAt, receivedAt);
@@ -158,7 +160,7 @@ export class ReportIngestService {
           sourceCommit: sourceCommit ?? report.artifact?.commit,
           branch: upload.branch,
           artifactDigest,
-          uploader: upload.uploader,
+          uploader: upload.writer.name,
           receivedAt,
           scannedAt,
           summary,
@@ -221,7 +223,7 @@ export class ReportIngestService {
           kind: 'report.ingested',
           entityRef: resolved.entityRef,
           subjectId: reportId,
-          actor: upload.uploader,
+          actor: upload.writer.name,
           at: receivedAt,
           payload: {
             format: normalizer.id,

@@ -4,6 +4,7 @@ import { InputError } from '@backstage/errors';
 import { DevsecopsHealth } from '@devsecops-scorecard/plugin-devsecops-common';
 import express from 'express';
 import { spec } from '../schema/openapi';
+import { CiIdentityPolicy } from '../identity/ciIdentities';
 import { DevsecopsServices } from '../services';
 import { listAppliedMigrations } from '../store/migrations';
 import { databaseUnavailableToServiceUnavailable } from './databaseErrors';
@@ -18,6 +19,8 @@ import { mountScorecardRoutes } from './scorecardRoutes';
 export interface RouterOptions {
   services: DevsecopsServices;
   httpAuth: HttpAuthService;
+  /** `devsecops.ciIdentities`: which CI identities write for which entities. */
+  ciIdentities: CiIdentityPolicy;
 }
 
 /**
@@ -27,7 +30,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { services, httpAuth } = options;
+  const { services, httpAuth, ciIdentities } = options;
   const { knex, logger, maxReportBytes } = services;
 
   // Report uploads keep their exact bytes (the sha256 is evidence); everything else is JSON.
@@ -93,7 +96,7 @@ export async function createRouter(
     res.status(health.status === 'ok' ? 200 : 503).json(health);
   });
 
-  const area = { router, services, callers: callers(httpAuth, services.permissions) };
+  const area = { router, services, callers: callers(httpAuth, services.permissions, ciIdentities) };
   mountReportRoutes(area);
   mountScorecardRoutes(area);
   mountDeployRoutes(area);

@@ -1,6 +1,6 @@
 import { parseClaimedOwner } from '../validation/owners';
 import { paging } from '../validation/query';
-import { AreaContext, optionalEntity, principalName } from './request';
+import { AreaContext, optionalEntity } from './request';
 
 /** Deployments (recorded, then judged under their environment's policy) and gate decisions. */
 export function mountDeployRoutes({ router, services, callers }: AreaContext) {
@@ -8,8 +8,7 @@ export function mountDeployRoutes({ router, services, callers }: AreaContext) {
   const { entities, stores } = services;
 
   router.post('/v1/deployments', async (req, res) => {
-    const credentials = await writer(req);
-    const result = await services.deployments.record(req.body, principalName(credentials));
+    const result = await services.deployments.record(req.body, await writer(req));
     res.status(result.duplicate ? 200 : 201).json(result);
   });
 
@@ -26,7 +25,7 @@ export function mountDeployRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.post('/v1/gate/decisions', async (req, res) => {
-    const credentials = await writer(req);
+    const writerIdentity = await writer(req);
     const body = req.body;
     if (body.claimedOwner !== undefined) parseClaimedOwner(body.claimedOwner);
     const decision = await services.gate.decide({
@@ -35,7 +34,8 @@ export function mountDeployRoutes({ router, services, callers }: AreaContext) {
       artifactDigest: body.artifactDigest,
       environment: body.environment,
       claimedOwner: body.claimedOwner,
-      requestedBy: principalName(credentials),
+      requestedBy: writerIdentity.name,
+      writer: writerIdentity,
     });
     res.status(200).json(decision);
   });

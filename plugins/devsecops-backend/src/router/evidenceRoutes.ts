@@ -8,8 +8,7 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
   const { entities, stores } = services;
 
   router.post('/v1/facts', async (req, res) => {
-    const credentials = await writer(req);
-    const facts = await services.evidence.recordFacts(req.body, principalName(credentials));
+    const facts = await services.evidence.recordFacts(req.body, await writer(req));
     res.status(201).json({ facts });
   });
 
@@ -23,16 +22,14 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
   });
 
   router.post('/v1/attestations', async (req, res) => {
-    const credentials = await writer(req);
+    const writerIdentity = await writer(req);
     if (!Buffer.isBuffer(req.body)) throw new InputError('The attestation must be sent as the request body');
     const body = decompressBody(req.body, services.maxReportBytes, 'Attestation');
     const q = req.query;
     const results = await services.attestations.attest(
       { entityRef: q.entity, repository: q.repository, artifactDigest: q.artifact, body },
-      principalName(credentials),
+      writerIdentity,
     );
-    // The named entity must exist even when nothing was recorded for it (as before the split).
-    await optionalEntity(entities, q);
     res.status(201).json({ results });
   });
 

@@ -9,7 +9,7 @@ import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { FindingOrder } from '../store/FindingStore';
 import { normalizeOwner } from '../validation/owners';
 import { csv, knownControls, MAX_PAGE, optionalDigest, paging } from '../validation/query';
-import { AreaContext, optionalEntity, principalName } from './request';
+import { AreaContext, optionalEntity } from './request';
 
 /** Controls and formats, report uploads and reads, findings, artifacts. */
 export function mountReportRoutes({ router, services, callers }: AreaContext) {
@@ -29,7 +29,7 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.post('/v1/reports', async (req, res) => {
-    const credentials = await writer(req);
+    const writerIdentity = await writer(req);
     if (!Buffer.isBuffer(req.body)) {
       throw new InputError('The report must be sent as the request body');
     }
@@ -43,7 +43,7 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
       branch: q.branch,
       artifactDigest: q.artifact,
       scannedAt: q.scannedAt,
-      uploader: principalName(credentials),
+      writer: writerIdentity,
     });
     res.status(result.duplicate ? 200 : 201).json(result);
   });

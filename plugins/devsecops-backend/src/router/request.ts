@@ -11,6 +11,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { devsecopsReadPermission } from '@devsecops-scorecard/plugin-devsecops-common';
 import express from 'express';
 import { EntityResolver } from '../catalog/EntityResolver';
+import { CiIdentityPolicy, evidenceWriter, EvidenceWriter } from '../identity/ciIdentities';
 import { spec } from '../schema/openapi';
 import { DevsecopsServices } from '../services';
 
@@ -19,8 +20,11 @@ export type DevsecopsApiRouter = ApiRouter<typeof spec>;
 
 /** Who may call: the credential checks every handler starts with. */
 export interface Callers {
-  /** CI and CD write with a service token. */
-  writer(req: express.Request): Promise<BackstageCredentials<BackstageServicePrincipal>>;
+  /**
+   * CI and CD write with a service token; the writer it yields is passed to the service, which
+   * checks it against the entity it resolves (`devsecops.ciIdentities`).
+   */
+  writer(req: express.Request): Promise<EvidenceWriter>;
   /** Users read when the permission policy allows `devsecops.read`; services always may. */
   reader(
     req: express.Request,
@@ -36,9 +40,16 @@ export interface AreaContext {
   callers: Callers;
 }
 
-export function callers(httpAuth: HttpAuthService, permissions: PermissionsService): Callers {
+export function callers(
+  httpAuth: HttpAuthService,
+  permissions: PermissionsService,
+  ciIdentities: CiIdentityPolicy,
+): Callers {
   return {
-    writer: req => httpAuth.credentials(req, { allow: ['service'] }),
+    writer: async req => {
+      const credentials = await httpAuth.credentials(req, { allow: ['service'] });
+      return evidenceWriter(credentials.principal.subject, ciIdentities);
+    },
     reader: async req => {
       const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
       if (credentials.principal.type === 'user') {

@@ -27,7 +27,7 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
   });
 
   router.post('/v1/scorecards/snapshots', async (req, res) => {
-    await writer(req);
+    const writerIdentity = await writer(req);
     const { entityRef, repository, at } = req.body;
     if (!entityRef && !repository) throw new InputError('Pass entityRef or repository');
     const now = new Date();
@@ -35,7 +35,7 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
     if (time.getTime() < now.getTime() - 730 * 86_400_000) {
       throw new InputError(`at '${at}' is more than 730 days ago, beyond any history shown`);
     }
-    const summary = await scorecards.summaryAt({ entityRef, repository }, time);
+    const summary = await scorecards.summaryAt({ entityRef, repository }, time, writerIdentity);
     const day = time.toISOString().slice(0, 10);
     await stores.summaries.snapshot(summary, day);
     res.status(201).json({ entityRef: summary.entityRef, day, stage: summary.stage });

@@ -11,6 +11,7 @@ import {
 import { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExerciseStore } from '../store/ExerciseStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
@@ -74,13 +75,14 @@ export class RuntimeService {
     return this.options.now?.() ?? new Date();
   }
 
-  async recordSignal(input: RuntimeSignalInput, recordedBy: string): Promise<RuntimeSignal> {
+  async recordSignal(input: RuntimeSignalInput, writer: EvidenceWriter): Promise<RuntimeSignal> {
+    const recordedBy = writer.name;
     const now = this.now();
     const detectedAt = parseTime('detectedAt', input.detectedAt, now);
     const containedAt = input.containedAt === undefined ? undefined : parseTime('containedAt', input.containedAt, now);
     const remediatedAt = input.remediatedAt === undefined ? undefined : parseTime('remediatedAt', input.remediatedAt, now);
     checkOrder(detectedAt, containedAt, remediatedAt);
-    const resolved = await this.options.entities.resolve(input);
+    const resolved = await this.options.entities.resolveForWrite(input, writer);
     const signal: RuntimeSignal = {
       id: randomUUID(),
       entityRef: resolved.entityRef,

@@ -3,6 +3,7 @@ import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-m
 import { ConflictError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { EntityLookup } from '../catalog/EntityResolver';
+import { EvidenceWriter } from '../identity/ciIdentities';
 import { evaluateEntity } from '../evaluate/scorecard';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
 import { entityFacts, EvidenceLoader, EvidenceLoaderOptions } from './EvidenceLoader';
@@ -73,8 +74,8 @@ export class ScorecardService {
    * honest while nothing newer than `at` is recorded, so a later observation refuses it: the
    * history must be imported in time order, one day's evidence then that day's snapshot.
    */
-  async summaryAt(lookup: EntityLookup, at: Date): Promise<EntitySummary> {
-    const { entity } = await this.options.entities.resolve(lookup);
+  async summaryAt(lookup: EntityLookup, at: Date, writer: EvidenceWriter): Promise<EntitySummary> {
+    const { entity } = await this.options.entities.resolveForWrite(lookup, writer);
     const facts = entityFacts(entity);
     const o = this.options;
     const newest = [
