@@ -171,7 +171,7 @@ describe.each(databases.eachSupportedId())(
       const reports = await backend
         .knex('devsecops_reports')
         .where({ entity_ref: 'component:default/payments-api' });
-      expect(reports.map(r => r.uploader)).toContain(
+      expect(reports.map((r: { uploader: string }) => r.uploader)).toContain(
         'external:github-actions:repo:acme/payments-api:ref:refs/heads/main',
       );
     });
