@@ -17,6 +17,12 @@ export interface Config {
             seconds?: number;
           }
         | string;
+      /**
+       * The organisation's paved-road reusable workflows, as `owner/repo/.github/workflows/file.yml`
+       * (no `@ref`). When set, `ci.reusable_workflow` holds only for a repository whose workflows
+       * call one of them; when absent, a call to any other repository's reusable workflow counts.
+       */
+      pavedRoadWorkflows?: string[];
     };
   };
 }

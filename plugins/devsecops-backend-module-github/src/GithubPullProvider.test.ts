@@ -21,7 +21,12 @@ const API = 'https://api.github.test';
 const REPO = `${API}/repos/acme/payments`;
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
-const server = setupServer();
+// Repositories without the files the contents facts read, unless a test says otherwise.
+const server = setupServer(
+  http.get(`${API}/repos/:owner/:repo/contents/*`, () =>
+    HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+  ),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
@@ -90,9 +95,24 @@ describe('GithubPullProvider', () => {
       'branch_protection.branch': 'main',
       'branch_protection.required_reviews': 2,
       'branch_protection.required_status_checks': 1,
+      'branch_protection.required_status_check_names': [
+        'continuous-integration/travis-ci',
+      ],
+      'branch_protection.require_code_owner_reviews': true,
       'secret_scanning.enabled': true,
       'dependency_alerts.enabled': true,
       'code_scanning.enabled': true,
+      // No workflows, pre-commit configuration or CODEOWNERS in this repository (404s).
+      'pre_commit.enabled': false,
+      'pre_commit.hooks': [],
+      'pre_commit.workflow_steps': [],
+      'ci.reusable_workflow': false,
+      'ci.reusable_workflows': [],
+      'dependency_review.enabled': false,
+      'dependency_review.required': false,
+      'dependency_review.workflow_steps': [],
+      'code_owners.present': false,
+      'code_review.owner_review': false,
     });
     expect(facts.every(f => f.source === 'github')).toBe(true);
     expect(facts[0].observedAt).toBe('2026-01-01T00:00:00.000Z');
@@ -143,9 +163,21 @@ describe('GithubPullProvider', () => {
       'branch_protection.branch': 'main',
       'branch_protection.required_reviews': 0,
       'branch_protection.required_status_checks': 0,
+      'branch_protection.required_status_check_names': [],
+      'branch_protection.require_code_owner_reviews': false,
       'secret_scanning.enabled': false,
       'dependency_alerts.enabled': false,
       'code_scanning.enabled': false,
+      'pre_commit.enabled': false,
+      'pre_commit.hooks': [],
+      'pre_commit.workflow_steps': [],
+      'ci.reusable_workflow': false,
+      'ci.reusable_workflows': [],
+      'dependency_review.enabled': false,
+      'dependency_review.required': false,
+      'dependency_review.workflow_steps': [],
+      'code_owners.present': false,
+      'code_review.owner_review': false,
     });
     expect(toReports(snapshot)).toEqual([]);
   });
@@ -384,7 +416,7 @@ describe('syncEntity', () => {
     );
     expect(result).toEqual({
       entityRef: 'component:default/payments-api',
-      facts: 7,
+      facts: 19,
       reports: 3,
     });
     expect(calls[0]).toEqual({

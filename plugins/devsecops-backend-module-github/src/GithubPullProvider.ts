@@ -31,8 +31,32 @@ export interface GithubRepoSnapshot {
   codeScanningAlerts: GithubAlert[] | undefined;
   dependabotAlerts: GithubAlert[] | undefined;
   secretScanningAlerts: GithubAlert[] | undefined;
+  /**
+   * Files of the default branch read through the contents API; `undefined` when unknown (403, or a
+   * snapshot made without them).
+   */
+  contents?: GithubRepoContents;
   observedAt: Date;
 }
+
+/** One file of a repository as text. */
+export interface GithubFile {
+  path: string;
+  text: string;
+}
+
+/** The repository files the control facts are read from. `null`: absent (404); `undefined`: unknown (403). */
+export interface GithubRepoContents {
+  /** `.pre-commit-config.yaml` at the root. */
+  preCommitConfig: GithubFile | null | undefined;
+  /** The CODEOWNERS file GitHub uses: `.github/`, the root or `docs/`, first found. */
+  codeowners: GithubFile | null | undefined;
+  /** `.github/workflows/*.yml` and `*.yaml`; empty when there is no workflow directory. */
+  workflows: GithubFile[] | undefined;
+}
+
+/** Where GitHub looks for CODEOWNERS, in its order. */
+export const CODEOWNERS_PATHS = ['.github/CODEOWNERS', 'CODEOWNERS', 'docs/CODEOWNERS'];
 
 /** A GitHub response the provider could not use. */
 export class GithubApiError extends Error {
@@ -58,6 +82,8 @@ export interface GithubPullProviderOptions {
   maxAttempts?: number;
   /** Pages followed per list at most. Default 50 (5000 alerts). */
   maxPages?: number;
+  /** Workflow files read per repository at most. Default 100. */
+  maxWorkflowFiles?: number;
   logger?: { warn(message: string): void; debug?(message: string): void };
 }
 
@@ -148,7 +174,7 @@ export class GithubPullProvider {
     const defaultBranch = String(repository.body.default_branch ?? 'main');
     const branch = encodeURIComponent(defaultBranch);
 
-    const [protection, rules, code, dependabot, secrets] = await Promise.all([
+    const [protection, rules, code, dependabot, secrets, contents] = await Promise.all([
       this.get<Record<string, any>>(
         `${base}/branches/${branch}/protection`,
         headers,
@@ -163,6 +189,7 @@ export class GithubPullProvider {
         `${base}/secret-scanning/alerts?state=open&hide_secret=true`,
         headers,
       ),
+      this.readContents(base, defaultBranch, headers),
     ]);
 
     let branchProtection: GithubRepoSnapshot['branchProtection'];
@@ -180,7 +207,95 @@ export class GithubPullProvider {
       codeScanningAlerts: code.ok ? code.body : undefined,
       dependabotAlerts: dependabot.ok ? dependabot.body : undefined,
       secretScanningAlerts: secrets.ok ? secrets.body : undefined,
+      contents,
       observedAt: new Date(this.now()),
+    };
+  }
+
+  /** The files the control facts need, at the default branch, through the contents API (ETags apply). */
+  private async readContents(
+    base: string,
+    branch: string,
+    headers: Record<string, string>,
+  ): Promise<GithubRepoContents> {
+    const [preCommitConfig, workflows, ...owners] = await Promise.all([
+      this.file(base, '.pre-commit-config.yaml', branch, headers),
+      this.workflowFiles(base, branch, headers),
+      ...CODEOWNERS_PATHS.map(path => this.file(base, path, branch, headers)),
+    ]);
+    // GitHub uses the first CODEOWNERS in its search order; unknown (403) anywhere before a hit is unknown.
+    let codeowners: GithubFile | null | undefined = null;
+    for (const owner of owners) {
+      if (owner === null) continue;
+      codeowners = owner;
+      break;
+    }
+    return { preCommitConfig, codeowners, workflows };
+  }
+
+  private async workflowFiles(
+    base: string,
+    branch: string,
+    headers: Record<string, string>,
+  ): Promise<GithubFile[] | undefined> {
+    const dir = await this.get<unknown>(
+      `${base}/contents/.github/workflows?ref=${encodeURIComponent(branch)}`,
+      headers,
+    );
+    if (!dir.ok) return dir.status === 404 ? [] : undefined;
+    if (!Array.isArray(dir.body)) return [];
+    const max = this.options.maxWorkflowFiles ?? 100;
+    const names = (dir.body as Array<Record<string, unknown>>)
+      .filter(
+        entry =>
+          entry.type === 'file' &&
+          typeof entry.name === 'string' &&
+          (entry.name.endsWith('.yml') || entry.name.endsWith('.yaml')),
+      )
+      .map(entry => String(entry.name))
+      .sort();
+    if (names.length > max) {
+      this.options.logger?.warn(
+        `GitHub ${base}: read ${max} of ${names.length} workflow files`,
+      );
+    }
+    const files = await Promise.all(
+      names
+        .slice(0, max)
+        .map(name =>
+          this.file(base, `.github/workflows/${name}`, branch, headers),
+        ),
+    );
+    return files.filter((f): f is GithubFile => Boolean(f));
+  }
+
+  /** One file's text; `null` when absent (404), `undefined` when unknown (403) or not a readable file. */
+  private async file(
+    base: string,
+    path: string,
+    branch: string,
+    headers: Record<string, string>,
+  ): Promise<GithubFile | null | undefined> {
+    const encoded = path.split('/').map(encodeURIComponent).join('/');
+    const response = await this.get<Record<string, unknown>>(
+      `${base}/contents/${encoded}?ref=${encodeURIComponent(branch)}`,
+      headers,
+    );
+    if (!response.ok) return response.status === 404 ? null : undefined;
+    const body = response.body;
+    if (Array.isArray(body) || body?.type !== 'file') return null;
+    if (body.encoding !== 'base64' || typeof body.content !== 'string') {
+      // Files over 1 MB come without content (encoding "none").
+      this.options.logger?.warn(
+        `GitHub ${base}/contents/${path}: no inline content (encoding ${String(
+          body.encoding,
+        )})`,
+      );
+      return undefined;
+    }
+    return {
+      path,
+      text: Buffer.from(body.content, 'base64').toString('utf8'),
     };
   }
 

@@ -4,7 +4,8 @@
  * @packageDocumentation
  */
 export { devsecopsModuleGithub as default } from './module';
-export { readSchedule } from './module';
+export { readPavedRoadWorkflows, readSchedule } from './module';
 export * from './GithubPullProvider';
 export * from './mapping';
 export * from './sync';
+export * from './repositoryContents';

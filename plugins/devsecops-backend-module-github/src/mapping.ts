@@ -1,4 +1,5 @@
 import { GithubAlert, GithubRepoSnapshot } from './GithubPullProvider';
+import { ContentsFactOptions, contentsFacts } from './repositoryContents';
 
 /** One control fact as accepted by `POST /v1/facts`. */
 export interface ControlFact {
@@ -46,7 +47,10 @@ const RULE_TYPES_THAT_PROTECT = new Set([
 ]);
 
 /** Control facts of one repository snapshot. Unknown facts (403 without permission) are left out. */
-export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
+export function toFacts(
+  snapshot: GithubRepoSnapshot,
+  options: ContentsFactOptions = {},
+): ControlFact[] {
   const observedAt = snapshot.observedAt.toISOString();
   const facts: ControlFact[] = [];
   const add = (fact: string, value: unknown) =>
@@ -56,13 +60,17 @@ export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
   const rules = (snapshot.branchRules ?? []).filter(r =>
     RULE_TYPES_THAT_PROTECT.has(r.type),
   );
+  let requiredChecks: string[] | undefined;
+  let requireCodeOwnerReviews: boolean | undefined;
   if (classic !== undefined || snapshot.branchRules !== undefined) {
     const reviewCounts: number[] = [];
     const checks = new Set<string>();
+    let codeOwnerReviews = false;
     if (classic) {
       const reviews = classic.required_pull_request_reviews;
       if (reviews)
         reviewCounts.push(Number(reviews.required_approving_review_count ?? 0));
+      if (reviews?.require_code_owner_reviews === true) codeOwnerReviews = true;
       const status = classic.required_status_checks;
       for (const context of status?.contexts ?? []) checks.add(String(context));
       for (const check of status?.checks ?? [])
@@ -73,6 +81,8 @@ export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
         reviewCounts.push(
           Number(rule.parameters?.required_approving_review_count ?? 0),
         );
+        if (rule.parameters?.require_code_owner_review === true)
+          codeOwnerReviews = true;
       }
       if (rule.type === 'required_status_checks') {
         for (const check of rule.parameters?.required_status_checks ?? []) {
@@ -87,6 +97,13 @@ export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
       Math.max(0, ...reviewCounts.filter(Number.isFinite)),
     );
     add('branch_protection.required_status_checks', checks.size);
+    add('branch_protection.required_status_check_names', [...checks].sort());
+    // Classic protection unknown (403) leaves the requirements unknown unless a ruleset says so.
+    if (classic !== undefined || codeOwnerReviews) {
+      requireCodeOwnerReviews = codeOwnerReviews;
+      add('branch_protection.require_code_owner_reviews', codeOwnerReviews);
+    }
+    if (classic !== undefined || checks.size > 0) requiredChecks = [...checks];
   }
 
   const sa = snapshot.securityAndAnalysis;
@@ -101,6 +118,15 @@ export function toFacts(snapshot: GithubRepoSnapshot): ControlFact[] {
       sa?.dependabot_security_updates?.status === 'enabled',
   );
   add('code_scanning.enabled', snapshot.codeScanningAlerts !== undefined);
+  if (snapshot.contents) {
+    contentsFacts(
+      snapshot.contents,
+      requiredChecks,
+      requireCodeOwnerReviews,
+      options,
+      add,
+    );
+  }
   return facts;
 }
 

@@ -14,7 +14,12 @@ import { fixture } from './__testUtils__/fixtures';
 const API = 'https://api.github.test';
 const REPO = `${API}/repos/acme/payments`;
 
-const server = setupServer();
+// Repositories without the files the contents facts read, unless a test says otherwise.
+const server = setupServer(
+  http.get(`${API}/repos/:owner/:repo/contents/*`, () =>
+    HttpResponse.json({ message: 'Not Found' }, { status: 404 }),
+  ),
+);
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());

@@ -32,6 +32,21 @@ export function readSchedule(
   };
 }
 
+/** `devsecops.github.pavedRoadWorkflows`: the organisation's reusable workflows (`owner/repo/.github/workflows/file.yml`). */
+export function readPavedRoadWorkflows(config: Config): string[] {
+  const workflows =
+    config.getOptionalStringArray('devsecops.github.pavedRoadWorkflows') ?? [];
+  for (const workflow of workflows) {
+    const parts = workflow.split('/');
+    if (parts.length < 3 || parts.some(p => p === '') || workflow.includes('@')) {
+      throw new Error(
+        `Invalid devsecops.github.pavedRoadWorkflows entry "${workflow}": expected owner/repo/.github/workflows/file.yml without @ref`,
+      );
+    }
+  }
+  return workflows;
+}
+
 /**
  * Pulls branch protection, rulesets, security settings and open code scanning, Dependabot and
  * secret scanning alerts of every catalog Component with a `github.com/project-slug` annotation
@@ -58,6 +73,7 @@ export const devsecopsModuleGithub = createBackendModule({
           return;
         }
         const providers = GithubPullProvider.fromConfig(config, { logger });
+        const pavedRoadWorkflows = readPavedRoadWorkflows(config);
         const writer = httpWriter({
           baseUrl: () => discovery.getBaseUrl('devsecops'),
           token: async () =>
@@ -88,7 +104,7 @@ export const devsecopsModuleGithub = createBackendModule({
                 if (!entity.metadata.annotations?.[GITHUB_SLUG_ANNOTATION])
                   continue;
                 try {
-                  if (await syncEntity(entity, providers, writer)) synced++;
+                  if (await syncEntity(entity, providers, writer, { pavedRoadWorkflows })) synced++;
                 } catch (error) {
                   failed++;
                   logger.warn(

@@ -4,6 +4,7 @@ import {
   GithubPullProvider,
 } from './GithubPullProvider';
 import { ControlFact, toFacts, toReports } from './mapping';
+import { ContentsFactOptions } from './repositoryContents';
 
 /** Where the results go: the devsecops plugin's HTTP API. */
 export interface DevsecopsWriter {
@@ -35,13 +36,14 @@ export async function syncEntity(
   entity: Entity,
   providers: GithubPullProvider[],
   writer: DevsecopsWriter,
+  options: ContentsFactOptions = {},
 ): Promise<{ entityRef: string; facts: number; reports: number } | undefined> {
   const slug = entity.metadata.annotations?.[GITHUB_SLUG_ANNOTATION];
   const provider = providerFor(entity, providers);
   if (!slug || !provider) return undefined;
   const entityRef = stringifyEntityRef(entity);
   const snapshot = await provider.read(slug);
-  const facts = toFacts(snapshot);
+  const facts = toFacts(snapshot, options);
   if (facts.length) await writer.postFacts(entityRef, facts);
   const reports = toReports(snapshot);
   for (const report of reports) {

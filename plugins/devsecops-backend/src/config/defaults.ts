@@ -21,7 +21,17 @@ const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number
   'secret-scanning': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
   'pre-commit-checks': { rule: { type: 'fact', fact: 'pre_commit.enabled' }, freshnessDays: 90 },
   'code-review': {
-    rule: { type: 'fact', fact: 'branch_protection.required_reviews', atLeast: 1 },
+    // Required reviews, and — where observed (the GitHub provider observes both) — required status
+    // checks and code owner review (CODEOWNERS + require_code_owner_reviews): "PR review and check status".
+    rule: {
+      type: 'fact',
+      fact: 'branch_protection.required_reviews',
+      atLeast: 1,
+      whenObserved: [
+        { fact: 'branch_protection.required_status_checks', atLeast: 1 },
+        { fact: 'code_review.owner_review', equals: true },
+      ],
+    },
     freshnessDays: 30,
   },
   'dependency-diff': { rule: { type: 'fact', fact: 'dependency_review.enabled' }, freshnessDays: 30 },

@@ -102,6 +102,11 @@ describe('readScorecardConfig', () => {
         fact: 'branch_protection.required_reviews',
         atLeast: 2,
         equals: undefined,
+        // The shipped further conditions stay.
+        whenObserved: [
+          { fact: 'branch_protection.required_status_checks', atLeast: 1 },
+          { fact: 'code_review.owner_review', equals: true },
+        ],
       });
     });
 

@@ -207,6 +207,7 @@ function applyControlOverrides(
         atLeast: o.atLeast,
         // A new fact keeps the shipped runtime-signal check of the control.
         ...(base?.rule.type === 'fact' && base.rule.failOnOpenSignals ? { failOnOpenSignals: base.rule.failOnOpenSignals } : {}),
+        ...(base?.rule.type === 'fact' && base.rule.whenObserved ? { whenObserved: base.rule.whenObserved } : {}),
       };
     }
     else if (o.failOnSeverity) {

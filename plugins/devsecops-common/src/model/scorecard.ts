@@ -17,6 +17,14 @@ export type ControlState =
   | 'not_applicable'
   | 'error';
 
+/** One condition on an observed control fact. @public */
+export interface FactCondition {
+  fact: string;
+  equals?: string | number | boolean;
+  atLeast?: number;
+  atMost?: number;
+}
+
 /** How a control decides, from which evidence. @public */
 export type ControlRule =
   | {
@@ -35,6 +43,12 @@ export type ControlRule =
        * high or critical severity, even when the fact holds ("monitoring is on, and it caught something").
        */
       failOnOpenSignals?: RuntimeSignalKind[];
+      /**
+       * Further conditions that fail the control when their fact is observed and does not hold
+       * (code review: required status checks, owner review). An unobserved one is named in the
+       * reason, never a failure: CI that posts only the main fact is judged on it alone.
+       */
+      whenObserved?: FactCondition[];
     }
   | {
       /** Fails while an open runtime signal of these kinds at or above the severity exists. */
