@@ -44,6 +44,17 @@ export interface Config {
       warnDaysBeforeExpiry?: number[];
     };
     /**
+     * How the plugin bounds its own waits on the database. The pool and driver waits of every
+     * other query are Backstage's `backend.database` settings (README, "Database timeouts").
+     */
+    database?: {
+      /**
+       * Milliseconds `/health` waits for the database, connection acquisition included, before
+       * answering 503 with `Retry-After`. Default 3000; 100 to 60000.
+       */
+      healthCheckTimeoutMs?: number;
+    };
+    /**
      * Key for the keyed hash (HMAC-SHA256) that identifies leaked secrets without storing them;
      * at least 16 characters, from a secret store or an environment variable
      * (`${DEVSECOPS_SECRET_FINGERPRINT_KEY}`). Required when NODE_ENV=production: the plugin

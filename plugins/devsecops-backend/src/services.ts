@@ -230,6 +230,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     logger,
     maxReportBytes: settings.maxReportBytes,
     bodyRetentionDays: settings.bodyRetentionDays,
+    databaseHealthCheckTimeoutMs: settings.databaseHealthCheckTimeoutMs,
     permissions: deps.permissions,
     stores,
     controls,

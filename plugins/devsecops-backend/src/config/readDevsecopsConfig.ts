@@ -10,6 +10,8 @@ export interface DevsecopsConfig {
   secretFingerprintKey?: string;
   exceptionMaxDurationDays: number;
   exceptionWarnDaysBeforeExpiry: number[];
+  /** `devsecops.database.healthCheckTimeoutMs`: how long `/health` waits for the database. */
+  databaseHealthCheckTimeoutMs: number;
 }
 
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
@@ -75,11 +77,23 @@ export function readDevsecopsConfig(
   if (!Array.isArray(exceptionWarnDaysBeforeExpiry) || exceptionWarnDaysBeforeExpiry.some(d => !Number.isInteger(d) || d < 1)) {
     throw new Error('devsecops.exceptions.warnDaysBeforeExpiry must be a list of positive whole days, e.g. [14, 3]');
   }
+  const databaseHealthCheckTimeoutMs =
+    config?.getOptionalNumber('database.healthCheckTimeoutMs') ?? 3000;
+  if (
+    !Number.isInteger(databaseHealthCheckTimeoutMs) ||
+    databaseHealthCheckTimeoutMs < 100 ||
+    databaseHealthCheckTimeoutMs > 60_000
+  ) {
+    throw new Error(
+      `devsecops.database.healthCheckTimeoutMs must be an integer from 100 to 60000 (milliseconds), got ${databaseHealthCheckTimeoutMs}`,
+    );
+  }
   return {
     maxReportBytes,
     bodyRetentionDays,
     secretFingerprintKey,
     exceptionMaxDurationDays,
     exceptionWarnDaysBeforeExpiry,
+    databaseHealthCheckTimeoutMs,
   };
 }

@@ -1,13 +1,12 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
-import { DevsecopsHealth } from '@devsecops-scorecard/plugin-devsecops-common';
 import express from 'express';
 import { spec } from '../schema/openapi';
 import { CiIdentityPolicy } from '../identity/ciIdentities';
 import { DevsecopsServices } from '../services';
-import { listAppliedMigrations } from '../store/migrations';
 import { databaseUnavailableToServiceUnavailable } from './databaseErrors';
+import { mountHealthRoute } from './healthRoute';
 import { mountDeployRoutes } from './deployRoutes';
 import { mountEvidenceRoutes } from './evidenceRoutes';
 import { mountExceptionRoutes } from './exceptionRoutes';
@@ -31,7 +30,7 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { services, httpAuth, ciIdentities } = options;
-  const { knex, logger, maxReportBytes } = services;
+  const { maxReportBytes } = services;
 
   // Report uploads keep their exact bytes (the sha256 is evidence); everything else is JSON.
   const rawReport = express.raw({
@@ -78,23 +77,7 @@ export async function createRouter(
     ],
   });
 
-  router.get('/health', async (_req, res) => {
-    const health: DevsecopsHealth = {
-      status: 'ok',
-      database: { client: String(knex.client.config.client), reachable: true },
-      migrations: [],
-    };
-    try {
-      await knex.raw('select 1');
-      health.migrations = await listAppliedMigrations(knex);
-    } catch (error) {
-      logger.warn(`Health check could not reach the database: ${error}`);
-      health.status = 'degraded';
-      health.database.reachable = false;
-      health.database.error = 'database unreachable';
-    }
-    res.status(health.status === 'ok' ? 200 : 503).json(health);
-  });
+  mountHealthRoute(router, services);
 
   const area = { router, services, callers: callers(httpAuth, services.permissions, ciIdentities) };
   mountReportRoutes(area);
