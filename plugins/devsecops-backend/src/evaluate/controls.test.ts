@@ -5,7 +5,6 @@ import {
   Deployment,
   GateDecision,
 } from '@devsecops-scorecard/plugin-devsecops-common';
-import { DEFAULT_CONTROLS } from '../config/defaults';
 import { evaluateControl, evaluateControls, factHolds } from './controls';
 import {
   EntityEvidence,
@@ -510,44 +509,6 @@ describe('fact rule', () => {
     expect(result.reason).toContain('"2"');
   });
 
-  it('code review: required status checks and owner review fail it where observed, and are named where not', () => {
-    const codeReview = DEFAULT_CONTROLS.find(c => c.id === 'code-review')!;
-    const reviews = fact('branch_protection.required_reviews', 2);
-    const onlyReviews = evaluateControl(codeReview, evidence({ facts: [reviews] }), NOW);
-    expect(onlyReviews.state).toBe('passing');
-    expect(onlyReviews.reason).toContain('not observed: branch_protection.required_status_checks, code_review.owner_review');
-
-    const collected = [reviews, fact('branch_protection.required_status_checks', 2), fact('code_review.owner_review', true)];
-    const all = evaluateControl(codeReview, evidence({ facts: collected }), NOW);
-    expect(all.state).toBe('passing');
-    expect(all.evidence.map(e => e.id)).toEqual([
-      'branch_protection.required_reviews',
-      'branch_protection.required_status_checks',
-      'code_review.owner_review',
-    ]);
-
-    const noChecks = evaluateControl(
-      codeReview,
-      evidence({ facts: [reviews, fact('branch_protection.required_status_checks', 0), fact('code_review.owner_review', true)] }),
-      NOW,
-    );
-    expect(noChecks.state).toBe('failing');
-    expect(noChecks.reason).toContain('branch_protection.required_status_checks is 0 (expected at least 1)');
-
-    const noOwners = evaluateControl(
-      codeReview,
-      evidence({ facts: [reviews, fact('branch_protection.required_status_checks', 1), fact('code_review.owner_review', false)] }),
-      NOW,
-    );
-    expect(noOwners.state).toBe('failing');
-    expect(noOwners.reason).toContain('code_review.owner_review is false (expected true)');
-
-    // Without required reviews the main fact decides, whatever else holds.
-    expect(
-      evaluateControl(codeReview, evidence({ facts: [fact('branch_protection.required_reviews', 0), ...collected.slice(1)] }), NOW).state,
-    ).toBe('failing');
-  });
-
   it('reports staleness before a wrongly typed value', () => {
     const reviews = factControl({ fact: 'branch_protection.required_reviews', atLeast: 1 });
     const result = evaluateControl(reviews, evidence({ facts: [fact('branch_protection.required_reviews', 'two', 120)] }), NOW);
@@ -598,15 +559,43 @@ describe('deployment-approval rule', () => {
     expect(result.evidence).toEqual([{ kind: 'deployment', id: 'd1', at: daysAgo(2) }]);
   });
 
-  it('passes when the latest deployment names an approver', () => {
+  it('passes when the approver resolved to a catalog User other than the deployer', () => {
     const result = evaluateControl(
       approvalControl(),
-      evidence({ deployments: [deployment({ id: 'd1', approver: 'user:default/alice' })] }),
+      evidence({
+        deployments: [deployment({ id: 'd1', approver: 'user:default/alice' })],
+        approverChecks: [{ deploymentId: 'd1', userRef: 'user:default/alice' }],
+      }),
       NOW,
     );
     expect(result.state).toBe('passing');
-    expect(result.reason).toContain('user:default/alice');
+    expect(result.reason).toBe(
+      'Latest production deployment approved by user:default/alice, a catalog User other than the deployer ci-bot',
+    );
     expect(result.evidence).toEqual([{ kind: 'deployment', id: 'd1', at: daysAgo(2) }]);
+  });
+
+  it('fails when the approver is a bot, the deployer, unknown to the catalog or never checked, with the reason', () => {
+    const judged = (approverChecks: EntityEvidence['approverChecks']) =>
+      evaluateControl(
+        approvalControl(),
+        evidence({ deployments: [deployment({ id: 'd1', approver: 'ci-bot' })], approverChecks }),
+        NOW,
+      );
+    const self = judged([{ deploymentId: 'd1', problem: 'user:default/ci-bot is the deployer: nobody may approve their own deployment' }]);
+    expect(self.state).toBe('failing');
+    expect(self.reason).toBe(
+      "Latest production deployment's approver ci-bot does not count: user:default/ci-bot is the deployer: nobody may approve their own deployment",
+    );
+    expect(judged([{ deploymentId: 'd1', problem: 'user:default/ci-bot is not a User in the catalog' }]).reason).toContain(
+      'not a User in the catalog',
+    );
+    // A name nobody looked up never counts (evaluation without the catalog's answer).
+    expect(judged(undefined)).toMatchObject({
+      state: 'failing',
+      reason: "Latest production deployment's approver ci-bot does not count: it was not resolved to a catalog User",
+    });
+    expect(judged([{ deploymentId: 'other', userRef: 'user:default/ci-bot' }]).state).toBe('failing');
   });
 
   it('is stale when the latest deployment is older than freshnessDays, approved or not', () => {

@@ -3,7 +3,6 @@ import {
   ControlFact,
   ControlResult,
   EvidenceRef,
-  FactCondition,
   FindingSeverity,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { controlException, coveringException } from './exceptions';
@@ -61,7 +60,7 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
     case 'findings':
       return decideFindings(control, rule.failOnSeverity, evidence, now);
     case 'fact': {
-      const verdict = withObservedConditions(decideFact(control, rule, evidence.facts, now), rule.whenObserved, evidence.facts);
+      const verdict = decideFact(control, rule, evidence.facts, now);
       return rule.failOnOpenSignals ? withOpenSignals(verdict, rule.failOnOpenSignals, 'high', evidence) : verdict;
     }
     case 'runtime-signals': {
@@ -82,19 +81,28 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
       const ref: EvidenceRef = { kind: 'deployment', id: deployment.id, at: deployment.deployedAt };
       const stale = staleness(control, deployment.deployedAt, now, [ref]);
       if (stale) return stale;
-      return deployment.approver
-        ? {
-            state: 'passing',
-            reason: `Latest ${rule.environment} deployment approved by ${deployment.approver}`,
-            lastEvidenceAt: deployment.deployedAt,
-            evidence: [ref],
-          }
-        : {
-            state: 'failing',
-            reason: `Latest ${rule.environment} deployment has no approver`,
-            lastEvidenceAt: deployment.deployedAt,
-            evidence: [ref],
-          };
+      const failing = (reason: string): Verdict => ({
+        state: 'failing',
+        reason,
+        lastEvidenceAt: deployment.deployedAt,
+        evidence: [ref],
+      });
+      if (!deployment.approver) return failing(`Latest ${rule.environment} deployment has no approver`);
+      // An approval counts only from a catalog User who is not the deployer.
+      const check = evidence.approverChecks?.find(c => c.deploymentId === deployment.id);
+      if (!check || check.problem || !check.userRef) {
+        return failing(
+          `Latest ${rule.environment} deployment's approver ${deployment.approver} does not count: ${
+            check?.problem ?? 'it was not resolved to a catalog User'
+          }`,
+        );
+      }
+      return {
+        state: 'passing',
+        reason: `Latest ${rule.environment} deployment approved by ${check.userRef}, a catalog User other than the deployer ${deployment.deployer}`,
+        lastEvidenceAt: deployment.deployedAt,
+        evidence: [ref],
+      };
     }
     case 'gate-decision': {
       const decision = evidence.gateDecisions.find(d => d.environment === rule.environment);
@@ -223,43 +231,6 @@ function decideFindings(
     reason: `${uncovered.length} open finding(s) at ${failOn} or above without an exception (${examples.join(', ')}${uncovered.length > examples.length ? ', …' : ''})`,
     lastEvidenceAt: lastAt,
     evidence: refs,
-  };
-}
-
-/**
- * The rule's further conditions: one whose fact is observed and does not hold fails a passing
- * control; unobserved ones are named in the reason.
- */
-function withObservedConditions(
-  verdict: Verdict,
-  conditions: FactCondition[] | undefined,
-  facts: ControlFact[],
-): Verdict {
-  if (!conditions?.length || verdict.state !== 'passing') return verdict;
-  const failed: string[] = [];
-  const unobserved: string[] = [];
-  const refs: EvidenceRef[] = [];
-  for (const condition of conditions) {
-    const fact = facts.find(f => f.fact === condition.fact);
-    if (!fact) {
-      unobserved.push(condition.fact);
-      continue;
-    }
-    refs.push({ kind: 'fact', id: fact.fact, at: fact.observedAt });
-    let holds: boolean;
-    try {
-      holds = factHolds(fact.value, condition);
-    } catch {
-      holds = false;
-    }
-    if (!holds) failed.push(`${condition.fact} is ${JSON.stringify(fact.value)} (${describeExpectation(condition)})`);
-  }
-  const notObserved = unobserved.length ? `; not observed: ${unobserved.join(', ')}` : '';
-  return {
-    ...verdict,
-    state: failed.length ? 'failing' : 'passing',
-    reason: failed.length ? `${failed.join('; ')} (and ${verdict.reason})` : `${verdict.reason}; ${conditions.filter(c => !unobserved.includes(c.fact)).map(c => `${c.fact} holds`).join(', ') || 'no further condition observed'}${notObserved}`,
-    evidence: [...verdict.evidence, ...refs],
   };
 }
 

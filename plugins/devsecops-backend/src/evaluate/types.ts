@@ -90,10 +90,27 @@ export interface EntityEvidence {
   lapsedExceptions?: LapsedException[];
   /** Signature verifications recorded for the entity's artifacts, newest first. */
   signatures: SignatureVerification[];
+  /**
+   * What the catalog says about each deployment's approver (looked up by the EvidenceLoader, so
+   * evaluation stays pure). A deployment's approval counts only with a check without a problem.
+   */
+  approverChecks?: ApproverCheck[];
   /** Open runtime signals and those remediated within the metrics window (absent: none). */
   runtimeSignals?: RuntimeSignal[];
   /** Tabletop exercises held for the entity, its owner group or an ancestor group (absent: none). */
   exercises?: Exercise[];
+}
+
+/** A deployment's approver as the catalog knows it. */
+export interface ApproverCheck {
+  deploymentId: string;
+  /** The approver's catalog User ref, when it resolves to one. */
+  userRef?: string;
+  /**
+   * Why the approval does not count as a separate person's (a bot, the deployer itself, not a
+   * catalog User); absent: a catalog User other than the deployer approved.
+   */
+  problem?: string;
 }
 
 export interface SignatureVerification {

@@ -245,6 +245,48 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(staging.body.gateDecision).toBeUndefined();
   });
 
+  it('counts a production approval only from a catalog User who is not the deployer, naming why not', async () => {
+    await recordGoodEvidence();
+    let day = 0;
+    const approvalBy = async (approver: string, deployer = 'github-actions') => {
+      day++;
+      await request(backend.server)
+        .post('/api/devsecops/v1/deployments')
+        .set('Authorization', ciHeader())
+        .send({
+          entityRef: 'payments-api',
+          environment: 'production',
+          artifactDigest: DIGEST,
+          deployer,
+          approver,
+          claimedOwner: 'team-payments',
+          deployedAt: new Date(Date.now() - (10 - day) * 3_600_000).toISOString(),
+        })
+        .expect(201);
+      return (await scorecard()).controls.find((c: any) => c.controlId === 'production-approval');
+    };
+    expect(await approvalBy('github-actions[bot]')).toMatchObject({
+      state: 'failing',
+      reason: "Latest production deployment's approver github-actions[bot] does not count: github-actions[bot] is a bot, not a person",
+    });
+    expect(await approvalBy('user:default/dana', 'dana')).toMatchObject({
+      state: 'failing',
+      reason: "Latest production deployment's approver user:default/dana does not count: user:default/dana is the deployer: nobody may approve their own deployment",
+    });
+    expect(await approvalBy('user:default/ghost')).toMatchObject({
+      state: 'failing',
+      reason: "Latest production deployment's approver user:default/ghost does not count: user:default/ghost is not a User in the catalog",
+    });
+    expect(await approvalBy('group:default/team-payments')).toMatchObject({
+      state: 'failing',
+      reason: "Latest production deployment's approver group:default/team-payments does not count: group:default/team-payments is not a User",
+    });
+    expect(await approvalBy('rita')).toMatchObject({
+      state: 'passing',
+      reason: 'Latest production deployment approved by user:default/rita, a catalog User other than the deployer github-actions',
+    });
+  });
+
   it('names the gaps of a release with little evidence', async () => {
     await upload(trivyImage([['CVE-2026-3', 'CRITICAL']]), `artifact=${DIGEST}`);
     await request(backend.server)

@@ -1,9 +1,11 @@
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
+import { NotFoundError } from '@backstage/errors';
+import { ControlFact, Deployment } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EntityResolver } from '../catalog/EntityResolver';
 import { ScorecardSettings } from '../config/readScorecardConfig';
 import {
+  ApproverCheck,
   EntityEvidence,
   EntityFacts,
   ExceptionCover,
@@ -75,7 +77,7 @@ export class EvidenceLoader {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
-    const [runtimeSignals, exercises, lapsedExceptions] = await Promise.all([
+    const [runtimeSignals, exercises, lapsedExceptions, approverChecks] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? this.exerciseScopes(entity).then(scopes =>
@@ -83,6 +85,7 @@ export class EvidenceLoader {
           )
         : [],
       o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
+      Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d))),
     ]);
     return {
       runtimeSignals,
@@ -97,7 +100,36 @@ export class EvidenceLoader {
       exceptions,
       lapsedExceptions,
       signatures,
+      approverChecks,
     };
+  }
+
+  /**
+   * Whether a deployment's approver is a person the catalog knows, other than the deployer: a
+   * bot name, the deployer itself, a ref of another kind or a name the catalog does not know is
+   * named as the problem. The approver is an entity ref (`user:default/pat`, or `pat`).
+   */
+  private async checkApprover(deployment: Deployment): Promise<ApproverCheck> {
+    const approver = (deployment.approver ?? '').trim();
+    const problem = (text: string): ApproverCheck => ({ deploymentId: deployment.id, problem: text });
+    if (BOT_NAME.test(approver)) return problem(`${approver} is a bot, not a person`);
+    const userRef = asUserRef(approver);
+    if (!userRef) return problem(`${approver} is not a catalog entity ref`);
+    if (!userRef.startsWith('user:')) return problem(`${userRef} is not a User`);
+    const deployer = deployment.deployer.trim();
+    if (approver.toLowerCase() === deployer.toLowerCase() || userRef === asUserRef(deployer)) {
+      return problem(`${userRef} is the deployer: nobody may approve their own deployment`);
+    }
+    try {
+      const resolved = await this.o.entities.resolve({ entityRef: userRef }, { anyKind: true });
+      if (resolved.entity.kind.toLowerCase() !== 'user') return problem(`${userRef} is not a User`);
+    } catch (error) {
+      if (error instanceof NotFoundError || (error as Error)?.name === 'NotFoundError') {
+        return problem(`${userRef} is not a User in the catalog`);
+      }
+      throw error;
+    }
+    return { deploymentId: deployment.id, userRef };
   }
 
   /**
@@ -121,6 +153,18 @@ export class EvidenceLoader {
       }
     }
     return scopes;
+  }
+}
+
+/** Names CI systems give their bot accounts: `github-actions[bot]`, `bot:…`, `release-bot`. */
+const BOT_NAME = /\[bot\]$|^bot:|(^|[-_.\s])bot$/i;
+
+/** `pat` or `user:default/pat` as a full ref (kind defaults to user); undefined when malformed. */
+function asUserRef(value: string): string | undefined {
+  try {
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'user', defaultNamespace: 'default' })).toLowerCase();
+  } catch {
+    return undefined;
   }
 }
 
