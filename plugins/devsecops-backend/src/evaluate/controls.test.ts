@@ -5,6 +5,7 @@ import {
   Deployment,
   GateDecision,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+import { DEFAULT_CONTROLS } from '../config/defaults';
 import { evaluateControl, evaluateControls, factHolds } from './controls';
 import {
   EntityEvidence,
@@ -507,6 +508,44 @@ describe('fact rule', () => {
     expect(result.state).not.toBe('passing');
     expect(result.reason).toContain('expected a number');
     expect(result.reason).toContain('"2"');
+  });
+
+  it('code review: required status checks and owner review fail it where observed, and are named where not', () => {
+    const codeReview = DEFAULT_CONTROLS.find(c => c.id === 'code-review')!;
+    const reviews = fact('branch_protection.required_reviews', 2);
+    const onlyReviews = evaluateControl(codeReview, evidence({ facts: [reviews] }), NOW);
+    expect(onlyReviews.state).toBe('passing');
+    expect(onlyReviews.reason).toContain('not observed: branch_protection.required_status_checks, code_review.owner_review');
+
+    const collected = [reviews, fact('branch_protection.required_status_checks', 2), fact('code_review.owner_review', true)];
+    const all = evaluateControl(codeReview, evidence({ facts: collected }), NOW);
+    expect(all.state).toBe('passing');
+    expect(all.evidence.map(e => e.id)).toEqual([
+      'branch_protection.required_reviews',
+      'branch_protection.required_status_checks',
+      'code_review.owner_review',
+    ]);
+
+    const noChecks = evaluateControl(
+      codeReview,
+      evidence({ facts: [reviews, fact('branch_protection.required_status_checks', 0), fact('code_review.owner_review', true)] }),
+      NOW,
+    );
+    expect(noChecks.state).toBe('failing');
+    expect(noChecks.reason).toContain('branch_protection.required_status_checks is 0 (expected at least 1)');
+
+    const noOwners = evaluateControl(
+      codeReview,
+      evidence({ facts: [reviews, fact('branch_protection.required_status_checks', 1), fact('code_review.owner_review', false)] }),
+      NOW,
+    );
+    expect(noOwners.state).toBe('failing');
+    expect(noOwners.reason).toContain('code_review.owner_review is false (expected true)');
+
+    // Without required reviews the main fact decides, whatever else holds.
+    expect(
+      evaluateControl(codeReview, evidence({ facts: [fact('branch_protection.required_reviews', 0), ...collected.slice(1)] }), NOW).state,
+    ).toBe('failing');
   });
 
   it('reports staleness before a wrongly typed value', () => {

@@ -3,6 +3,7 @@ import {
   ControlFact,
   ControlResult,
   EvidenceRef,
+  FactCondition,
   FindingSeverity,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { controlException, coveringException } from './exceptions';
@@ -60,7 +61,7 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
     case 'findings':
       return decideFindings(control, rule.failOnSeverity, evidence, now);
     case 'fact': {
-      const verdict = decideFact(control, rule, evidence.facts, now);
+      const verdict = withObservedConditions(decideFact(control, rule, evidence.facts, now), rule.whenObserved, evidence.facts);
       return rule.failOnOpenSignals ? withOpenSignals(verdict, rule.failOnOpenSignals, 'high', evidence) : verdict;
     }
     case 'runtime-signals': {
@@ -231,6 +232,43 @@ function decideFindings(
     reason: `${uncovered.length} open finding(s) at ${failOn} or above without an exception (${examples.join(', ')}${uncovered.length > examples.length ? ', …' : ''})`,
     lastEvidenceAt: lastAt,
     evidence: refs,
+  };
+}
+
+/**
+ * The rule's further conditions: one whose fact is observed and does not hold fails a passing
+ * control; unobserved ones are named in the reason.
+ */
+function withObservedConditions(
+  verdict: Verdict,
+  conditions: FactCondition[] | undefined,
+  facts: ControlFact[],
+): Verdict {
+  if (!conditions?.length || verdict.state !== 'passing') return verdict;
+  const failed: string[] = [];
+  const unobserved: string[] = [];
+  const refs: EvidenceRef[] = [];
+  for (const condition of conditions) {
+    const fact = facts.find(f => f.fact === condition.fact);
+    if (!fact) {
+      unobserved.push(condition.fact);
+      continue;
+    }
+    refs.push({ kind: 'fact', id: fact.fact, at: fact.observedAt });
+    let holds: boolean;
+    try {
+      holds = factHolds(fact.value, condition);
+    } catch {
+      holds = false;
+    }
+    if (!holds) failed.push(`${condition.fact} is ${JSON.stringify(fact.value)} (${describeExpectation(condition)})`);
+  }
+  const notObserved = unobserved.length ? `; not observed: ${unobserved.join(', ')}` : '';
+  return {
+    ...verdict,
+    state: failed.length ? 'failing' : 'passing',
+    reason: failed.length ? `${failed.join('; ')} (and ${verdict.reason})` : `${verdict.reason}; ${conditions.filter(c => !unobserved.includes(c.fact)).map(c => `${c.fact} holds`).join(', ') || 'no further condition observed'}${notObserved}`,
+    evidence: [...verdict.evidence, ...refs],
   };
 }
 
