@@ -2,6 +2,7 @@ import { parseArgs, ParseArgsConfig } from 'node:util';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { ApiClient } from './http';
 import { CliDeps, CliIo, UsageError } from './io';
+import { inActionsWithIdToken, requestActionsIdToken } from './oidc';
 
 export const VERSION = '0.1.0';
 
@@ -11,6 +12,7 @@ type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 export const connectionOptions = {
   url: { type: 'string' },
   token: { type: 'string' },
+  audience: { type: 'string' },
   attempts: { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
@@ -24,7 +26,11 @@ export const entityOptions = {
 
 export const CONNECTION_HELP = `Connection:
   --url <url>          Backstage backend base URL (default: $DEVSECOPS_URL), e.g. http://localhost:7007
-  --token <token>      static external-access token (default: $DEVSECOPS_TOKEN); never printed
+  --token <token>      static external-access token (default: $DEVSECOPS_TOKEN); never printed.
+                       Without one, inside GitHub Actions (permissions: id-token: write) the
+                       job's OIDC token is requested and sent instead
+  --audience <aud>     audience of that OIDC token (default: $DEVSECOPS_OIDC_AUDIENCE, else the
+                       backend URL's origin); must match the backend's externalAccess jwks audience
   --attempts <n>       attempts per request, retrying network errors, 429 and 5xx with
                        exponential backoff and jitter; a 4xx is never retried (default: 4)
   --timeout <seconds>  per attempt (default: 120)
@@ -39,7 +45,7 @@ export interface CommandContext {
   log(line: string): void;
   /** Human output: stdout, unless --json (then nothing but the JSON goes there). */
   out(line: string): void;
-  /** Remembers the token in use so the io wrapper can redact it. */
+  /** Remembers a token in use (several: the OIDC request token too) so the io wrapper redacts it. */
   setToken(token: string): void;
 }
 
@@ -64,37 +70,53 @@ export function parseCommandArgs<T extends OptionsConfig>(
 export interface ConnectionValues {
   url?: string;
   token?: string;
+  audience?: string;
   attempts?: string;
   timeout?: string;
 }
 
-/** Builds the API client from flags, then the environment. */
-export function connect(
+/**
+ * Builds the API client from flags, then the environment; without a token, inside GitHub Actions
+ * (ACTIONS_ID_TOKEN_REQUEST_URL/_TOKEN set), with the job's OIDC token for the audience.
+ */
+export async function connect(
   command: string,
   values: ConnectionValues,
   ctx: CommandContext,
-): ApiClient {
+): Promise<ApiClient> {
   const rawUrl = values.url ?? ctx.env.DEVSECOPS_URL;
-  const token = values.token ?? ctx.env.DEVSECOPS_TOKEN;
   if (!rawUrl) {
     throw new UsageError(
       'No backend URL: set DEVSECOPS_URL (e.g. http://localhost:7007) or pass --url',
       command,
     );
   }
+  const base = apiUrl(rawUrl, command);
+  const attempts = positiveInt(values.attempts, 4, '--attempts', command, 20);
+  const timeoutMs =
+    positiveInt(values.timeout, 120, '--timeout', command, 3600) * 1000;
+  let token = values.token ?? ctx.env.DEVSECOPS_TOKEN;
+  if (!token && inActionsWithIdToken(ctx.env)) {
+    ctx.setToken(ctx.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN!);
+    const audience =
+      values.audience ??
+      ctx.env.DEVSECOPS_OIDC_AUDIENCE ??
+      new URL(base).origin;
+    token = await requestActionsIdToken(ctx.env, audience, timeoutMs);
+    ctx.log(`Using the GitHub Actions OIDC token (audience ${audience})`);
+  }
   if (!token) {
     throw new UsageError(
-      'No token: set DEVSECOPS_TOKEN to the static external-access token or pass --token',
+      'No token: set DEVSECOPS_TOKEN to the static external-access token or pass --token (inside GitHub Actions, give the job permissions: id-token: write to use its OIDC token)',
       command,
     );
   }
   ctx.setToken(token);
   return new ApiClient({
-    apiUrl: apiUrl(rawUrl, command),
+    apiUrl: base,
     token,
-    attempts: positiveInt(values.attempts, 4, '--attempts', command, 20),
-    timeoutMs:
-      positiveInt(values.timeout, 120, '--timeout', command, 3600) * 1000,
+    attempts,
+    timeoutMs,
     userAgent: `devsecops-cli/${VERSION}`,
     log: ctx.log,
     sleep: ctx.deps.sleep,

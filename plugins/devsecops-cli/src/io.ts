@@ -43,15 +43,18 @@ export class CliError extends Error {
  */
 export function redactingIo(
   io: CliIo,
-  secret: () => string | undefined,
+  secret: () => string | undefined | ReadonlyArray<string>,
 ): CliIo {
   const wrap = (stream: CliStream): CliStream => ({
     isTTY: stream.isTTY,
     write(chunk: string) {
-      const token = secret();
-      return stream.write(
-        token && token.length >= 4 ? chunk.split(token).join('***') : chunk,
-      );
+      const value = secret();
+      const tokens = typeof value === 'string' ? [value] : value ?? [];
+      let text = chunk;
+      for (const token of tokens) {
+        if (token.length >= 4) text = text.split(token).join('***');
+      }
+      return stream.write(text);
     },
   });
   return { stdout: wrap(io.stdout), stderr: wrap(io.stderr) };

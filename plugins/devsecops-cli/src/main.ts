@@ -32,6 +32,10 @@ Commands:
 Environment:
   DEVSECOPS_URL    Backstage backend base URL, e.g. http://localhost:7007 (or use --url)
   DEVSECOPS_TOKEN  static external-access token of the pipeline (or use --token); never printed
+  ACTIONS_ID_TOKEN_REQUEST_URL, ACTIONS_ID_TOKEN_REQUEST_TOKEN
+                   set by GitHub Actions with permissions: id-token: write; without a static
+                   token the job's OIDC token is requested and sent (audience:
+                   --audience, $DEVSECOPS_OIDC_AUDIENCE, else the backend URL's origin)
 
 Exit status: 0 success (gate: allow), 1 gate deny, 2 usage, validation, transport or server error.
 Retries: network errors, 429 and 5xx are retried with exponential backoff and jitter
@@ -60,8 +64,8 @@ export async function main(
   io: CliIo,
   deps: CliDeps = {},
 ): Promise<number> {
-  let token: string | undefined;
-  const safeIo = redactingIo(io, () => token);
+  const tokens: string[] = [];
+  const safeIo = redactingIo(io, () => tokens);
   let json = false;
   const ctx: CommandContext = {
     io: safeIo,
@@ -76,7 +80,7 @@ export async function main(
       if (!json) safeIo.stdout.write(`${line}\n`);
     },
     setToken: value => {
-      token = value;
+      tokens.push(value);
     },
   };
   // Whatever the command's parser says later, --json must keep human lines off stdout.

@@ -53,7 +53,7 @@ export async function attestCommand(argv: string[], ctx: CommandContext): Promis
   if (positionals.length !== 1) throw new UsageError('Name one bundle file', 'attest');
   const lookup = entityLookup('attest', values);
   const artifact = values.artifact ? digest('attest', 'artifact', values.artifact) : undefined;
-  const client = connect('attest', values, ctx);
+  const client = await connect('attest', values, ctx);
   let raw: Buffer;
   try {
     raw = await readFile(positionals[0]);

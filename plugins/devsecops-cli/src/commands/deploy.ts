@@ -104,7 +104,7 @@ export async function deployCommand(
     deployedAt: timestamp('deploy', 'deployed-at', values['deployed-at']),
     claimedOwner: values['claimed-owner'],
   };
-  const client = connect('deploy', values, ctx);
+  const client = await connect('deploy', values, ctx);
   const response = await client.request<DeploymentResponse>({
     method: 'POST',
     path: '/v1/deployments',

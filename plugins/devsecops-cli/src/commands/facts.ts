@@ -79,7 +79,7 @@ export async function factsCommand(
     throw new UsageError('At most 200 facts per call', 'facts');
   const source = values.source ?? 'devsecops-cli';
   const observedAt = timestamp('facts', 'observed-at', values['observed-at']);
-  const client = connect('facts', values, ctx);
+  const client = await connect('facts', values, ctx);
   const response = await client.request<{ facts: ControlFact[] }>({
     method: 'POST',
     path: '/v1/facts',

@@ -60,7 +60,7 @@ export async function gateCommand(
     'gate',
     required('gate', 'environment', values.environment),
   );
-  const client = connect('gate', values, ctx);
+  const client = await connect('gate', values, ctx);
   const { body: decision } = await client.request<GateDecision>({
     method: 'POST',
     path: '/v1/gate/decisions',

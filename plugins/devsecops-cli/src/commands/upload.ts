@@ -117,7 +117,7 @@ export async function uploadCommand(
   if (scannedAt !== undefined && Number.isNaN(Date.parse(scannedAt))) {
     throw new UsageError(`--scanned-at '${scannedAt}' is not an ISO 8601 time`, 'upload');
   }
-  const client = connect('upload', values, ctx);
+  const client = await connect('upload', values, ctx);
 
   const { raw, gzip } = await readAndCompress(file, ctx);
 
