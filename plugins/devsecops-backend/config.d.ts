@@ -116,6 +116,15 @@ export interface Config {
      * off. One policy per environment.
      */
     policies?: { [policyName: string]: DevsecopsReleasePolicy };
+    scorecard?: {
+      /**
+       * The catalog kinds the scorecard counts: only entities of these kinds get a stored summary,
+       * a daily snapshot and a place in roll-ups (org, group, system, domain and their history).
+       * Other evidence kinds (resource, system, api) are still evaluated on read
+       * (GET /v1/scorecards) and by the gate, but nothing of theirs is stored. Default [Component].
+       */
+      entityKinds?: string[];
+    };
     /** The maturity path; replaces the shipped stages 1–4 as a whole when set. */
     maturity?: {
       stages: Array<{

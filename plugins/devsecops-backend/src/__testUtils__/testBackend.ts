@@ -28,6 +28,13 @@ export const testEntities: Entity[] = [
   component('checkout-web', 'team-checkout', 'website', 'acme/checkout-web'),
   component('shared-lib', 'appsec', 'library', 'acme/monorepo'),
   component('shared-lib-docs', 'appsec', 'website', 'acme/monorepo', 'experimental'),
+  // A cloud account: evidence may be recorded for it, but the scorecard counts components only.
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name: 'aws-prod-account', namespace: 'default' },
+    spec: { type: 'cloud-account', owner: 'team-payments', lifecycle: 'production' },
+  },
 ];
 
 function user(name: string, memberOf: string[]): Entity {

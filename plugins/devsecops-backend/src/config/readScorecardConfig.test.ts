@@ -314,6 +314,21 @@ describe('readScorecardConfig', () => {
   });
 });
 
+describe('devsecops.scorecard.entityKinds', () => {
+  it('counts components by default and the configured kinds otherwise', () => {
+    expect(read().entityKinds).toEqual(['Component']);
+    expect(read({ scorecard: { entityKinds: ['Component', 'Resource'] } }).entityKinds).toEqual(['Component', 'Resource']);
+  });
+
+  it('refuses an empty list or something that is not a kind, naming the key', () => {
+    expect(() => read({ scorecard: { entityKinds: [] } })).toThrow(/devsecops\.scorecard\.entityKinds/);
+    expect(() => read({ scorecard: { entityKinds: ['resource:default/x'] } })).toThrow(
+      'Invalid devsecops configuration: devsecops.scorecard.entityKinds[0]: must be a catalog kind such as Component',
+    );
+    expect(() => read({ scorecard: { kinds: ['Component'] } })).toThrow(/devsecops\.scorecard/);
+  });
+});
+
 describe('readScorecardConfig switches', () => {
   const readWith = (devsecops: object) =>
     readScorecardConfig(new ConfigReader({ devsecops }));

@@ -23,7 +23,15 @@ export interface ReleasePolicy {
 export interface ScorecardSettings {
   evaluation: EvaluationConfig;
   policies: ReleasePolicy[];
+  /**
+   * Catalog kinds the scorecard counts (`devsecops.scorecard.entityKinds`, default Component):
+   * only they get stored summaries and snapshots and appear in roll-ups.
+   */
+  entityKinds: string[];
 }
+
+/** The kinds counted when `devsecops.scorecard.entityKinds` is not set. */
+export const DEFAULT_ENTITY_KINDS = ['Component'];
 
 const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 const controlId = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be lowercase letters, digits and dashes');
@@ -111,6 +119,15 @@ export const scorecardConfigSchema = z
     controls: z.record(controlId, controlOverride).optional(),
     policies: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), policy).optional(),
     maturity: z.object({ stages }).strict().optional(),
+    scorecard: z
+      .object({
+        entityKinds: z
+          .array(z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a catalog kind such as Component'))
+          .min(1)
+          .optional(),
+      })
+      .strict()
+      .optional(),
   })
   .passthrough();
 
@@ -172,6 +189,7 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
       stages: stageDefinitions,
     },
     policies,
+    entityKinds: config.scorecard?.entityKinds ?? DEFAULT_ENTITY_KINDS,
   };
 }
 

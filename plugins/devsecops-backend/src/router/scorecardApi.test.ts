@@ -399,6 +399,47 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     expect(after.body.requirements.find((r: any) => r.requirement === 'artifact_signature')).toMatchObject({ passed: true });
   });
 
+  it('counts only the configured kinds: reading or writing a cloud account stores nothing a roll-up counts', async () => {
+    await recordGoodEvidence();
+    const rollup = async () =>
+      (await request(backend.server).get('/api/devsecops/v1/rollups').set('Authorization', mockCredentials.user.header()).expect(200)).body;
+    const before = await rollup();
+    expect(before.entityCount).toBe(1);
+
+    // A read evaluates and answers ...
+    const card = await request(backend.server)
+      .get('/api/devsecops/v1/scorecards?entity=resource:default/aws-prod-account')
+      .set('Authorization', mockCredentials.user.header());
+    expect(card.status).toBe(200);
+    expect(card.body.entityRef).toBe('resource:default/aws-prod-account');
+    // ... and so does a write's refresh, but neither stores a summary.
+    await request(backend.server)
+      .post('/api/devsecops/v1/facts')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'resource:default/aws-prod-account', facts: [{ fact: 'cloud_audit_logs.enabled', value: true, source: 'test' }] })
+      .expect(201);
+    const rows = await backend.knex('devsecops_entity_summaries').select('entity_ref');
+    expect(rows.map((r: any) => r.entity_ref)).toEqual(['component:default/payments-api']);
+    expect(await rollup()).toEqual(before);
+    const snapshot = await request(backend.server)
+      .post('/api/devsecops/v1/scorecards/snapshots')
+      .set('Authorization', ciHeader())
+      .send({ entityRef: 'resource:default/aws-prod-account', at: new Date().toISOString() });
+    expect(snapshot.status).toBe(400);
+    expect(snapshot.body.error.message).toBe(
+      'resource:default/aws-prod-account is a Resource; snapshots are kept for the counted kinds only (devsecops.scorecard.entityKinds: Component)',
+    );
+
+    // A summary an older version stored for a resource is not counted either.
+    const [stored] = await backend.knex('devsecops_entity_summaries').where({ entity_ref: 'component:default/payments-api' });
+    await backend.knex('devsecops_entity_summaries').insert({ ...stored, entity_ref: 'resource:default/aws-prod-account' });
+    expect((await rollup()).entityCount).toBe(1);
+    const team = await request(backend.server)
+      .get('/api/devsecops/v1/rollups?group=team-payments')
+      .set('Authorization', mockCredentials.user.header());
+    expect(team.body.entities.map((e: any) => e.entityRef)).toEqual(['component:default/payments-api']);
+  });
+
   it('rolls up by group (recursively), system and org from the summaries', async () => {
     await recordGoodEvidence();
     await request(backend.server)

@@ -31,9 +31,6 @@ function subtree(groups: Map<string, string[]>, root: string): Set<string> {
 const ownedBy = (summaries: EntitySummary[], owners: Set<string>) =>
   summaries.filter(s => s.ownerRef && owners.has(s.ownerRef));
 
-/** Kinds the scorecard evaluates. */
-export const SCORED_KINDS = ['Component'];
-
 /**
  * Roll-ups read the per-entity summaries (kept current on every write and refreshed daily);
  * only the group hierarchy and a domain's systems come from the catalog.
@@ -110,8 +107,10 @@ export class RollupService {
     if (given.length > 1) {
       throw new InputError('Roll up by one of group, system or domain, not several');
     }
+    // Only the counted kinds (devsecops.scorecard.entityKinds), whatever rows an older version
+    // stored for other kinds.
     const all = (await this.options.summaries.all()).filter(
-      s => !query.lifecycle || s.lifecycle === query.lifecycle,
+      s => this.options.scorecards.counts(s.entityRef) && (!query.lifecycle || s.lifecycle === query.lifecycle),
     );
     if (query.group) {
       const ref = this.ref(query.group, 'group');
@@ -179,7 +178,7 @@ export class RollupService {
   }
 
   /**
-   * Evaluates every scored catalog entity and writes today's snapshot; run daily (once across
+   * Evaluates every counted catalog entity (devsecops.scorecard.entityKinds) and writes today's snapshot; run daily (once across
    * instances). Re-running the same day replaces that day's snapshot, so it is idempotent.
    */
   async snapshotAll(now: Date): Promise<number> {
@@ -189,7 +188,7 @@ export class RollupService {
     let cursor: string | undefined;
     do {
       const page: any = await this.options.catalog.queryEntities(
-        cursor ? { cursor, limit: 200 } : { filter: { kind: SCORED_KINDS }, limit: 200 },
+        cursor ? { cursor, limit: 200 } : { filter: { kind: this.options.scorecards.entityKinds }, limit: 200 },
         { credentials },
       );
       for (const entity of page.items as Entity[]) {

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { EntityLookup } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
@@ -32,13 +32,27 @@ export class ScorecardService {
     return this.options.now?.() ?? new Date();
   }
 
+  /** The catalog kinds counted (devsecops.scorecard.entityKinds). */
+  get entityKinds(): string[] {
+    return this.options.settings.entityKinds;
+  }
+
+  /** Whether entities of this kind (or this entity ref's kind) are counted: stored summaries and snapshots, roll-ups. */
+  counts(kindOrRef: string): boolean {
+    const kind = (kindOrRef.includes(':') ? kindOrRef.slice(0, kindOrRef.indexOf(':')) : kindOrRef).toLowerCase();
+    return this.options.settings.entityKinds.some(k => k.toLowerCase() === kind);
+  }
+
   /**
    * The entity's scorecard. Every write re-evaluates and stores it, so a read serves the stored
    * one while it is valid: until the next time-based change (an exception expiring) and at most
-   * MAX_SCORECARD_AGE_MS, after which staleness and SLA clocks are re-read.
+   * MAX_SCORECARD_AGE_MS, after which staleness and SLA clocks are re-read. An entity of a kind
+   * that is not counted is evaluated for the answer and nothing is stored: a read never changes
+   * what roll-ups count.
    */
   async scorecard(lookup: EntityLookup): Promise<EntityScorecard> {
     const resolved = await this.options.entities.resolve(lookup);
+    if (!this.counts(resolved.entity.kind)) return this.evaluate(resolved.entity);
     const stored = await this.options.summaries.validScorecard(resolved.entityRef, this.now());
     if (stored && stored.ownerRef === entityFacts(resolved.entity).ownerRef) return stored;
     return this.evaluate(resolved.entity);
@@ -50,7 +64,10 @@ export class ScorecardService {
     return this.evaluate(resolved.entity);
   }
 
-  /** Evaluates a catalog entity and refreshes its summary and stored scorecard. */
+  /**
+   * Evaluates a catalog entity and, when its kind is counted (devsecops.scorecard.entityKinds),
+   * refreshes its summary and stored scorecard; other kinds are only evaluated.
+   */
   async evaluate(entity: Entity): Promise<EntityScorecard> {
     const now = this.now();
     const evidence = await this.evidence.load(entityFacts(entity), now);
@@ -61,7 +78,9 @@ export class ScorecardService {
         ...evidence.exceptions.map(e => new Date(e.expiresAt).getTime()),
       ),
     );
-    await this.options.summaries.upsert(toSummary(entity, scorecard), scorecard, validUntil);
+    if (this.counts(entity.kind)) {
+      await this.options.summaries.upsert(toSummary(entity, scorecard), scorecard, validUntil);
+    }
     return scorecard;
   }
 
@@ -77,6 +96,11 @@ export class ScorecardService {
   async summaryAt(lookup: EntityLookup, at: Date, writer: EvidenceWriter): Promise<EntitySummary> {
     const { entity } = await this.options.entities.resolveForWrite(lookup, writer);
     const facts = entityFacts(entity);
+    if (!this.counts(entity.kind)) {
+      throw new InputError(
+        `${facts.entityRef} is a ${entity.kind}; snapshots are kept for the counted kinds only (devsecops.scorecard.entityKinds: ${this.options.settings.entityKinds.join(', ')})`,
+      );
+    }
     const o = this.options;
     const newest = [
       await o.reports.newestScanOf(facts.entityRef),
