@@ -119,6 +119,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     exceptions: stores.exceptions,
     runtimeSignals: stores.runtimeSignals,
     exercises: stores.exercises,
+    // The portal's own acts: audit-package exports recorded per covered entity.
+    evidenceLog,
   };
   const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
   const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites
@@ -221,6 +223,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceLog,
     auditor: deps.auditor,
     controlMap: deps.controlMap,
+    onEvidenceChanged,
   });
   // Facts recorded for verified signatures refresh the entity through the evidence recorder.
   const attestations = new AttestationService(deps.signatureVerifier, evidence);

@@ -190,7 +190,15 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'evidence-export',
         title: 'Export CI/CD and access evidence for customer security reviews',
-        rule: { type: 'fact', fact: 'evidence.exported', equals: true, withinDays: 180 },
+        // An audit package exported from the portal (recorded per covered entity in the evidence
+        // log) or, as before, an `evidence.exported` fact from another export pipeline.
+        rule: {
+          type: 'any',
+          rules: [
+            { type: 'evidence-export', withinDays: 180 },
+            { type: 'fact', fact: 'evidence.exported', equals: true, withinDays: 180 },
+          ],
+        },
       },
       {
         id: 'policy-as-code',

@@ -142,6 +142,20 @@ function decide(rule: CriterionRule, context: CriterionContext): { met: boolean;
         ? { met: true, reason: `${rule.scenario} exercise held on ${held}` }
         : { met: false, reason: `Last ${rule.scenario} exercise was ${Math.floor(age)} days ago (window ${window} days)` };
     }
+    case 'evidence-export': {
+      const last = evidence.lastExport;
+      if (!last) return { met: false, reason: 'No audit package covering it was exported from the portal' };
+      const age = daysBetween(last.at, now);
+      return age <= rule.withinDays
+        ? {
+            met: true,
+            reason: `Audit package (${last.scope}, ${last.from.slice(0, 10)} to ${last.to.slice(0, 10)}) exported by ${last.actor} on ${last.at.slice(0, 10)}`,
+          }
+        : {
+            met: false,
+            reason: `Last audit package covering it was exported ${Math.floor(age)} days ago (window ${rule.withinDays} days)`,
+          };
+    }
     case 'any': {
       const parts = rule.rules.map(r => decide(r, context));
       const met = parts.find(p => p.met);

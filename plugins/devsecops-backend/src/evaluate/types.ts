@@ -99,6 +99,17 @@ export interface EntityEvidence {
   runtimeSignals?: RuntimeSignal[];
   /** Tabletop exercises held for the entity, its owner group or an ancestor group (absent: none). */
   exercises?: Exercise[];
+  /** The newest audit-package export that covered the entity (the portal's own record of it). */
+  lastExport?: EvidenceExport;
+}
+
+/** An audit package exported from the portal that covered an entity: who, when, which range. */
+export interface EvidenceExport {
+  at: string;
+  actor: string;
+  from: string;
+  to: string;
+  scope: string;
 }
 
 /** A deployment's approver as the catalog knows it. */
@@ -158,6 +169,8 @@ export type CriterionRule =
   | { type: 'metrics' }
   /** An exercise of the scenario was held within the window (default 365 days). */
   | { type: 'exercise'; scenario: string; withinDays?: number }
+  /** An audit package covering the entity was exported from the portal within the window. */
+  | { type: 'evidence-export'; withinDays: number }
   | { type: 'any'; rules: CriterionRule[] }
   | { type: 'all'; rules: CriterionRule[] };
 

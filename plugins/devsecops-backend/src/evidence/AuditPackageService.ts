@@ -7,9 +7,10 @@ import { strToU8, zipSync } from 'fflate';
 import { EntityResolver } from '../catalog/EntityResolver';
 import { RollupService } from '../scorecard/RollupService';
 import { AuditExportQueries, AUDIT_TABLES, AuditTable } from '../store/AuditExportQueries';
-import { EvidenceLogStore } from '../store/EvidenceLogStore';
+import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../store/EvidenceLogStore';
 import { parseObservedTime } from '../validation/inputTimes';
 import { SummaryStore } from '../store/SummaryStore';
+import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 
 const MAX_RANGE_DAYS = 3 * 366;
 
@@ -40,6 +41,8 @@ export class AuditPackageService {
       evidenceLog: EvidenceLogStore;
       auditor: AuditorService;
       controlMap: Record<string, Record<string, string[]>>;
+      /** Re-evaluates the covered entities once their export is recorded (the evidence-export criterion). */
+      onEvidenceChanged?: OnEvidenceChanged;
       now?: () => Date;
     },
   ) {}
@@ -110,6 +113,7 @@ export class AuditPackageService {
       };
       files['manifest.json'] = strToU8(JSON.stringify(manifest, null, 2));
       const zip = zipSync(files, { level: 6, mtime: now });
+      await this.recordExport(scope, actor, now, from, to, files['manifest.json']);
       await event.success({ meta: { files: manifest.files.length, records: segment.length } });
       const name = (scope.ref ?? 'org').replace(/[^a-z0-9-]+/gi, '-');
       return { zip, filename: `audit-${name}-${from.toISOString().slice(0, 10)}-${to.toISOString().slice(0, 10)}.zip`, manifest };
@@ -118,5 +122,33 @@ export class AuditPackageService {
       throw error;
     }
   }
-}
 
+  /**
+   * The export is evidence: one `evidence.exported` record per covered entity (who, when, which
+   * range, which manifest), in one transaction, then those entities are re-evaluated.
+   */
+  private async recordExport(
+    scope: AuditPackageManifest['scope'],
+    actor: string,
+    at: Date,
+    from: Date,
+    to: Date,
+    manifest: Uint8Array,
+  ): Promise<void> {
+    const manifestSha256 = createHash('sha256').update(manifest).digest('hex');
+    const payload = { scope: `${scope.kind}${scope.ref ? ` ${scope.ref}` : ''}`, from: from.toISOString(), to: to.toISOString(), manifestSha256 };
+    await this.o.evidenceLog.knexTransaction(async tx => {
+      for (const entityRef of scope.entities) {
+        await this.o.evidenceLog.append(tx, {
+          kind: EVIDENCE_EXPORTED,
+          entityRef,
+          subjectId: `audit-package:${manifestSha256}`,
+          actor,
+          payload,
+          at,
+        });
+      }
+    });
+    await this.o.onEvidenceChanged?.(scope.entities);
+  }
+}

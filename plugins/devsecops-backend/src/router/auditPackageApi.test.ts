@@ -111,4 +111,65 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
       await backend.stop();
     }
   });
+
+  it('records the export as evidence for every entity it covers, which meets the evidence-export criterion', async () => {
+    const backend = await startDevsecopsBackend(databases, databaseId);
+    try {
+      const criterion = async (entity: string) => {
+        const card = (
+          await request(backend.server)
+            .get(`/api/devsecops/v1/scorecards?entity=${entity}`)
+            .set('Authorization', mockCredentials.user.header())
+            .expect(200)
+        ).body;
+        return card.maturity.stages
+          .flatMap((s: any) => s.criteria)
+          .find((c: any) => c.id === 'evidence-export');
+      };
+      expect((await criterion('payments-api')).met).toBe(false);
+      expect((await criterion('payments-api')).reason).toContain('No audit package covering it was exported from the portal');
+
+      const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
+      const to = new Date(Date.now() - 60_000).toISOString();
+      const exported = await request(backend.server)
+        .get(`/api/devsecops/v1/audit-packages?${new URLSearchParams({ entity: 'payments-api', from, to })}`)
+        .set('Authorization', mockCredentials.user.header())
+        .buffer(true)
+        .parse((res, callback) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => callback(null, Buffer.concat(chunks)));
+        });
+      expect(exported.status).toBe(200);
+      const manifest = strFromU8(unzipSync(new Uint8Array(exported.body))['manifest.json']);
+
+      const met = await criterion('payments-api');
+      expect(met.met).toBe(true);
+      expect(met.reason).toContain(`exported by ${mockCredentials.user().principal.userEntityRef}`);
+      expect(met.reason).toContain(`${from.slice(0, 10)} to ${to.slice(0, 10)}`);
+      // Not covered, not met: the other service was outside the package's scope.
+      expect((await criterion('checkout-web')).met).toBe(false);
+
+      const log = (
+        await request(backend.server)
+          .get('/api/devsecops/v1/evidence/log?entity=payments-api')
+          .set('Authorization', mockCredentials.user.header())
+          .expect(200)
+      ).body.records;
+      const record = log.find((r: any) => r.kind === 'evidence.exported');
+      expect(record).toMatchObject({
+        entityRef: 'component:default/payments-api',
+        actor: mockCredentials.user().principal.userEntityRef,
+        subjectId: `audit-package:${createHash('sha256').update(manifest).digest('hex')}`,
+        payload: { scope: 'entity component:default/payments-api', from, to },
+      });
+      const chain = await request(backend.server)
+        .get('/api/devsecops/v1/evidence/verify')
+        .set('Authorization', mockCredentials.user.header())
+        .expect(200);
+      expect(chain.body.ok).toBe(true);
+    } finally {
+      await backend.stop();
+    }
+  });
 });

@@ -8,6 +8,7 @@ import {
   ApproverCheck,
   EntityEvidence,
   EntityFacts,
+  EvidenceExport,
   ExceptionCover,
   LapsedException,
   SignatureVerification,
@@ -19,6 +20,7 @@ import { FindingStore } from '../store/FindingStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../store/EvidenceLogStore';
 
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
 export interface ExceptionSource {
@@ -50,6 +52,8 @@ export interface EvidenceLoaderOptions {
   runtimeSignals?: RuntimeSignalStore;
   /** Tabletop exercises (absent: only the exercise.* facts count). */
   exercises?: ExerciseStore;
+  /** The evidence log, for the portal's own acts (audit-package exports; absent: none). */
+  evidenceLog?: EvidenceLogStore;
 }
 
 /**
@@ -77,7 +81,7 @@ export class EvidenceLoader {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
-    const [runtimeSignals, exercises, lapsedExceptions, approverChecks] = await Promise.all([
+    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? this.exerciseScopes(entity).then(scopes =>
@@ -86,6 +90,7 @@ export class EvidenceLoader {
         : [],
       o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
       Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d))),
+      o.evidenceLog ? this.lastExport(entity.entityRef, now) : undefined,
     ]);
     return {
       runtimeSignals,
@@ -101,7 +106,16 @@ export class EvidenceLoader {
       lapsedExceptions,
       signatures,
       approverChecks,
+      ...(lastExport ? { lastExport } : {}),
     };
+  }
+
+  /** The newest audit-package export covering the entity, recorded at or before `now`. */
+  private async lastExport(entityRef: string, now: Date): Promise<EvidenceExport | undefined> {
+    const record = await this.o.evidenceLog!.latest(entityRef, EVIDENCE_EXPORTED);
+    if (!record || Date.parse(record.at) > now.getTime()) return undefined;
+    const payload = record.payload as { from: string; to: string; scope: string };
+    return { at: record.at, actor: record.actor, from: payload.from, to: payload.to, scope: payload.scope };
   }
 
   /**

@@ -28,6 +28,9 @@ interface EvidenceLogRow {
 // Any constant: the key of the PostgreSQL advisory lock that serialises appends across instances.
 const APPEND_LOCK_KEY = 0x64657673; // "devs"
 
+/** The kind of the record, one per covered entity, that an audit package was exported from the portal. */
+export const EVIDENCE_EXPORTED = 'evidence.exported';
+
 export interface EvidenceEntry {
   kind: string;
   entityRef?: string;
@@ -186,6 +189,15 @@ export class EvidenceLogStore {
       hash: row.hash,
           },
     );
+  }
+
+  /** The newest record of a kind about an entity, if any. */
+  async latest(entityRef: string, kind: string): Promise<EvidenceRecord | undefined> {
+    const row = await this.knex<EvidenceLogRow>(TABLE)
+      .where({ entity_ref: entityRef, kind })
+      .orderBy('seq', 'desc')
+      .first();
+    return row ? toRecord(row) : undefined;
   }
 
   async list(filter: { entityRef?: string; subjectId?: string; fromSeq?: number; limit: number }): Promise<EvidenceRecord[]> {
