@@ -435,3 +435,72 @@ describe('tabletop exercises from recorded exercises', () => {
     expect(card.maturity.nextSteps[0].reason).toContain('cloud-account-abuse exercise was 400 days ago');
   });
 });
+
+describe("maturity from collected evidence and the portal's own acts, without posted facts", () => {
+  // Exactly the facts the GitHub provider emits for a protected repository on the paved road
+  // (plugins/devsecops-backend-module-github, repositoryContents.test.ts), and nothing typed by hand.
+  const collected = (name: string, value: unknown) => ({ ...fact(name, value), source: 'github' });
+  const githubFacts = [
+    collected('branch_protection.enabled', true),
+    collected('branch_protection.branch', 'main'),
+    collected('branch_protection.required_reviews', 2),
+    collected('branch_protection.required_status_checks', 2),
+    collected('branch_protection.require_code_owner_reviews', true),
+    collected('secret_scanning.enabled', true),
+    collected('dependency_alerts.enabled', true),
+    collected('code_scanning.enabled', true),
+    collected('pre_commit.enabled', true),
+    collected('ci.reusable_workflow', true),
+    collected('dependency_review.enabled', true),
+    collected('dependency_review.required', true),
+    collected('code_owners.present', true),
+    collected('code_review.owner_review', true),
+  ];
+  const exercises = ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'].map(
+    (scenario, i) => ({
+      id: `ex-${scenario}`,
+      scenario: scenario as any,
+      heldOn: daysAgo(20 + i).slice(0, 10),
+      scopeRef: OWNER,
+      participants: ['user:default/dana'],
+      findings: [],
+      followUps: [],
+      recordedBy: 'user:default/dana',
+      recordedAt: daysAgo(20 + i),
+    }),
+  );
+  const collectedOnly = (): EntityEvidence =>
+    evidence([], {
+      facts: githubFacts,
+      reports: ['secret-scanning', 'iac-lint', 'container-scan', 'sbom'].map(c => report(c)),
+      deployments: [productionDeployment()],
+      gateDecisions: [allowedGate()],
+      exercises,
+      lastExport: { at: daysAgo(3), actor: 'user:default/rita', from: daysAgo(93), to: daysAgo(3), scope: `entity ${SERVICE}` },
+      resolvedFindings: [resolved('sca', 'critical', 5), resolved('secret', 'high', 1)],
+    });
+
+  it('passes the pre-commit, code-review and dependency-diff controls from the collector facts', () => {
+    const card = score(collectedOnly());
+    const state = (id: string) => card.controls.find(c => c.controlId === id)!.state;
+    expect(state('pre-commit-checks')).toBe('passing');
+    expect(state('code-review')).toBe('passing');
+    expect(state('dependency-diff')).toBe('passing');
+  });
+
+  it('reaches stage 2; only the two human criteria (failure review, feedback into templates) remain unmet', () => {
+    const card = score(collectedOnly());
+    expect(card.maturity.stage).toBe(2);
+    const unmet = card.maturity.stages.flatMap(s => s.criteria.filter(c => !c.met).map(c => c.id));
+    expect(unmet).toEqual(['failure-review', 'feedback-into-templates']);
+    const met = card.maturity.stages.flatMap(s => s.criteria.filter(c => c.met).map(c => c.id));
+    expect(met).toEqual(expect.arrayContaining(['reusable-workflows', 'evidence-export', 'tabletop-exercises', 'policy-as-code']));
+  });
+
+  it('does not meet evidence export from an export older than 180 days', () => {
+    const old = { ...collectedOnly(), lastExport: { at: daysAgo(200), actor: 'user:default/rita', from: daysAgo(290), to: daysAgo(200), scope: 'org' } };
+    const criterion = score(old).maturity.stages[2].criteria.find(c => c.id === 'evidence-export')!;
+    expect(criterion.met).toBe(false);
+    expect(criterion.reason).toContain('exported 200 days ago (window 180 days)');
+  });
+});
