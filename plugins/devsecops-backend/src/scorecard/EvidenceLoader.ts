@@ -35,6 +35,9 @@ export interface ExceptionSource {
 /** Signature verifications are recorded as `artifact_signature` facts: `{ digest, verified, reason }`. */
 export const SIGNATURE_FACT = 'artifact_signature';
 
+/** Names CI systems give their bot accounts: `github-actions[bot]`, `bot:…`, `release-bot`. */
+const BOT_NAME = /\[bot\]$|^bot:|(^|[-_.\s])bot$/i;
+
 /** How many owner groups up the catalog hierarchy exercises are looked for. */
 const MAX_GROUP_DEPTH = 10;
 
@@ -169,9 +172,6 @@ export class EvidenceLoader {
     return scopes;
   }
 }
-
-/** Names CI systems give their bot accounts: `github-actions[bot]`, `bot:…`, `release-bot`. */
-const BOT_NAME = /\[bot\]$|^bot:|(^|[-_.\s])bot$/i;
 
 /** `pat` or `user:default/pat` as a full ref (kind defaults to user); undefined when malformed. */
 function asUserRef(value: string): string | undefined {
