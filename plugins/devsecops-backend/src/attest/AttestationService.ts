@@ -5,7 +5,7 @@ import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EvidenceRecorder } from '../ingest/EvidenceRecorder';
 import { EntityLookup } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
-import { SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
+import { SIGNATURE_FACT, VERIFICATION_SOURCE_PREFIX } from '../scorecard/EvidenceLoader';
 import { SignatureVerifier, SignatureVerifierOptions, VerificationResult } from './SignatureVerifier';
 
 /** Reads `devsecops.signatures`; a trusted root that is not JSON stops the backend, naming the key. */
@@ -70,7 +70,7 @@ export class AttestationService {
       for (const digest of recordedFor) {
         facts.push({
           fact: SIGNATURE_FACT,
-          source: `attestation (${result.kind})`,
+          source: `${VERIFICATION_SOURCE_PREFIX}${result.kind})`,
           value: {
             digest,
             verified: result.verified,

@@ -393,6 +393,22 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       reason: `No signature verification recorded for ${DIGEST}`,
     });
 
+    // A claim an older version accepted through POST /v1/facts is not a verification either.
+    await backend.knex('devsecops_control_facts').insert({
+      entity_ref: 'component:default/payments-api',
+      fact: 'artifact_signature',
+      value: JSON.stringify({ digest: DIGEST, verified: true }),
+      source: 'ci',
+      observed_at: new Date(),
+      recorded_by: 'external:test-service',
+      recorded_at: new Date(),
+    });
+    const legacy = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });
+    expect(legacy.body.requirements.find((r: any) => r.requirement === 'artifact_signature')).toMatchObject({
+      passed: false,
+      reason: `No signature verification recorded for ${DIGEST}`,
+    });
+
     // The verified attestation records it.
     await attest(DIGEST);
     const after = await decide({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' });

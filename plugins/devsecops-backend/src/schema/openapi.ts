@@ -540,6 +540,8 @@ export const spec = {
     '/v1/facts': {
       post: {
         operationId: 'recordFacts',
+        description:
+          'Records observed control facts. A fact that stands for a cryptographic check (artifact_signature) is refused with a 400 naming POST /v1/attestations, the only way to record it (after verification); nothing of such a request is kept.',
         requestBody: {
           required: true,
           content: {

@@ -35,6 +35,13 @@ export interface ExceptionSource {
 /** Signature verifications are recorded as `artifact_signature` facts: `{ digest, verified, reason }`. */
 export const SIGNATURE_FACT = 'artifact_signature';
 
+/**
+ * The source AttestationService records its verifications under (`attestation (<kind>)`). Only
+ * those count: an `artifact_signature` row with another source is a claim recorded through
+ * POST /v1/facts before that endpoint refused the name, never a verification.
+ */
+export const VERIFICATION_SOURCE_PREFIX = 'attestation (';
+
 /** Names CI systems give their bot accounts: `github-actions[bot]`, `bot:…`, `release-bot`. */
 const BOT_NAME = /\[bot\]$|^bot:|(^|[-_.\s])bot$/i;
 
@@ -186,6 +193,7 @@ function asUserRef(value: string): string | undefined {
 export function signaturesFromFacts(facts: ControlFact[]): SignatureVerification[] {
   const signatures: SignatureVerification[] = [];
   for (const fact of facts) {
+    if (!fact.source.startsWith(VERIFICATION_SOURCE_PREFIX)) continue;
     const value = fact.value as { digest?: unknown; verified?: unknown; reason?: unknown };
     const digest = normalizeDigest(value?.digest);
     if (!digest || typeof value.verified !== 'boolean') continue;
