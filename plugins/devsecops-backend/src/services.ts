@@ -44,6 +44,7 @@ import { FindingStore } from './store/FindingStore';
 import { GateDecisionStore } from './store/GateDecisionStore';
 import { ReportStore } from './store/ReportStore';
 import { RuntimeSignalStore } from './store/RuntimeSignalStore';
+import { RuntimeMonitorStore } from './store/RuntimeMonitorStore';
 import { SettingsStore } from './store/SettingsStore';
 import { SummaryStore } from './store/SummaryStore';
 
@@ -103,6 +104,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceLog: new EvidenceLogStore(knex),
     summaries: new SummaryStore(knex),
     runtimeSignals: new RuntimeSignalStore(knex),
+    runtimeMonitors: new RuntimeMonitorStore(knex),
     exercises: new ExerciseStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
@@ -118,6 +120,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     // Only approved, unexpired exceptions change evaluations, from the moment they change.
     exceptions: stores.exceptions,
     runtimeSignals: stores.runtimeSignals,
+    runtimeMonitors: stores.runtimeMonitors,
     exercises: stores.exercises,
     // The portal's own acts: audit-package exports recorded per covered entity.
     evidenceLog,
@@ -201,6 +204,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     knex,
     entities,
     signals: stores.runtimeSignals,
+    monitors: stores.runtimeMonitors,
     exercises: stores.exercises,
     evidenceLog,
     summaries,

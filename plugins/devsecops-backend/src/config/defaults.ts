@@ -60,17 +60,27 @@ const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number
     appliesToTypes: DEPLOYABLE,
   },
   'cloud-audit-logs': {
-    rule: { type: 'fact', fact: 'cloud_audit_logs.enabled', failOnOpenSignals: ['audit-log-alert', 'suspicious-control-plane-action'] },
+    rule: {
+      type: 'fact',
+      fact: 'cloud_audit_logs.enabled',
+      failOnOpenSignals: ['audit-log-alert', 'suspicious-control-plane-action'],
+      monitoredBySignals: true,
+    },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },
   'workload-telemetry': {
-    rule: { type: 'fact', fact: 'workload_telemetry.enabled', failOnOpenSignals: ['incident'] },
+    rule: { type: 'fact', fact: 'workload_telemetry.enabled', failOnOpenSignals: ['incident'], monitoredBySignals: true },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },
   'vulnerability-monitoring': {
-    rule: { type: 'fact', fact: 'vulnerability_monitoring.enabled', failOnOpenSignals: ['vulnerability-alert'] },
+    rule: {
+      type: 'fact',
+      fact: 'vulnerability_monitoring.enabled',
+      failOnOpenSignals: ['vulnerability-alert'],
+      monitoredBySignals: true,
+    },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
   },

@@ -226,6 +226,7 @@ function applyControlOverrides(
         // A new fact keeps the shipped runtime-signal check of the control.
         ...(base?.rule.type === 'fact' && base.rule.failOnOpenSignals ? { failOnOpenSignals: base.rule.failOnOpenSignals } : {}),
         ...(base?.rule.type === 'fact' && base.rule.whenObserved ? { whenObserved: base.rule.whenObserved } : {}),
+        ...(base?.rule.type === 'fact' && base.rule.monitoredBySignals ? { monitoredBySignals: true } : {}),
       };
     }
     else if (o.failOnSeverity) {

@@ -548,6 +548,43 @@ describe('fact rule', () => {
     ).toBe('failing');
   });
 
+  it('runtime controls: a heartbeat or a signal of their kinds within the window says monitoring is on; a newer "off" fact wins', () => {
+    const audit = DEFAULT_CONTROLS.find(c => c.id === 'cloud-audit-logs')!;
+    const monitor = (ageDays: number, control = 'cloud-audit-logs') => ({
+      entityRef: SERVICE,
+      control,
+      source: 'aws-cloudtrail',
+      firstSeenAt: daysAgo(100),
+      lastSeenAt: daysAgo(ageDays),
+      recordedBy: 'forwarder',
+      recordedAt: daysAgo(ageDays),
+    });
+    const on = evaluateControl(audit, evidence({ runtimeMonitors: [monitor(1)] }), NOW);
+    expect(on.state).toBe('passing');
+    expect(on.reason).toContain('aws-cloudtrail heartbeat received');
+    // Another control's heartbeat says nothing about this one.
+    expect(evaluateControl(audit, evidence({ runtimeMonitors: [monitor(1, 'workload-telemetry')] }), NOW).state).toBe('not_reported');
+    expect(evaluateControl(audit, evidence({ runtimeMonitors: [monitor(31)] }), NOW).state).toBe('stale');
+    // A remediated alert of the control's kinds also proves the source is on.
+    const alert = {
+      id: 's1',
+      entityRef: SERVICE,
+      kind: 'audit-log-alert' as const,
+      severity: 'medium' as const,
+      summary: 'odd login',
+      detectedAt: daysAgo(2),
+      remediatedAt: daysAgo(1),
+      source: 'aws-guardduty',
+      recordedBy: 'forwarder',
+      recordedAt: daysAgo(2),
+    };
+    expect(evaluateControl(audit, evidence({ runtimeSignals: [alert] }), NOW).state).toBe('passing');
+    // "Off", observed after the last heartbeat, fails; observed before it, the heartbeat decides.
+    const off = (ageDays: number) => fact('cloud_audit_logs.enabled', false, ageDays);
+    expect(evaluateControl(audit, evidence({ facts: [off(1)], runtimeMonitors: [monitor(3)] }), NOW).state).toBe('failing');
+    expect(evaluateControl(audit, evidence({ facts: [off(5)], runtimeMonitors: [monitor(3)] }), NOW).state).toBe('passing');
+  });
+
   it('reports staleness before a wrongly typed value', () => {
     const reviews = factControl({ fact: 'branch_protection.required_reviews', atLeast: 1 });
     const result = evaluateControl(reviews, evidence({ facts: [fact('branch_protection.required_reviews', 'two', 120)] }), NOW);

@@ -61,7 +61,9 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
     case 'findings':
       return decideFindings(control, rule.failOnSeverity, evidence, now);
     case 'fact': {
-      const verdict = withObservedConditions(decideFact(control, rule, evidence.facts, now), rule.whenObserved, evidence.facts);
+      const fromFact = decideFact(control, rule, evidence.facts, now);
+      const monitored = rule.monitoredBySignals ? withMonitoring(control, rule.failOnOpenSignals ?? [], fromFact, evidence, now) : fromFact;
+      const verdict = withObservedConditions(monitored, rule.whenObserved, evidence.facts);
       return rule.failOnOpenSignals ? withOpenSignals(verdict, rule.failOnOpenSignals, 'high', evidence) : verdict;
     }
     case 'runtime-signals': {
@@ -150,6 +152,44 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
     default:
       throw new Error(`unknown rule type ${(rule as { type: string }).type}`);
   }
+}
+
+/**
+ * Monitoring is on when the runtime source was heard from within the control's window: a heartbeat
+ * for the control or a signal of its kinds. Newer than the fact (or without one), that decides; a
+ * fact that monitoring is off, observed after the source was last heard from, still fails it.
+ */
+function withMonitoring(
+  control: ControlDefinition,
+  kinds: string[],
+  verdict: Verdict,
+  evidence: EntityEvidence,
+  now: Date,
+): Verdict {
+  if (verdict.state === 'passing') return verdict;
+  const heard: Array<{ at: string; ref: EvidenceRef; what: string }> = [
+    ...(evidence.runtimeMonitors ?? [])
+      .filter(m => m.control === control.id)
+      .map(m => ({
+        at: m.lastSeenAt,
+        ref: { kind: 'runtime-signal' as const, id: `heartbeat:${m.control}:${m.source}`, at: m.lastSeenAt },
+        what: `${m.source} heartbeat`,
+      })),
+    ...(evidence.runtimeSignals ?? [])
+      .filter(s => kinds.includes(s.kind))
+      .map(s => ({ at: s.detectedAt, ref: { kind: 'runtime-signal' as const, id: s.id, at: s.detectedAt }, what: `${s.source} ${s.kind}` })),
+  ];
+  if (heard.length === 0) return verdict;
+  const latest = heard.reduce((a, b) => (Date.parse(b.at) > Date.parse(a.at) ? b : a));
+  if (verdict.lastEvidenceAt && Date.parse(verdict.lastEvidenceAt) > Date.parse(latest.at)) return verdict;
+  const stale = staleness(control, latest.at, now, [latest.ref]);
+  if (stale) return verdict.state === 'not_reported' ? stale : verdict;
+  return {
+    state: 'passing',
+    reason: `Monitoring on: ${latest.what} received ${latest.at.slice(0, 16).replace('T', ' ')} UTC (within ${control.freshnessDays} days)`,
+    lastEvidenceAt: latest.at,
+    evidence: [latest.ref],
+  };
 }
 
 /**

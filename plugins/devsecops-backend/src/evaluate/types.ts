@@ -5,6 +5,7 @@ import {
   Exercise,
   FindingSeverity,
   GateDecision,
+  RuntimeMonitor,
   RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 
@@ -99,6 +100,8 @@ export interface EntityEvidence {
   runtimeSignals?: RuntimeSignal[];
   /** Tabletop exercises held for the entity, its owner group or an ancestor group (absent: none). */
   exercises?: Exercise[];
+  /** Runtime sources last heard from per runtime control (heartbeats; absent: none). */
+  runtimeMonitors?: RuntimeMonitor[];
   /** The newest audit-package export that covered the entity (the portal's own record of it). */
   lastExport?: EvidenceExport;
 }

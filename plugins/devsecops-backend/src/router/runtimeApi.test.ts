@@ -96,7 +96,9 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
     expect(telemetry.reason).toContain('Crypto miner in payments-api pod');
     expect(telemetry.reason).toContain('critical incident');
     expect(telemetry.evidence).toContainEqual(expect.objectContaining({ kind: 'runtime-signal', id: created.body.id }));
-    expect(control(failing, 'cloud-audit-logs').state).toBe('not_reported');
+    // Any signal within the window says its source is on: the medium alert turns audit logging "on".
+    expect(control(failing, 'cloud-audit-logs').state).toBe('passing');
+    expect(control(failing, 'cloud-audit-logs').reason).toContain('falco audit-log-alert received');
 
     const open = await request(backend.server)
       .get(api('/v1/runtime-signals?entity=payments-api&open=true'))
@@ -115,6 +117,86 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
       .set('Authorization', user())
       .expect(200);
     expect(stillOpen.body.items.map((s: any) => s.kind)).toEqual(['audit-log-alert']);
+  });
+
+  it('counts a runtime source as monitoring from its heartbeats, per control, within the window', async () => {
+    const heartbeat = (extra: object = {}) => ({
+      entityRef: 'payments-api',
+      kind: 'heartbeat',
+      monitors: ['cloud-audit-logs', 'vulnerability-monitoring'],
+      source: 'aws-cloudtrail',
+      ...extra,
+    });
+    const before = await scorecard();
+    for (const id of ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring']) {
+      expect(control(before, id).state).toBe('not_reported');
+    }
+
+    const recorded = await recordSignal(heartbeat()).expect(201);
+    expect(recorded.body).toMatchObject({
+      kind: 'heartbeat',
+      entityRef: 'component:default/payments-api',
+      monitors: [
+        expect.objectContaining({ control: 'cloud-audit-logs', source: 'aws-cloudtrail' }),
+        expect.objectContaining({ control: 'vulnerability-monitoring', source: 'aws-cloudtrail' }),
+      ],
+    });
+    const on = await scorecard();
+    expect(control(on, 'cloud-audit-logs').state).toBe('passing');
+    expect(control(on, 'cloud-audit-logs').reason).toContain('aws-cloudtrail heartbeat received');
+    expect(control(on, 'cloud-audit-logs').evidence).toEqual([
+      expect.objectContaining({ kind: 'runtime-signal', id: 'heartbeat:cloud-audit-logs:aws-cloudtrail' }),
+    ]);
+    expect(control(on, 'vulnerability-monitoring').state).toBe('passing');
+    // Not listed in monitors: still not reported.
+    expect(control(on, 'workload-telemetry').state).toBe('not_reported');
+    // A heartbeat is not an alert: nothing open, nothing to remediate.
+    const open = await request(backend.server)
+      .get(api('/v1/runtime-signals?entity=payments-api&open=true'))
+      .set('Authorization', user())
+      .expect(200);
+    expect(open.body.totalCount).toBe(0);
+
+    // Monitoring on still fails on what it caught.
+    await recordSignal(incident({ kind: 'suspicious-control-plane-action', severity: 'high', summary: 'Root console login', source: 'aws-guardduty' })).expect(201);
+    const caught = control(await scorecard(), 'cloud-audit-logs');
+    expect(caught.state).toBe('failing');
+    expect(caught.reason).toContain('Root console login');
+
+    // Heartbeats move the monitor forward; the evidence log records its start, not every beat.
+    await recordSignal(heartbeat({ monitors: ['cloud-audit-logs'] })).expect(201);
+    const log = (
+      await request(backend.server).get(api('/v1/evidence/log?entity=payments-api')).set('Authorization', user()).expect(200)
+    ).body.records;
+    expect(log.filter((r: any) => r.kind.startsWith('runtime-monitor.')).map((r: any) => [r.kind, r.subjectId])).toEqual([
+      ['runtime-monitor.started', 'cloud-audit-logs:aws-cloudtrail'],
+      ['runtime-monitor.started', 'vulnerability-monitoring:aws-cloudtrail'],
+    ]);
+  });
+
+  it('ages heartbeats with the control window and refuses malformed ones', async () => {
+    await recordSignal({ entityRef: 'checkout-web', kind: 'heartbeat', monitors: ['workload-telemetry'], source: 'falco', detectedAt: ago(40) }).expect(201);
+    const stale = control(await scorecard('checkout-web'), 'workload-telemetry');
+    expect(stale.state).toBe('stale');
+    expect(stale.reason).toContain('the window is 30 days');
+    await recordSignal({ entityRef: 'checkout-web', kind: 'heartbeat', monitors: ['workload-telemetry'], source: 'falco' }).expect(201);
+    expect(control(await scorecard('checkout-web'), 'workload-telemetry').state).toBe('passing');
+    // Back after 40 days of silence: logged as resumed.
+    const log = (
+      await request(backend.server).get(api('/v1/evidence/log?entity=checkout-web')).set('Authorization', user()).expect(200)
+    ).body.records;
+    expect(log.map((r: any) => r.kind)).toEqual(['runtime-monitor.started', 'runtime-monitor.resumed']);
+
+    const refused = async (body: object, message: string) => {
+      const response = await recordSignal({ entityRef: 'payments-api', source: 'falco', ...body }).expect(400);
+      expect(response.body.error.message).toContain(message);
+    };
+    await refused({ kind: 'heartbeat' }, 'A heartbeat needs monitors');
+    await refused({ kind: 'heartbeat', monitors: ['workload-telemetry'], severity: 'high' }, 'A heartbeat has no severity');
+    await refused({ kind: 'heartbeat', monitors: ['uptime'] }, 'monitors');
+    await refused({ kind: 'heartbeat', monitors: ['workload-telemetry'], detectedAt: new Date(Date.now() + DAY).toISOString() }, 'in the future');
+    await refused({ kind: 'incident', severity: 'high' }, 'A incident needs summary, detectedAt');
+    await refused({ kind: 'incident', severity: 'high', summary: 'x', detectedAt: ago(1), monitors: ['workload-telemetry'] }, 'monitors is for kind heartbeat only');
   });
 
   it('meets the stage-4 tabletop criterion from exercises of the four scenarios, and logs every write', async () => {

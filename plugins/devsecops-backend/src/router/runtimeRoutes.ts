@@ -9,7 +9,7 @@ export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
 
   /** Runtime monitoring records alerts and incidents with a service token, like deployments. */
   router.post('/v1/runtime-signals', async (req, res) => {
-    res.status(201).json(await runtime.recordSignal(req.body, await writer(req)));
+    res.status(201).json(await runtime.record(req.body, await writer(req)));
   });
 
   /** Containment and remediation come from responders (users) or from tooling (services). */

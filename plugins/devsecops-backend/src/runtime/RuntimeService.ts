@@ -5,6 +5,7 @@ import {
   RecurringFinding,
   ExerciseScenario,
   FindingSeverity,
+  RuntimeMonitor,
   RuntimeSignal,
   RuntimeSignalKind,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -15,6 +16,7 @@ import { EvidenceWriter } from '../identity/ciIdentities';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExerciseStore } from '../store/ExerciseStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { RuntimeMonitorStore } from '../store/RuntimeMonitorStore';
 import { SummaryStore } from '../store/SummaryStore';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseCalendarDay, parseObservedTime } from '../validation/inputTimes';
@@ -28,6 +30,42 @@ export interface RuntimeSignalInput extends EntityLookup {
   remediatedAt?: string;
   source: string;
 }
+
+/** The runtime controls a heartbeat can say are monitored. */
+export const MONITORED_CONTROLS = ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring'] as const;
+
+/**
+ * `kind: heartbeat`: the runtime source is on for the entity and the listed runtime controls
+ * (`monitors`); `detectedAt` (default: now) is when the source last saw the entity.
+ */
+export interface HeartbeatInput extends EntityLookup {
+  kind: 'heartbeat';
+  monitors: string[];
+  source: string;
+  detectedAt?: string;
+}
+
+/** The body of `POST /v1/runtime-signals` as the OpenAPI document admits it: a signal or a heartbeat. */
+export interface RuntimeRecordInput extends EntityLookup {
+  kind: RuntimeSignalKind | 'heartbeat';
+  monitors?: string[];
+  severity?: FindingSeverity;
+  summary?: string;
+  detectedAt?: string;
+  containedAt?: string;
+  remediatedAt?: string;
+  source: string;
+}
+
+/** A heartbeat's result: the monitors it moved forward. */
+export interface HeartbeatRecorded {
+  kind: 'heartbeat';
+  entityRef: string;
+  monitors: RuntimeMonitor[];
+}
+
+// A monitor heard from again after this long is logged again as "monitoring resumed".
+const MONITOR_LOG_GAP_MS = 86_400_000;
 
 export interface TimelineInput {
   containedAt?: string;
@@ -62,6 +100,8 @@ export class RuntimeService {
       knex: Knex;
       entities: EntityResolver;
       signals: RuntimeSignalStore;
+      /** Heartbeats: which runtime source was last heard from (absent: heartbeats are refused). */
+      monitors?: RuntimeMonitorStore;
       exercises: ExerciseStore;
       evidenceLog: EvidenceLogStore;
       /** Which entities a group owns, to refresh them after a group exercise. */
@@ -73,6 +113,72 @@ export class RuntimeService {
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
+  }
+
+  /** `POST /v1/runtime-signals`: a heartbeat, or an alert or incident with its timeline. */
+  async record(input: RuntimeRecordInput, writer: EvidenceWriter): Promise<RuntimeSignal | HeartbeatRecorded> {
+    const { kind, monitors, severity, summary, detectedAt } = input;
+    if (kind === 'heartbeat') {
+      return this.recordHeartbeat({ ...input, kind, monitors: monitors ?? [] }, writer);
+    }
+    if (monitors !== undefined) throw new InputError('monitors is for kind heartbeat only');
+    if (severity === undefined || summary === undefined || detectedAt === undefined) {
+      const missing = Object.entries({ severity, summary, detectedAt }).filter(([, v]) => v === undefined).map(([k]) => k);
+      throw new InputError(`A ${kind} needs ${missing.join(', ')}`);
+    }
+    return this.recordSignal({ ...input, kind, severity, summary, detectedAt }, writer);
+  }
+
+  /**
+   * A heartbeat moves the entity's monitor of each listed control forward (one row per entity,
+   * control and source); the evidence log records a monitor when it is first heard from, or again
+   * after a day of silence, not every heartbeat.
+   */
+  async recordHeartbeat(input: HeartbeatInput, writer: EvidenceWriter): Promise<HeartbeatRecorded> {
+    const store = this.options.monitors;
+    if (!store) throw new InputError('Heartbeats are not recorded by this instance');
+    const extra = (['severity', 'summary', 'containedAt', 'remediatedAt'] as const).filter(
+      field => (input as unknown as Record<string, unknown>)[field] !== undefined,
+    );
+    if (extra.length) throw new InputError(`A heartbeat has no ${extra.join(', ')}`);
+    const monitors = [...new Set(input.monitors ?? [])];
+    if (monitors.length === 0) {
+      throw new InputError(`A heartbeat needs monitors: one or more of ${MONITORED_CONTROLS.join(', ')}`);
+    }
+    const unknown = monitors.filter(m => !(MONITORED_CONTROLS as readonly string[]).includes(m));
+    if (unknown.length) {
+      throw new InputError(`Unknown monitors ${unknown.join(', ')}; expected ${MONITORED_CONTROLS.join(', ')}`);
+    }
+    const now = this.now();
+    const seenAt = input.detectedAt === undefined ? now : parseTime('detectedAt', input.detectedAt, now);
+    const resolved = await this.options.entities.resolveForWrite(input, writer);
+    const recorded = await this.options.knex.transaction(async tx => {
+      const result: RuntimeMonitor[] = [];
+      for (const control of monitors) {
+        const { monitor, previousSeenAt } = await store.seen(tx, {
+          entityRef: resolved.entityRef,
+          control,
+          source: input.source,
+          seenAt,
+          recordedBy: writer.name,
+          recordedAt: now,
+        });
+        if (!previousSeenAt || seenAt.getTime() - Date.parse(previousSeenAt) > MONITOR_LOG_GAP_MS) {
+          await this.options.evidenceLog.append(tx, {
+            kind: previousSeenAt ? 'runtime-monitor.resumed' : 'runtime-monitor.started',
+            entityRef: resolved.entityRef,
+            subjectId: `${control}:${monitor.source}`,
+            actor: writer.name,
+            at: now,
+            payload: { control, source: monitor.source, seenAt: seenAt.toISOString(), previousSeenAt },
+          });
+        }
+        result.push(monitor);
+      }
+      return result;
+    });
+    await this.options.onEvidenceChanged([resolved.entityRef]);
+    return { kind: 'heartbeat', entityRef: resolved.entityRef, monitors: recorded };
   }
 
   async recordSignal(input: RuntimeSignalInput, writer: EvidenceWriter): Promise<RuntimeSignal> {

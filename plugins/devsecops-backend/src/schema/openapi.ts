@@ -218,8 +218,18 @@ export const spec = {
           repository: text(512),
           kind: {
             type: 'string',
-            enum: ['audit-log-alert', 'vulnerability-alert', 'incident', 'suspicious-control-plane-action'],
+            enum: ['audit-log-alert', 'vulnerability-alert', 'incident', 'suspicious-control-plane-action', 'heartbeat'],
+            description:
+              'heartbeat: the runtime source is on for the entity and the controls in monitors (no severity, summary or timeline; detectedAt defaults to now). Every other kind needs severity, summary and detectedAt.',
           },
+          monitors: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 3,
+            items: { type: 'string', enum: ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring'] },
+            description: 'kind heartbeat only: the runtime controls this source evidences',
+          },
+
           severity: { type: 'string', enum: ['critical', 'high', 'medium', 'low', 'info'] },
           summary: text(4000),
           detectedAt: { type: 'string', format: 'date-time' },
@@ -227,7 +237,7 @@ export const spec = {
           remediatedAt: { type: 'string', format: 'date-time' },
           source: text(255),
         },
-        required: ['kind', 'severity', 'summary', 'detectedAt', 'source'],
+        required: ['kind', 'source'],
       },
       RuntimeSignalTimelineInput: {
         type: 'object',
@@ -821,7 +831,8 @@ export const spec = {
     '/v1/runtime-signals': {
       post: {
         operationId: 'recordRuntimeSignal',
-        description: 'Record an audit-log alert, vulnerability-monitoring alert, incident or suspicious control-plane action of an entity (service token)',
+        description:
+          'Record an audit-log alert, vulnerability-monitoring alert, incident or suspicious control-plane action of an entity, or a heartbeat of its runtime source (service token); docs/runtime-signals.md maps CloudTrail, GuardDuty and Falco',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/RuntimeSignalInput' } } },

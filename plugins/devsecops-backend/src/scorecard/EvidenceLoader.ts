@@ -20,6 +20,7 @@ import { FindingStore } from '../store/FindingStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
+import { RuntimeMonitorStore } from '../store/RuntimeMonitorStore';
 import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../store/EvidenceLogStore';
 
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
@@ -60,6 +61,8 @@ export interface EvidenceLoaderOptions {
   exceptions: ExceptionSource;
   /** Runtime alerts and incidents (absent: none are considered). */
   runtimeSignals?: RuntimeSignalStore;
+  /** Runtime sources last heard from (heartbeats; absent: none). */
+  runtimeMonitors?: RuntimeMonitorStore;
   /** Tabletop exercises (absent: only the exercise.* facts count). */
   exercises?: ExerciseStore;
   /** The evidence log, for the portal's own acts (audit-package exports; absent: none). */
@@ -91,7 +94,7 @@ export class EvidenceLoader {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
-    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport] = await Promise.all([
+    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? this.exerciseScopes(entity).then(scopes =>
@@ -101,6 +104,7 @@ export class EvidenceLoader {
       o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
       Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d))),
       o.evidenceLog ? this.lastExport(entity.entityRef, now) : undefined,
+      o.runtimeMonitors ? o.runtimeMonitors.forEntity(entity.entityRef) : [],
     ]);
     return {
       runtimeSignals,
@@ -117,6 +121,10 @@ export class EvidenceLoader {
       signatures,
       approverChecks,
       ...(lastExport ? { lastExport } : {}),
+      // Heard from at or before the evaluation's clock (snapshots evaluate the past).
+      runtimeMonitors: runtimeMonitors.filter(m => Date.parse(m.firstSeenAt) <= now.getTime()).map(m =>
+        Date.parse(m.lastSeenAt) <= now.getTime() ? m : { ...m, lastSeenAt: m.firstSeenAt },
+      ),
     };
   }
 

@@ -30,6 +30,22 @@ export interface RuntimeSignal {
   recordedAt: string;
 }
 
+/**
+ * A runtime source last heard from for one runtime control of an entity: a heartbeat
+ * (`POST /v1/runtime-signals` with `kind: heartbeat`) says the monitoring is on. @public
+ */
+export interface RuntimeMonitor {
+  entityRef: string;
+  /** The runtime control it evidences: cloud-audit-logs, workload-telemetry or vulnerability-monitoring. */
+  control: string;
+  /** The sending system, e.g. aws-cloudtrail, aws-guardduty, falco. */
+  source: string;
+  firstSeenAt: string;
+  lastSeenAt: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
 /** The seed's four tabletop scenarios. @public */
 export type ExerciseScenario =
   | 'leaked-secrets'

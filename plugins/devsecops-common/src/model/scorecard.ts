@@ -49,6 +49,11 @@ export type ControlRule =
        * reason, never a failure: CI that posts only the main fact is judged on it alone.
        */
       whenObserved?: FactCondition[];
+      /**
+       * "Monitoring is on" also when the entity's runtime source was heard from within the
+       * freshness window: a heartbeat for this control, or a signal of the `failOnOpenSignals` kinds.
+       */
+      monitoredBySignals?: boolean;
     }
   | {
       /** Fails while an open runtime signal of these kinds at or above the severity exists. */
