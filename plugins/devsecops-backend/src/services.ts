@@ -28,6 +28,7 @@ import { ExceptionService } from './exceptions/ExceptionService';
 import { ReleaseGateService } from './gate/ReleaseGateService';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
+import { ReadScopes } from './permissions/readScope';
 import { RuntimeService } from './runtime/RuntimeService';
 import { EvidenceLoader } from './scorecard/EvidenceLoader';
 import { OnEvidenceChanged, refreshScorecardsQuietly } from './scorecard/onEvidenceChanged';
@@ -219,6 +220,14 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     decisions,
     evidenceLog,
   });
+  // devsecops.entity.read: whose findings, reports, chains and audit packages a caller reads.
+  const readScopes = new ReadScopes({
+    permissions: deps.permissions,
+    catalog,
+    auth,
+    // devsecops.permissions.transitiveOwnership (read with the plugin settings by the ownership work).
+    transitiveOwnershipByDefault: (settings as Partial<{ transitiveOwnership: boolean }>).transitiveOwnership ?? false,
+  });
   const auditPackages = new AuditPackageService({
     entities,
     rollups,
@@ -254,6 +263,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceChains,
     auditPackages,
     attestations,
+    readScopes,
     onEvidenceChanged,
   };
 }

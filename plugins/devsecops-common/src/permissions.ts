@@ -56,7 +56,23 @@ export const devsecopsExerciseRecordPermission = createPermission({
 });
 
 /**
- * Read exceptions.
+ * Read an entity's detailed evidence: its findings, reports and their bodies, evidence chains
+ * and audit packages (and, with `devsecops.exception.read`, its exceptions). A resource
+ * permission on the entity (`devsecops-entity`); a conditional decision (IS_ENTITY_OWNER) is
+ * applied in the queries, so lists hide other teams' rows and single reads answer 404.
+ * Scorecards, roll-ups and their histories stay under `devsecops.read`. Services always read.
+ * @public
+ */
+export const devsecopsEntityReadPermission = createPermission({
+  name: 'devsecops.entity.read',
+  attributes: { action: 'read' },
+  resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+});
+
+/**
+ * Read exceptions: a resource permission on the exception (IS_RISK_OWNER, IS_ENTITY_OWNER on the
+ * exception's owner at request time), applied in the queries of GET /v1/exceptions and
+ * GET /v1/exceptions/{id} (404 for an exception the caller may not read).
  * @public
  */
 export const devsecopsExceptionReadPermission = createPermission({
@@ -89,6 +105,7 @@ export const devsecopsExceptionRevokePermission = createPermission({
 /** @public */
 export const devsecopsPermissions = [
   devsecopsReadPermission,
+  devsecopsEntityReadPermission,
   devsecopsExceptionRequestPermission,
   devsecopsExceptionReadPermission,
   devsecopsExceptionDecidePermission,

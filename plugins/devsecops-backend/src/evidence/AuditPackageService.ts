@@ -1,10 +1,11 @@
 import { AuditorService } from '@backstage/backend-plugin-api';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { toCsv } from '@devsecops-scorecard/plugin-devsecops-common';
 import { AuditPackageManifest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { createHash } from 'node:crypto';
 import { strToU8, zipSync } from 'fflate';
 import { EntityResolver } from '../catalog/EntityResolver';
+import { mayRead, READ_ALL, ReadScope } from '../permissions/readScope';
 import { RollupService } from '../scorecard/RollupService';
 import { AuditExportQueries, AUDIT_TABLES, AuditTable } from '../store/AuditExportQueries';
 import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../store/EvidenceLogStore';
@@ -50,6 +51,8 @@ export class AuditPackageService {
   async export(
     query: { entity?: string; repository?: string; group?: string; org?: boolean; from?: string; to?: string },
     actor: string,
+    /** The caller's read scope (`devsecops.entity.read`): other entities are left out, a single other entity is a 404. */
+    readable: ReadScope = READ_ALL,
   ): Promise<{ zip: Uint8Array; filename: string; manifest: AuditPackageManifest }> {
     const now = this.o.now?.() ?? new Date();
     // A range before 2000 or ending in the future is a typo, not an export (and year 0 is out of the databases' range).
@@ -72,7 +75,13 @@ export class AuditPackageService {
     } else {
       scope = { kind: 'org', entities: (await this.o.summaries.all()).map(s => s.entityRef).sort() };
     }
-    const refs = scope.kind === 'org' ? undefined : scope.entities;
+    if (!readable.all) {
+      if (scope.kind === 'entity' && !mayRead(readable, scope.entities[0])) {
+        throw new NotFoundError(`No catalog entity ${scope.entities[0]}`);
+      }
+      scope = { ...scope, entities: scope.entities.filter(ref => mayRead(readable, ref)) };
+    }
+    const refs = scope.kind === 'org' && readable.all ? undefined : scope.entities;
 
     const event = await this.o.auditor.createEvent({
       eventId: 'audit-package-export',

@@ -23,7 +23,7 @@ import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
-import { ExceptionStore } from '../store/ExceptionStore';
+import { ExceptionFilter, ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 import { parseInstant } from '../validation/inputTimes';
@@ -247,6 +247,8 @@ export class ExceptionService {
 
   async list(filter: {
     entityRef?: string;
+    /** A conditional `devsecops.exception.read` decision in query form, applied in the query. */
+    readable?: ExceptionFilter['readable'];
     riskOwners?: string[];
     statuses?: ExceptionStatus[];
     expiringWithinDays?: number;

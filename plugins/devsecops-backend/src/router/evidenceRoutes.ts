@@ -1,5 +1,6 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { decompressBody } from '../ingest/ReportIngestService';
+import { mayRead } from '../permissions/readScope';
 import { AreaContext, optionalEntity, principalName } from './request';
 
 /** Facts, attestations, evidence chains, audit packages and the evidence log. */
@@ -34,17 +35,17 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
   });
 
   router.get('/v1/evidence/chain', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const q = req.query;
-    res.json(
-      await services.evidenceChains.chain({
-        deployment: q.deployment,
-        artifact: q.artifact,
-        entityRef: q.entity,
-        repository: q.repository,
-        environment: q.environment,
-      }),
-    );
+    const chain = await services.evidenceChains.chain({
+      deployment: q.deployment,
+      artifact: q.artifact,
+      entityRef: q.entity,
+      repository: q.repository,
+      environment: q.environment,
+    });
+    if (!mayRead(scope, chain.entityRef)) throw new NotFoundError('No evidence chain for that release');
+    res.json(chain);
   });
 
   router.get('/v1/audit-packages', async (req, res) => {
@@ -53,6 +54,7 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
     const { zip, filename } = await services.auditPackages.export(
       { entity: q.entity, repository: q.repository, group: q.group, org: q.org === 'true', from: q.from, to: q.to },
       principalName(credentials),
+      await services.readScopes.of(credentials),
     );
     res
       .status(200)

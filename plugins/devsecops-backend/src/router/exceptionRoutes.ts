@@ -1,4 +1,5 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { exceptionReadCriteria, mayReadException } from '../permissions/exceptionRead';
 import { ExceptionStatus } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeOwner } from '../validation/owners';
 import { csv, paging } from '../validation/query';
@@ -29,6 +30,7 @@ export function mountExceptionRoutes({ router, services, callers }: AreaContext)
     }
     res.json(
       await exceptions.list({
+        readable: await exceptionReadCriteria(services.permissions, credentials),
         entityRef,
         riskOwners,
         statuses: csv(q.status) as ExceptionStatus[] | undefined,
@@ -39,8 +41,12 @@ export function mountExceptionRoutes({ router, services, callers }: AreaContext)
   });
 
   router.get('/v1/exceptions/:id', async (req, res) => {
-    await reader(req);
-    res.json(await exceptions.get(req.params.id));
+    const credentials = await reader(req);
+    const record = await exceptions.get(req.params.id);
+    if (!(await mayReadException(services.permissions, credentials, record))) {
+      throw new NotFoundError(`No exception ${req.params.id}`);
+    }
+    res.json(record);
   });
 
   router.post('/v1/exceptions/:id/approve', async (req, res) => {

@@ -9,12 +9,13 @@ import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { FindingOrder } from '../store/FindingStore';
 import { normalizeOwner } from '../validation/owners';
 import { csv, knownControls, MAX_PAGE, optionalDigest, paging } from '../validation/query';
+import { mayRead, narrowEntities } from '../permissions/readScope';
 import { AreaContext, optionalEntity } from './request';
 
 /** Controls and formats, report uploads and reads, findings, artifacts. */
 export function mountReportRoutes({ router, services, callers }: AreaContext) {
   const { reader, writer } = callers;
-  const { controls, entities, stores } = services;
+  const { controls, entities, stores, readScopes } = services;
 
   router.get('/controls', async (req, res) => {
     await reader(req);
@@ -49,13 +50,14 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/reports', async (req, res) => {
-    await reader(req);
+    const scope = await readScopes.of(await reader(req));
     const entityRef = await optionalEntity(entities, req.query);
     const page = paging(req.query);
     knownControls(controls, req.query.control);
     res.json(
       await stores.reports.list({
         entityRef,
+        entityRefs: scope.all ? undefined : scope.entityRefs,
         control: req.query.control,
         artifactDigest: optionalDigest(req.query.artifact),
         ...page,
@@ -64,15 +66,16 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/reports/:id', async (req, res) => {
-    await reader(req);
+    const scope = await readScopes.of(await reader(req));
     const report = await stores.reports.get(req.params.id);
-    if (!report) throw new NotFoundError(`No report ${req.params.id}`);
+    if (!report || !mayRead(scope, report.entityRef)) throw new NotFoundError(`No report ${req.params.id}`);
     res.json(report);
   });
 
   router.get('/v1/reports/:id/body', async (req, res) => {
-    await reader(req);
-    const body = await stores.reports.getBody(req.params.id);
+    const scope = await readScopes.of(await reader(req));
+    const report = scope.all ? undefined : await stores.reports.get(req.params.id);
+    const body = scope.all || (report && mayRead(scope, report.entityRef)) ? await stores.reports.getBody(req.params.id) : undefined;
     if (!body) {
       throw new NotFoundError(
         `No kept body for report ${req.params.id} (unknown report, or past the retention period)`,
@@ -90,12 +93,12 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/findings', async (req, res) => {
-    await reader(req);
+    const scope = await readScopes.of(await reader(req));
     const q = req.query;
     const entityRef = await optionalEntity(entities, q);
     res.json(
       await stores.findings.list({
-        entityRefs: entityRef ? [entityRef] : undefined,
+        entityRefs: narrowEntities(scope, entityRef ? [entityRef] : undefined),
         ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
         controls: knownControls(controls, q.control),
         severities: csv(q.severity) as FindingSeverity[] | undefined,
@@ -109,13 +112,13 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/artifacts/:digest', async (req, res) => {
-    await reader(req);
+    const scope = await readScopes.of(await reader(req));
     const digest = normalizeDigest(req.params.digest);
     if (!digest) {
       throw new InputError(`Malformed artifact digest '${req.params.digest}': use algorithm:hex`);
     }
     const entityRef = await optionalEntity(entities, req.query);
-    const records = await stores.artifacts.get(digest, entityRef);
+    const records = (await stores.artifacts.get(digest, entityRef)).filter(r => mayRead(scope, r.entityRef));
     if (records.length === 0) {
       throw new NotFoundError(`No artifact ${digest}`);
     }

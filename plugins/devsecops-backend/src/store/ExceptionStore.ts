@@ -4,6 +4,8 @@ import {
   ExceptionStatus,
   Page,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { DevsecopsExceptionQuery } from '@devsecops-scorecard/plugin-devsecops-node';
 import { Knex } from 'knex';
 import { ExceptionCover, LapsedException } from '../evaluate/types';
 import { dbText } from './text';
@@ -65,9 +67,35 @@ export interface ExceptionFilter {
   statuses?: ExceptionStatus[];
   /** Approved exceptions expiring between now and now + days. */
   expiringWithinDays?: number;
+  /**
+   * Only exceptions these conditions match: a conditional `devsecops.exception.read` decision in
+   * its query form (IS_RISK_OWNER → risk_owner, IS_ENTITY_OWNER → owner_ref).
+   */
+  readable?: PermissionCriteria<DevsecopsExceptionQuery>;
   now: Date;
   limit: number;
   offset: number;
+}
+
+const EXCEPTION_QUERY_COLUMNS: Record<DevsecopsExceptionQuery['property'], keyof ExceptionRow> = {
+  riskOwner: 'risk_owner',
+  ownerRef: 'owner_ref',
+  requester: 'requester',
+};
+
+/** A permission decision's query form as a where clause (all of, any of, not, column IN values). */
+function whereCriteria(builder: Knex.QueryBuilder, criteria: PermissionCriteria<DevsecopsExceptionQuery>): void {
+  if ('allOf' in criteria) {
+    builder.where(all => criteria.allOf.forEach(c => all.andWhere(b => whereCriteria(b, c))));
+  } else if ('anyOf' in criteria) {
+    builder.where(any => criteria.anyOf.forEach(c => any.orWhere(b => whereCriteria(b, c))));
+  } else if ('not' in criteria) {
+    builder.whereNot(b => whereCriteria(b, criteria.not));
+  } else if (criteria.values.length === 0) {
+    builder.whereRaw('1 = 0');
+  } else {
+    builder.whereIn(EXCEPTION_QUERY_COLUMNS[criteria.property], criteria.values);
+  }
 }
 
 /** Owns devsecops_exceptions, their events and the notifications already sent for them. */
@@ -151,6 +179,7 @@ export class ExceptionStore {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.riskOwners) builder.whereIn('risk_owner', filter.riskOwners);
       if (filter.statuses) builder.whereIn('status', filter.statuses);
+      if (filter.readable) builder.where(b => whereCriteria(b, filter.readable!));
       if (filter.expiringWithinDays !== undefined) {
         builder
           .where('status', 'approved')

@@ -78,6 +78,8 @@ export interface NewReport {
 
 export interface ReportFilter {
   entityRef?: string;
+  /** Only reports of these entities (a caller's read scope); empty: none. */
+  entityRefs?: readonly string[];
   control?: string;
   artifactDigest?: string;
   limit: number;
@@ -237,6 +239,7 @@ export class ReportStore {
     // Untyped: the selected columns include a raw expression; the rows are typed below.
     const query = this.knex(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.entityRefs) builder.whereIn('entity_ref', [...filter.entityRefs]);
       if (filter.control) builder.where('control', filter.control);
       if (filter.artifactDigest)
         builder.where('artifact_digest', filter.artifactDigest);
