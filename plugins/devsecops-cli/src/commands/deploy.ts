@@ -36,12 +36,15 @@ Options:
   --environment <env>        e.g. production
   --artifact-digest <digest> the deployed image digest, sha256:…
   --deployer <who>           who or what deployed (user, pipeline run)
-  --approver <who>           who approved the production change
+  --approver <who>           who approved the production change: a catalog User (name or
+                             user:<namespace>/<name>) other than the deployer, or the
+                             production-approval control fails
   --change-ref <ref>         change ticket or pull request URL
   --commit <sha>             source commit of the artifact
   --result <result>          ${RESULTS.join(' | ')} (default: succeeded)
   --deployed-at <time>       ISO 8601 date-time (default: now, server time)
-  --claimed-owner <ref>      the team the pipeline says owns the service
+  --claimed-owner <ref>      the team the pipeline says owns the service (without it the
+                             policy's deployment_owner: service_catalog_match fails)
 
 ${CONNECTION_HELP}`;
 

@@ -28,7 +28,8 @@ Options:
   --repository <repo>        org/repo or its URL
   --artifact-digest <digest> the image digest to release, sha256:…
   --environment <env>        e.g. production
-  --claimed-owner <ref>      the team the pipeline says owns the service (checked against the catalog)
+  --claimed-owner <ref>      the team the pipeline says owns the service (checked against the
+                             catalog; without it deployment_owner: service_catalog_match fails)
 
 ${CONNECTION_HELP}`;
 
