@@ -517,9 +517,16 @@ try {
       await dialog
         .getByLabel('Compensating controls')
         .fill('WAF rule blocks the vulnerable endpoint');
-      await dialog
-        .getByLabel('Risk owner (user or group)')
-        .fill(RISK_OWNER.ref);
+      // The risk owner is chosen among the eligible owners the backend lists (configured per
+      // rating in app-config.yaml: security-compliance for medium, with its members).
+      const riskOwner = dialog.getByRole('combobox', { name: 'Risk owner (user or group)' });
+      await riskOwner.fill(RISK_OWNER.name);
+      await dev
+        .getByRole('option', { name: `${RISK_OWNER.name} (${RISK_OWNER.ref})` })
+        .click();
+      if ((await riskOwner.inputValue()) !== `${RISK_OWNER.name} (${RISK_OWNER.ref})`) {
+        throw new Error(`the risk owner field shows ${JSON.stringify(await riskOwner.inputValue())}`);
+      }
       await shot(dev, 'request-exception-dialog');
       await axe(dev, 'request exception dialog');
       await dialog

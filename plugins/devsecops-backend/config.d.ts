@@ -42,6 +42,36 @@ export interface Config {
       maxDurationDays?: number;
       /** Days before expiry when the risk owner and entity owners are warned. Default [14, 3]. */
       warnDaysBeforeExpiry?: number[];
+      /**
+       * Who may be named risk owner of an exception: user or group refs (kind defaults to group)
+       * per risk rating; a user is eligible when listed or a member of a listed group. A request
+       * naming anyone else gets 400 naming the eligible owners; the first listed eligible owner is
+       * the dialog's default. A rating without a list accepts any catalog user or group. The
+       * requester, the requester's teams and the entity's owning team (and their members) are
+       * never eligible unless allowed below.
+       */
+      riskOwners?: {
+        critical?: string[];
+        high?: string[];
+        medium?: string[];
+        low?: string[];
+        /** Per control id: lists that replace the rating's list for that control. */
+        controls?: {
+          [controlId: string]: { critical?: string[]; high?: string[]; medium?: string[]; low?: string[] };
+        };
+        /** The entity's owning team (and its members) may be named. Default false. */
+        allowOwningTeam?: boolean;
+        /** The requester's own teams (and their members) may be named. Default false. */
+        allowRequesterTeams?: boolean;
+      };
+    };
+    /** Defaults of the plugin's permission rules (see the README's Permissions section). */
+    permissions?: {
+      /**
+       * Whether members of groups below an entity's owning group count as its owners for the
+       * IS_ENTITY_OWNER rule when a policy's condition does not pass `transitive`. Default false.
+       */
+      transitiveOwnership?: boolean;
     };
     /**
      * How the plugin bounds its own waits on the database. The pool and driver waits of every

@@ -8,12 +8,18 @@ import { Config, ConfigReader, JsonObject } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import {
+  devsecopsEntityReadPermission,
   devsecopsExceptionDecidePermission,
   devsecopsExceptionReadPermission,
+  devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
+  devsecopsExerciseRecordPermission,
   devsecopsPermissions,
+  devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
+  devsecopsEntityResourceRef,
+  devsecopsEntityRules,
   devsecopsExceptionResourceRef,
   devsecopsExceptionRules,
 } from '@devsecops-scorecard/plugin-devsecops-node';
@@ -135,6 +141,22 @@ export const devsecopsPlugin = createBackendPlugin({
           ],
           rules: Object.values(devsecopsExceptionRules),
           getResources: refs => Promise.all(refs.map(id => services.stores.exceptions.get(id))),
+        });
+        // Catalog entities (and the groups exercises are held for), with their owner's ancestry
+        // and descendants loaded through the catalog for IS_ENTITY_OWNER.
+        permissionsRegistry.addResourceType({
+          resourceRef: devsecopsEntityResourceRef,
+          permissions: [
+            devsecopsExceptionRequestPermission,
+            devsecopsRuntimeUpdatePermission,
+            devsecopsExerciseRecordPermission,
+            devsecopsEntityReadPermission,
+          ],
+          rules: Object.values(devsecopsEntityRules),
+          getResources: refs =>
+            Promise.all(
+              refs.map(ref => services.entities.ownershipResource(ref, settings.transitiveOwnership)),
+            ),
         });
 
         httpRouter.use(await createRouter({ services, httpAuth, ciIdentities: readCiIdentities(config) }));

@@ -25,6 +25,7 @@ import { AuditPackageService } from './evidence/AuditPackageService';
 import { EvidenceChainService } from './evidence/EvidenceChainService';
 import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
 import { ExceptionService } from './exceptions/ExceptionService';
+import { RiskOwnerPolicy } from './exceptions/RiskOwnerPolicy';
 import { ReleaseGateService } from './gate/ReleaseGateService';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
@@ -195,15 +196,13 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     controlIds: controls.ids(),
     maxDurationDays: settings.exceptionMaxDurationDays,
     scopeMatches: (entityRef, scope) => findings.scopeMatches(entityRef, scope),
-    principalExists: async ref =>
-      !!(await catalog.getEntityByRef(ref, {
-        credentials: await auth.getOwnServiceCredentials(),
-      })),
+    riskOwners: new RiskOwnerPolicy(settings.riskOwners, entities, controls.ids()),
     onEvidenceChanged,
   });
   const runtime = new RuntimeService({
     knex,
     entities,
+    permissions: deps.permissions,
     signals: stores.runtimeSignals,
     monitors: stores.runtimeMonitors,
     exercises: stores.exercises,
@@ -245,6 +244,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     knex,
     logger,
     maxReportBytes: settings.maxReportBytes,
+    transitiveOwnership: settings.transitiveOwnership,
     bodyRetentionDays: settings.bodyRetentionDays,
     databaseHealthCheckTimeoutMs: settings.databaseHealthCheckTimeoutMs,
     permissions: deps.permissions,

@@ -90,14 +90,16 @@ export interface DevsecopsEntityResource {
 
 /**
  * Query form of entity conditions, for callers that filter rows by owner instead of loading
- * each entity: the row's owner ref is one of `values`, or, when `transitive` is true (undefined:
- * the plugin's `devsecops.permissions.transitiveOwnership`), an ancestor group of one of them.
+ * each entity: the row's owner ref is one of `values`; or, with `transitive` (undefined: the
+ * plugin's `devsecops.permissions.transitiveOwnership`), a group above one of them; or, with
+ * `ancestors`, a group below one of them.
  * @public
  */
 export type DevsecopsEntityQuery = {
   property: 'ownerRef';
   values: string[];
   transitive?: boolean;
+  ancestors?: boolean;
 };
 
 /** @public */
@@ -111,6 +113,8 @@ export const devsecopsEntityResourceRef = createPermissionResourceRef<
  * they are a member of; for a group entity, the group itself). With `transitive` (default: the
  * plugin configuration `devsecops.permissions.transitiveOwnership`), membership of any group
  * below the owner group counts too, e.g. a member of a child team of the owning department.
+ * With `ancestors` (default false), membership of any group above the owner group counts too,
+ * e.g. the department over the owning team.
  * @public
  */
 export const isEntityOwner = createPermissionRule({
@@ -124,14 +128,19 @@ export const isEntityOwner = createPermissionRule({
       .boolean()
       .optional()
       .describe('Members of groups below the owner group count as owners (default: devsecops.permissions.transitiveOwnership)'),
+    ancestors: z
+      .boolean()
+      .optional()
+      .describe('Members of groups above the owner group count as owners (default false)'),
   }),
-  apply: (entity, { claims, transitive }) => {
+  apply: (entity, { claims, transitive, ancestors }) => {
     if (!entity.ownerRef) return false;
     if (claims.includes(entity.ownerRef)) return true;
+    if (ancestors && entity.ownerAncestorRefs.some(ref => claims.includes(ref))) return true;
     if (!(transitive ?? entity.transitiveOwnershipByDefault)) return false;
     return entity.ownerDescendantRefs.some(ref => claims.includes(ref));
   },
-  toQuery: ({ claims, transitive }) => ({ property: 'ownerRef', values: claims, transitive }),
+  toQuery: ({ claims, transitive, ancestors }) => ({ property: 'ownerRef', values: claims, transitive, ancestors }),
 });
 
 /** @public */

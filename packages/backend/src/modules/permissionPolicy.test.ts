@@ -1,10 +1,48 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  PermissionCondition,
+  PermissionCriteria,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import {
   devsecopsExceptionDecidePermission,
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
+  devsecopsExerciseRecordPermission,
+  devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+import { DevsecopsEntityResource, devsecopsEntityRules } from '@devsecops-scorecard/plugin-devsecops-node';
 import { DevsecopsDemoPolicy } from './permissionPolicy';
+
+/** Applies a decision to an entity resource through the plugin's registered rules, as the backend does. */
+function allows(decision: any, resource: DevsecopsEntityResource): boolean {
+  if (decision.result !== AuthorizeResult.CONDITIONAL) return decision.result === AuthorizeResult.ALLOW;
+  const rules = Object.values(devsecopsEntityRules);
+  const apply = (criteria: PermissionCriteria<PermissionCondition>): boolean => {
+    if ('anyOf' in criteria) return criteria.anyOf.some(apply);
+    if ('allOf' in criteria) return criteria.allOf.every(apply);
+    if ('not' in criteria) return !apply(criteria.not);
+    const rule = rules.find(r => r.name === criteria.rule)!;
+    return rule.apply(resource, rule.paramsSchema!.parse(criteria.params) as any);
+  };
+  expect(decision.resourceType).toBe('devsecops-entity');
+  return apply(decision.conditions);
+}
+
+/** A catalog entity as the devsecops backend loads it (examples/org.yaml's hierarchy). */
+const entity = (entityRef: string, ownerRef: string, ancestors: string[], descendants: string[] = []): DevsecopsEntityResource => ({
+  entityRef,
+  kind: entityRef.split(':')[0],
+  ownerRef,
+  ownerAncestorRefs: ancestors,
+  ownerDescendantRefs: descendants,
+  transitiveOwnershipByDefault: false,
+});
+const productCatalog = entity('component:default/product-catalog-service', 'group:default/team-storefront', ['group:default/dept-product', 'group:default/acme']);
+const paymentsApi = entity('component:default/payments-api', 'group:default/team-payments', ['group:default/dept-product', 'group:default/acme']);
+const cartService = entity('component:default/cart-service', 'group:default/team-checkout', ['group:default/dept-product', 'group:default/acme']);
+const acme = entity('group:default/acme', 'group:default/acme', [], ['group:default/dept-product', 'group:default/team-payments']);
+const teamPayments = entity('group:default/team-payments', 'group:default/team-payments', ['group:default/dept-product', 'group:default/acme']);
 
 const user = (claims: string[]) =>
   ({ identity: {}, info: { userEntityRef: claims[0], ownershipEntityRefs: claims }, credentials: {} } as any);
@@ -37,9 +75,35 @@ describe('DevsecopsDemoPolicy', () => {
     expect(JSON.stringify(decision)).toContain('IS_ENTITY_OWNER');
   });
 
-  it('allows requests and reads', async () => {
-    expect((await policy.handle({ permission: devsecopsExceptionRequestPermission }, rita)).result).toBe(
-      AuthorizeResult.ALLOW,
-    );
+  const paula = user(['user:default/paula-payne', 'group:default/team-payments']);
+  const pat = user(['user:default/platform-pat', 'group:default/platform-team']);
+  const decide = (permission: ResourcePermission, who: any) => policy.handle({ permission }, who);
+
+  it("lets only an entity's owners request (and renew) its exceptions", async () => {
+    const request = devsecopsExceptionRequestPermission;
+    expect(allows(await decide(request, paula), productCatalog)).toBe(false); // issue 14: Paula for the storefront
+    expect(allows(await decide(request, pat), paymentsApi)).toBe(false); // issue 14: Pat renewed team-payments'
+    expect(allows(await decide(request, rita), paymentsApi)).toBe(false);
+    expect(allows(await decide(request, paula), paymentsApi)).toBe(true);
+  });
+
+  it("lets the owners, the platform team and the security group update an entity's runtime signals", async () => {
+    const update = devsecopsRuntimeUpdatePermission;
+    expect(allows(await decide(update, paula), cartService)).toBe(false); // issue 14: Paula remediated cart-service's alert
+    expect(allows(await decide(update, paula), paymentsApi)).toBe(true);
+    expect(allows(await decide(update, pat), cartService)).toBe(true);
+    expect(allows(await decide(update, rita), cartService)).toBe(true);
+  });
+
+  it('lets members of the scope group or a group above it record exercises, and the security group any', async () => {
+    const record = devsecopsExerciseRecordPermission;
+    expect(allows(await decide(record, paula), acme)).toBe(false); // issue 14: Paula credited the whole org
+    expect(allows(await decide(record, pat), teamPayments)).toBe(false);
+    expect(allows(await decide(record, paula), cartService)).toBe(false);
+    expect(allows(await decide(record, paula), teamPayments)).toBe(true);
+    expect(allows(await decide(record, paula), paymentsApi)).toBe(true);
+    const acmeLead = user(['user:default/ceo', 'group:default/acme']);
+    expect(allows(await decide(record, acmeLead), teamPayments)).toBe(true);
+    expect(allows(await decide(record, rita), acme)).toBe(true);
   });
 });

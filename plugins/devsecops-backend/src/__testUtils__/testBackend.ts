@@ -37,30 +37,53 @@ export const testEntities: Entity[] = [
   },
 ];
 
-function user(name: string, memberOf: string[]): Entity {
+/**
+ * More of the organisation, for the ownership and risk-owner tests (pass as `extraEntities`): a
+ * platform team with pat, paula of team-payments (the issue's persona), team-storefront (her target) with stella and its service, and
+ * team-payments' child team payments-sre with penny (transitive ownership).
+ */
+export const organisationEntities: Entity[] = [
+  group('platform-team', 'acme', []),
+  user('pat', ['platform-team']),
+  user('paula', ['team-payments']),
+  group('team-storefront', 'acme', []),
+  user('stella', ['team-storefront']),
+  component('product-catalog-service', 'team-storefront', 'service', 'acme/product-catalog-service'),
+  group('payments-sre', 'team-payments', []),
+  user('penny', ['payments-sre']),
+];
+
+/** A catalog user; `memberOf` also as the relations the catalog derives from it. */
+export function user(name: string, memberOf: string[]): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'User',
     metadata: { name, namespace: 'default' },
     spec: { memberOf },
+    relations: memberOf.map(g => ({ type: 'memberOf', targetRef: `group:default/${g}` })),
   };
 }
 
 /** The user and their groups, as the real user-info service reads them from the catalog. */
-export const userInfoFromTestCatalog = createServiceFactory({
-  service: coreServices.userInfo,
-  deps: {},
-  factory: () => ({
-    async getUserInfo(credentials: any) {
-      const ref = credentials.principal.userEntityRef as string;
-      const entity = testEntities.find(e => e.kind === 'User' && `user:default/${e.metadata.name}` === ref);
-      const groups = ((entity?.spec?.memberOf as string[]) ?? []).map(g => `group:default/${g}`);
-      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
-    },
-  }),
-});
+export function userInfoFromCatalog(entities: Entity[]) {
+  return createServiceFactory({
+    service: coreServices.userInfo,
+    deps: {},
+    factory: () => ({
+      async getUserInfo(credentials: any) {
+        const ref = credentials.principal.userEntityRef as string;
+        const entity = entities.find(e => e.kind === 'User' && `user:default/${e.metadata.name}` === ref);
+        const groups = ((entity?.spec?.memberOf as string[]) ?? []).map(g => `group:default/${g}`);
+        return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
+      },
+    }),
+  });
+}
 
-function group(name: string, parent: string | undefined, children: string[]): Entity {
+/** The user and their groups in the small test catalog. */
+export const userInfoFromTestCatalog = userInfoFromCatalog(testEntities);
+
+export function group(name: string, parent: string | undefined, children: string[]): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
@@ -69,7 +92,7 @@ function group(name: string, parent: string | undefined, children: string[]): En
   };
 }
 
-function component(
+export function component(
   name: string,
   owner: string,
   type: string,
@@ -86,6 +109,29 @@ function component(
     },
     spec: { type, owner, lifecycle },
   };
+}
+
+/**
+ * The parentOf/childOf relations the catalog derives from `spec.parent` and `spec.children`, so
+ * added groups hang below the test catalog's groups without editing their `spec.children`.
+ */
+function withGroupRelations(entities: Entity[]): Entity[] {
+  const ref = (name: string) => `group:default/${name}`;
+  const links: Array<[string, string]> = [];
+  for (const e of entities.filter(x => x.kind === 'Group')) {
+    const parent = e.spec?.parent as string | undefined;
+    if (parent) links.push([ref(parent), ref(e.metadata.name)]);
+    for (const child of (e.spec?.children as string[]) ?? []) links.push([ref(e.metadata.name), ref(child)]);
+  }
+  return entities.map(e => {
+    if (e.kind !== 'Group') return e;
+    const me = ref(e.metadata.name);
+    const relations = [
+      ...links.filter(([p]) => p === me).map(([, c]) => ({ type: 'parentOf', targetRef: c })),
+      ...links.filter(([, c]) => c === me).map(([p]) => ({ type: 'childOf', targetRef: p })),
+    ].filter((r, i, all) => all.findIndex(x => x.type === r.type && x.targetRef === r.targetRef) === i);
+    return { ...e, relations: [...(e.relations ?? []), ...relations] };
+  });
 }
 
 /** Header of a CI pipeline's service token (subject external:test-service). */
@@ -110,9 +156,18 @@ export function recordingNotifications() {
 export async function startDevsecopsBackend(
   databases: TestDatabases,
   databaseId: TestDatabaseId,
-  options: { config?: object; features?: BackendFeature[]; knex?: Awaited<ReturnType<TestDatabases['init']>> } = {},
+  options: {
+    config?: object;
+    features?: BackendFeature[];
+    knex?: Awaited<ReturnType<TestDatabases['init']>>;
+    /** Entities added to the test catalog (and to the user-info service), e.g. organisationEntities. */
+    extraEntities?: Entity[];
+  } = {},
 ) {
   const knex = options.knex ?? (await databases.init(databaseId));
+  const entities = options.extraEntities
+    ? withGroupRelations([...testEntities, ...options.extraEntities])
+    : testEntities;
   const notifications = recordingNotifications();
   const backend = await startTestBackend({
     features: [
@@ -122,9 +177,9 @@ export async function startDevsecopsBackend(
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      catalogServiceMock.factory({ entities: testEntities }),
+      catalogServiceMock.factory({ entities }),
       notifications.factory,
-      userInfoFromTestCatalog,
+      options.extraEntities ? userInfoFromCatalog(entities) : userInfoFromTestCatalog,
       ...(options.features ?? []),
     ],
   });

@@ -6,6 +6,7 @@ import {
 } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DevsecopsEntityResource } from '@devsecops-scorecard/plugin-devsecops-node';
 import type { EvidenceWriter } from '../identity/ciIdentities';
 
 /** How an uploader names the entity its evidence belongs to. */
@@ -66,6 +67,84 @@ export class EntityResolver {
     const resolved = await this.resolve(lookup, options);
     writer.assertMayWrite(resolved);
     return resolved;
+  }
+
+  /**
+   * The `devsecops-entity` permission resource of an entity ref: its owner (for a group, the
+   * group itself; for a user, the user) with the owner group's ancestors and descendants.
+   * Undefined when the ref is malformed or not in the catalog (the permission is then denied).
+   */
+  async ownershipResource(
+    rawRef: string,
+    transitiveOwnershipByDefault: boolean,
+  ): Promise<DevsecopsEntityResource | undefined> {
+    let resolved: ResolvedEntity;
+    try {
+      resolved = await this.resolve({ entityRef: rawRef }, { anyKind: true });
+    } catch {
+      return undefined;
+    }
+    const kind = resolved.entity.kind.toLowerCase();
+    const ownerRef = kind === 'group' || kind === 'user' ? resolved.entityRef : resolved.ownerRef;
+    const ownerIsGroup = !!ownerRef && ownerRef.startsWith('group:');
+    return {
+      entityRef: resolved.entityRef,
+      kind,
+      ownerRef,
+      ownerAncestorRefs: ownerIsGroup ? await this.groupAncestors(ownerRef!) : [],
+      ownerDescendantRefs: ownerIsGroup ? (await this.groupAndDescendants(ownerRef!)).slice(1) : [],
+      transitiveOwnershipByDefault,
+    };
+  }
+
+  /** A catalog entity by full ref, or undefined (no error) when there is none. */
+  async getByRef(ref: string): Promise<Entity | undefined> {
+    return this.catalog.getEntityByRef(ref, {
+      credentials: await this.auth.getOwnServiceCredentials(),
+    });
+  }
+
+  /** A group and every group below it (`spec.children`), the group first. */
+  async groupAndDescendants(groupRef: string): Promise<string[]> {
+    const seen = [groupRef];
+    for (let i = 0; i < seen.length && seen.length < 1000; i++) {
+      const entity = await this.getByRef(seen[i]).catch(() => undefined);
+      if (!entity) continue; // an unreachable group ends that branch
+      for (const child of [...refList(entity.spec?.children, entity, 'group'), ...relationTargets(entity, 'parentOf')]) {
+        if (!seen.includes(child)) seen.push(child);
+      }
+    }
+    return seen;
+  }
+
+  /** A group's parents (`spec.parent`) up to the root, nearest first. */
+  async groupAncestors(groupRef: string): Promise<string[]> {
+    const ancestors: string[] = [];
+    let current = groupRef;
+    while (ancestors.length < 100) {
+      const entity = await this.getByRef(current).catch(() => undefined);
+      const [parent] = entity
+        ? [...refList([entity.spec?.parent], entity, 'group'), ...relationTargets(entity, 'childOf')]
+        : [];
+      if (!parent || parent === groupRef || ancestors.includes(parent)) break;
+      ancestors.push(parent);
+      current = parent;
+    }
+    return ancestors;
+  }
+
+  /** The groups a user belongs to directly: `memberOf` relations and `spec.memberOf`. */
+  async groupsOf(user: Entity): Promise<string[]> {
+    return [...new Set([...relationTargets(user, 'memberOf'), ...refList(user.spec?.memberOf, user, 'group')])];
+  }
+
+  /** The users directly in a group (their `memberOf` relation), sorted by ref. */
+  async membersOf(groupRef: string): Promise<Entity[]> {
+    const { items } = await this.catalog.getEntities(
+      { filter: { kind: 'user', 'relations.memberOf': groupRef } },
+      { credentials: await this.auth.getOwnServiceCredentials() },
+    );
+    return [...items].sort((a, b) => stringifyEntityRef(a).localeCompare(stringifyEntityRef(b)));
   }
 
   private async find(lookup: EntityLookup): Promise<ResolvedEntity> {
@@ -168,4 +247,34 @@ function toResolved(entity: Entity): ResolvedEntity {
     );
   }
   return { entityRef: stringifyEntityRef(entity), ownerRef, entity };
+}
+
+/** The targets of an entity's relations of one type (the catalog derives them from the specs). */
+function relationTargets(entity: Entity, type: string): string[] {
+  return (entity.relations ?? []).filter(r => r.type.toLowerCase() === type.toLowerCase()).map(r => r.targetRef);
+}
+
+/** Full refs from a list of short or full refs in an entity's spec (non-strings skipped). */
+function refList(value: unknown, entity: Entity, defaultKind: string): string[] {
+  const refs: string[] = [];
+  for (const item of Array.isArray(value) ? value : []) {
+    if (typeof item !== 'string' || !item) continue;
+    try {
+      refs.push(
+        stringifyEntityRef(
+          parseEntityRef(item, { defaultKind, defaultNamespace: entity.metadata.namespace ?? 'default' }),
+        ),
+      );
+    } catch {
+      // a malformed ref names nobody
+    }
+  }
+  return refs;
+}
+
+/** What the catalog shows for a user or group: its profile's display name, title or name. */
+export function displayNameOf(entity: Entity): string {
+  const profile = (entity.spec as { profile?: { displayName?: unknown } } | undefined)?.profile;
+  if (typeof profile?.displayName === 'string' && profile.displayName) return profile.displayName;
+  return entity.metadata.title ?? entity.metadata.name;
 }

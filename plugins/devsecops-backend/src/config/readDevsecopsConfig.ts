@@ -1,4 +1,5 @@
 import { Config } from '@backstage/config';
+import { readRiskOwnerSettings, RiskOwnerSettings } from '../exceptions/RiskOwnerPolicy';
 
 export interface DevsecopsConfig {
   maxReportBytes: number;
@@ -10,6 +11,14 @@ export interface DevsecopsConfig {
   secretFingerprintKey?: string;
   exceptionMaxDurationDays: number;
   exceptionWarnDaysBeforeExpiry: number[];
+  /** `devsecops.exceptions.riskOwners`: who may be named risk owner. */
+  riskOwners: RiskOwnerSettings;
+  /**
+   * `devsecops.permissions.transitiveOwnership` (default false): whether members of groups below
+   * an entity's owning group count as its owners when a policy's IS_ENTITY_OWNER condition does
+   * not say.
+   */
+  transitiveOwnership: boolean;
   /** `devsecops.database.healthCheckTimeoutMs`: how long `/health` waits for the database. */
   databaseHealthCheckTimeoutMs: number;
 }
@@ -94,6 +103,8 @@ export function readDevsecopsConfig(
     secretFingerprintKey,
     exceptionMaxDurationDays,
     exceptionWarnDaysBeforeExpiry,
+    riskOwners: readRiskOwnerSettings(root),
+    transitiveOwnership: config?.getOptionalBoolean('permissions.transitiveOwnership') ?? false,
     databaseHealthCheckTimeoutMs,
   };
 }

@@ -26,6 +26,7 @@ import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { ExceptionFilter, ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
+import { RiskOwnerPolicy } from './RiskOwnerPolicy';
 import { parseInstant } from '../validation/inputTimes';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 
@@ -55,8 +56,8 @@ export interface ExceptionServiceOptions {
   scopeMatches(entityRef: string, scope: ExceptionScope): Promise<boolean>;
   /** Called after any committed change, to re-evaluate the entity at once. */
   onEvidenceChanged: OnEvidenceChanged;
-  /** Whether a catalog user or group exists. */
-  principalExists(ref: string): Promise<boolean>;
+  /** Who may be named risk owner (configuration and the catalog). */
+  riskOwners: RiskOwnerPolicy;
   now?: () => Date;
 }
 
@@ -74,8 +75,12 @@ export class ExceptionService {
     return this.o.now?.() ?? new Date();
   }
 
+  /**
+   * Requests an exception: `devsecops.exception.request` on the entity (a resource permission,
+   * so a policy can allow only its owners), then the risk owner's eligibility (400 naming the
+   * eligible owners).
+   */
   async request(input: ExceptionRequestInput, credentials: UserCredentials, renewalOf?: string): Promise<ExceptionRecord> {
-    await this.authorize(devsecopsExceptionRequestPermission, credentials);
     const now = this.now();
     const requester = credentials.principal.userEntityRef;
     const expiresAt = this.checkExpiry(input.expiresAt, now);
@@ -85,9 +90,15 @@ export class ExceptionService {
     }
     const scope = this.checkScope(input.scope);
     const resolved = await this.o.entities.resolve(input);
-    if (!(await this.o.principalExists(riskOwner))) {
-      throw new InputError(`riskOwner ${riskOwner} is not a user or group in the catalog`);
-    }
+    await this.authorize(devsecopsExceptionRequestPermission, credentials, resolved.entityRef);
+    await this.o.riskOwners.check(riskOwner, {
+      entityRef: resolved.entityRef,
+      ownerRef: resolved.ownerRef,
+      riskRating: input.riskRating,
+      control: scope.control,
+      requester,
+      requesterClaims: await this.claims(credentials),
+    });
     if ((scope.ruleId || scope.vulnerabilityId || scope.fingerprint || scope.artifactDigest) &&
         !(await this.o.scopeMatches(resolved.entityRef, scope))) {
       throw new InputError(
@@ -199,6 +210,25 @@ export class ExceptionService {
     await this.audit('exception-revoke', credentials, id, { entityRef: record.entityRef, reason });
     await this.o.onEvidenceChanged([record.entityRef]);
     return (await this.o.store.get(id))!;
+  }
+
+  /** Who the requester may name as risk owner of an exception on the entity (for the dialog). */
+  async eligibleRiskOwners(
+    query: EntityLookup & { riskRating: RiskRating; control?: string },
+    credentials: UserCredentials,
+  ) {
+    if (query.control !== undefined && !this.o.controlIds.includes(query.control)) {
+      throw new InputError(`control '${query.control}' is not a control; controls: ${this.o.controlIds.join(', ')}`);
+    }
+    const resolved = await this.o.entities.resolve(query);
+    return this.o.riskOwners.eligibility({
+      entityRef: resolved.entityRef,
+      ownerRef: resolved.ownerRef,
+      riskRating: query.riskRating,
+      control: query.control,
+      requester: credentials.principal.userEntityRef,
+      requesterClaims: await this.claims(credentials),
+    });
   }
 
   /** Marks approved exceptions past their expiry as expired (evaluation already ignores them). */

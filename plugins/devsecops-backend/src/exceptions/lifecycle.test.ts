@@ -6,6 +6,7 @@ import { ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 import { ExceptionService } from './ExceptionService';
+import { RiskOwnerPolicy } from './RiskOwnerPolicy';
 
 jest.setTimeout(60_000);
 
@@ -42,7 +43,11 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
         controlIds: ['container-scan'],
         maxDurationDays: 90,
         scopeMatches: async () => true,
-        principalExists: async () => true,
+        riskOwners: new RiskOwnerPolicy(
+          { byRating: {}, byControl: {}, allowOwningTeam: false, allowRequesterTeams: false },
+          {} as any,
+          ['container-scan'],
+        ),
         onEvidenceChanged: async refs => { refreshed.push(...refs); },
         now: () => now,
       });

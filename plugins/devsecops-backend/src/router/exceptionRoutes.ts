@@ -40,6 +40,20 @@ export function mountExceptionRoutes({ router, services, callers }: AreaContext)
     );
   });
 
+  router.get('/v1/exceptions/risk-owners', async (req, res) => {
+    const credentials = await reader(req);
+    if (credentials.principal.type !== 'user') {
+      throw new InputError('Eligible risk owners are computed for a requester: use a user token');
+    }
+    const q = req.query;
+    res.json(
+      await exceptions.eligibleRiskOwners(
+        { entityRef: q.entity, repository: q.repository, riskRating: q.riskRating, control: q.control },
+        credentials as any,
+      ),
+    );
+  });
+
   router.get('/v1/exceptions/:id', async (req, res) => {
     const credentials = await reader(req);
     const record = await exceptions.get(req.params.id);

@@ -15,7 +15,7 @@ export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
   /** Containment and remediation come from responders (users) or from tooling (services). */
   router.post('/v1/runtime-signals/:id/timeline', async (req, res) => {
     const credentials = await reader(req);
-    res.status(200).json(await runtime.updateTimeline(req.params.id, req.body, principalName(credentials)));
+    res.status(200).json(await runtime.updateTimeline(req.params.id, req.body, credentials));
   });
 
   router.get('/v1/runtime-signals', async (req, res) => {
@@ -33,7 +33,7 @@ export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
   /** Exercises are recorded by the people who held them. */
   router.post('/v1/exercises', async (req, res) => {
     const credentials = await person(req);
-    res.status(201).json(await runtime.recordExercise(req.body, principalName(credentials)));
+    res.status(201).json(await runtime.recordExercise(req.body, credentials));
   });
 
   router.get('/v1/exercises', async (req, res) => {

@@ -1,6 +1,15 @@
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+  BackstageUserPrincipal,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  devsecopsExerciseRecordPermission,
+  devsecopsRuntimeUpdatePermission,
   Exercise,
   RecurringFinding,
   ExerciseScenario,
@@ -99,6 +108,8 @@ export class RuntimeService {
     private readonly options: {
       knex: Knex;
       entities: EntityResolver;
+      /** Timeline updates and exercises are resource permissions on the entity (or group scope). */
+      permissions: PermissionsService;
       signals: RuntimeSignalStore;
       /** Heartbeats: which runtime source was last heard from (absent: heartbeats are refused). */
       monitors?: RuntimeMonitorStore;
@@ -218,10 +229,18 @@ export class RuntimeService {
     return recorded;
   }
 
-  async updateTimeline(id: string, input: TimelineInput, actor: string): Promise<RuntimeSignal> {
+  /**
+   * Records containment or remediation: `devsecops.runtime.update` on the signal's entity (a
+   * policy can allow only its owners; tooling with a service token is not restricted by policies).
+   */
+  async updateTimeline(id: string, input: TimelineInput, credentials: Credentials): Promise<RuntimeSignal> {
     if (input.containedAt === undefined && input.remediatedAt === undefined) {
       throw new InputError('Pass containedAt, remediatedAt or both');
     }
+    const existing = await this.options.signals.get(id);
+    if (!existing) throw new NotFoundError(`No runtime signal ${id}`);
+    await this.authorize(devsecopsRuntimeUpdatePermission, existing.entityRef, credentials);
+    const actor = actorName(credentials);
     const now = this.now();
     const contained = input.containedAt === undefined ? undefined : parseTime('containedAt', input.containedAt, now);
     const remediated = input.remediatedAt === undefined ? undefined : parseTime('remediatedAt', input.remediatedAt, now);
@@ -261,7 +280,12 @@ export class RuntimeService {
     return signal;
   }
 
-  async recordExercise(input: ExerciseInput, recordedBy: string): Promise<Exercise> {
+  /**
+   * Records an exercise: `devsecops.exercise.record` on its scope (the group it was held for, or
+   * the entity), so a policy can require the recorder to belong to that group or own the entity.
+   */
+  async recordExercise(input: ExerciseInput, credentials: Credentials): Promise<Exercise> {
+    const recordedBy = actorName(credentials);
     const now = this.now();
     const heldOn = parseCalendarDay('heldOn', input.heldOn);
     if (heldOn > now.toISOString().slice(0, 10)) {
@@ -277,6 +301,7 @@ export class RuntimeService {
       }
     });
     const scopeRef = await this.resolveScope(input.scopeRef);
+    await this.authorize(devsecopsExerciseRecordPermission, scopeRef, credentials);
     const exercise: Exercise = {
       id: randomUUID(),
       scenario: input.scenario,
@@ -318,23 +343,14 @@ export class RuntimeService {
 
   /** A group and every group below it (spec.children in the catalog), for refreshing owned entities. */
   async groupAndDescendants(groupRef: string): Promise<string[]> {
-    const seen = [groupRef];
-    for (let i = 0; i < seen.length && seen.length < 1000; i++) {
-      try {
-        const { entity } = await this.options.entities.resolve({ entityRef: seen[i] }, { anyKind: true });
-        const children = (entity.spec as Record<string, unknown> | undefined)?.children;
-        for (const child of Array.isArray(children) ? children : []) {
-          if (typeof child !== 'string') continue;
-          const ref = stringifyEntityRef(
-            parseEntityRef(child, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }),
-          );
-          if (!seen.includes(ref)) seen.push(ref);
-        }
-      } catch {
-        // An unreachable group ends that branch.
-      }
+    return this.options.entities.groupAndDescendants(groupRef);
+  }
+
+  private async authorize(permission: ResourcePermission, resourceRef: string, credentials: Credentials) {
+    const [decision] = await this.options.permissions.authorize([{ permission, resourceRef }], { credentials });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`The permission policy does not allow ${permission.name} on ${resourceRef}`);
     }
-    return seen;
   }
 
   /** The catalog ref of an exercise scope (an entity or a group); kind defaults to group. */
@@ -347,6 +363,14 @@ export class RuntimeService {
     }
     return (await this.options.entities.resolve({ entityRef: ref }, { anyKind: true })).entityRef;
   }
+}
+
+type Credentials = BackstageCredentials<BackstageUserPrincipal | BackstageServicePrincipal>;
+
+/** The name recorded as the actor of a write: a user's entity ref or a service's subject. */
+function actorName(credentials: Credentials): string {
+  const principal = credentials.principal;
+  return principal.type === 'user' ? principal.userEntityRef : principal.subject;
 }
 
 /** Findings marked recurring, or raised (by title) in more than one exercise. */

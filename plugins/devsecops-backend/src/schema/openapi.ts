@@ -701,6 +701,24 @@ export const spec = {
         responses: { '200': ok('A page of exceptions, soonest expiry first'), '400': errorResponse },
       },
     },
+    '/v1/exceptions/risk-owners': {
+      get: {
+        operationId: 'listEligibleRiskOwners',
+        description:
+          'Who the caller (a user) may name as risk owner of an exception on the entity: the users and groups devsecops.exceptions.riskOwners lists for the rating (and control) with the members of the listed groups, never the caller, their teams or the owning team unless configuration allows it; and the configured default',
+        parameters: [
+          ...entityParams,
+          { name: 'riskRating', in: 'query', required: true, schema: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] } },
+          { name: 'control', in: 'query', required: false, schema: text(128) },
+        ],
+        responses: {
+          '200': ok('RiskOwnerEligibility: restricted, owners (ref, displayName, kind, memberOf), defaultOwner, excluded'),
+          '400': errorResponse,
+          '403': errorResponse,
+          '404': errorResponse,
+        },
+      },
+    },
     '/v1/exceptions/{id}': {
       get: {
         operationId: 'getException',
@@ -852,24 +870,26 @@ export const spec = {
     '/v1/runtime-signals/{id}/timeline': {
       post: {
         operationId: 'updateRuntimeSignalTimeline',
-        description: 'Record when a runtime signal was contained and/or remediated (detected ≤ contained ≤ remediated, none in the future)',
+        description:
+          'Record when a runtime signal was contained and/or remediated (detected ≤ contained ≤ remediated, none in the future); users need devsecops.runtime.update on the signal\'s entity',
         parameters: [{ name: 'id', in: 'path', required: true, schema: uuid }],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/RuntimeSignalTimelineInput' } } },
         },
-        responses: { '200': ok('The signal after the change'), '400': errorResponse, '404': errorResponse, '409': errorResponse },
+        responses: { '200': ok('The signal after the change'), '400': errorResponse, '403': errorResponse, '404': errorResponse, '409': errorResponse },
       },
     },
     '/v1/exercises': {
       post: {
         operationId: 'recordExercise',
-        description: 'Record a tabletop exercise held for an entity or group (user token)',
+        description:
+          'Record a tabletop exercise held for an entity or group (user token with devsecops.exercise.record on the scope)',
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/ExerciseInput' } } },
         },
-        responses: { '201': ok('Recorded'), '400': errorResponse, '404': errorResponse },
+        responses: { '201': ok('Recorded'), '400': errorResponse, '403': errorResponse, '404': errorResponse },
       },
       get: {
         operationId: 'listExercises',

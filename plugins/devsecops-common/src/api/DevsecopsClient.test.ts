@@ -19,6 +19,13 @@ describe('DevsecopsClient', () => {
         );
         return;
       }
+      if (req.url?.startsWith('/api/devsecops/v1/exceptions/risk-owners')) {
+        // A proxy's HTML error page: its text is no message for a person.
+        res.statusCode = 502;
+        res.setHeader('content-type', 'text/html');
+        res.end('<html><body>upstream down</body></html>');
+        return;
+      }
       res.statusCode = 404;
       res.setHeader('content-type', 'application/json');
       res.end(
@@ -49,10 +56,17 @@ describe('DevsecopsClient', () => {
   it('turns an error response into a ResponseError carrying the backend message', async () => {
     await expect(client().listFormats()).rejects.toMatchObject({
       name: 'ResponseError',
+      message: 'No route /api/devsecops/formats',
       statusCode: 404,
       body: {
         error: { message: 'No route /api/devsecops/formats' },
       },
     });
+  });
+
+  it('keeps the status line as the message when the body is not a Backstage error', async () => {
+    await expect(
+      client().listEligibleRiskOwners({ entity: 'component:default/a', riskRating: 'high' }),
+    ).rejects.toMatchObject({ name: 'ResponseError', statusCode: 502, message: 'Request failed with 502 Bad Gateway' });
   });
 });

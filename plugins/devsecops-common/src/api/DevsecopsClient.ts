@@ -10,7 +10,7 @@ import {
   RollupHistory,
 } from '../model/scorecard';
 import { Exercise, RecurringFinding, RuntimeSignal } from '../model/runtime';
-import { ExceptionRecord, ExceptionScope, RiskRating } from '../model/exceptions';
+import { ExceptionRecord, ExceptionScope, RiskOwnerEligibility, RiskRating } from '../model/exceptions';
 
 /** A new exception request. @public */
 export interface ExceptionRequest {
@@ -93,6 +93,8 @@ export interface DevsecopsApi {
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
   listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
   requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
+  /** Who the signed-in user may name as risk owner of an exception on the entity. */
+  listEligibleRiskOwners(query: { entity: string; riskRating: RiskRating; control?: string }): Promise<RiskOwnerEligibility>;
   changeException(
     id: string,
     action: 'approve' | 'reject' | 'revoke',
@@ -182,6 +184,10 @@ export class DevsecopsClient implements DevsecopsApi {
     return this.post('/v1/exceptions', request);
   }
 
+  listEligibleRiskOwners(query: { entity: string; riskRating: RiskRating; control?: string }): Promise<RiskOwnerEligibility> {
+    return this.get('/v1/exceptions/risk-owners', query);
+  }
+
   changeException(id: string, action: 'approve' | 'reject' | 'revoke', reason: string): Promise<ExceptionRecord> {
     return this.post(`/v1/exceptions/${encodeURIComponent(id)}/${action}`, { reason });
   }
@@ -202,7 +208,7 @@ export class DevsecopsClient implements DevsecopsApi {
     }
     const response = await this.fetchImpl(`${baseUrl}/v1/audit-packages?${params}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseError(response);
     }
     const disposition = response.headers.get('content-disposition') ?? '';
     const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'audit-package.zip';
@@ -217,7 +223,7 @@ export class DevsecopsClient implements DevsecopsApi {
       body: JSON.stringify(body),
     });
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseError(response);
     }
     return (await response.json()) as T;
   }
@@ -234,8 +240,24 @@ export class DevsecopsClient implements DevsecopsApi {
     const search = params.toString();
     const response = await this.fetchImpl(`${baseUrl}${path}${search ? `?${search}` : ''}`);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await responseError(response);
     }
     return (await response.json()) as T;
   }
+}
+
+/**
+ * The error of a failed call: a ResponseError (status, body) whose message is the server's own
+ * message when it sent a Backstage error body ("riskOwner … is not eligible …"), instead of
+ * "Request failed with 400 Bad Request".
+ * @public
+ */
+export async function responseError(response: Response): Promise<ResponseError> {
+  const json = (response.headers.get('content-type') ?? '').includes('json');
+  const error = await ResponseError.fromResponse(response);
+  const serverMessage = json ? error.body?.error?.message : undefined;
+  if (typeof serverMessage === 'string' && serverMessage.trim()) {
+    error.message = serverMessage;
+  }
+  return error;
 }

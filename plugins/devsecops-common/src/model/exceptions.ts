@@ -45,3 +45,31 @@ export interface ExceptionRecord {
   renewalOf?: string;
   events: ExceptionEvent[];
 }
+
+/** A user or group that may be named risk owner, as the catalog shows it. @public */
+export interface EligibleRiskOwner {
+  /** `user:default/…` or `group:default/…`. */
+  ref: string;
+  displayName: string;
+  kind: 'user' | 'group';
+  /** For a user offered as a member of a listed group: that group. */
+  memberOf?: string;
+}
+
+/** Who may be named risk owner of an exception on an entity (GET /v1/exceptions/risk-owners). @public */
+export interface RiskOwnerEligibility {
+  entityRef: string;
+  riskRating: RiskRating;
+  control?: string;
+  /**
+   * True when configuration lists the eligible owners for this rating (and control): only
+   * `owners` may be named. False: any catalog user or group except the excluded ones.
+   */
+  restricted: boolean;
+  /** The listed users and groups, and the members of the listed groups, minus the excluded ones. */
+  owners: EligibleRiskOwner[];
+  /** The configured default: the first listed owner that is eligible for this request. */
+  defaultOwner?: string;
+  /** Never eligible for this request: the requester, their teams and the entity's owning team. */
+  excluded: string[];
+}

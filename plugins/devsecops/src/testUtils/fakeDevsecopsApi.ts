@@ -273,6 +273,18 @@ export function fakeDevsecopsApi(
     listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     listExceptions: async () => ({ items: [sampleException], totalCount: 1, limit: 100, offset: 0 }),
     requestException: async request => ({ ...sampleException, ...request, status: 'requested' }),
+    listEligibleRiskOwners: async query => ({
+      entityRef: query.entity,
+      riskRating: query.riskRating,
+      control: query.control,
+      restricted: true,
+      owners: [
+        { ref: 'group:default/security-compliance', displayName: 'Security & Compliance', kind: 'group' },
+        { ref: 'user:default/risk-owner-rita', displayName: 'Rita Risk', kind: 'user', memberOf: 'group:default/security-compliance' },
+      ],
+      defaultOwner: 'group:default/security-compliance',
+      excluded: ['group:default/team-payments', 'user:default/paula-payne'],
+    }),
     changeException: async (_id, action) => ({
       ...sampleException,
       status: ({ approve: 'approved', reject: 'rejected', revoke: 'revoked' } as const)[action],

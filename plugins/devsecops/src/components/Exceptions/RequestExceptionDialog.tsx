@@ -1,5 +1,11 @@
-import { ControlResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  ControlResult,
+  EligibleRiskOwner,
+  RiskOwnerEligibility,
+  RiskRating,
+} from '@devsecops-scorecard/plugin-devsecops-common';
 import { useApi } from '@backstage/core-plugin-api';
+import Autocomplete from '@mui/material/Autocomplete';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -9,10 +15,59 @@ import MenuItem from '@mui/material/MenuItem';
 import Stack from '@mui/material/Stack';
 import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { devsecopsApiRef } from '../../api';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+const ownerLabel = (owner: EligibleRiskOwner) =>
+  owner.displayName === owner.ref ? owner.ref : `${owner.displayName} (${owner.ref})`;
+
+/**
+ * The risk owner: one of the eligible owners the backend lists for the entity, rating and control
+ * (devsecops.exceptions.riskOwners), preset to the configured default; a free user or group ref
+ * only when configuration lists no owners for the rating.
+ */
+function RiskOwnerField(props: {
+  eligibility?: RiskOwnerEligibility;
+  loadError?: string;
+  value: string;
+  onChange: (ref: string) => void;
+}) {
+  const { eligibility } = props;
+  const label = 'Risk owner (user or group)';
+  const helper = props.loadError
+    ? `Eligible risk owners could not be loaded: ${props.loadError}`
+    : eligibility?.restricted
+      ? `Only these may be risk owners of a ${eligibility.riskRating} exception here; never you, your team or the owning team.`
+      : 'Any user or group in the catalog except you, your team and the owning team (e.g. user:default/jane).';
+  if (!eligibility || !eligibility.restricted) {
+    return (
+      <Autocomplete
+        key="any"
+        freeSolo
+        options={[] as string[]}
+        inputValue={props.value}
+        onInputChange={(_e, value) => props.onChange(value)}
+        renderInput={params => <TextField {...params} label={label} helperText={helper} error={!!props.loadError} />}
+      />
+    );
+  }
+  const selected = eligibility.owners.find(o => o.ref === props.value) ?? null;
+  return (
+    <Autocomplete
+      key={`eligible-${eligibility.riskRating}`}
+      options={eligibility.owners}
+      value={selected}
+      onChange={(_e, owner) => props.onChange(owner?.ref ?? '')}
+      getOptionLabel={ownerLabel}
+      isOptionEqualToValue={(a, b) => a.ref === b.ref}
+      groupBy={o => (o.kind === 'group' ? 'Groups' : `Members of ${o.memberOf ?? 'the listed groups'}`)}
+      noOptionsText="No eligible risk owner: ask your platform team to configure devsecops.exceptions.riskOwners"
+      renderInput={params => <TextField {...params} label={label} helperText={helper} />}
+    />
+  );
+}
 
 /** Requests an exception for one failing control of an entity; a named risk owner decides. */
 export function RequestExceptionDialog(props: {
@@ -24,13 +79,44 @@ export function RequestExceptionDialog(props: {
 }) {
   const api = useApi(devsecopsApiRef);
   const [riskStatement, setRiskStatement] = useState('');
-  const [riskRating, setRiskRating] = useState<'critical' | 'high' | 'medium' | 'low'>('medium');
+  const [riskRating, setRiskRating] = useState<RiskRating>('medium');
   const [compensatingControls, setCompensatingControls] = useState('');
-  const [riskOwner, setRiskOwner] = useState('group:default/security-compliance');
+  const [riskOwner, setRiskOwner] = useState('');
+  const [eligibility, setEligibility] = useState<RiskOwnerEligibility>();
+  const [eligibilityError, setEligibilityError] = useState<string>();
   const [vulnerabilityId, setVulnerabilityId] = useState('');
   const [expires, setExpires] = useState(inDays(30));
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const { open, entityRef } = props;
+  const controlId = props.control.controlId;
+
+  // Who may be named depends on the rating and the control; keep the choice if still eligible,
+  // otherwise start from the configured default.
+  useEffect(() => {
+    if (!open) return undefined;
+    let current = true;
+    setEligibilityError(undefined);
+    api
+      .listEligibleRiskOwners({ entity: entityRef, riskRating, control: controlId })
+      .then(result => {
+        if (!current) return;
+        setEligibility(result);
+        if (result.restricted) {
+          setRiskOwner(previous =>
+            result.owners.some(o => o.ref === previous) ? previous : result.defaultOwner ?? '',
+          );
+        }
+      })
+      .catch(e => {
+        if (!current) return;
+        setEligibility(undefined);
+        setEligibilityError((e as Error).message);
+      });
+    return () => {
+      current = false;
+    };
+  }, [api, open, entityRef, riskRating, controlId]);
 
   return (
     <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm">
@@ -48,7 +134,7 @@ export function RequestExceptionDialog(props: {
             ))}
           </TextField>
           <TextField label="Compensating controls" value={compensatingControls} onChange={e => setCompensatingControls(e.target.value)} />
-          <TextField label="Risk owner (user or group)" value={riskOwner} onChange={e => setRiskOwner(e.target.value)} />
+          <RiskOwnerField eligibility={eligibility} loadError={eligibilityError} value={riskOwner} onChange={setRiskOwner} />
           <TextField label="Expires" type="date" value={expires} onChange={e => setExpires(e.target.value)} InputLabelProps={{ shrink: true }} />
           {error && <Typography color="error" role="alert">{error}</Typography>}
         </Stack>
@@ -57,7 +143,7 @@ export function RequestExceptionDialog(props: {
         <Button onClick={props.onClose}>Cancel</Button>
         <Button
           variant="contained"
-          disabled={busy || riskStatement.trim().length < 10}
+          disabled={busy || riskStatement.trim().length < 10 || !riskOwner.trim()}
           onClick={async () => {
             setBusy(true);
             setError(undefined);
@@ -77,6 +163,7 @@ export function RequestExceptionDialog(props: {
               props.onRequested();
               props.onClose();
             } catch (e) {
+              // The client's errors carry the server's message (e.g. who is eligible).
               setError((e as Error).message);
             } finally {
               setBusy(false);
