@@ -1,138 +1,517 @@
-import { mockCredentials, mockServices, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
-import { startDevsecopsBackend } from '../__testUtils__/testBackend';
+import {
+  recordingNotifications,
+  testEntities,
+} from '../__testUtils__/testBackend';
+import { devsecopsPlugin } from '../plugin';
+import { spec } from '../schema/openapi';
 
 jest.setTimeout(180_000);
 
 // SQLite is enough here: authorization does not depend on the database.
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
-type Principal = 'none' | 'user' | 'entity owner' | 'risk owner' | 'other team' | 'CI token' | 'service';
+/**
+ * Who calls. Every write targets component:default/payments-api (team-payments, repository
+ * acme/payments-api); reads read it.
+ */
+const PRINCIPALS = [
+  'no token',
+  'owner',
+  'teammate',
+  'other team',
+  'platform',
+  'security/risk owner',
+  'guest',
+  'CI token for the repository',
+  'CI token for another repository',
+  'static token',
+  'static token of another entity',
+] as const;
+type Principal = (typeof PRINCIPALS)[number];
+
+const service = (subject: string) =>
+  mockCredentials.service.header({
+    onBehalfOf: mockCredentials.service(subject),
+    targetPluginId: 'devsecops',
+  });
 const HEADERS: Record<Principal, string | undefined> = {
-  none: undefined,
-  // A signed-in user of no team involved.
-  user: mockCredentials.user.header('user:default/mock'),
-  'entity owner': mockCredentials.user.header('user:default/dana'),
-  'risk owner': mockCredentials.user.header('user:default/rita'),
+  'no token': undefined,
+  owner: mockCredentials.user.header('user:default/dana'),
+  teammate: mockCredentials.user.header('user:default/tess'),
   'other team': mockCredentials.user.header('user:default/otto'),
-  // The static external-access token of a pipeline and another plugin both arrive as service principals.
-  'CI token': mockCredentials.service.header(),
-  service: mockCredentials.service.header({ onBehalfOf: mockCredentials.service('plugin:catalog'), targetPluginId: 'devsecops' } as any),
+  platform: mockCredentials.user.header('user:default/pia'),
+  'security/risk owner': mockCredentials.user.header('user:default/rita'),
+  guest: mockCredentials.user.header('user:default/guest'),
+  // GitHub Actions OIDC tokens as Backstage's jwks handler yields them (verification: identity/ciIdentityApi.test.ts).
+  'CI token for the repository': service(
+    'external:github-actions:repo:acme/payments-api:ref:refs/heads/main',
+  ),
+  'CI token for another repository': service(
+    'external:github-actions:repo:acme/checkout-web:ref:refs/heads/main',
+  ),
+  // Static externalAccess tokens: one unlisted (org-wide), one listed for checkout-web only.
+  'static token': service('local-ci'),
+  'static token of another entity': service('checkout-ci'),
 };
-const PRINCIPALS = Object.keys(HEADERS) as Principal[];
-const DIGEST = `sha256:${'9'.repeat(64)}`;
-const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
-const trivy = JSON.stringify({ SchemaVersion: 2, ArtifactName: 'x', ArtifactType: 'container_image', Results: [] });
 
-interface Endpoint {
-  name: string;
-  send: (agent: request.SuperTest<request.Test>, header: string | undefined, ctx: { exceptionId: string }) => request.Test;
-  /** Expected status per principal when the permission policy allows, and when it denies. */
-  allow: Record<Principal, number>;
-  deny: Record<Principal, number>;
-}
-
-const set = (t: request.Test, header?: string) => (header ? t.set('Authorization', header) : t);
-const reads = (path: string): Endpoint => ({
-  name: `GET ${path}`,
-  send: (a, h) => set(a.get(`/api/devsecops${path}`), h),
-  allow: { none: 401, user: 200, 'entity owner': 200, 'risk owner': 200, 'other team': 200, 'CI token': 200, service: 200 },
-  // devsecops.read: users need it; services are trusted callers.
-  deny: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 403, 'other team': 403, 'CI token': 200, service: 200 },
-});
-const pipelineWrite = (name: string, send: Endpoint['send'], ok: number): Endpoint => ({
-  name,
-  send,
-  allow: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 403, 'other team': 403, 'CI token': ok, service: ok },
-  deny: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 403, 'other team': 403, 'CI token': ok, service: ok },
-});
-
-const ENDPOINTS: Endpoint[] = [
-  reads('/v1/scorecards?entity=payments-api'),
-  reads('/v1/findings?entity=payments-api'),
-  reads('/v1/reports?entity=payments-api'),
-  reads('/v1/deployments?entity=payments-api'),
-  reads('/v1/gate/decisions?entity=payments-api'),
-  reads('/v1/rollups'),
-  reads('/v1/exceptions?entity=payments-api'),
-  reads('/v1/evidence/verify'),
-  reads('/controls'),
-  {
-    name: 'GET /health',
-    send: (a, h) => set(a.get('/api/devsecops/health'), h),
-    allow: { none: 200, user: 200, 'entity owner': 200, 'risk owner': 200, 'other team': 200, 'CI token': 200, service: 200 },
-    deny: { none: 200, user: 200, 'entity owner': 200, 'risk owner': 200, 'other team': 200, 'CI token': 200, service: 200 },
+const CONFIG = {
+  devsecops: {
+    ciIdentities: {
+      oidc: [{ subjectPrefix: 'github-actions' }],
+      static: [{ subject: 'checkout-ci', repositories: ['acme/checkout-web'] }],
+    },
   },
-  pipelineWrite('POST /v1/reports', (a, h) => set(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy').set('Content-Type', 'application/json'), h).send(trivy), 201),
-  pipelineWrite('POST /v1/facts', (a, h) => set(a.post('/api/devsecops/v1/facts'), h).send({ entityRef: 'payments-api', facts: [{ fact: 'pre_commit.enabled', value: true, source: 'matrix' }] }), 201),
-  pipelineWrite('POST /v1/gate/decisions', (a, h) => set(a.post('/api/devsecops/v1/gate/decisions'), h).send({ entityRef: 'payments-api', artifactDigest: DIGEST, environment: 'production' }), 200),
+};
+
+const person = (name: string, memberOf: string[]): Entity => ({
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'User',
+  metadata: { name, namespace: 'default' },
+  spec: { memberOf },
+});
+const ENTITIES: Entity[] = [
+  ...testEntities,
+  person('tess', ['team-payments']),
+  person('pia', ['platform']),
   {
-    name: 'POST /v1/exceptions',
-    send: (a, h) =>
-      set(a.post('/api/devsecops/v1/exceptions'), h).send({
-        entityRef: 'payments-api',
-        scope: { control: 'sast' },
-        riskStatement: 'Accepted for the matrix test only',
-        riskRating: 'low',
-        riskOwner: 'group:default/security-compliance',
-        expiresAt: inDays(10),
-      }),
-    // People request exceptions; pipelines do not.
-    allow: { none: 401, user: 201, 'entity owner': 201, 'risk owner': 201, 'other team': 201, 'CI token': 403, service: 403 },
-    deny: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 403, 'other team': 403, 'CI token': 403, service: 403 },
-  },
-  {
-    name: 'POST /v1/exceptions/{id}/approve (requested by the entity owner)',
-    send: (a, h, ctx) => set(a.post(`/api/devsecops/v1/exceptions/${ctx.exceptionId}/approve`), h).send({ reason: 'matrix' }),
-    // Only the named risk owner group's members, never the requester, and only with the permission.
-    allow: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 200, 'other team': 403, 'CI token': 403, service: 403 },
-    deny: { none: 401, user: 403, 'entity owner': 403, 'risk owner': 403, 'other team': 403, 'CI token': 403, service: 403 },
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name: 'platform', namespace: 'default' },
+    spec: { type: 'team', parent: 'acme', children: [] },
   },
 ];
 
-describe.each([
-  ['allows', AuthorizeResult.ALLOW],
-  ['denies', AuthorizeResult.DENY],
-] as const)('authorization matrix when the permission policy %s', (_label, result) => {
-  const cases = ENDPOINTS.flatMap(endpoint =>
-    PRINCIPALS.map(principal => [endpoint.name, principal, endpoint, (result === AuthorizeResult.ALLOW ? endpoint.allow : endpoint.deny)[principal]] as const),
-  );
-
-  it.each(cases)('%s as %s', async (_name, principal, endpoint, expected) => {
-    const backend = await startDevsecopsBackend(databases, 'SQLITE_3', {
-      features: [mockServices.permissions.factory({ result })],
-    });
-    try {
-      // A requested exception, asked for by the entity owner, for the decision rows.
-      let exceptionId = '00000000-0000-4000-8000-000000000000';
-      if (endpoint.name.includes('/approve')) {
-        const allowing = await startDevsecopsBackend(databases, 'SQLITE_3', {
-          knex: backend.knex,
-          features: [mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })],
-        });
-        try {
-          const created = await request(allowing.server)
-            .post('/api/devsecops/v1/exceptions')
-            .set('Authorization', HEADERS['entity owner']!)
-            .send({
-              entityRef: 'payments-api',
-              scope: { control: 'sast' },
-              riskStatement: 'Accepted for the matrix test only',
-              riskRating: 'low',
-              riskOwner: 'group:default/security-compliance',
-              expiresAt: inDays(10),
-            })
-            .expect(201);
-          exceptionId = created.body.id;
-        } finally {
-          await allowing.stop();
-        }
-      }
-      const response = await endpoint.send(request(backend.server) as any, HEADERS[principal], { exceptionId });
-      expect({ principal, status: response.status }).toEqual({ principal, status: expected });
-    } finally {
-      await backend.stop();
-    }
-  });
+const userInfo = createServiceFactory({
+  service: coreServices.userInfo,
+  deps: {},
+  factory: () => ({
+    async getUserInfo(credentials: any) {
+      const ref = credentials.principal.userEntityRef as string;
+      const user = ENTITIES.find(
+        e => e.kind === 'User' && `user:default/${e.metadata.name}` === ref,
+      );
+      const groups = ((user?.spec?.memberOf as string[]) ?? []).map(
+        g => `group:default/${g}`,
+      );
+      return { userEntityRef: ref, ownershipEntityRefs: [ref, ...groups] };
+    },
+  }),
 });
+
+const DIGEST = `sha256:${'9'.repeat(64)}`;
+const inDays = (d: number) =>
+  new Date(Date.now() + d * 86_400_000).toISOString();
+let serial = 0;
+/** A new (never duplicate) Trivy image report of DIGEST. */
+const trivy = () =>
+  JSON.stringify({
+    SchemaVersion: 2,
+    ArtifactName: `registry.example.com/payments-api:${++serial}`,
+    ArtifactType: 'container_image',
+    Metadata: { RepoDigests: [`registry.example.com/payments-api@${DIGEST}`] },
+    Results: [
+      {
+        Target: `payments-api ${serial}`,
+        Class: 'os-pkgs',
+        Type: 'alpine',
+        Vulnerabilities: [],
+      },
+    ],
+  });
+const exceptionRequest = {
+  entityRef: 'payments-api',
+  scope: { control: 'sast' },
+  riskStatement: 'Accepted for the matrix test only',
+  riskRating: 'low',
+  compensatingControls: 'none needed',
+  riskOwner: 'group:default/security-compliance',
+  expiresAt: inDays(10),
+};
+
+type Agent = ReturnType<typeof request>;
+interface Fixtures {
+  reportId: string;
+  /** A fresh open runtime signal of payments-api. */
+  signal(): Promise<string>;
+  /** A fresh exception of the owner's, requested (for approve/reject) or approved (revoke/renew). */
+  exception(state: 'requested' | 'approved'): Promise<string>;
+}
+/** Sets the caller's Authorization header (or none). */
+type As = (test: request.Test) => request.Test;
+interface Row {
+  /** Makes the fixtures it needs, then sends the request as the caller. */
+  send(agent: Agent, fixtures: Fixtures, as: As): Promise<request.Response>;
+  /** Status per principal under the demo policy (everything allowed, the service's own rules on top). */
+  allow: Record<Principal, number>;
+  /** Status per principal when the policy denies every devsecops permission. */
+  deny: Record<Principal, number>;
+}
+
+const everyone = (
+  status: number,
+  overrides: Partial<Record<Principal, number>> = {},
+) =>
+  Object.fromEntries(
+    PRINCIPALS.map(p => [p, overrides[p] ?? status]),
+  ) as Record<Principal, number>;
+const USERS: Principal[] = [
+  'owner',
+  'teammate',
+  'other team',
+  'platform',
+  'security/risk owner',
+  'guest',
+];
+const users = (status: number) =>
+  Object.fromEntries(USERS.map(u => [u, status])) as Partial<
+    Record<Principal, number>
+  >;
+const SERVICES: Principal[] = [
+  'CI token for the repository',
+  'CI token for another repository',
+  'static token',
+  'static token of another entity',
+];
+const services = (status: number) =>
+  Object.fromEntries(SERVICES.map(s => [s, status])) as Partial<
+    Record<Principal, number>
+  >;
+
+/** A read: users need devsecops.read, services always read. */
+const read = (
+  path: string,
+  ok = 200,
+): Omit<Row, 'send'> & { path: string } => ({
+  path,
+  allow: everyone(ok, { 'no token': 401 }),
+  deny: everyone(ok, { 'no token': 401, ...users(403) }),
+});
+const get = (path: string | ((f: Fixtures) => string), ok = 200): Row => ({
+  ...read(typeof path === 'string' ? path : ''),
+  send: async (agent, f, as) =>
+    as(agent.get(`/api/devsecops${typeof path === 'string' ? path : path(f)}`)),
+});
+/**
+ * Evidence a pipeline writes: users are refused, a CI token only for its repository's entity, a
+ * listed static token only for its entities; an unlisted static token writes org-wide.
+ */
+const pipeline = (ok: number, send: Row['send']): Row => {
+  const statuses = everyone(403, {
+    'no token': 401,
+    'CI token for the repository': ok,
+    'static token': ok,
+  });
+  return { send, allow: statuses, deny: statuses };
+};
+
+/** Every operation of the OpenAPI document, and what each caller gets. */
+const MATRIX: Record<string, Row> = {
+  'GET /health': {
+    send: async (a, _f, as) => as(a.get('/api/devsecops/health')),
+    allow: everyone(200),
+    deny: everyone(200),
+  },
+  'GET /controls': get('/controls'),
+  'GET /formats': get('/formats'),
+  'GET /v1/reports': get('/v1/reports?entity=payments-api'),
+  'GET /v1/reports/{id}': get(f => `/v1/reports/${f.reportId}`),
+  'GET /v1/reports/{id}/body': get(f => `/v1/reports/${f.reportId}/body`),
+  'GET /v1/findings': get('/v1/findings?entity=payments-api'),
+  'GET /v1/artifacts/{digest}': get(`/v1/artifacts/${DIGEST}`),
+  'GET /v1/deployments': get('/v1/deployments?entity=payments-api'),
+  'GET /v1/facts': get('/v1/facts?entity=payments-api'),
+  'GET /v1/scorecards': get('/v1/scorecards?entity=payments-api'),
+  'GET /v1/scorecards/history': get(
+    '/v1/scorecards/history?entity=payments-api',
+  ),
+  'GET /v1/rollups': get('/v1/rollups'),
+  'GET /v1/rollups/history': get('/v1/rollups/history'),
+  'GET /v1/gate/decisions': get('/v1/gate/decisions?entity=payments-api'),
+  'GET /v1/exceptions': get('/v1/exceptions?entity=payments-api'),
+  'GET /v1/exceptions/{id}': {
+    ...read('/v1/exceptions/{id}'),
+    send: async (a, f, as) =>
+      as(
+        a.get(`/api/devsecops/v1/exceptions/${await f.exception('requested')}`),
+      ),
+  },
+  'GET /v1/evidence/chain': get(
+    '/v1/evidence/chain?entity=payments-api&environment=staging',
+  ),
+  'GET /v1/audit-packages': get('/v1/audit-packages?entity=payments-api'),
+  'GET /v1/evidence/verify': get('/v1/evidence/verify'),
+  'GET /v1/evidence/log': get('/v1/evidence/log?entity=payments-api'),
+  'GET /v1/runtime-signals': get('/v1/runtime-signals?entity=payments-api'),
+  'GET /v1/exercises': get('/v1/exercises'),
+
+  'POST /v1/reports': pipeline(201, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy'))
+      .set('Content-Type', 'application/json')
+      .send(trivy()),
+  ),
+  // The entity is checked before the body: the empty document is a 400 only for those who may write.
+  'POST /v1/attestations': pipeline(400, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/attestations?entity=payments-api'))
+      .set('Content-Type', 'application/json')
+      .send('{}'),
+  ),
+  'POST /v1/deployments': pipeline(201, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/deployments')).send({
+      entityRef: 'payments-api',
+      environment: 'staging',
+      artifactDigest: DIGEST,
+      deployer: 'ci',
+      deployedAt: new Date(Date.now() - ++serial * 1000).toISOString(),
+    }),
+  ),
+  'POST /v1/facts': pipeline(201, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/facts')).send({
+      entityRef: 'payments-api',
+      facts: [{ fact: 'pre_commit.enabled', value: true, source: 'matrix' }],
+    }),
+  ),
+  'POST /v1/scorecards/snapshots': pipeline(201, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/scorecards/snapshots')).send({
+      entityRef: 'payments-api',
+      at: new Date().toISOString(),
+    }),
+  ),
+  'POST /v1/gate/decisions': pipeline(200, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/gate/decisions')).send({
+      entityRef: 'payments-api',
+      artifactDigest: DIGEST,
+      environment: 'production',
+    }),
+  ),
+  'POST /v1/runtime-signals': pipeline(201, async (a, _f, as) =>
+    as(a.post('/api/devsecops/v1/runtime-signals')).send({
+      entityRef: 'payments-api',
+      kind: 'incident',
+      severity: 'high',
+      summary: 'matrix',
+      detectedAt: new Date(Date.now() - 60_000).toISOString(),
+      source: 'matrix',
+    }),
+  ),
+
+  // Exceptions come from people, never from pipelines. Any person may request one today; issue 14
+  // item 1 (ownership as resource permissions) narrows the users of this row and of renew,
+  // timeline and exercises to the owning team.
+  'POST /v1/exceptions': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/exceptions')).send(exceptionRequest),
+    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  // Only the named risk owner group's members decide, never the requester (the owner).
+  'POST /v1/exceptions/{id}/approve': {
+    send: async (a, f, as) => {
+      const id = await f.exception('requested');
+      return as(a.post(`/api/devsecops/v1/exceptions/${id}/approve`)).send({
+        reason: 'matrix',
+      });
+    },
+    allow: everyone(403, { 'no token': 401, 'security/risk owner': 200 }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  'POST /v1/exceptions/{id}/reject': {
+    send: async (a, f, as) => {
+      const id = await f.exception('requested');
+      return as(a.post(`/api/devsecops/v1/exceptions/${id}/reject`)).send({
+        reason: 'matrix',
+      });
+    },
+    allow: everyone(403, { 'no token': 401, 'security/risk owner': 200 }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  'POST /v1/exceptions/{id}/revoke': {
+    send: async (a, f, as) => {
+      const id = await f.exception('approved');
+      return as(a.post(`/api/devsecops/v1/exceptions/${id}/revoke`)).send({
+        reason: 'matrix',
+      });
+    },
+    // The owning team or the risk owner.
+    allow: everyone(403, {
+      'no token': 401,
+      owner: 200,
+      teammate: 200,
+      'security/risk owner': 200,
+    }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  'POST /v1/exceptions/{id}/renew': {
+    send: async (a, f, as) => {
+      const id = await f.exception('approved');
+      return as(a.post(`/api/devsecops/v1/exceptions/${id}/renew`)).send({
+        riskStatement: 'Still accepted',
+        riskRating: 'low',
+        expiresAt: inDays(20),
+      });
+    },
+    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  // Containment and remediation: responders (users) or tooling (services).
+  'POST /v1/runtime-signals/{id}/timeline': {
+    send: async (a, f, as) => {
+      const id = await f.signal();
+      return as(
+        a.post(`/api/devsecops/v1/runtime-signals/${id}/timeline`),
+      ).send({ containedAt: new Date().toISOString() });
+    },
+    allow: everyone(200, { 'no token': 401 }),
+    deny: everyone(200, { 'no token': 401, ...users(403) }),
+  },
+  // Exercises are recorded by the people who held them.
+  'POST /v1/exercises': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/exercises')).send({
+        scenario: 'leaked-secrets',
+        heldOn: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+        scopeRef: 'group:default/team-payments',
+        participants: ['user:default/dana'],
+        findings: [],
+        followUps: [],
+      }),
+    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    // Not behind a permission yet: any signed-in person records one (issue 14 item 1 changes this row).
+    deny: everyone(403, { 'no token': 401, ...users(201) }),
+  },
+};
+
+const OPERATIONS = Object.entries(spec.paths).flatMap(([path, item]) =>
+  Object.keys(item as object).map(method => `${method.toUpperCase()} ${path}`),
+);
+
+it('has a row for every operation of the OpenAPI document, and none for operations it lacks', () => {
+  expect(Object.keys(MATRIX).sort()).toEqual([...OPERATIONS].sort());
+});
+
+describe.each([
+  ['allows (the demo)', AuthorizeResult.ALLOW, 'allow'],
+  ['denies every devsecops permission', AuthorizeResult.DENY, 'deny'],
+] as const)(
+  'authorization matrix when the permission policy %s',
+  (_label, result, column) => {
+    let backend: { server: any; stop(): Promise<void> };
+    let helper: { server: any; stop(): Promise<void> };
+    let fixtures: Fixtures;
+
+    const start = async (
+      knex: any,
+      policy: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+    ) => {
+      const started = await startTestBackend({
+        features: [
+          devsecopsPlugin,
+          mockServices.database.factory({ knex }),
+          mockServices.rootConfig.factory({ data: CONFIG }),
+          mockServices.httpAuth.factory({
+            defaultCredentials: mockCredentials.none(),
+          }),
+          mockServices.permissions.factory({ result: policy }),
+          catalogServiceMock.factory({ entities: ENTITIES }),
+          recordingNotifications().factory,
+          userInfo,
+        ],
+      });
+      return { server: started.server, stop: () => started.stop() };
+    };
+
+    beforeAll(async () => {
+      const knex = await databases.init('SQLITE_3');
+      backend = await start(knex, result);
+      // Fixtures are made by callers who may make them, through an allowing instance on the same database.
+      helper = await start(knex, AuthorizeResult.ALLOW);
+      const as = (who: Principal) => (t: request.Test) =>
+        t.set('Authorization', HEADERS[who]!);
+      const ci = as('CI token for the repository');
+      const report = await ci(
+        request(helper.server).post(
+          '/api/devsecops/v1/reports?entity=payments-api&format=trivy',
+        ),
+      )
+        .set('Content-Type', 'application/json')
+        .send(trivy());
+      const deployment = await ci(
+        request(helper.server).post('/api/devsecops/v1/deployments'),
+      ).send({
+        entityRef: 'payments-api',
+        environment: 'staging',
+        artifactDigest: DIGEST,
+        deployer: 'ci',
+      });
+      if ([report.status, deployment.status].join() !== '201,201') {
+        throw new Error(`fixtures: ${report.text} ${deployment.text}`);
+      }
+      fixtures = {
+        reportId: report.body.report.id,
+        async signal() {
+          const signal = await ci(
+            request(helper.server).post('/api/devsecops/v1/runtime-signals'),
+          ).send({
+            entityRef: 'payments-api',
+            kind: 'incident',
+            severity: 'critical',
+            summary: 'matrix',
+            detectedAt: new Date(Date.now() - 3_600_000).toISOString(),
+            source: 'matrix',
+          });
+          if (signal.status !== 201)
+            throw new Error(`signal fixture: ${signal.text}`);
+          return signal.body.id;
+        },
+        async exception(state) {
+          const requested = await as('owner')(
+            request(helper.server).post('/api/devsecops/v1/exceptions'),
+          ).send(exceptionRequest);
+          if (requested.status !== 201)
+            throw new Error(`exception fixture: ${requested.text}`);
+          if (state === 'approved') {
+            const approved = await as('security/risk owner')(
+              request(helper.server).post(
+                `/api/devsecops/v1/exceptions/${requested.body.id}/approve`,
+              ),
+            ).send({ reason: 'fixture' });
+            if (approved.status !== 200)
+              throw new Error(`exception fixture: ${approved.text}`);
+          }
+          return requested.body.id;
+        },
+      };
+    });
+    afterAll(async () => {
+      await backend?.stop();
+      await helper?.stop();
+    });
+
+    const cases = Object.entries(MATRIX).flatMap(([operation, row]) =>
+      PRINCIPALS.map(principal => [operation, principal, row] as const),
+    );
+    it.each(cases)('%s as %s', async (_operation, principal, row) => {
+      const header = HEADERS[principal];
+      const response = await row.send(request(backend.server), fixtures, t =>
+        header ? t.set('Authorization', header) : t,
+      );
+      expect({ principal, status: response.status }).toEqual({
+        principal,
+        status: row[column][principal],
+      });
+    });
+  },
+);
