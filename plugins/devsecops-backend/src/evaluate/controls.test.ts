@@ -550,9 +550,9 @@ describe('fact rule', () => {
 
   it('runtime controls: a heartbeat or a signal of their kinds within the window says monitoring is on; a newer "off" fact wins', () => {
     const audit = DEFAULT_CONTROLS.find(c => c.id === 'cloud-audit-logs')!;
-    const monitor = (ageDays: number, control = 'cloud-audit-logs') => ({
+    const monitor = (ageDays: number, controlId = 'cloud-audit-logs') => ({
       entityRef: SERVICE,
-      control,
+      control: controlId,
       source: 'aws-cloudtrail',
       firstSeenAt: daysAgo(100),
       lastSeenAt: daysAgo(ageDays),
