@@ -23,7 +23,7 @@ function allows(decision: any, resource: DevsecopsEntityResource): boolean {
     if ('allOf' in criteria) return criteria.allOf.every(apply);
     if ('not' in criteria) return !apply(criteria.not);
     const rule = rules.find(r => r.name === criteria.rule)!;
-    return rule.apply(resource, rule.paramsSchema!.parse(criteria.params) as any);
+    return rule.apply(resource, criteria.params as any);
   };
   expect(decision.resourceType).toBe('devsecops-entity');
   return apply(decision.conditions);

@@ -1,6 +1,6 @@
 import { recurringFindings } from '../runtime/RuntimeService';
 import { paging } from '../validation/query';
-import { AreaContext, optionalEntity, principalName } from './request';
+import { AreaContext, optionalEntity } from './request';
 
 /** Runtime signals with their timeline, and tabletop exercises. */
 export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
