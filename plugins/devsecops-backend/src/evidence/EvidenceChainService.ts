@@ -23,7 +23,11 @@ export class EvidenceChainService {
     },
   ) {}
 
-  /** By deployment id, by artifact digest (of an entity), or the entity's latest production release. */
+  /**
+   * By deployment id, by artifact digest (of an entity), or the entity's latest release to an
+   * environment (default production); an entity without such a release gets a chain without
+   * artifact whose gap says so.
+   */
   async chain(query: { deployment?: string; artifact?: string; entityRef?: string; repository?: string; environment?: string }): Promise<EvidenceChain> {
     let deployment: Deployment | undefined;
     let entityRef: string;
@@ -48,7 +52,8 @@ export class EvidenceChainService {
         const environment = query.environment ?? 'production';
         const page = await this.o.deployments.list({ entityRef, environment, limit: 1, offset: 0 });
         deployment = page.items[0];
-        if (!deployment) throw new NotFoundError(`No ${environment} deployment of ${entityRef} recorded`);
+        // Not an error: an entity that has not been released yet has a chain with one gap.
+        if (!deployment) return noRelease(entityRef, environment);
         digest = deployment.artifactDigest;
       }
     }
@@ -105,4 +110,18 @@ export class EvidenceChainService {
       gaps,
     };
   }
+}
+
+/** The chain of an entity never deployed to `environment`: every link missing, the gap named. */
+function noRelease(entityRef: string, environment: string): EvidenceChain {
+  return {
+    entityRef,
+    environment,
+    source: {},
+    scans: [],
+    evidenceLog: [],
+    gaps: [
+      `no ${environment} deployment of ${entityRef} recorded: CD records one with devsecops deploy --environment ${environment} (POST /v1/deployments)`,
+    ],
+  };
 }

@@ -323,19 +323,19 @@ const reportCases: Case[] = [
   [
     'content type image/png',
     report('entity=payments-api', trivyImage(), 'image/png'),
-    400,
+    415,
     /unsupported media type image\/png/i,
   ],
   [
     'content type text/html with a script',
     report('entity=payments-api', SCRIPT, 'text/html'),
-    400,
+    415,
     /unsupported media type text\/html/i,
   ],
   [
     'content type form-urlencoded',
     report('entity=payments-api', 'a=1', 'application/x-www-form-urlencoded'),
-    400,
+    415,
     /unsupported media type/i,
   ],
   [
@@ -345,7 +345,7 @@ const reportCases: Case[] = [
       trivyImage(),
       'multipart/form-data; boundary=x',
     ),
-    400,
+    415,
     /unsupported media type/i,
   ],
   [
@@ -655,7 +655,7 @@ const attestationCases: Case[] = [
   [
     'content type image/png',
     attest('entity=payments-api', '{}', 'image/png'),
-    400,
+    415,
     /unsupported media type/i,
   ],
 ];

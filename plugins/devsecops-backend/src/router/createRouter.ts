@@ -7,6 +7,7 @@ import { CiIdentityPolicy } from '../identity/ciIdentities';
 import { DevsecopsServices } from '../services';
 import { databaseUnavailableToServiceUnavailable } from './databaseErrors';
 import { mountHealthRoute } from './healthRoute';
+import { unsupportedMediaType } from './mediaType';
 import { mountDeployRoutes } from './deployRoutes';
 import { mountEvidenceRoutes } from './evidenceRoutes';
 import { mountExceptionRoutes } from './exceptionRoutes';
@@ -40,6 +41,7 @@ export async function createRouter(
   const json = express.json({ limit: '1mb' });
   const router = createValidatedOpenApiRouter(spec, {
     middleware: [
+      unsupportedMediaType,
       (req, res, next) => {
         if (!(req.method === 'POST' && (req.path === '/v1/reports' || req.path === '/v1/attestations'))) {
           json(req, res, error => {

@@ -436,7 +436,7 @@ export const spec = {
             'application/gzip': { schema: {} },
           },
         },
-        responses: { '201': ok('One verification result per bundle'), '400': errorResponse, '404': errorResponse, '413': errorResponse },
+        responses: { '201': ok('One verification result per bundle'), '400': errorResponse, '404': errorResponse, '413': errorResponse, '415': errorResponse },
       },
     },
     '/v1/reports/{id}': {

@@ -143,7 +143,8 @@ export interface Page<T> {
 export interface EvidenceChain {
   entityRef: string;
   environment?: string;
-  artifactDigest: string;
+  /** The released (or asked for) artifact; absent when the entity has no deployment to the environment. */
+  artifactDigest?: string;
   deployment?: Deployment;
   source: { commit?: string; branch?: string };
   artifact?: {

@@ -1879,7 +1879,7 @@ function rawBodyCases(ep: Endpoint): CorpusCase[] {
   add('gzip magic then garbage', { base64: Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.from('definitely not deflate data')]).toString('base64') }, [400, 'not valid gzip'], 'application/gzip');
   add('truncated gzip', { gzip: report ? { json: trivyImage } : { fixture: BUNDLE }, truncate: 40 }, [400, 'not valid gzip'], 'application/gzip');
   for (const type of ['image/png', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml']) {
-    add(`content type ${type}`, report ? { json: trivyImage } : { fixture: BUNDLE }, [400, `unsupported media type ${esc(type.split(';')[0])}`], type);
+    add(`content type ${type}`, report ? { json: trivyImage } : { fixture: BUNDLE }, [415, `Unsupported media type ${esc(type.split(';')[0])}`], type);
   }
   if (report) {
     add('a SARIF whose results is a number', { fixture: 'sarif/edge-invalid-results-is-number.sarif' }, [400, '\\$\\.runs\\[0\\]\\.results']);

@@ -53,6 +53,21 @@ describe('EntitySecurityContent', () => {
     expect(listFindings).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 10 }));
   });
 
+  it('says an entity without a production deployment has none yet (200 with the gap named, no error)', async () => {
+    const getEvidenceChain = jest.fn(async () => ({
+      entityRef: 'component:default/payments-api',
+      environment: 'production',
+      source: {},
+      scans: [],
+      evidenceLog: [],
+      gaps: ['no production deployment of component:default/payments-api recorded'],
+    }));
+    await render(fakeDevsecopsApi({ getEvidenceChain }));
+    expect(await screen.findByText(/No production deployment recorded yet/)).toBeInTheDocument();
+    expect(screen.queryByRole('list', { name: 'evidence chain' })).not.toBeInTheDocument();
+    expect(getEvidenceChain).toHaveBeenCalledWith({ entity: 'component:default/payments-api', environment: 'production' });
+  });
+
   it('lists a control added only in app-config (dast) under its stage, from the scorecard', async () => {
     await render(fakeDevsecopsApiWithDast());
     const build = await screen.findByRole('region', { name: 'Build controls' });

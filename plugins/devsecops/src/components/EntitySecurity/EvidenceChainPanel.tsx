@@ -52,22 +52,24 @@ export function EvidenceChainPanel({ entityRef }: { entityRef: string }) {
     () => api.getEvidenceChain({ entity: entityRef, environment: 'production' }),
     [api, entityRef],
   );
+  const notReleased = (
+    <Typography variant="body2" color="text.secondary">
+      No production deployment recorded yet. CD records one with{' '}
+      <code>devsecops deploy --environment production …</code> (or <code>POST /api/devsecops/v1/deployments</code>).
+    </Typography>
+  );
   if (loading) return <Progress />;
   if (error) {
-    if ((error as ResponseError).response?.status === 404) {
-      return (
-        <Typography variant="body2" color="text.secondary">
-          No production deployment recorded yet. CD records one with{' '}
-          <code>devsecops deploy --environment production …</code> (or <code>POST /api/devsecops/v1/deployments</code>).
-        </Typography>
-      );
-    }
+    // Older backends answered 404 for an entity without a production deployment.
+    if ((error as ResponseError).response?.status === 404) return notReleased;
     return <ResponseErrorPanel error={error} />;
   }
   if (!chain) return null;
+  // The backend answers 200 with the gap named when nothing was released to production.
+  if (!chain.deployment && !chain.artifactDigest) return notReleased;
   const steps: Array<[string, string | undefined]> = [
     ['Source', chain.source.commit ? `commit ${chain.source.commit.slice(0, 12)}${chain.source.branch ? ` on ${chain.source.branch}` : ''}` : undefined],
-    ['Artifact', chain.artifact ? `${chain.artifact.name ?? ''} ${short(chain.artifactDigest)}` : undefined],
+    ['Artifact', chain.artifact ? `${chain.artifact.name ?? ''} ${short(chain.artifactDigest ?? chain.artifact.digest)}` : undefined],
     ['SBOM and scans', chain.sbom || chain.scans.length ? `${chain.sbom ? `SBOM with ${chain.sbom.components} components` : 'no SBOM'}, ${chain.scans.length} scan(s)` : undefined],
     ['Signature', chain.signature ? `${chain.signature.verified ? 'verified' : 'NOT verified'}: ${chain.signature.reason}` : undefined],
     ['Approval', chain.approval?.approver ? `${chain.approval.approver}${chain.approval.changeRef ? ` (${chain.approval.changeRef})` : ''}` : undefined],
