@@ -242,6 +242,13 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/rollups/history': get('/v1/rollups/history'),
   'GET /v1/gate/decisions': get('/v1/gate/decisions?entity=payments-api'),
   'GET /v1/exceptions': get('/v1/exceptions?entity=payments-api'),
+  // Eligible risk owners are computed for a requester: a user token (services get a 400).
+  'GET /v1/exceptions/risk-owners': {
+    send: async (a, _f, as) =>
+      as(a.get('/api/devsecops/v1/exceptions/risk-owners?entity=payments-api&riskRating=low')),
+    allow: everyone(200, { 'no token': 401, ...services(400) }),
+    deny: everyone(403, { 'no token': 401, ...services(400) }),
+  },
   'GET /v1/exceptions/{id}': {
     ...read('/v1/exceptions/{id}'),
     send: async (a, f, as) =>
@@ -308,13 +315,13 @@ const MATRIX: Record<string, Row> = {
     }),
   ),
 
-  // Exceptions come from people, never from pipelines. Any person may request one today; issue 14
-  // item 1 (ownership as resource permissions) narrows the users of this row and of renew,
-  // timeline and exercises to the owning team.
+  // Exceptions come from people, never from pipelines; devsecops.exception.request on the entity
+  // (the demo policy's owners: router/ownershipApi.test.ts runs it). The named risk owner
+  // (security-compliance) is the security user's own team: not eligible (400).
   'POST /v1/exceptions': {
     send: async (a, _f, as) =>
       as(a.post('/api/devsecops/v1/exceptions')).send(exceptionRequest),
-    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    allow: everyone(403, { 'no token': 401, ...users(201), 'security/risk owner': 400 }),
     deny: everyone(403, { 'no token': 401 }),
   },
   // Only the named risk owner group's members decide, never the requester (the owner).
@@ -363,10 +370,13 @@ const MATRIX: Record<string, Row> = {
         expiresAt: inDays(20),
       });
     },
-    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    // A request on the original exception's entity, with its risk owner: the security user's team.
+    allow: everyone(403, { 'no token': 401, ...users(201), 'security/risk owner': 400 }),
     deny: everyone(403, { 'no token': 401 }),
   },
-  // Containment and remediation: responders (users) or tooling (services).
+  // Containment and remediation: responders (users) or tooling (services); devsecops.runtime.update
+  // on the signal's entity. The mock's denial covers services too; the real permission client
+  // allows service principals unless their access restrictions leave the permission out.
   'POST /v1/runtime-signals/{id}/timeline': {
     send: async (a, f, as) => {
       const id = await f.signal();
@@ -375,7 +385,7 @@ const MATRIX: Record<string, Row> = {
       ).send({ containedAt: new Date().toISOString() });
     },
     allow: everyone(200, { 'no token': 401 }),
-    deny: everyone(200, { 'no token': 401, ...users(403) }),
+    deny: everyone(403, { 'no token': 401 }),
   },
   // Exercises are recorded by the people who held them.
   'POST /v1/exercises': {
@@ -389,8 +399,8 @@ const MATRIX: Record<string, Row> = {
         followUps: [],
       }),
     allow: everyone(403, { 'no token': 401, ...users(201) }),
-    // Not behind a permission yet: any signed-in person records one (issue 14 item 1 changes this row).
-    deny: everyone(403, { 'no token': 401, ...users(201) }),
+    // devsecops.exercise.record on the scope group.
+    deny: everyone(403, { 'no token': 401 }),
   },
 };
 

@@ -146,7 +146,24 @@ describe.each(databases.eachSupportedId())('exceptions on %p', databaseId => {
   });
 
   it('never lets the requester decide, even a requester in the risk-owner group', async () => {
+    // By default the requester's own team is not eligible as risk owner at all.
+    const refused = await requestException(SAM, { riskOwner: 'group:default/security-compliance' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('riskOwner group:default/security-compliance is not eligible');
+    // Configuration may allow it; separation of duties still holds.
+    await backend.stop();
+    backend = await startDevsecopsBackend(databases, databaseId, {
+      config: { devsecops: { exceptions: { riskOwners: { allowRequesterTeams: true } } } },
+      features: [mockServices.permissions.factory({ result: AuthorizeResult.ALLOW })],
+    });
+    await request(backend.server)
+      .post('/api/devsecops/v1/reports?entity=payments-api')
+      .set('Authorization', ciHeader())
+      .set('Content-Type', 'application/json')
+      .send(criticalImage)
+      .expect(201);
     const { body } = await requestException(SAM, { riskOwner: 'group:default/security-compliance' });
+    expect(body.status).toBe('requested');
     const self = await post(`/exceptions/${body.id}/approve`, SAM, { reason: 'my own' });
     expect(self.status).toBe(403);
     expect(self.body.error.message).toBe('The requester of an exception can never decide it');
