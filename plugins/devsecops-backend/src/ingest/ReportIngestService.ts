@@ -18,7 +18,7 @@ import { constants as zlibConstants, gunzipSync, gzip } from 'node:zlib';
 import { Knex } from 'knex';
 import { ArtifactStore } from '../store/ArtifactStore';
 import { FindingStore, ScanApplied } from '../store/FindingStore';
-import { ReportStore } from '../store/ReportStore';
+import { ReportStore, ReportStream } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
@@ -71,10 +71,18 @@ export interface ReportIngestServiceOptions {
   now?: () => Date;
 }
 
+/** Thrown inside the upload's transaction (rolling back its locks) when the body is a repeat. */
+class RepeatUpload extends Error {
+  constructor(readonly reportId: string) {
+    super(`Repeat of report ${reportId}`);
+  }
+}
+
 /**
  * Accepts one report: decode, detect the format, normalise, resolve the entity, then write the
- * report, its findings, SBOM and artifact in one transaction. The same body for the same scope is
- * idempotent; a new one is the new truth for its scope.
+ * report, its findings, SBOM and artifact in one transaction, serialised per entity and control.
+ * A body is a repeat only of the newest report of each stream it feeds (entity, control, tool,
+ * artifact); anything else is a new scan and the new truth for its streams.
  */
 export class ReportIngestService {
   private readonly now: () => Date;
@@ -102,8 +110,9 @@ export class ReportIngestService {
 
     const resolved = await entities.resolveForWrite(upload.lookup, upload.writer);
     const artifactDigest = givenDigest ?? report.artifact?.digest;
-    const receivedAt = this.now();
-    const scannedAt = this.parseScannedAt(upload.scannedAt, receivedAt);
+    const arrivedAt = this.now();
+    const givenScannedAt =
+      upload.scannedAt === undefined ? undefined : this.parseScannedAt(upload.scannedAt, arrivedAt);
     const bodySha256 = createHash('sha256').update(body).digest('hex');
     const dedupKey = createHash('sha256')
       .update(
@@ -117,7 +126,7 @@ export class ReportIngestService {
           bodySha256,
           // The same body scanned again later is a new scan (it keeps the control fresh); a
           // retry of one upload sends the same scannedAt and stays a repeat.
-          ...(upload.scannedAt === undefined ? [] : [scannedAt.toISOString()]),
+          ...(givenScannedAt === undefined ? [] : [givenScannedAt.toISOString()]),
         ]),
       )
       .digest('hex');
@@ -129,25 +138,51 @@ export class ReportIngestService {
       ? await gzipEvidence(Buffer.from(serializeReport(redacted.report), 'utf8'))
       : await originalGzip;
 
-    const existing = await this.options.reports.findByDedupKey(dedupKey);
-    if (existing) {
-      return { report: existing, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
-    }
-    if (upload.scannedAt !== undefined) {
-      // Findings move forward from scan to scan; an older scan would reopen what was fixed since.
-      const newest = await this.options.reports.newestScanOf(resolved.entityRef, report.controls);
-      if (newest && new Date(newest) > scannedAt) {
-        throw new ConflictError(
-          `scannedAt ${scannedAt.toISOString()} is older than the newest scan already recorded for ${resolved.entityRef} (${newest}); upload scans in the order they ran`,
-        );
-      }
-    }
-
+    // The slices of findings this report is the truth for.
+    const streams: ReportStream[] = report.controls.map(scanControl => ({
+      entityRef: resolved.entityRef,
+      control: scanControl,
+      tool: report.tool,
+      scopeDigest: ARTIFACT_SCOPED_CONTROLS.has(scanControl) ? artifactDigest ?? '' : '',
+    }));
     const reportId = randomUUID();
     const summary = summarize(report);
     let counts: ScanApplied;
     try {
       counts = await this.options.knex.transaction(async tx => {
+        // One upload per entity and control at a time, on every instance: what is read below is
+        // what the writes build on, so scans commit in the order they ran.
+        const newestByControl = await this.options.reports.lockControls(
+          tx,
+          resolved.entityRef,
+          report.controls,
+          { reportId, receivedAt: arrivedAt, scannedAt: givenScannedAt ?? arrivedAt, artifactDigest },
+        );
+
+        // A repeat only of the newest report of every stream it feeds; an older body sent again
+        // is a new scan.
+        const heads = await this.options.reports.streamHeads(tx, streams);
+        if (heads.length === streams.length && heads.every(h => h.dedupKey === dedupKey)) {
+          throw new RepeatUpload(heads[0].reportId);
+        }
+
+        const newest = [...newestByControl.values()].sort().pop();
+        const receivedAt = this.now();
+        let scannedAt: Date;
+        if (givenScannedAt !== undefined) {
+          // Findings move forward from scan to scan; an older scan would reopen what was fixed since.
+          if (newest && new Date(newest) > givenScannedAt) {
+            throw new ConflictError(
+              `scannedAt ${givenScannedAt.toISOString()} is older than the newest scan already recorded for ${resolved.entityRef} (${newest}); upload scans in the order they ran`,
+            );
+          }
+          scannedAt = givenScannedAt;
+        } else {
+          // Scanned when it arrived, and never before a scan already recorded (another instance's
+          // clock may run a little ahead).
+          scannedAt = newest && new Date(newest) > receivedAt ? new Date(newest) : receivedAt;
+        }
+
         await this.options.reports.insert(tx, {
           id: reportId,
           entityRef: resolved.entityRef,
@@ -179,21 +214,14 @@ export class ReportIngestService {
           scannedAt,
           artifactDigest,
         });
+        await this.options.reports.recordStreams(tx, streams, { id: reportId, dedupKey, scannedAt });
 
         const total: ScanApplied = { new: 0, updated: 0, resolved: 0 };
-        for (const scanControl of report.controls) {
-          const scopeDigest = ARTIFACT_SCOPED_CONTROLS.has(scanControl)
-            ? artifactDigest ?? ''
-            : '';
+        for (const stream of streams) {
           const applied = await this.options.findings.applyScan(
             tx,
-            {
-              entityRef: resolved.entityRef,
-              control: scanControl,
-              tool: report.tool,
-              scopeDigest,
-            },
-            report.findings.filter(f => f.control === scanControl),
+            stream,
+            report.findings.filter(f => f.control === stream.control),
             { reportId, ownerRef: resolved.ownerRef, seenAt: scannedAt },
           );
           total.new += applied.new;
@@ -242,10 +270,11 @@ export class ReportIngestService {
         return total;
       });
     } catch (error) {
-      // Another instance stored the same upload first: answer as a repeat upload.
-      const raced = await this.options.reports.findByDedupKey(dedupKey);
-      if (raced) {
-        return { report: raced, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
+      if (error instanceof RepeatUpload) {
+        const existing = await this.options.reports.get(error.reportId);
+        if (existing) {
+          return { report: existing, duplicate: true, findings: { new: 0, updated: 0, resolved: 0 } };
+        }
       }
       throw error;
     }
@@ -253,7 +282,7 @@ export class ReportIngestService {
     this.options.logger.info(
       `Ingested ${normalizer.id} report ${reportId} for ${resolved.entityRef}: ${counts.new} new, ${counts.updated} seen again, ${counts.resolved} resolved`,
     );
-    const stored = await this.options.reports.findByDedupKey(dedupKey);
+    const stored = await this.options.reports.get(reportId);
     await this.options.onEvidenceChanged([resolved.entityRef]);
     return { report: stored!, duplicate: false, findings: counts };
   }

@@ -390,7 +390,7 @@ export const spec = {
           },
         },
         responses: {
-          '200': ok('The same body was uploaded before: nothing changed'),
+          '200': ok('A repeat of the newest report of its stream (entity, control, tool, artifact): nothing changed'),
           '201': ok('Report stored'),
           '400': errorResponse,
           '401': errorResponse,

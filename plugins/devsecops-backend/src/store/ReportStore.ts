@@ -10,6 +10,7 @@ import { fromDbTime, toDbTime } from './time';
 
 const TABLE = 'devsecops_reports';
 const CONTROL_EVIDENCE = 'devsecops_control_evidence';
+const STREAMS = 'devsecops_report_streams';
 
 /** A row of devsecops_reports. */
 interface ReportRow {
@@ -50,6 +51,26 @@ interface ControlEvidenceRow {
   received_at: DbTime;
   scanned_at: DbTime | null;
   artifact_digest: string | null;
+}
+
+/** A row of devsecops_report_streams: the newest report per entity, control, tool and scope. */
+interface StreamRow {
+  entity_ref: string;
+  control: string;
+  tool: string;
+  scope_digest: string;
+  report_id: string;
+  dedup_key: string;
+  scanned_at: DbTime;
+}
+
+/** The slice of findings one report is the truth for: entity, control, tool, artifact scope. */
+export interface ReportStream {
+  entityRef: string;
+  control: string;
+  tool: string;
+  /** Artifact digest for scans of a built artifact, '' for scans of the source. */
+  scopeDigest: string;
 }
 
 export interface NewReport {
@@ -159,6 +180,96 @@ export class ReportStore {
   }
 
   /**
+   * Serialises uploads per entity and control for the rest of `tx`: each control's evidence row
+   * is created if missing (with `placeholder`'s values, which the upload overwrites or rolls back)
+   * and locked on PostgreSQL (SELECT … FOR UPDATE, in control order so two uploads never wait on
+   * each other); SQLite runs one write transaction at a time. Answers when the newest scan of
+   * each control ran before this upload, as committed by every instance.
+   */
+  async lockControls(
+    tx: Knex.Transaction,
+    entityRef: string,
+    controls: string[],
+    placeholder: { reportId: string; receivedAt: Date; scannedAt: Date; artifactDigest?: string },
+  ): Promise<Map<string, string>> {
+    const sorted = [...new Set(controls)].sort();
+    if (sorted.length === 0) return new Map();
+    await tx<ControlEvidenceRow>(CONTROL_EVIDENCE)
+      .insert(
+        sorted.map(control => ({
+          entity_ref: entityRef,
+          control,
+          report_id: placeholder.reportId,
+          received_at: toDbTime(placeholder.receivedAt),
+          scanned_at: toDbTime(placeholder.scannedAt),
+          artifact_digest: placeholder.artifactDigest ?? null,
+        })),
+      )
+      .onConflict(['entity_ref', 'control'])
+      .ignore();
+    const rows: ControlEvidenceRow[] = await tx<ControlEvidenceRow>(CONTROL_EVIDENCE)
+      .where({ entity_ref: entityRef })
+      .whereIn('control', sorted)
+      .orderBy('control')
+      .modify(q => {
+        if (tx.client.config.client === 'pg') q.forUpdate();
+      });
+    const newest = new Map<string, string>();
+    for (const row of rows) {
+      if (row.report_id === placeholder.reportId) continue;
+      newest.set(row.control, fromDbTime(row.scanned_at ?? row.received_at));
+    }
+    return newest;
+  }
+
+  /** The newest report of each of these streams (missing for a stream with no report yet). */
+  async streamHeads(
+    tx: Knex.Transaction,
+    streams: ReportStream[],
+  ): Promise<Array<ReportStream & { reportId: string; dedupKey: string; scannedAt: string }>> {
+    if (streams.length === 0) return [];
+    const rows: StreamRow[] = await tx<StreamRow>(STREAMS).where(builder => {
+      for (const s of streams) {
+        builder.orWhere(b =>
+          b.where({ entity_ref: s.entityRef, control: s.control, tool: dbText(s.tool, 255), scope_digest: s.scopeDigest }),
+        );
+      }
+    });
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      control: r.control,
+      tool: r.tool,
+      scopeDigest: r.scope_digest,
+      reportId: r.report_id,
+      dedupKey: r.dedup_key,
+      scannedAt: fromDbTime(r.scanned_at),
+    }));
+  }
+
+  /** Makes this report the newest of its streams. Call under `lockControls`. */
+  async recordStreams(
+    tx: Knex.Transaction,
+    streams: ReportStream[],
+    report: { id: string; dedupKey: string; scannedAt: Date },
+  ): Promise<void> {
+    if (streams.length === 0) return;
+    await tx<StreamRow>(STREAMS)
+      .insert(
+        streams.map(s => ({
+          entity_ref: s.entityRef,
+          control: s.control,
+          tool: dbText(s.tool, 255),
+          scope_digest: s.scopeDigest,
+          report_id: report.id,
+          dedup_key: report.dedupKey,
+          scanned_at: toDbTime(report.scannedAt),
+        })),
+      )
+      .onConflict(['entity_ref', 'control', 'tool', 'scope_digest'])
+      .merge(['report_id', 'dedup_key', 'scanned_at']);
+  }
+
+  /**
    * When the newest recorded scan of any of these controls ran: a report whose scan ran earlier
    * would rewind the findings, so it is refused.
    */
@@ -202,17 +313,6 @@ export class ReportStore {
         artifactDigest: r.artifact_digest ?? undefined,
       }))
       .filter(r => r.controls.includes(control));
-  }
-
-  async findByDedupKey(
-    dedupKey: string,
-    db: Knex | Knex.Transaction = this.knex,
-  ): Promise<Report | undefined> {
-    const row: ReportListRow | undefined = await db(TABLE)
-      .select([...COLUMNS, this.bodyStoredColumn()])
-      .where({ dedup_key: dedupKey })
-      .first();
-    return row ? toReport(row) : undefined;
   }
 
   async get(id: string): Promise<Report | undefined> {
