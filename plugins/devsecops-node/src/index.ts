@@ -8,6 +8,7 @@ export * from './normalize/types';
 export * from './normalize/errors';
 export * from './normalize/helpers';
 export * from './normalize/parse';
+export { describeJsonSyntaxError } from './normalize/jsonSyntax';
 export * from './normalize/registry';
 export * from './normalize/redact';
 export * from './normalize/formats';

@@ -679,7 +679,7 @@ const deploymentCases: Case[] = [
     'null',
     postJson('/v1/deployments', 'null'),
     400,
-    /"null" is not valid JSON/,
+    /must be a JSON object, not null/,
   ],
   [
     'missing environment',

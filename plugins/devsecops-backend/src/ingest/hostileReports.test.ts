@@ -82,6 +82,25 @@ describe.each(databases.eachSupportedId())('hostile reports on %p', databaseId =
     }
   });
 
+  it('never echoes a JSON request body in its parse error (facts, deployments, exceptions)', async () => {
+    const secret = 'ghp_RELSNIq8wXk2VtY7zPq3Lm9Jd4Hs6Fa1Bc0D';
+    for (const [path, body, expected] of [
+      ['/v1/facts', `${secret}`, /^The request body is not valid JSON: expected .* at line 1, column 1/],
+      ['/v1/deployments', `{"deployer": ${secret}}`, /^The request body is not valid JSON: expected .* at line 1, column 14/],
+      ['/v1/facts', `"${secret}"`, /^The request body must be a JSON object, not string$/],
+    ] as const) {
+      const response = await request(backend.server)
+        .post(`/api/devsecops${path}`)
+        .set('Authorization', ciHeader())
+        .set('Content-Type', 'application/json')
+        .serialize((data: unknown) => data as string)
+        .send(body);
+      expect(response.status).toBe(400);
+      expect(response.body.error.message).toMatch(expected);
+      expect(JSON.stringify(response.body)).not.toContain('RELSNI');
+    }
+  });
+
   it('refuses a report whose named format does not match it, before touching open findings', async () => {
     const trivy = `{"SchemaVersion":2,"ArtifactName":"x","Results":[{"Target":"package-lock.json","Class":"lang-pkgs","Type":"npm","Vulnerabilities":[{"VulnerabilityID":"CVE-2024-0101","PkgName":"a","Severity":"HIGH"}]}]}`;
     expect((await upload(trivy, 'entity=shared-lib')).status).toBe(201);

@@ -1,6 +1,7 @@
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
+import { describeJsonSyntaxError } from '@devsecops-scorecard/plugin-devsecops-node';
 import express from 'express';
 import { spec } from '../schema/openapi';
 import { CiIdentityPolicy } from '../identity/ciIdentities';
@@ -51,6 +52,12 @@ export async function createRouter(
               next(new InputError(`The request body is not valid ${req.headers['content-encoding']} (Content-Encoding): ${code}`));
               return;
             }
+            // body-parser's message quotes the text around the error (often a secret): name the
+            // position and what was expected instead.
+            if ((error as { type?: unknown } | undefined)?.type === 'entity.parse.failed') {
+              next(new InputError(describeJsonBodyError(String((error as { body?: unknown }).body ?? ''))));
+              return;
+            }
             next(error);
           });
           return;
@@ -92,4 +99,17 @@ export async function createRouter(
   router.use(databaseUnavailableToServiceUnavailable);
 
   return router as unknown as express.Router;
+}
+
+/** Why a JSON request body was refused, naming the position or the type, never the text. */
+function describeJsonBodyError(text: string): string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return `The request body is not valid JSON: ${describeJsonSyntaxError(text)}`;
+  }
+  // Valid JSON refused by the strict parser: a bare string, number, boolean or null.
+  const kind = value === null ? 'null' : typeof value;
+  return `The request body must be a JSON object, not ${kind}`;
 }
