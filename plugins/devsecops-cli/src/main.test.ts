@@ -171,6 +171,48 @@ describe('devsecops upload', () => {
     expect(bad.stderr).toContain("--scanned-at 'last tuesday' is not an ISO 8601 time");
   });
 
+  it('passes --scanners through, so a clean Trivy run resolves the secrets an earlier run found', async () => {
+    const entity = ['--entity', 'shared-lib-docs'];
+    const found = await cli(['upload', fixture('trivy/secrets-repo.json'), ...entity, '--json']);
+    expect(found.code).toBe(0);
+    expect(JSON.parse(found.stdout).findings.new).toBe(2);
+
+    const seen: string[] = [];
+    const proxy = await stubServer(async (_n, req, body, res) => {
+      seen.push(String(req.url));
+      const answer = await forward(req, body);
+      res.writeHead(answer.status, { 'content-type': 'application/json' });
+      res.end(answer.text);
+    });
+    const clean = ['upload', fixture('trivy/dd-schema2-no-vulns.json'), ...entity];
+    const both = await cli([...clean, '--scanners', 'vuln,secret', '--json'], { DEVSECOPS_URL: proxy.url });
+    expect(both.code).toBe(0);
+    expect(new URL(seen[0], proxy.url).searchParams.get('scanners')).toBe('vuln,secret');
+    expect(JSON.parse(both.stdout)).toMatchObject({
+      duplicate: false,
+      report: { controls: ['container-scan', 'secret-scanning'] },
+      findings: { resolved: 2 },
+    });
+
+    // Checked locally before anything is sent: names the report's tool does not have, bad shapes,
+    // and --control with --scanners.
+    const unknown = await cli([...clean, '--scanners', 'vuln,sbom'], { DEVSECOPS_URL: proxy.url });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown scanner 'sbom' for trivy reports; valid: vuln, misconfig, secret, license");
+    const shape = await cli([...clean, '--scanners', 'Vuln;secret'], { DEVSECOPS_URL: proxy.url });
+    expect(shape.code).not.toBe(0);
+    expect(shape.stderr).toContain("--scanners 'Vuln;secret' is not a comma-separated list of scanner names");
+    const pair = await cli([...clean, '--scanners', 'secret', '--control', 'secret-scanning'], { DEVSECOPS_URL: proxy.url });
+    expect(pair.code).not.toBe(0);
+    expect(pair.stderr).toContain('either --control');
+    expect(proxy.requests()).toBe(1);
+
+    // Without local validation the backend refuses the unknown name with the same list.
+    const server = await cli([...clean, '--scanners', 'sbom', '--skip-validation']);
+    expect(server.code).toBe(2);
+    expect(server.stderr).toMatch(/answered 400: Unknown scanner 'sbom' for trivy reports; valid: vuln, misconfig, secret, license/);
+  });
+
   it("leaves --control to the backend's configured controls: a config-only one (dast) is accepted, an unknown one refused with the server's message", async () => {
     // A second backend whose app-config adds `dast`, as an adopter would.
     const configured = await startDevsecopsBackend(databases, 'SQLITE_3', {

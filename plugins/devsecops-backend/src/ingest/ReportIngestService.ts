@@ -45,6 +45,11 @@ export interface ReportUpload {
   lookup: EntityLookup;
   format?: string;
   control?: string;
+  /**
+   * The tool's own names of the scanners that ran (Trivy: vuln, misconfig, secret, license): the
+   * report covers their controls, findings or not. Without it, the controls it shows evidence of.
+   */
+  scanners?: string[];
   sourceCommit?: string;
   branch?: string;
   artifactDigest?: string;
@@ -96,6 +101,11 @@ export class ReportIngestService {
     const body = this.decompress(upload.body, maxReportBytes);
 
     const control = upload.control;
+    if (control !== undefined && upload.scanners !== undefined) {
+      throw new InputError(
+        'Give either control (all findings count for that control) or scanners (the scanners that ran, each covering its own control), not both',
+      );
+    }
     if (control !== undefined) this.options.controls.assertKnown([control]);
     const givenDigest = this.parseDigest(upload.artifactDigest);
     const sourceCommit = this.parseCommit(upload.sourceCommit);
@@ -106,7 +116,9 @@ export class ReportIngestService {
     const parsed = parseReportBody(body);
     const normalizer = normalizers.resolve(parsed, upload.format);
     const normalized = normalizer.normalize(parsed, this.options.normalizeContext);
-    const report = withEveryControl(applyControlOverride(normalized, control));
+    const report = withEveryControl(
+      applyScanners(applyControlOverride(normalized, control), upload.scanners),
+    );
 
     const resolved = await entities.resolveForWrite(upload.lookup, upload.writer);
     const artifactDigest = givenDigest ?? report.artifact?.digest;
@@ -124,6 +136,8 @@ export class ReportIngestService {
           upload.branch ?? '',
           artifactDigest ?? '',
           bodySha256,
+          // Which scanners the uploader said ran changes what the report resolves.
+          ...(upload.scanners === undefined ? [] : [`scanners:${[...upload.scanners].sort().join(',')}`]),
           // The same body scanned again later is a new scan (it keeps the control fresh); a
           // retry of one upload sends the same scannedAt and stays a repeat.
           ...(givenScannedAt === undefined ? [] : [givenScannedAt.toISOString()]),
@@ -337,6 +351,44 @@ function applyControlOverride(
     controls: [control],
     findings: report.findings.map(f => ({ ...f, control })),
   };
+}
+
+/**
+ * The uploader names the tool's scanners that ran: the report covers their controls (a clean
+ * report resolves the open findings of each) and no other, whatever its results show. Each
+ * finding must belong to a named scanner.
+ */
+function applyScanners(report: NormalizedReport, scanners: string[] | undefined): NormalizedReport {
+  if (scanners === undefined) return report;
+  const known = report.scanners ?? [];
+  if (known.length === 0) {
+    throw new InputError(
+      `scanners applies to reports of tools that run several scanners (Trivy: vuln, misconfig, secret, license; Semgrep: code, secrets, supply-chain); a ${report.format} report of this tool has none to name: leave scanners out`,
+    );
+  }
+  const byName = new Map(known.map(s => [s.name, s.controls]));
+  const valid = known.map(s => s.name).join(', ');
+  const unknown = scanners.filter(name => !byName.has(name));
+  if (unknown.length > 0) {
+    throw new InputError(
+      `Unknown scanner${unknown.length > 1 ? 's' : ''} ${unknown.map(n => `'${n}'`).join(', ')} for ${report.format} reports; valid: ${valid}`,
+    );
+  }
+  const covered = new Set(scanners.flatMap(name => byName.get(name) ?? []));
+  if (covered.size === 0) {
+    const feeding = known.filter(s => s.controls.length > 0).map(s => s.name).join(', ');
+    throw new InputError(
+      `scanners ${scanners.join(',')} cover no control; name at least one of ${feeding}`,
+    );
+  }
+  const outside = [...new Set(report.findings.map(f => f.control).filter(c => !covered.has(c)))];
+  if (outside.length > 0) {
+    const missing = known.filter(s => s.controls.some(c => outside.includes(c))).map(s => s.name);
+    throw new InputError(
+      `The report holds ${outside.join(', ')} findings, which scanners does not cover (it names ${scanners.join(',')}); add ${missing.length > 0 ? missing.join(',') : 'the scanner that found them'} to scanners or leave scanners out`,
+    );
+  }
+  return { ...report, controls: [...covered].sort() };
 }
 
 /** Every control a finding counts against is evidenced by the report, whatever it declared. */

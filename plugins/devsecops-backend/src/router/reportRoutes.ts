@@ -44,6 +44,7 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
       branch: q.branch,
       artifactDigest: q.artifact,
       scannedAt: q.scannedAt,
+      scanners: csv(q.scanners),
       writer: writerIdentity,
     });
     res.status(result.duplicate ? 200 : 201).json(result);

@@ -374,6 +374,15 @@ export const spec = {
             description:
               'When the scan ran, if earlier than the upload (at most 400 days ago); scans of a control must arrive in the order they ran',
           },
+          {
+            name: 'scanners',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}(,[a-z][a-z0-9-]{0,31}){0,15}$' },
+            description:
+              "The tool's own names of the scanners that ran, comma-separated (Trivy JSON and SARIF: vuln, misconfig, secret, license; Semgrep JSON: code, secrets, supply-chain): the report covers each one's control, so a clean report resolves that control's open findings for the entity, tool and artifact, and leaves every other control alone. Without it the report covers the controls it shows evidence of (Trivy writes no secret result for a clean secret scan: send scanners=secret). Not with control",
+          },
         ],
         requestBody: {
           required: true,

@@ -44,6 +44,11 @@ Options:
   --control <id>        the pipeline control the report evidences, when not the format's default:
                         any control the backend is configured with (GET /api/devsecops/controls),
                         including ones added in its app-config; the backend refuses others
+  --scanners <names>    the tool's scanners that ran, comma-separated (Trivy: vuln, misconfig,
+                        secret, license; Semgrep: code, secrets, supply-chain): the report covers
+                        each one's control, so a clean run resolves its earlier findings. Trivy
+                        writes nothing for a clean secret scan: pass the same list as trivy's own
+                        --scanners (e.g. vuln,secret). Not with --control
   --commit <sha>        source commit that was scanned
   --branch <name>       branch that was scanned
   --artifact <digest>   image digest the report is about (sha256:…), for image scans and SBOMs
@@ -51,9 +56,10 @@ Options:
                         uploaded later or a history imported in order; at most 400 days ago
   --skip-validation     upload without validating locally (e.g. a format only a backend module knows)
 
-Uploads are idempotent: the same file for the same entity, format, control, commit, branch and
-artifact (and --scanned-at) is stored once. A retried upload whose first attempt did reach the server is answered
-"already stored" and changes nothing, so retries never duplicate a report.
+Uploads are idempotent: the same file for the same entity, format, control, scanners, commit,
+branch and artifact (and --scanned-at) as the newest report of its stream is stored once. A retried
+upload whose first attempt did reach the server is answered "already stored" and changes nothing,
+so retries never duplicate a report. An older file sent again after a newer one is a new scan.
 
 ${CONNECTION_HELP}`;
 
@@ -63,6 +69,7 @@ const options = {
   repository: { type: 'string' },
   format: { type: 'string' },
   control: { type: 'string' },
+  scanners: { type: 'string' },
   commit: { type: 'string' },
   branch: { type: 'string' },
   artifact: { type: 'string' },
@@ -109,6 +116,7 @@ export async function uploadCommand(
       'upload',
     );
   }
+  const scanners = scannerList(values.scanners, values.control);
   const commit = commitId('upload', values.commit);
   const artifact = values.artifact
     ? digest('upload', 'artifact', values.artifact)
@@ -123,6 +131,7 @@ export async function uploadCommand(
 
   if (!values['skip-validation']) {
     const report = validate(file, raw, values.format);
+    if (scanners) checkScanners(file, report, scanners);
     ctx.log(describeReport(file, report));
   }
 
@@ -134,6 +143,7 @@ export async function uploadCommand(
       repository: lookup.repository,
       format: values.format,
       control: values.control,
+      scanners: scanners?.join(','),
       commit,
       branch: values.branch,
       artifact,
@@ -164,6 +174,44 @@ export async function uploadCommand(
     );
   }
   return EXIT_OK;
+}
+
+/** `--scanners vuln,secret`: lowercase names, without --control (the backend refuses the pair too). */
+function scannerList(value: string | undefined, control: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const names = [...new Set(value.split(',').map(n => n.trim()))];
+  const bad = names.find(n => !/^[a-z][a-z0-9-]{0,31}$/.test(n));
+  if (bad !== undefined || names.length > 16) {
+    throw new UsageError(
+      `--scanners '${value}' is not a comma-separated list of scanner names (lowercase letters, digits and dashes), e.g. vuln,secret`,
+      'upload',
+    );
+  }
+  if (control !== undefined) {
+    throw new UsageError(
+      'Give either --control (all findings count for that control) or --scanners (the scanners that ran), not both',
+      'upload',
+    );
+  }
+  return names;
+}
+
+/** The backend's check of --scanners against the report's own scanners, before anything is sent. */
+function checkScanners(file: string, report: NormalizedReport, scanners: string[]) {
+  const known = report.scanners ?? [];
+  if (known.length === 0) {
+    throw new CliError(
+      `${file} cannot be uploaded with --scanners: a ${report.format} report of this tool has no scanners to name; leave --scanners out`,
+    );
+  }
+  const unknown = scanners.filter(n => !known.some(s => s.name === n));
+  if (unknown.length > 0) {
+    throw new CliError(
+      `${file} cannot be uploaded: unknown scanner${unknown.length > 1 ? 's' : ''} ${unknown
+        .map(n => `'${n}'`)
+        .join(', ')} for ${report.format} reports; valid: ${known.map(s => s.name).join(', ')}`,
+    );
+  }
 }
 
 /** Bytes read while compressing; a live line on a terminal, a line per quarter in CI logs. */

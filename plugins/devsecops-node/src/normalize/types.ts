@@ -76,6 +76,22 @@ export interface NormalizedReport {
   components?: SbomComponent[];
   /** What the report says it scanned, when it says. Digests are `algo:hex`, lowercase. */
   artifact?: { digest?: string; name?: string; commit?: string };
+  /**
+   * For tools that run several scanners into one report and leave out what a scanner that found
+   * nothing would have written (Trivy writes no secret result for a clean secret scan): the tool's
+   * own scanner names, each with the controls it covers for this document (`[]` for one that
+   * feeds no control, such as Trivy's licence scanner). An uploader names the scanners that ran
+   * (`scanners=`), so a clean report resolves every covered control and no other. Absent for
+   * single-scanner tools.
+   */
+  scanners?: ReportScanner[];
+}
+
+/** One of a multi-scanner tool's scanners and the controls it covers. @public */
+export interface ReportScanner {
+  /** The tool's own name for it, e.g. Trivy's `vuln`, `misconfig`, `secret`, `license`. */
+  name: string;
+  controls: string[];
 }
 
 /**

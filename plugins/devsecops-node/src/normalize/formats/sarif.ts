@@ -27,6 +27,7 @@ import {
   locationAt,
   normalizeRepoPath,
 } from './shared';
+import { trivyScanners } from './trivy';
 
 /*
  * SARIF 2.1.0 (FORMATS.md §1): CodeQL, Semgrep, flawfinder, gitleaks, Trivy, Grype,
@@ -56,7 +57,8 @@ import {
  * `container-scan`, others against `controlForKind(kind)`.
  *
  * Controls: the control of every run's kind (a clean run is evidence too) and of every finding;
- * `sast` when there are no runs. Sorted.
+ * `sast` when there are no runs. Sorted. A log whose runs are all Trivy's lists Trivy's scanners
+ * (`vuln`, `misconfig`, `secret`, `license`, as for Trivy JSON) for the uploader's `scanners=`.
  *
  * Skipped results: `kind` `pass` / `notApplicable`, and `baselineState: "absent"` (in the baseline,
  * no longer found). Suppressed: any `suppressions[]` entry whose `status` is not `rejected` (a
@@ -744,6 +746,12 @@ function normalizeSarif(
   }
   const artifact = readArtifact(runs);
   if (artifact) normalized.artifact = artifact;
+  if (runs.length > 0 && runs.every(run => run.trivy)) {
+    // Trivy's SARIF, like its JSON, leaves out the results of a scanner that found nothing.
+    normalized.scanners = trivyScanners(
+      [...new Set(runs.map(run => controlOf(run, 'sca')))].sort(),
+    );
+  }
   return normalized;
 }
 

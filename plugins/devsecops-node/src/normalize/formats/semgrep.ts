@@ -44,7 +44,9 @@ import {
  * Kind: supply-chain findings (the API shape; CLI results with `extra.sca_info`, a `ssc-` rule id
  * or `metadata.product: supply-chain`) → sca; `metadata.product: secrets` → secret; else sast.
  * Controls: `sast` for CLI output plus the control of every finding kind; `dependency-scan` for
- * the supply-chain API shape.
+ * the supply-chain API shape. CLI output lists Semgrep's products as its scanners (`semgrep ci
+ * --code --secrets --supply-chain`): `code` → sast, `secrets` → secret-scanning, `supply-chain` →
+ * dependency-scan, for the uploader's `scanners=` (a clean secrets run writes no secret results).
  *
  * Severity (Semgrep's own mapping): CRITICAL→critical, ERROR/HIGH→high, WARNING/MEDIUM→medium,
  * INFO/LOW→low (legacy INFO is Semgrep's "Low"), EXPERIMENT/INVENTORY→info; missing or unknown →
@@ -210,6 +212,13 @@ function cliScaDetails(extra: Rec, metadata: Rec): ScaDetails {
   return details;
 }
 
+/** Semgrep's products, as `semgrep ci --code --secrets --supply-chain` names them. */
+const SEMGREP_PRODUCTS: ReadonlyArray<{ name: string; controls: readonly string[] }> = [
+  { name: 'code', controls: [controlForKind('sast')] },
+  { name: 'secrets', controls: [controlForKind('secret')] },
+  { name: 'supply-chain', controls: [controlForKind('sca')] },
+];
+
 function cliKind(checkId: string, extra: Rec, metadata: Rec): FindingKind {
   const product = optionalString(metadata.product)?.toLowerCase();
   if (
@@ -340,6 +349,7 @@ function normalizeCli(doc: Rec, context: NormalizeContext): NormalizedReport {
     tool: TOOL,
     controls: [...controls].sort(),
     findings,
+    scanners: SEMGREP_PRODUCTS.map(p => ({ name: p.name, controls: [...p.controls] })),
   };
   const version = optionalString(doc.version);
   if (version) report.toolVersion = version;

@@ -13,6 +13,7 @@ import {
   NormalizedReport,
   ParsedReport,
   ReportNormalizer,
+  ReportScanner,
 } from '../types';
 import {
   artifactFrom,
@@ -55,6 +56,9 @@ import {
  *   (os-pkgs/lang-pkgs → vulnerability control, config → iac-lint, secret → secret-scanning; a
  *   legacy result without Class is classified by what it holds), or the vulnerability control when
  *   nothing maps (no Results, licence-only reports).
+ * - scanners (Trivy's `--scanners` names): `vuln` → the vulnerability control, `misconfig` →
+ *   iac-lint, `secret` → secret-scanning, `license` → none. Trivy leaves a scanner's results out
+ *   when it found nothing, so only the uploader can say a clean secret scan ran.
  */
 
 const FORMAT = 'Trivy JSON';
@@ -531,6 +535,17 @@ export const trivyNormalizer: ReportNormalizer = {
       controls: [...controls].sort(),
       findings,
       ...(artifact ? { artifact } : {}),
+      scanners: trivyScanners([vulnControl]),
     };
   },
 };
+
+/** Trivy's scanners (`trivy --scanners vuln,misconfig,secret,license`) and what each covers. */
+export function trivyScanners(vulnControls: string[]): ReportScanner[] {
+  return [
+    { name: 'vuln', controls: vulnControls },
+    { name: 'misconfig', controls: [controlForKind('iac')] },
+    { name: 'secret', controls: [controlForKind('secret')] },
+    { name: 'license', controls: [] },
+  ];
+}
