@@ -24,7 +24,7 @@ const baseUrl = externalUrl ?? 'http://localhost:7007';
 const backendUrl = 'http://localhost:7007';
 const ENTITY = 'component:default/payments-api';
 const SECURITY_TAB = '/catalog/default/component/payments-api/security';
-// The personas of app-config.yaml's auth.providers.demo.users this test signs in as.
+// The personas of app-config.demo.yaml's auth.providers.demo.users this test signs in as.
 const DEVELOPER = { ref: 'user:default/paula-payne', name: 'Paula Payne' };
 const RISK_OWNER = { ref: 'user:default/risk-owner-rita', name: 'Rita Risk' };
 const PLATFORM = { ref: 'user:default/platform-pat', name: 'Pat Platform' };
@@ -65,6 +65,8 @@ const backend = externalUrl
         'start',
         '--config',
         '../../app-config.yaml',
+        '--config',
+        '../../app-config.demo.yaml',
         '--config',
         '../../.ci/app-config.smoke.yaml',
       ],

@@ -28,7 +28,7 @@ const uploadEntities = (process.env.LOAD_UPLOAD_ENTITIES ?? 'component:default/s
 
 const backend = externalUrl
   ? undefined
-  : spawn('npx', ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml'], {
+  : spawn('npx', ['backstage-cli', 'package', 'start', '--config', '../../app-config.yaml', '--config', '../../app-config.demo.yaml'], {
       cwd: join(root, 'packages', 'backend'),
       // Request logging at info level would measure the console, not the plugin.
       env: { ...process.env, NODE_ENV: 'development', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' },

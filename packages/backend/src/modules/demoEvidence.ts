@@ -20,6 +20,24 @@ const PATHS: Record<Exclude<DemoCall['kind'], 'report'>, string> = {
 };
 
 /**
+ * The demo never runs in production: with NODE_ENV=production a configured `devsecopsDemo` stops
+ * the backend (its fake history would be uploaded for any real entity named like a demo one);
+ * app-config.demo.yaml, which holds it, is for `npm start` only.
+ */
+export function refuseDemoInProduction(
+  config: { has(key: string): boolean },
+  nodeEnv: string | undefined = process.env.NODE_ENV,
+): void {
+  if (nodeEnv === 'production' && config.has('devsecopsDemo')) {
+    throw new Error(
+      'The demo data module refuses to run with NODE_ENV=production: devsecopsDemo is configured. ' +
+        'It belongs to app-config.demo.yaml, which only `npm start` loads; start production with ' +
+        '--config app-config.yaml --config app-config.production.yaml and without the demo file.',
+    );
+  }
+}
+
+/**
  * Demo only: after start, replays `devsecopsDemo.history` (a generated history of
  * `days` days for the listed entities, see demoHistory.ts), then uploads the reports, facts and
  * deployments listed under `devsecopsDemo.evidence` as today's, all through the devsecops API as
@@ -39,6 +57,7 @@ export const demoEvidenceModule = createBackendModule({
         lifecycle: coreServices.rootLifecycle,
       },
       async init({ config, logger, auth, discovery, lifecycle }) {
+        refuseDemoInProduction(config);
         const items = config.getOptionalConfigArray('devsecopsDemo.evidence') ?? [];
         const historyDays = config.getOptionalNumber('devsecopsDemo.history.days') ?? 0;
         const historyEntities: DemoHistoryEntity[] = (

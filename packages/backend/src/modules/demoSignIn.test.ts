@@ -184,7 +184,7 @@ describe('demo personas sign-in provider', () => {
     });
   });
 
-  it('is never enabled by app-config.production.yaml, and the local config lists the personas', () => {
+  it('is never enabled by app-config.production.yaml, and the demo config lists the personas', () => {
     const root = resolve(__dirname, '../../../..');
     const production = parse(
       readFileSync(resolve(root, 'app-config.production.yaml'), 'utf8'),
@@ -194,7 +194,7 @@ describe('demo personas sign-in provider', () => {
       /dangerouslyAllowOutsideDevelopment/,
     );
 
-    const local = parse(readFileSync(resolve(root, 'app-config.yaml'), 'utf8'));
+    const local = parse(readFileSync(resolve(root, 'app-config.demo.yaml'), 'utf8'));
     expect(
       local.auth.providers.demo.dangerouslyAllowOutsideDevelopment,
     ).toBeUndefined();
