@@ -8,7 +8,11 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
-import { Entity } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
@@ -16,6 +20,10 @@ import {
   recordingNotifications,
   testEntities,
 } from '../__testUtils__/testBackend';
+import {
+  DevsecopsEntityResource,
+  devsecopsEntityRules,
+} from '@devsecops-scorecard/plugin-devsecops-node';
 import { devsecopsPlugin } from '../plugin';
 import { spec } from '../schema/openapi';
 
@@ -86,11 +94,11 @@ const person = (name: string, memberOf: string[]): Entity => ({
 const ENTITIES: Entity[] = [
   ...testEntities,
   person('tess', ['team-payments']),
-  person('pia', ['platform']),
+  person('pia', ['platform-team']),
   {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Group',
-    metadata: { name: 'platform', namespace: 'default' },
+    metadata: { name: 'platform-team', namespace: 'default' },
     spec: { type: 'team', parent: 'acme', children: [] },
   },
 ];
@@ -155,8 +163,10 @@ type As = (test: request.Test) => request.Test;
 interface Row {
   /** Makes the fixtures it needs, then sends the request as the caller. */
   send(agent: Agent, fixtures: Fixtures, as: As): Promise<request.Response>;
-  /** Status per principal under the demo policy (everything allowed, the service's own rules on top). */
+  /** Status per principal when the policy allows everything (the service's own rules on top). */
   allow: Record<Principal, number>;
+  /** Status per principal under the demo portal's policy, where it differs from `allow`. */
+  demo?: Record<Principal, number>;
   /** Status per principal when the policy denies every devsecops permission. */
   deny: Record<Principal, number>;
 }
@@ -200,7 +210,7 @@ const read = (
   allow: everyone(ok, { 'no token': 401 }),
   deny: everyone(ok, { 'no token': 401, ...users(403) }),
 });
-const get = (path: string | ((f: Fixtures) => string), ok = 200): Row => ({
+const get = (path: string | ((f: Fixtures) => string)): Row => ({
   ...read(typeof path === 'string' ? path : ''),
   send: async (agent, f, as) =>
     as(agent.get(`/api/devsecops${typeof path === 'string' ? path : path(f)}`)),
@@ -242,10 +252,14 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/rollups/history': get('/v1/rollups/history'),
   'GET /v1/gate/decisions': get('/v1/gate/decisions?entity=payments-api'),
   'GET /v1/exceptions': get('/v1/exceptions?entity=payments-api'),
-  // Eligible risk owners are computed for a requester: a user token (services get a 400).
+  // Computed for a requester: a service has none.
   'GET /v1/exceptions/risk-owners': {
     send: async (a, _f, as) =>
-      as(a.get('/api/devsecops/v1/exceptions/risk-owners?entity=payments-api&riskRating=low')),
+      as(
+        a.get(
+          '/api/devsecops/v1/exceptions/risk-owners?entity=payments-api&riskRating=low',
+        ),
+      ),
     allow: everyone(200, { 'no token': 401, ...services(400) }),
     deny: everyone(403, { 'no token': 401, ...services(400) }),
   },
@@ -315,13 +329,18 @@ const MATRIX: Record<string, Row> = {
     }),
   ),
 
-  // Exceptions come from people, never from pipelines; devsecops.exception.request on the entity
-  // (the demo policy's owners: router/ownershipApi.test.ts runs it). The named risk owner
-  // (security-compliance) is the security user's own team: not eligible (400).
+  // Exceptions come from people, never from pipelines; the named risk owner (the security group)
+  // is never eligible for its own request (400).
   'POST /v1/exceptions': {
     send: async (a, _f, as) =>
       as(a.post('/api/devsecops/v1/exceptions')).send(exceptionRequest),
-    allow: everyone(403, { 'no token': 401, ...users(201), 'security/risk owner': 400 }),
+    allow: everyone(403, {
+      'no token': 401,
+      ...users(201),
+      'security/risk owner': 400,
+    }),
+    // devsecops.exception.request: the entity's owners.
+    demo: everyone(403, { 'no token': 401, owner: 201, teammate: 201 }),
     deny: everyone(403, { 'no token': 401 }),
   },
   // Only the named risk owner group's members decide, never the requester (the owner).
@@ -370,8 +389,13 @@ const MATRIX: Record<string, Row> = {
         expiresAt: inDays(20),
       });
     },
-    // A request on the original exception's entity, with its risk owner: the security user's team.
-    allow: everyone(403, { 'no token': 401, ...users(201), 'security/risk owner': 400 }),
+    allow: everyone(403, {
+      'no token': 401,
+      ...users(201),
+      'security/risk owner': 400,
+    }),
+    // A renewal is a request on the exception's entity: its owners.
+    demo: everyone(403, { 'no token': 401, owner: 201, teammate: 201 }),
     deny: everyone(403, { 'no token': 401 }),
   },
   // Containment and remediation: responders (users) or tooling (services); devsecops.runtime.update
@@ -385,6 +409,9 @@ const MATRIX: Record<string, Row> = {
       ).send({ containedAt: new Date().toISOString() });
     },
     allow: everyone(200, { 'no token': 401 }),
+    // devsecops.runtime.update: the entity's owners, the platform team and the security group
+    // (services, as everywhere in Backstage, are not subject to the policy).
+    demo: everyone(200, { 'no token': 401, 'other team': 403, guest: 403 }),
     deny: everyone(403, { 'no token': 401 }),
   },
   // Exercises are recorded by the people who held them.
@@ -399,7 +426,13 @@ const MATRIX: Record<string, Row> = {
         followUps: [],
       }),
     allow: everyone(403, { 'no token': 401, ...users(201) }),
-    // devsecops.exercise.record on the scope group.
+    // devsecops.exercise.record: members of the scope group (or above it) and the security group.
+    demo: everyone(403, {
+      'no token': 401,
+      owner: 201,
+      teammate: 201,
+      'security/risk owner': 201,
+    }),
     deny: everyone(403, { 'no token': 401 }),
   },
 };
@@ -412,20 +445,126 @@ it('has a row for every operation of the OpenAPI document, and none for operatio
   expect(Object.keys(MATRIX).sort()).toEqual([...OPERATIONS].sort());
 });
 
+/** The entity as the `devsecops-entity` resource, from the test catalog. */
+function entityResource(ref: string): DevsecopsEntityResource | undefined {
+  const entity = ENTITIES.find(e => stringifyEntityRef(e) === ref);
+  if (!entity) return undefined;
+  const groupRef = (name: string) =>
+    stringifyEntityRef(
+      parseEntityRef(name, {
+        defaultKind: 'group',
+        defaultNamespace: 'default',
+      }),
+    );
+  const kind = entity.kind.toLowerCase();
+  let ownerRef: string | undefined;
+  if (kind === 'group') ownerRef = ref;
+  else if (entity.spec?.owner) ownerRef = groupRef(entity.spec.owner as string);
+  const parentOf = (g: string) => {
+    const group = ENTITIES.find(
+      e => e.kind === 'Group' && stringifyEntityRef(e) === g,
+    );
+    return group?.spec?.parent
+      ? groupRef(group.spec.parent as string)
+      : undefined;
+  };
+  const ownerAncestorRefs: string[] = [];
+  for (let p = ownerRef && parentOf(ownerRef); p; p = parentOf(p))
+    ownerAncestorRefs.push(p);
+  return {
+    entityRef: ref,
+    kind,
+    ownerRef,
+    ownerAncestorRefs,
+    ownerDescendantRefs: [],
+    transitiveOwnershipByDefault: false,
+  };
+}
+
+/**
+ * The demo portal's policy (packages/backend/src/modules/permissionPolicy.ts) as the permission
+ * framework applies it: the entity resource permissions decided by IS_ENTITY_OWNER on the catalog
+ * entity; exception decisions and revocations left to the service's risk-owner and ownership
+ * checks (which the demo's conditions repeat); services are not subject to the policy.
+ */
+const demoPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => {
+    const decide = (
+      r: { permission: { name: string }; resourceRef?: string },
+      credentials: any,
+    ) => {
+      if (credentials.principal.type !== 'user') return AuthorizeResult.ALLOW;
+      const ref = credentials.principal.userEntityRef as string;
+      const user = ENTITIES.find(
+        e => e.kind === 'User' && stringifyEntityRef(e) === ref,
+      );
+      const claims = [
+        ref,
+        ...((user?.spec?.memberOf as string[]) ?? []).map(
+          g => `group:default/${g}`,
+        ),
+      ];
+      const resource = r.resourceRef
+        ? entityResource(r.resourceRef)
+        : undefined;
+      const owns = (params: {
+        claims: string[];
+        transitive?: boolean;
+        ancestors?: boolean;
+      }) =>
+        !!resource &&
+        devsecopsEntityRules.isEntityOwner.apply(resource, params);
+      const verdict = (allowed: boolean) =>
+        allowed ? AuthorizeResult.ALLOW : AuthorizeResult.DENY;
+      switch (r.permission.name) {
+        case 'devsecops.exception.request':
+          return verdict(owns({ claims }));
+        case 'devsecops.runtime.update':
+          return verdict(
+            claims.includes('group:default/security-compliance') ||
+              claims.includes('group:default/platform-team') ||
+              owns({ claims }),
+          );
+        case 'devsecops.exercise.record':
+          return verdict(
+            claims.includes('group:default/security-compliance') ||
+              owns({ claims, transitive: false, ancestors: true }),
+          );
+        default:
+          return AuthorizeResult.ALLOW;
+      }
+    };
+    return {
+      authorize: async (requests: any[], { credentials }: any) =>
+        requests.map(r => ({ result: decide(r, credentials) })),
+      authorizeConditional: async (requests: any[], { credentials }: any) =>
+        requests.map(r => ({ result: decide(r, credentials) })),
+    } as any;
+  },
+});
+
 describe.each([
-  ['allows (the demo)', AuthorizeResult.ALLOW, 'allow'],
-  ['denies every devsecops permission', AuthorizeResult.DENY, 'deny'],
+  [
+    'allows everything',
+    mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+    'allow',
+  ],
+  ["is the demo portal's", demoPermissions, 'demo'],
+  [
+    'denies every devsecops permission',
+    mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
+    'deny',
+  ],
 ] as const)(
   'authorization matrix when the permission policy %s',
-  (_label, result, column) => {
+  (_label, policy, column) => {
     let backend: { server: any; stop(): Promise<void> };
     let helper: { server: any; stop(): Promise<void> };
     let fixtures: Fixtures;
 
-    const start = async (
-      knex: any,
-      policy: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
-    ) => {
+    const start = async (knex: any, permissions: typeof policy) => {
       const started = await startTestBackend({
         features: [
           devsecopsPlugin,
@@ -434,7 +573,7 @@ describe.each([
           mockServices.httpAuth.factory({
             defaultCredentials: mockCredentials.none(),
           }),
-          mockServices.permissions.factory({ result: policy }),
+          permissions,
           catalogServiceMock.factory({ entities: ENTITIES }),
           recordingNotifications().factory,
           userInfo,
@@ -445,9 +584,12 @@ describe.each([
 
     beforeAll(async () => {
       const knex = await databases.init('SQLITE_3');
-      backend = await start(knex, result);
+      backend = await start(knex, policy);
       // Fixtures are made by callers who may make them, through an allowing instance on the same database.
-      helper = await start(knex, AuthorizeResult.ALLOW);
+      helper = await start(
+        knex,
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      );
       const as = (who: Principal) => (t: request.Test) =>
         t.set('Authorization', HEADERS[who]!);
       const ci = as('CI token for the repository');
@@ -520,7 +662,7 @@ describe.each([
       );
       expect({ principal, status: response.status }).toEqual({
         principal,
-        status: row[column][principal],
+        status: (row[column] ?? row.allow)[principal],
       });
     });
   },
