@@ -224,8 +224,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     permissions: deps.permissions,
     catalog,
     auth,
-    // devsecops.permissions.transitiveOwnership (read with the plugin settings by the ownership work).
-    transitiveOwnershipByDefault: (settings as Partial<{ transitiveOwnership: boolean }>).transitiveOwnership ?? false,
+    transitiveOwnershipByDefault: settings.transitiveOwnership,
   });
   const auditPackages = new AuditPackageService({
     entities,
