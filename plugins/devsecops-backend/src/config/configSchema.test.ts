@@ -28,8 +28,27 @@ const KEYS_READ_THROUGH_CONFIG_API = [
   'devsecops.signatures.keys.[].hint',
   'devsecops.signatures.keys.[].publicKeyPem',
   'devsecops.controlMap.*.*',
+  'devsecops.permissions.transitiveOwnership',
+  'devsecops.database.healthCheckTimeoutMs',
+  'devsecops.scorecard.entityKinds',
+  'devsecops.exceptions.riskOwners.critical',
+  'devsecops.exceptions.riskOwners.high',
+  'devsecops.exceptions.riskOwners.medium',
+  'devsecops.exceptions.riskOwners.low',
+  'devsecops.exceptions.riskOwners.allowOwningTeam',
+  'devsecops.exceptions.riskOwners.allowRequesterTeams',
+  'devsecops.exceptions.riskOwners.controls.*.critical',
+  'devsecops.ciIdentities.oidc.[].subjectPrefix',
+  'devsecops.ciIdentities.oidc.[].subjectFormat',
+  'devsecops.ciIdentities.oidc.[].annotation',
+  'devsecops.ciIdentities.oidc.[].refs',
+  'devsecops.ciIdentities.oidc.[].environments',
+  'devsecops.ciIdentities.oidc.[].allowPullRequests',
+  'devsecops.ciIdentities.static.[].subject',
+  'devsecops.ciIdentities.static.[].entities',
+  'devsecops.ciIdentities.static.[].repositories',
 ];
-const GITHUB_MODULE_KEYS = ['devsecops.github.schedule'];
+const GITHUB_MODULE_KEYS = ['devsecops.github.schedule', 'devsecops.github.pavedRoadWorkflows'];
 const FRONTEND_KEYS = ['devsecops.demoNotice'];
 
 /** The dotted key paths a config.d.ts declares, following type references within the file. */
