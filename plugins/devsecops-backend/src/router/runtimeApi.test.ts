@@ -195,7 +195,10 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
     await refused({ kind: 'heartbeat', monitors: ['workload-telemetry'], severity: 'high' }, 'A heartbeat has no severity');
     await refused({ kind: 'heartbeat', monitors: ['uptime'] }, 'monitors');
     await refused({ kind: 'heartbeat', monitors: ['workload-telemetry'], detectedAt: new Date(Date.now() + DAY).toISOString() }, 'in the future');
-    await refused({ kind: 'incident', severity: 'high' }, 'A incident needs summary, detectedAt');
+    await refused(
+      { kind: 'incident', severity: 'high' },
+      "request/body must have required property 'summary', request/body must have required property 'detectedAt' (kind incident",
+    );
     await refused({ kind: 'incident', severity: 'high', summary: 'x', detectedAt: ago(1), monitors: ['workload-telemetry'] }, 'monitors is for kind heartbeat only');
   });
 

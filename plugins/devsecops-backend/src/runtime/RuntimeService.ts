@@ -135,7 +135,10 @@ export class RuntimeService {
     if (monitors !== undefined) throw new InputError('monitors is for kind heartbeat only');
     if (severity === undefined || summary === undefined || detectedAt === undefined) {
       const missing = Object.entries({ severity, summary, detectedAt }).filter(([, v]) => v === undefined).map(([k]) => k);
-      throw new InputError(`A ${kind} needs ${missing.join(', ')}`);
+      // Worded like the OpenAPI validator's refusal (every kind but heartbeat requires them).
+      throw new InputError(
+        `${missing.map(field => `request/body must have required property '${field}'`).join(', ')} (kind ${kind}; only a heartbeat goes without severity, summary and detectedAt)`,
+      );
     }
     return this.recordSignal({ ...input, kind, severity, summary, detectedAt }, writer);
   }
