@@ -21,8 +21,16 @@ import {
   testEntities,
 } from '../__testUtils__/testBackend';
 import {
+  devsecopsEntityReadPermission,
+  devsecopsExceptionReadPermission,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import {
+  createDevsecopsEntityConditionalDecision,
+  createDevsecopsExceptionConditionalDecision,
+  devsecopsEntityConditions,
   DevsecopsEntityResource,
   devsecopsEntityRules,
+  devsecopsExceptionConditions,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { devsecopsPlugin } from '../plugin';
 import { spec } from '../schema/openapi';
@@ -167,6 +175,11 @@ interface Row {
   allow: Record<Principal, number>;
   /** Status per principal under the demo portal's policy, where it differs from `allow`. */
   demo?: Record<Principal, number>;
+  /**
+   * Status per principal under a policy that narrows detailed reads to the owning team and the
+   * security group (devsecops.entity.read, devsecops.exception.read), where it differs from `allow`.
+   */
+  narrowed?: Record<Principal, number>;
   /** Status per principal when the policy denies every devsecops permission. */
   deny: Record<Principal, number>;
 }
@@ -210,6 +223,13 @@ const read = (
   allow: everyone(ok, { 'no token': 401 }),
   deny: everyone(ok, { 'no token': 401, ...users(403) }),
 });
+/** Another team, the platform team and a guest do not see payments-api's detailed evidence: 404. */
+const OWNERS_ONLY = everyone(200, {
+  'no token': 401,
+  'other team': 404,
+  platform: 404,
+  guest: 404,
+});
 const get = (path: string | ((f: Fixtures) => string)): Row => ({
   ...read(typeof path === 'string' ? path : ''),
   send: async (agent, f, as) =>
@@ -238,10 +258,19 @@ const MATRIX: Record<string, Row> = {
   'GET /controls': get('/controls'),
   'GET /formats': get('/formats'),
   'GET /v1/reports': get('/v1/reports?entity=payments-api'),
-  'GET /v1/reports/{id}': get(f => `/v1/reports/${f.reportId}`),
-  'GET /v1/reports/{id}/body': get(f => `/v1/reports/${f.reportId}/body`),
+  'GET /v1/reports/{id}': {
+    ...get(f => `/v1/reports/${f.reportId}`),
+    narrowed: OWNERS_ONLY,
+  },
+  'GET /v1/reports/{id}/body': {
+    ...get(f => `/v1/reports/${f.reportId}/body`),
+    narrowed: OWNERS_ONLY,
+  },
   'GET /v1/findings': get('/v1/findings?entity=payments-api'),
-  'GET /v1/artifacts/{digest}': get(`/v1/artifacts/${DIGEST}`),
+  'GET /v1/artifacts/{digest}': {
+    ...get(`/v1/artifacts/${DIGEST}`),
+    narrowed: OWNERS_ONLY,
+  },
   'GET /v1/deployments': get('/v1/deployments?entity=payments-api'),
   'GET /v1/facts': get('/v1/facts?entity=payments-api'),
   'GET /v1/scorecards': get('/v1/scorecards?entity=payments-api'),
@@ -265,15 +294,20 @@ const MATRIX: Record<string, Row> = {
   },
   'GET /v1/exceptions/{id}': {
     ...read('/v1/exceptions/{id}'),
+    narrowed: OWNERS_ONLY,
     send: async (a, f, as) =>
       as(
         a.get(`/api/devsecops/v1/exceptions/${await f.exception('requested')}`),
       ),
   },
-  'GET /v1/evidence/chain': get(
-    '/v1/evidence/chain?entity=payments-api&environment=staging',
-  ),
-  'GET /v1/audit-packages': get('/v1/audit-packages?entity=payments-api'),
+  'GET /v1/evidence/chain': {
+    ...get('/v1/evidence/chain?entity=payments-api&environment=staging'),
+    narrowed: OWNERS_ONLY,
+  },
+  'GET /v1/audit-packages': {
+    ...get('/v1/audit-packages?entity=payments-api'),
+    narrowed: OWNERS_ONLY,
+  },
   'GET /v1/evidence/verify': get('/v1/evidence/verify'),
   'GET /v1/evidence/log': get('/v1/evidence/log?entity=payments-api'),
   'GET /v1/runtime-signals': get('/v1/runtime-signals?entity=payments-api'),
@@ -545,6 +579,62 @@ const demoPermissions = createServiceFactory({
   },
 });
 
+/**
+ * "Owners and the security group read everything, others read roll-ups only": detailed reads
+ * narrowed by conditional decisions (lists are filtered: router/../permissions/narrowedReads.test.ts).
+ */
+const narrowingPermissions = createServiceFactory({
+  service: coreServices.permissions,
+  deps: {},
+  factory: () => {
+    const decide = (r: { permission: { name: string } }, credentials: any) => {
+      if (credentials.principal.type !== 'user')
+        return { result: AuthorizeResult.ALLOW };
+      const ref = credentials.principal.userEntityRef as string;
+      const user = ENTITIES.find(
+        e => e.kind === 'User' && stringifyEntityRef(e) === ref,
+      );
+      const claims = [
+        ref,
+        ...((user?.spec?.memberOf as string[]) ?? []).map(
+          g => `group:default/${g}`,
+        ),
+      ];
+      if (claims.includes('group:default/security-compliance'))
+        return { result: AuthorizeResult.ALLOW };
+      if (r.permission.name === devsecopsEntityReadPermission.name) {
+        return createDevsecopsEntityConditionalDecision(
+          devsecopsEntityReadPermission,
+          devsecopsEntityConditions.isEntityOwner({ claims }),
+        );
+      }
+      if (r.permission.name === devsecopsExceptionReadPermission.name) {
+        return createDevsecopsExceptionConditionalDecision(
+          devsecopsExceptionReadPermission,
+          {
+            anyOf: [
+              devsecopsExceptionConditions.isExceptionEntityOwner({ claims }),
+              devsecopsExceptionConditions.isExceptionRiskOwner({ claims }),
+            ],
+          },
+        );
+      }
+      return { result: AuthorizeResult.ALLOW };
+    };
+    return {
+      authorize: async (requests: any[], { credentials }: any) =>
+        requests.map(r => ({
+          result:
+            decide(r, credentials).result === AuthorizeResult.ALLOW
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        })),
+      authorizeConditional: async (requests: any[], { credentials }: any) =>
+        requests.map(r => decide(r, credentials)),
+    } as any;
+  },
+});
+
 describe.each([
   [
     'allows everything',
@@ -552,6 +642,11 @@ describe.each([
     'allow',
   ],
   ["is the demo portal's", demoPermissions, 'demo'],
+  [
+    'narrows detailed reads to owners and the security group',
+    narrowingPermissions,
+    'narrowed',
+  ],
   [
     'denies every devsecops permission',
     mockServices.permissions.factory({ result: AuthorizeResult.DENY }),
