@@ -548,7 +548,7 @@ describe('fact rule', () => {
     ).toBe('failing');
   });
 
-  it('runtime controls: a heartbeat or a signal of their kinds within the window says monitoring is on; a newer "off" fact wins', () => {
+  it('runtime controls: a heartbeat or a signal of their kinds within the window says monitoring is on; an "off" fact is never overruled', () => {
     const audit = DEFAULT_CONTROLS.find(c => c.id === 'cloud-audit-logs')!;
     const monitor = (ageDays: number, controlId = 'cloud-audit-logs') => ({
       entityRef: SERVICE,
@@ -579,10 +579,14 @@ describe('fact rule', () => {
       recordedAt: daysAgo(2),
     };
     expect(evaluateControl(audit, evidence({ runtimeSignals: [alert] }), NOW).state).toBe('passing');
-    // "Off", observed after the last heartbeat, fails; observed before it, the heartbeat decides.
+    // An explicit "off" fails whatever the heartbeats (and only goes stale with age, never passing).
     const off = (ageDays: number) => fact('cloud_audit_logs.enabled', false, ageDays);
     expect(evaluateControl(audit, evidence({ facts: [off(1)], runtimeMonitors: [monitor(3)] }), NOW).state).toBe('failing');
-    expect(evaluateControl(audit, evidence({ facts: [off(5)], runtimeMonitors: [monitor(3)] }), NOW).state).toBe('passing');
+    expect(evaluateControl(audit, evidence({ facts: [off(5)], runtimeMonitors: [monitor(3)] }), NOW).state).toBe('failing');
+    expect(evaluateControl(audit, evidence({ facts: [off(40)], runtimeMonitors: [monitor(1)] }), NOW).state).toBe('stale');
+    // A stale "on" fact is renewed by a fresh heartbeat.
+    const onFact = fact('cloud_audit_logs.enabled', true, 40);
+    expect(evaluateControl(audit, evidence({ facts: [onFact], runtimeMonitors: [monitor(1)] }), NOW).state).toBe('passing');
   });
 
   it('reports staleness before a wrongly typed value', () => {

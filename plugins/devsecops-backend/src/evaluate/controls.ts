@@ -62,7 +62,7 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
       return decideFindings(control, rule.failOnSeverity, evidence, now);
     case 'fact': {
       const fromFact = decideFact(control, rule, evidence.facts, now);
-      const monitored = rule.monitoredBySignals ? withMonitoring(control, rule.failOnOpenSignals ?? [], fromFact, evidence, now) : fromFact;
+      const monitored = rule.monitoredBySignals ? withMonitoring(control, rule, fromFact, evidence, now) : fromFact;
       const verdict = withObservedConditions(monitored, rule.whenObserved, evidence.facts);
       return rule.failOnOpenSignals ? withOpenSignals(verdict, rule.failOnOpenSignals, 'high', evidence) : verdict;
     }
@@ -156,17 +156,29 @@ function decide(control: ControlDefinition, evidence: EntityEvidence, now: Date)
 
 /**
  * Monitoring is on when the runtime source was heard from within the control's window: a heartbeat
- * for the control or a signal of its kinds. Newer than the fact (or without one), that decides; a
- * fact that monitoring is off, observed after the source was last heard from, still fails it.
+ * for the control or a signal of its kinds. It stands in for a missing or stale "on" fact; a fact
+ * that says monitoring is off (or is malformed) is never overruled, so that ageing or removing a
+ * heartbeat can only make the result worse, never better.
  */
 function withMonitoring(
   control: ControlDefinition,
-  kinds: string[],
+  rule: { fact: string; equals?: string | number | boolean; atLeast?: number; failOnOpenSignals?: string[] },
   verdict: Verdict,
   evidence: EntityEvidence,
   now: Date,
 ): Verdict {
   if (verdict.state === 'passing') return verdict;
+  const fact = evidence.facts.find(f => f.fact === rule.fact);
+  if (fact) {
+    let holds = false;
+    try {
+      holds = factHolds(fact.value, rule);
+    } catch {
+      holds = false;
+    }
+    if (!holds) return verdict;
+  }
+  const kinds = rule.failOnOpenSignals ?? [];
   const heard: Array<{ at: string; ref: EvidenceRef; what: string }> = [
     ...(evidence.runtimeMonitors ?? [])
       .filter(m => m.control === control.id)
@@ -181,7 +193,6 @@ function withMonitoring(
   ];
   if (heard.length === 0) return verdict;
   const latest = heard.reduce((a, b) => (Date.parse(b.at) > Date.parse(a.at) ? b : a));
-  if (verdict.lastEvidenceAt && Date.parse(verdict.lastEvidenceAt) > Date.parse(latest.at)) return verdict;
   const stale = staleness(control, latest.at, now, [latest.ref]);
   if (stale) return verdict.state === 'not_reported' ? stale : verdict;
   return {
