@@ -48,7 +48,8 @@ export function readPavedRoadWorkflows(config: Config): string[] {
 }
 
 /**
- * Pulls branch protection, rulesets, security settings and open code scanning, Dependabot and
+ * Pulls branch protection, rulesets, security settings, repository contents (pre-commit
+ * configuration, workflows, CODEOWNERS) and open code scanning, Dependabot and
  * secret scanning alerts of every catalog Component with a `github.com/project-slug` annotation
  * into the DevSecOps scorecard, through its API.
  */
