@@ -90,6 +90,7 @@ describe('production never runs the demo', () => {
       const backend = await startTestBackend({
         features: [demoEvidenceModule, mockServices.rootConfig.factory({ data: data as any })],
       });
+      expect(backend.server.listening).toBe(true);
       await backend.stop();
     });
   });

@@ -62,7 +62,7 @@ function declaredKeys(file: string): { paths: Set<string>; frontend: Set<string>
   const frontend = new Set<string>();
   const visiting = new Set<ts.Node>();
 
-  const members = (list: ts.NodeArray<ts.TypeElement>, prefix: string) => {
+  function members(list: ts.NodeArray<ts.TypeElement>, prefix: string) {
     for (const member of list) {
       if (ts.isPropertySignature(member) && member.name && member.type) {
         const name = member.name.getText(source).replace(/^['"]|['"]$/g, '');
@@ -78,8 +78,8 @@ function declaredKeys(file: string): { paths: Set<string>; frontend: Set<string>
         walk(member.type, path);
       }
     }
-  };
-  const walk = (node: ts.Node, prefix: string): void => {
+  }
+  function walk(node: ts.Node, prefix: string): void {
     if (ts.isTypeLiteralNode(node) || ts.isInterfaceDeclaration(node)) members(node.members, prefix);
     else if (ts.isTypeAliasDeclaration(node)) walk(node.type, prefix);
     else if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) node.types.forEach(t => walk(t, prefix));
@@ -98,7 +98,7 @@ function declaredKeys(file: string): { paths: Set<string>; frontend: Set<string>
         visiting.delete(target);
       }
     }
-  };
+  }
   const config = named.get('Config');
   if (!config) throw new Error(`${file} declares no interface Config`);
   walk(config, '');
