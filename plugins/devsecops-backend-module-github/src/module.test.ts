@@ -7,7 +7,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import devsecopsModuleGithub, { readSchedule } from './index';
+import devsecopsModuleGithub, { readPavedRoadWorkflows, readSchedule } from './index';
 import { fixture } from './__testUtils__/fixtures';
 
 
@@ -163,5 +163,18 @@ describe('devsecopsModuleGithub', () => {
         }),
       ).frequency,
     ).toEqual({ minutes: 30 });
+  });
+
+  it('reads the paved-road workflows and refuses entries that are not owner/repo/path without a ref', () => {
+    const read = (pavedRoadWorkflows: unknown) =>
+      readPavedRoadWorkflows(new ConfigReader({ devsecops: { github: { pavedRoadWorkflows } } }));
+    expect(readPavedRoadWorkflows(new ConfigReader({ devsecops: { github: {} } }))).toEqual([]);
+    expect(read(['acme/platform-workflows/.github/workflows/build.yml'])).toEqual([
+      'acme/platform-workflows/.github/workflows/build.yml',
+    ]);
+    expect(() => read(['acme/platform-workflows/.github/workflows/build.yml@v2'])).toThrow(
+      /devsecops.github.pavedRoadWorkflows entry .*without @ref/,
+    );
+    expect(() => read(['build.yml'])).toThrow(/expected owner\/repo\/.github\/workflows\/file.yml/);
   });
 });
