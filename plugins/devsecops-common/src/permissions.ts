@@ -56,8 +56,9 @@ export const devsecopsExerciseRecordPermission = createPermission({
 });
 
 /**
- * Read an entity's detailed evidence: its findings, reports and their bodies, evidence chains
- * and audit packages (and, with `devsecops.exception.read`, its exceptions). A resource
+ * Read an entity's detailed evidence: its findings, reports and their bodies, artifacts,
+ * deployments, gate decisions, runtime signals, facts, evidence-log records, evidence chains and
+ * audit packages (its exceptions need `devsecops.exception.read`). A resource
  * permission on the entity (`devsecops-entity`); a conditional decision (IS_ENTITY_OWNER) is
  * applied in the queries, so lists hide other teams' rows and single reads answer 404.
  * Scorecards, roll-ups and their histories stay under `devsecops.read`. Services always read.

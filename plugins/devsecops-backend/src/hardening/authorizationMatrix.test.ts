@@ -272,7 +272,10 @@ const MATRIX: Record<string, Row> = {
     narrowed: OWNERS_ONLY,
   },
   'GET /v1/deployments': get('/v1/deployments?entity=payments-api'),
-  'GET /v1/facts': get('/v1/facts?entity=payments-api'),
+  'GET /v1/facts': {
+    ...get('/v1/facts?entity=payments-api'),
+    narrowed: OWNERS_ONLY,
+  },
   'GET /v1/scorecards': get('/v1/scorecards?entity=payments-api'),
   'GET /v1/scorecards/history': get(
     '/v1/scorecards/history?entity=payments-api',

@@ -162,7 +162,10 @@ describe.each(databases.eachSupportedId())(
             artifactDigest: `sha256:${digest.repeat(64)}`,
             deployer: 'ci',
           });
-        if (res.status !== 201) throw new Error(`deployment of ${entityRef}: ${res.status} ${res.text}`);
+        if (res.status !== 201)
+          throw new Error(
+            `deployment of ${entityRef}: ${res.status} ${res.text}`,
+          );
       }
     });
     afterAll(() => backend.stop());
@@ -244,7 +247,9 @@ describe.each(databases.eachSupportedId())(
       const ottos = await zipOf(OTTO);
       const findings = JSON.parse(strFromU8(ottos['data/findings.json']));
       expect(findings.length).toBe(2);
-      const text = Object.values(ottos).map(d => strFromU8(d)).join('\n');
+      const text = Object.values(ottos)
+        .map(d => strFromU8(d))
+        .join('\n');
       expect(text).not.toContain('payments-api');
       expect(text).toContain('checkout-web');
       const ritas = await zipOf(RITA);
@@ -269,6 +274,85 @@ describe.each(databases.eachSupportedId())(
         ).status,
       ).toBe(200);
       expect((await get('/v1/rollups', OTTO)).status).toBe(200);
+    });
+
+    it("hides another team's deployments, gate decisions, runtime signals, facts and evidence-log records", async () => {
+      const ci = (path: string, body: object) =>
+        request(backend.server)
+          .post(`/api/devsecops${path}`)
+          .set('Authorization', ciHeader())
+          .send(body);
+      for (const entityRef of ['payments-api', 'checkout-web']) {
+        expect(
+          (
+            await ci('/v1/gate/decisions', {
+              entityRef,
+              environment: 'production',
+              artifactDigest: `sha256:${'c'.repeat(64)}`,
+            })
+          ).status,
+        ).toBe(200);
+        expect(
+          (
+            await ci('/v1/runtime-signals', {
+              entityRef,
+              kind: 'incident',
+              severity: 'high',
+              summary: 'narrowing',
+              detectedAt: new Date(Date.now() - 60_000).toISOString(),
+              source: 'test',
+            })
+          ).status,
+        ).toBe(201);
+        expect(
+          (
+            await ci('/v1/facts', {
+              entityRef,
+              facts: [
+                { fact: 'pre_commit.enabled', value: true, source: 'test' },
+              ],
+            })
+          ).status,
+        ).toBe(201);
+      }
+      const entitiesIn = async (path: string, auth: string, key = 'items') => {
+        const res = await get(path, auth);
+        expect(res.status).toBe(200);
+        return [...new Set(res.body[key].map((r: any) => r.entityRef))].sort();
+      };
+      for (const path of [
+        '/v1/deployments',
+        '/v1/gate/decisions',
+        '/v1/runtime-signals',
+      ]) {
+        expect([path, await entitiesIn(path, OTTO)]).toEqual([
+          path,
+          ['component:default/checkout-web'],
+        ]);
+        expect([path, await entitiesIn(path, RITA)]).toEqual([
+          path,
+          ['component:default/checkout-web', 'component:default/payments-api'],
+        ]);
+      }
+      expect(
+        await entitiesIn('/v1/evidence/log?limit=1000', OTTO, 'records'),
+      ).toEqual(['component:default/checkout-web']);
+      expect(
+        await entitiesIn(
+          '/v1/evidence/log?entity=payments-api',
+          OTTO,
+          'records',
+        ),
+      ).toEqual([]);
+      expect((await get('/v1/facts?entity=payments-api', OTTO)).status).toBe(
+        404,
+      );
+      expect((await get('/v1/facts?entity=checkout-web', OTTO)).status).toBe(
+        200,
+      );
+      expect((await get('/v1/facts?entity=payments-api', RITA)).status).toBe(
+        200,
+      );
     });
 
     it("hides another team's exceptions in lists and answers 404 for them; owners and risk owners read them", async () => {

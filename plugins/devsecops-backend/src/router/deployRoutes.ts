@@ -13,11 +13,12 @@ export function mountDeployRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/deployments', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const entityRef = await optionalEntity(entities, req.query);
     res.json(
       await stores.deployments.list({
         entityRef,
+        entityRefs: scope.all ? undefined : scope.entityRefs,
         environment: req.query.environment,
         ...paging(req.query),
       }),
@@ -41,11 +42,12 @@ export function mountDeployRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/gate/decisions', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const entityRef = await optionalEntity(entities, req.query);
     res.json(
       await stores.decisions.list({
         entityRef,
+        entityRefs: scope.all ? undefined : scope.entityRefs,
         environment: req.query.environment,
         ...paging(req.query),
       }),

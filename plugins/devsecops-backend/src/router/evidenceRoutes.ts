@@ -14,11 +14,12 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
   });
 
   router.get('/v1/facts', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const entityRef = await optionalEntity(entities, req.query);
     if (!entityRef) {
       throw new InputError('Pass entity or repository to list its facts');
     }
+    if (!mayRead(scope, entityRef)) throw new NotFoundError(`No catalog entity ${entityRef}`);
     res.json({ facts: await stores.facts.current(entityRef) });
   });
 
@@ -68,13 +69,14 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
   });
 
   router.get('/v1/evidence/log', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const entityRef = await optionalEntity(entities, req.query);
     const limit = req.query.limit === undefined ? 100 : Number(req.query.limit);
     if (limit < 1 || limit > 1000) throw new InputError('limit must be between 1 and 1000');
     res.json({
       records: await stores.evidenceLog.list({
         entityRef,
+        entityRefs: scope.all ? undefined : scope.entityRefs,
         subjectId: req.query.subject,
         fromSeq: req.query.fromSeq === undefined ? undefined : Number(req.query.fromSeq),
         limit,

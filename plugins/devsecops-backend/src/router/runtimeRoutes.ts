@@ -19,11 +19,12 @@ export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
   });
 
   router.get('/v1/runtime-signals', async (req, res) => {
-    await reader(req);
+    const scope = await services.readScopes.of(await reader(req));
     const entityRef = await optionalEntity(services.entities, req.query);
     res.json(
       await stores.runtimeSignals.list({
         entityRef,
+        entityRefs: scope.all ? undefined : scope.entityRefs,
         open: req.query.open === undefined ? undefined : req.query.open === 'true',
         ...paging(req.query),
       }),

@@ -100,6 +100,8 @@ export class DeploymentStore {
 
   async list(filter: {
     entityRef?: string;
+    /** Only these entities' deployments (a caller's read scope); empty: none. */
+    entityRefs?: readonly string[];
     environment?: string;
     artifactDigest?: string;
     limit: number;
@@ -107,6 +109,7 @@ export class DeploymentStore {
   }): Promise<Page<Deployment>> {
     const query = this.knex<DeploymentRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.entityRefs) builder.whereIn('entity_ref', [...filter.entityRefs]);
       if (filter.environment) builder.where('environment', filter.environment);
       if (filter.artifactDigest)
         builder.where('artifact_digest', filter.artifactDigest);

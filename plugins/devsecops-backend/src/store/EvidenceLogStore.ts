@@ -200,10 +200,18 @@ export class EvidenceLogStore {
     return row ? toRecord(row) : undefined;
   }
 
-  async list(filter: { entityRef?: string; subjectId?: string; fromSeq?: number; limit: number }): Promise<EvidenceRecord[]> {
+  async list(filter: {
+    entityRef?: string;
+    /** Only these entities' records (a caller's read scope); empty: none. */
+    entityRefs?: readonly string[];
+    subjectId?: string;
+    fromSeq?: number;
+    limit: number;
+  }): Promise<EvidenceRecord[]> {
     const rows = await this.knex<EvidenceLogRow>(TABLE)
       .where(b => {
         if (filter.entityRef) b.where('entity_ref', filter.entityRef);
+        if (filter.entityRefs) b.whereIn('entity_ref', [...filter.entityRefs]);
         if (filter.subjectId) b.where('subject_id', filter.subjectId);
         if (filter.fromSeq) b.where('seq', '>=', filter.fromSeq);
       })

@@ -69,12 +69,15 @@ export class GateDecisionStore {
 
   async list(filter: {
     entityRef?: string;
+    /** Only these entities' decisions (a caller's read scope); empty: none. */
+    entityRefs?: readonly string[];
     environment?: string;
     limit: number;
     offset: number;
   }): Promise<Page<GateDecision>> {
     const query = this.knex<GateDecisionRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
+      if (filter.entityRefs) builder.whereIn('entity_ref', [...filter.entityRefs]);
       if (filter.environment) builder.where('environment', filter.environment);
     });
     const [{ count }] = await query.clone().count({ count: '*' });

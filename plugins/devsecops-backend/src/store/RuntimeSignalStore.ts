@@ -75,9 +75,17 @@ export class RuntimeSignalStore {
     return rows.map(toSignal);
   }
 
-  async list(filter: { entityRef?: string; open?: boolean; limit: number; offset: number }) {
+  async list(filter: {
+    entityRef?: string;
+    /** Only these entities' signals (a caller's read scope); empty: none. */
+    entityRefs?: readonly string[];
+    open?: boolean;
+    limit: number;
+    offset: number;
+  }) {
     const query = this.knex<RuntimeSignalRow>(TABLE).where(b => {
       if (filter.entityRef) b.where('entity_ref', filter.entityRef);
+      if (filter.entityRefs) b.whereIn('entity_ref', [...filter.entityRefs]);
       if (filter.open === true) b.whereNull('remediated_at');
       if (filter.open === false) b.whereNotNull('remediated_at');
     });
