@@ -166,7 +166,7 @@ describe('devsecopsModuleGithub', () => {
   });
 
   it('reads the paved-road workflows and refuses entries that are not owner/repo/path without a ref', () => {
-    const read = (pavedRoadWorkflows: unknown) =>
+    const read = (pavedRoadWorkflows: string[]) =>
       readPavedRoadWorkflows(new ConfigReader({ devsecops: { github: { pavedRoadWorkflows } } }));
     expect(readPavedRoadWorkflows(new ConfigReader({ devsecops: { github: {} } }))).toEqual([]);
     expect(read(['acme/platform-workflows/.github/workflows/build.yml'])).toEqual([
