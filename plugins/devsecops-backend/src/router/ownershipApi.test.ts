@@ -208,7 +208,8 @@ describe.each(databases.eachSupportedId())('ownership as resource permissions on
       await denied(post('/exceptions', PENNY, exceptionRequest('payments-api')));
       await backend.stop();
       await start({ transitiveOwnership: true });
-      await post('/exceptions', PENNY, exceptionRequest('payments-api')).expect(201);
+      const requested = await post('/exceptions', PENNY, exceptionRequest('payments-api')).expect(201);
+      expect(requested.body).toMatchObject({ requester: 'user:default/penny', ownerRef: 'group:default/team-payments' });
       await denied(post('/exceptions', PENNY, exceptionRequest('component:default/product-catalog-service')));
       // Transitive ownership never makes a team member an owner of the group above it for exercises.
       await denied(

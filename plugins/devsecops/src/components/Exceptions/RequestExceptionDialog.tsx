@@ -36,11 +36,12 @@ function RiskOwnerField(props: {
 }) {
   const { eligibility } = props;
   const label = 'Risk owner (user or group)';
-  const helper = props.loadError
-    ? `Eligible risk owners could not be loaded: ${props.loadError}`
-    : eligibility?.restricted
-      ? `Only these may be risk owners of a ${eligibility.riskRating} exception here; never you, your team or the owning team.`
-      : 'Any user or group in the catalog except you, your team and the owning team (e.g. user:default/jane).';
+  let helper = 'Any user or group in the catalog except you, your team and the owning team (e.g. user:default/jane).';
+  if (props.loadError) {
+    helper = `Eligible risk owners could not be loaded: ${props.loadError}`;
+  } else if (eligibility?.restricted) {
+    helper = `Only these may be risk owners of a ${eligibility.riskRating} exception here; never you, your team or the owning team.`;
+  }
   if (!eligibility || !eligibility.restricted) {
     return (
       <Autocomplete
