@@ -8,11 +8,21 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import request from 'supertest';
 import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops-backend';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { DemoHistoryEntity, planDemoActivity, planDemoHistory } from './demoHistory';
 
 jest.setTimeout(300_000);
 
 const OWNER = 'group:default/team-payments';
+
+/** The personas' teams, as the catalog's memberOf gives them. */
+const MEMBERSHIP: Record<string, string> = {
+  'user:default/paula-payne': 'group:default/team-payments',
+  'user:default/guest': 'group:default/team-payments',
+  'user:default/risk-owner-rita': 'group:default/security-compliance',
+};
 const HISTORY: DemoHistoryEntity[] = [
   { entity: 'component:default/payments-api', trajectory: 'improving', deployable: true, owner: OWNER },
   { entity: 'component:default/auth-gateway', trajectory: 'steady', deployable: true, owner: OWNER },
@@ -52,16 +62,22 @@ const entities: Entity[] = [
   ...HISTORY.map(({ entity, deployable }) => component(entity.split('/')[1], deployable)),
   component('fraud-scoring'),
   ...['paula-payne', 'platform-pat', 'guest', 'risk-owner-rita', 'felix-fraud', 'pete-pipeline', 'ian-identity', 'olivia-oauth'].map(
-    (name): Entity => ({ apiVersion: 'backstage.io/v1alpha1', kind: 'User', metadata: { name, namespace: 'default' }, spec: {} }),
+    (name): Entity => {
+      const team = MEMBERSHIP[`user:default/${name}`];
+      return {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'User',
+        metadata: { name, namespace: 'default' },
+        spec: team ? { memberOf: [team] } : {},
+        relations: team ? [{ type: 'memberOf', targetRef: team }] : [],
+      };
+    },
   ),
 ];
 
-/** The personas' teams, as the catalog's memberOf gives them. */
-const MEMBERSHIP: Record<string, string> = {
-  'user:default/paula-payne': 'group:default/team-payments',
-  'user:default/guest': 'group:default/team-payments',
-  'user:default/risk-owner-rita': 'group:default/security-compliance',
-};
+/** The demo's risk owners per rating, as app-config.yaml configures them. */
+const RISK_OWNERS = parseYaml(readFileSync(resolvePath(__dirname, '../../../../app-config.yaml'), 'utf8')).devsecops
+  .exceptions.riskOwners;
 const userInfo = mockServices.userInfo.mock({
   getUserInfo: async (credentials: any) => {
     const ref = credentials.principal.userEntityRef as string;
@@ -128,6 +144,8 @@ describe('demo history', () => {
             devsecops: {
               severityPolicy: { slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 } },
               policies: DEMO_POLICIES,
+              // The demo's requests name eligible risk owners only.
+              exceptions: { riskOwners: RISK_OWNERS },
             },
           },
         }),
@@ -174,7 +192,9 @@ describe('demo history', () => {
       expect(new Set(steady.map(s => s.stage)).size).toBeLessThanOrEqual(2);
       expect(steady[0].stage).toBeGreaterThanOrEqual(1);
 
-      // Then the people: requests, decisions by the risk owner, exercises.
+      // Then the people: requests (naming risk owners app-config.yaml makes eligible), decisions by
+      // the risk owner, exercises.
+      expect(RISK_OWNERS.medium).toContain('group:default/security-compliance');
       const asUser = (ref: string) => mockCredentials.user.header(ref);
       const exercises: Array<{ scenario: string }> = [];
       for (const call of planDemoActivity()) {
