@@ -357,8 +357,8 @@ const reportCases: Case[] = [
   [
     'entity with NUL',
     report(`entity=${q(`payments-api${NUL}`)}`, trivyImage()),
-    404,
-    literally(`No catalog entity component:default/payments-api${NUL}`),
+    400,
+    literally('request/query/entity must not contain NUL (\\u0000)'),
   ],
   [
     'entity with a script',
@@ -437,7 +437,7 @@ const reportCases: Case[] = [
     'commit with NUL',
     report(`entity=payments-api&commit=${q(`abc${NUL}`)}`, trivyImage()),
     400,
-    /Malformed commit/,
+    literally('request/query/commit must not contain NUL (\\u0000)'),
   ],
   [
     'commit of 65 characters',
@@ -697,7 +697,7 @@ const deploymentCases: Case[] = [
     'environment with NUL',
     postJson('/v1/deployments', deployment({ environment: `prod${NUL}` })),
     400,
-    /environment/,
+    literally('request/body/environment must not contain NUL (\\u0000)'),
   ],
   [
     'environment with a script',
@@ -733,7 +733,7 @@ const deploymentCases: Case[] = [
       deployment({ artifactDigest: `${DIGEST}${NUL}` }),
     ),
     400,
-    /digest/i,
+    literally('request/body/artifactDigest must not contain NUL (\\u0000)'),
   ],
   [
     'deployer of 1 MB',
@@ -759,8 +759,8 @@ const deploymentCases: Case[] = [
       '/v1/deployments',
       deployment({ entityRef: 'ghost', deployer: `${CTRL}${NUL}${SCRIPT}` }),
     ),
-    404,
-    /ghost/,
+    400,
+    literally('request/body/deployer must not contain NUL (\\u0000)'),
   ],
   [
     'unknown result',
@@ -849,8 +849,8 @@ const deploymentCases: Case[] = [
       '/v1/deployments',
       deployment({ entityRef: `payments-api${NUL}` }),
     ),
-    404,
-    literally(`No catalog entity component:default/payments-api${NUL}`),
+    400,
+    literally('request/body/entityRef must not contain NUL (\\u0000)'),
   ],
   [
     'entity and repository',
@@ -934,7 +934,7 @@ const factCases: Case[] = [
     'fact name with NUL',
     postJson('/v1/facts', facts({}, { fact: `a${NUL}` })),
     400,
-    /fact/,
+    literally('request/body/facts/0/fact must not contain NUL (\\u0000)'),
   ],
   [
     'fact name with a script',
@@ -1008,8 +1008,8 @@ const factCases: Case[] = [
       '/v1/facts',
       facts({ entityRef: 'ghost' }, { source: `${SCRIPT}${NUL}${CTRL}` }),
     ),
-    404,
-    /ghost/,
+    400,
+    literally('request/body/facts/0/source must not contain NUL (\\u0000)'),
   ],
   [
     'entity with control characters',
@@ -1043,7 +1043,7 @@ const gateCases: Case[] = [
     'environment with NUL',
     postJson('/v1/gate/decisions', gate({ environment: `production${NUL}` })),
     400,
-    /environment/,
+    literally('request/body/environment must not contain NUL (\\u0000)'),
   ],
   [
     'environment without a policy',
@@ -1243,8 +1243,8 @@ const exceptionCases: Case[] = [
       }),
       DANA,
     ),
-    404,
-    /ghost/,
+    400,
+    literally('request/body/riskStatement must not contain NUL (\\u0000)'),
   ],
   [
     'entity with NUL',
@@ -1253,8 +1253,8 @@ const exceptionCases: Case[] = [
       exceptionRequest({ entityRef: `payments-api${NUL}` }),
       DANA,
     ),
-    404,
-    literally(`No catalog entity component:default/payments-api${NUL}`),
+    400,
+    literally('request/body/entityRef must not contain NUL (\\u0000)'),
   ],
   [
     '__proto__ key in scope',
@@ -1595,8 +1595,8 @@ const auditCases: Case[] = [
   [
     'group with NUL',
     get(`/v1/audit-packages?group=${q(`team${NUL}`)}`),
-    404,
-    literally(`No catalog group group:default/team${NUL}`),
+    400,
+    literally('request/query/group must not contain NUL (\\u0000)'),
   ],
 ];
 

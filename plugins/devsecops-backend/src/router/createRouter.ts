@@ -14,6 +14,7 @@ import { mountEvidenceRoutes } from './evidenceRoutes';
 import { mountExceptionRoutes } from './exceptionRoutes';
 import { mountReportRoutes } from './reportRoutes';
 import { callers } from './request';
+import { rejectNulCharacters } from '../validation/nulCharacters';
 import { mountRuntimeRoutes } from './runtimeRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 
@@ -83,6 +84,8 @@ export async function createRouter(
           next(error);
         });
       },
+      // NUL in any query parameter or JSON field: a 400 naming it, before any endpoint sees it.
+      rejectNulCharacters,
     ],
   });
 

@@ -103,7 +103,9 @@ export const spec = {
     title: 'devsecops',
     version: '1',
     description:
-      'DevSecOps scorecard: ingest scanner reports, deployments and control facts keyed to catalog entities.',
+      'DevSecOps scorecard: ingest scanner reports, deployments and control facts keyed to catalog entities. ' +
+      'No text may contain NUL (U+0000): a query parameter, JSON field or report with one is a 400 naming where ' +
+      '(request/query/<name>, request/body/<path>, report/<path>), before any other validation.',
   },
   servers: [{ url: '/' }],
   components: {

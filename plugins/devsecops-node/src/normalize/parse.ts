@@ -1,7 +1,10 @@
 import { InputError } from '@backstage/errors';
 import { assertReportDepth } from './errors';
 import { describeJsonSyntaxError } from './jsonSyntax';
+import { findNulCharacter, nulCharacterMessage } from './nulCharacters';
 import { ParsedReport } from './types';
+
+export { findNulCharacter, nulCharacterMessage } from './nulCharacters';
 
 /**
  * Reads an upload body: JSON, JSON lines (TruffleHog writes one object per line, sometimes with
@@ -23,6 +26,7 @@ export function parseReportBody(body: Buffer | string): ParsedReport {
       const lines = parseJsonLines(untrimmed);
       if (Array.isArray(lines)) {
         lines.forEach(v => assertReportDepth(v));
+        assertNoNul(lines);
         return { shape: 'ndjson', values: lines };
       }
       // The message names where and what was expected, never the text: JSON.parse's own message
@@ -39,9 +43,20 @@ export function parseReportBody(body: Buffer | string): ParsedReport {
     }
     // Every walk over the document (redaction, nested SBOM components, …) stays within this.
     assertReportDepth(value);
+    assertNoNul(value);
     return { shape: 'json', value };
   }
   return { shape: 'text', text };
+}
+
+/**
+ * A NUL character (`\u0000` in a JSON string or property name) anywhere in a report is refused,
+ * naming where (`report/runs/0/tool/driver/name`; JSON lines: `report/<record index>/…`): the
+ * normalised values end up in text columns, which cannot hold NUL on PostgreSQL.
+ */
+function assertNoNul(value: unknown) {
+  const where = findNulCharacter(value, 'report');
+  if (where) throw new InputError(nulCharacterMessage(where));
 }
 
 /**

@@ -14,8 +14,23 @@
  * Regenerate after changing this file:
  *   node --require @backstage/cli/config/nodeTransform.cjs src/hardening/corpus/regenerate.ts
  */
+import { findNulCharacter, nulCharacterMessage } from '@devsecops-scorecard/plugin-devsecops-node';
 import { spec } from '../../schema/openapi';
-import { Auth, Body, caseDiff, CorpusCase, CorpusFile, CorpusRequest, Marker, Patch, Text } from './model';
+import {
+  applyPatches,
+  Auth,
+  Body,
+  caseDiff,
+  CorpusCase,
+  CorpusFile,
+  CorpusRequest,
+  isMarker,
+  Marker,
+  Patch,
+  renderJson,
+  renderText,
+  Text,
+} from './model';
 
 export const MIN_CASES_PER_ENDPOINT = 100;
 
@@ -1916,7 +1931,7 @@ function bodyOnGetCases(ep: Endpoint): CorpusCase[] {
     ['null', 'null'],
     ['garbage', '\u0000\u0001'],
   ] as Array<[string, Text]>) {
-    add(`a JSON body of ${name}`, { text }, json, name === 'null' ? [400, '"null" is not valid JSON'] : invalid);
+    add(`a JSON body of ${name}`, { text }, json, name === 'null' ? [400, 'must be a JSON object, not null'] : invalid);
   }
   add('a JSON body over 1 MB', { json: { a: MB } }, json, TOO_LARGE);
   add('a gzip bomb as a JSON body', { gzip: { fill: 64 * 1024 * 1024, byte: 0x20 } }, { ...json, 'Content-Encoding': 'gzip' }, TOO_LARGE);
@@ -1928,9 +1943,156 @@ function bodyOnGetCases(ep: Endpoint): CorpusCase[] {
 
 // The corpus ----------------------------------------------------------------------------------------------
 
+// NUL characters ---------------------------------------------------------------------------------------
+//
+// A NUL (U+0000) in any query parameter or JSON field is refused at the root, after the body
+// parser and before the OpenAPI validator, with `request/<query|body>/<path> must not contain NUL
+// (\u0000)`; a raw report with one is refused by its parser with `report/<path> …`. PostgreSQL's text
+// columns and query parameters cannot hold NUL. Every endpoint gets a case per query parameter and
+// per string of its JSON body (and a property name), and every other case whose request carries a
+// NUL that reaches that check expects the same answer.
+
+/** Ids stand in for the records the test creates; they never carry NUL. */
+const NO_CTX = new Proxy({}, { get: () => UUID });
+/** Credentials the backend's auth policy refuses before the plugin's router runs. */
+const REFUSED_BEFORE_ROUTER: Auth[] = ['none', 'garbage-bearer', 'empty-bearer', 'basic'];
+
+const nulExpect = (path: string): Expect => [400, esc(nulCharacterMessage(path))];
+
+/** The query as Express's parser (qs) reads it: repeated names become arrays, `a[]`/`a[b]` nest. */
+function parsedQuery(url: string): Record<string, unknown> | undefined {
+  const start = url.indexOf('?');
+  if (start < 0) return {};
+  const out: Record<string, unknown> = {};
+  for (const pair of url.slice(start + 1).split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let key: string;
+    let value: string;
+    try {
+      key = decodeURIComponent((eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' '));
+      value = eq < 0 ? '' : decodeURIComponent(pair.slice(eq + 1).replace(/\+/g, ' '));
+    } catch {
+      return undefined; // malformed percent-encoding: not a case for the NUL check
+    }
+    const nested = /^([^[\]]+)\[([^[\]]*)\]$/.exec(key);
+    if (nested) {
+      if (nested[2] === '__proto__' || nested[1] === '__proto__') continue;
+      const holder = (out[nested[1]] ??= nested[2] === '' ? [] : {}) as Record<string, unknown> | unknown[];
+      if (Array.isArray(holder)) holder.push(value);
+      else holder[nested[2]] = value;
+    } else if (key === '__proto__') {
+      continue;
+    } else if (key in out) {
+      out[key] = ([] as unknown[]).concat(out[key], value);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/** The parsed JSON body Express would hand on (`express.json`: JSON types, 1 MB, objects and arrays). */
+function parsedJsonBody(ep: Endpoint, req: CorpusRequest, base: Body | undefined): unknown {
+  if (ep.raw || !req.body) return undefined;
+  const type = Object.entries(req.headers ?? {}).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  if (!type || !/^application\/json\s*(;|$)/i.test(type)) return undefined;
+  if (Object.keys(req.headers ?? {}).some(k => k.toLowerCase() === 'content-encoding')) return undefined;
+  const body = req.body;
+  let text: string;
+  if ('json' in body) text = renderJson(body.json, NO_CTX);
+  else if ('patch' in body && base && 'json' in base) text = renderJson(applyPatches(base.json, body.patch), NO_CTX);
+  else if ('text' in body) text = renderText(body.text, NO_CTX);
+  else return undefined;
+  if (Buffer.byteLength(text) > 1024 * 1024) return undefined;
+  const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+  if (trimmed[0] !== '{' && trimmed[0] !== '[') return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a request carrying a NUL that reaches the root check is answered, else undefined. */
+function nulOutcome(ep: Endpoint, req: CorpusRequest): Expect | undefined {
+  if (REFUSED_BEFORE_ROUTER.includes(req.auth)) return undefined;
+  const url = renderText(req.url, NO_CTX);
+  // Past the header limit (431) nothing of the plugin runs.
+  if (url.length > 16_000) return undefined;
+  const query = parsedQuery(url);
+  const inQuery = query && findNulCharacter(query, 'request/query');
+  if (inQuery) return nulExpect(inQuery);
+  const body = parsedJsonBody(ep, req, baseRequest(ep).body);
+  const inBody = body === undefined ? undefined : findNulCharacter(body, 'request/body');
+  return inBody ? nulExpect(inBody) : undefined;
+}
+
+/** The strings of a JSON value (markers left out), with their paths. */
+function stringLeaves(value: unknown, path: Path = []): Array<[Path, string]> {
+  if (typeof value === 'string') return [[path, value]];
+  if (isMarker(value)) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => stringLeaves(v, [...path, i]));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => stringLeaves(v, [...path, k]));
+  }
+  return [];
+}
+
+/** A NUL in each query parameter, each string of the JSON body and each field the endpoint takes. */
+function nulCases(ep: Endpoint): CorpusCase[] {
+  const out: CorpusCase[] = [];
+  const add = (name: string, req: CorpusRequest, [status, message]: Expect) =>
+    out.push({ name: `NUL: ${name}`, request: req, expect: { status, message } });
+  for (const param of ep.params) {
+    const others = ep.query.filter(([k]) => k !== param.name);
+    const value = `${validParamValue(param)}${NUL}`;
+    const query = [...encoded(others), [param.name, q(value)]] as Array<[string, string]>;
+    add(`query ${param.name} ending in NUL`, request(ep, { rawQuery: queryString(query) }), nulExpect(`request/query/${param.name}`));
+    const alone = [[param.name, q(NUL)]] as Array<[string, string]>;
+    add(`query ${param.name} of only NUL`, request(ep, { rawQuery: queryString(alone) }), nulExpect(`request/query/${param.name}`));
+  }
+  if (ep.json) {
+    const base = ep.json.base;
+    const seen = new Set<string>();
+    for (const [path, value] of stringLeaves(base)) {
+      seen.add(path.join('/'));
+      add(`${path.join('.')} ending in NUL`, request(ep, { body: { patch: [{ path, value: `${value}${NUL}` }] } }), nulExpect(`request/body/${path.join('/')}`));
+    }
+    for (const field of ep.json.fields) {
+      if (seen.has(field.path.join('/')) || field.type.kind === 'boolean') continue;
+      // A list gets one string with NUL, a free JSON value one property, every other field a string.
+      const shapes: Partial<Record<Kind['kind'], [unknown, Path]>> = {
+        array: [[`x${NUL}`], [0]],
+        any: [{ k: `v${NUL}` }, ['k']],
+      };
+      const [value, inside] = shapes[field.type.kind] ?? [`x${NUL}`, []];
+      const where = `request/body/${[...field.path, ...inside].join('/')}`;
+      add(`${field.path.join('.')} with NUL`, request(ep, { body: { patch: [{ path: field.path, value }] } }), nulExpect(where));
+    }
+    add('a property name with NUL', request(ep, { body: { patch: [{ path: [`x${NUL}`], value: 1 }] } }), nulExpect(`request/body/x\\u0000`));
+    const nested = Object.entries(base).find(([, v]) => v && typeof v === 'object' && !Array.isArray(v) && !isMarker(v));
+    if (nested) {
+      add(`a property name with NUL inside ${nested[0]}`, request(ep, { body: { patch: [{ path: [nested[0], `k${NUL}`], value: 'v' }] } }), nulExpect(`request/body/${nested[0]}/k\\u0000`));
+    }
+  }
+  if (ep.raw === 'report') {
+    // The parser names the place in the report; the upload is otherwise the base one.
+    const title: Path = ['Results', 0, 'Vulnerabilities', 0, 'Title'];
+    add('a report string ending in NUL', request(ep, { body: { patch: [{ path: title, value: `openssl${NUL}` }] } }), [400, esc(nulCharacterMessage(`report/${title.join('/')}`))]);
+    add('a report property name with NUL', request(ep, { body: { patch: [{ path: ['Metadata', `k${NUL}`], value: 1 }] } }), [400, esc(nulCharacterMessage('report/Metadata/k\\u0000'))]);
+  }
+  return out;
+}
+
 export function generateCorpus(): CorpusFile[] {
   return endpoints.map(ep => {
-    const all = cases(ep);
+    const all = [...cases(ep), ...nulCases(ep)];
+    // Any other case whose NUL reaches the root check is answered by it, whatever else it tests.
+    for (const c of all) {
+      const outcome = nulOutcome(ep, c.request as CorpusRequest);
+      if (outcome) c.expect = { status: outcome[0], message: outcome[1] };
+    }
     // Names are unique within an endpoint (they name the test).
     const seen = new Map<string, number>();
     for (const c of all) {
