@@ -218,7 +218,7 @@ export class ExceptionService {
     credentials: UserCredentials,
   ) {
     if (query.control !== undefined && !this.o.controlIds.includes(query.control)) {
-      throw new InputError(`control '${query.control}' is not a control; controls: ${this.o.controlIds.join(', ')}`);
+      throw new InputError(`Unknown control '${query.control}'. Controls: ${this.o.controlIds.join(', ')}`);
     }
     const resolved = await this.o.entities.resolve(query);
     return this.o.riskOwners.eligibility({

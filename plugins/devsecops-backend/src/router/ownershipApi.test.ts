@@ -300,7 +300,7 @@ describe.each(databases.eachSupportedId())('ownership as resource permissions on
       ]);
 
       const bad = await get('/exceptions/risk-owners?entity=payments-api&riskRating=critical&control=nope', DANA).expect(400);
-      expect(bad.body.error.message).toContain("control 'nope' is not a control");
+      expect(bad.body.error.message).toContain("Unknown control 'nope'");
       await get('/exceptions/risk-owners?entity=payments-api&riskRating=severe', DANA).expect(400);
       await get('/exceptions/risk-owners?entity=nothing-here&riskRating=low', DANA).expect(404);
       await get('/exceptions/risk-owners?entity=payments-api&riskRating=low', ciHeader()).expect(400);

@@ -720,7 +720,7 @@ export const spec = {
         parameters: [
           ...entityParams,
           { name: 'riskRating', in: 'query', required: true, schema: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] } },
-          { name: 'control', in: 'query', required: false, schema: text(128) },
+          { name: 'control', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } },
         ],
         responses: {
           '200': ok('RiskOwnerEligibility: restricted, owners (ref, displayName, kind, memberOf), defaultOwner, excluded'),

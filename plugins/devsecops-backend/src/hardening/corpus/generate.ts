@@ -574,6 +574,7 @@ interface QueryParam {
     | 'commit'
     | 'scannedAt'
     | 'lifecycle'
+    | 'riskRating'
     | 'evlimit';
   max?: number;
 }
@@ -1112,6 +1113,19 @@ const endpoints: Endpoint[] = [
     refuse: { query: GHOST_QUERY, expect: ghost() },
   },
   {
+    file: 'get-exceptions-risk-owners',
+    endpoint: 'GET /v1/exceptions/risk-owners',
+    method: 'GET',
+    path: '/v1/exceptions/risk-owners',
+    auth: 'user',
+    query: [
+      ['entity', 'payments-api'],
+      ['riskRating', 'low'],
+    ],
+    params: [...entityParams, { name: 'riskRating', type: 'riskRating' }, { name: 'control', type: 'control' }],
+    refuse: { query: GHOST_QUERY, expect: ghost() },
+  },
+  {
     file: 'get-exception',
     endpoint: 'GET /v1/exceptions/{id}',
     method: 'GET',
@@ -1511,6 +1525,8 @@ function paramValues(param: QueryParam): Array<[string, string, Expect]> {
       return [['1000', '1000', pat], ['-1', '-1', pat], ['abc', 'abc', pat], ['1.5', '1.5', pat], ['empty', '', pat]];
     case 'open':
       return [['yes', 'yes', enm], ['TRUE', 'TRUE', enm], ['1', '1', enm], ['empty', '', enm], ...hostile(enm)];
+    case 'riskRating':
+      return [['unknown', 'severe', enm], ['in capitals', 'HIGH', enm], ['empty', '', enm], ...hostile(enm)];
     case 'scenario':
       return [['unknown', 'alien-invasion', enm], ['in capitals', 'LEAKED-SECRETS', enm], ['empty', '', enm], ...hostile(enm)];
     case 'scope':
@@ -1947,10 +1963,10 @@ function bodyOnGetCases(ep: Endpoint): CorpusCase[] {
 //
 // A NUL (U+0000) in any query parameter or JSON field is refused at the root, after the body
 // parser and before the OpenAPI validator, with `request/<query|body>/<path> must not contain NUL
-// (\u0000)`; a raw report with one is refused by its parser with `report/<path> …`. PostgreSQL's text
-// columns and query parameters cannot hold NUL. Every endpoint gets a case per query parameter and
-// per string of its JSON body (and a property name), and every other case whose request carries a
-// NUL that reaches that check expects the same answer.
+// (\u0000)`; PostgreSQL's text columns and query parameters cannot hold NUL. Every endpoint gets a
+// case per query parameter and per string of its JSON body (and a property name), and every other
+// case whose request carries a NUL that reaches that check expects the same answer. (A report's own
+// strings are scanner output: its parser turns NUL into U+FFFD, see nulCharactersApi.test.ts.)
 
 /** Ids stand in for the records the test creates; they never carry NUL. */
 const NO_CTX = new Proxy({}, { get: () => UUID });
@@ -2075,12 +2091,6 @@ function nulCases(ep: Endpoint): CorpusCase[] {
     if (nested) {
       add(`a property name with NUL inside ${nested[0]}`, request(ep, { body: { patch: [{ path: [nested[0], `k${NUL}`], value: 'v' }] } }), nulExpect(`request/body/${nested[0]}/k\\u0000`));
     }
-  }
-  if (ep.raw === 'report') {
-    // The parser names the place in the report; the upload is otherwise the base one.
-    const title: Path = ['Results', 0, 'Vulnerabilities', 0, 'Title'];
-    add('a report string ending in NUL', request(ep, { body: { patch: [{ path: title, value: `openssl${NUL}` }] } }), [400, esc(nulCharacterMessage(`report/${title.join('/')}`))]);
-    add('a report property name with NUL', request(ep, { body: { patch: [{ path: ['Metadata', `k${NUL}`], value: 1 }] } }), [400, esc(nulCharacterMessage('report/Metadata/k\\u0000'))]);
   }
   return out;
 }
