@@ -63,22 +63,35 @@ describe.each(databases.eachSupportedId())('NUL characters on %p', databaseId =>
       const response = await post(url, body, auth ?? user);
       expect([url, response.status, response.body.error?.message]).toEqual([url, 400, `${where} must not contain NUL (\\u0000)`]);
     }
-    // Reports: the parser refuses NUL anywhere in the document, naming the place in it.
+    // Nothing was stored by any of them.
+    const [{ count }] = await backend.knex('devsecops_evidence_log').count({ count: '*' });
+    expect(Number(count)).toBe(0);
+  });
+
+  it('keeps a report whose strings carry NUL (scanners emit it), with U+FFFD in their place', async () => {
     const sarif = {
       version: '2.1.0',
-      runs: [{ tool: { driver: { name: 'x\u0000' } }, results: [{ ruleId: 'r\u0000', message: { text: 'm' } }] }],
+      runs: [
+        {
+          tool: { driver: { name: 'x\u0000' } },
+          results: [
+            {
+              ruleId: 'r\u0000',
+              level: 'error',
+              message: { text: 'm\u0000' },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'a\u0000.js' }, region: { startLine: 1 } } }],
+            },
+          ],
+        },
+      ],
     };
     const report = await request(backend.server)
       .post('/api/devsecops/v1/reports?entity=payments-api')
       .set('Authorization', ciHeader())
       .set('Content-Type', 'application/json')
       .send(JSON.stringify(sarif));
-    expect([report.status, report.body.error?.message]).toEqual([
-      400,
-      'report/runs/0/tool/driver/name must not contain NUL (\\u0000)',
-    ]);
-    // Nothing was stored by any of them.
-    const [{ count }] = await backend.knex('devsecops_evidence_log').count({ count: '*' });
-    expect(Number(count)).toBe(0);
+    expect([report.status, report.body.report?.tool]).toEqual([201, 'x\ufffd']);
+    const findings = await get('/v1/findings?entity=payments-api&control=sast');
+    expect(findings.body.items.map((f: { ruleId: string }) => f.ruleId)).toEqual(['r\ufffd']);
   });
 });

@@ -104,8 +104,8 @@ export const spec = {
     version: '1',
     description:
       'DevSecOps scorecard: ingest scanner reports, deployments and control facts keyed to catalog entities. ' +
-      'No text may contain NUL (U+0000): a query parameter, JSON field or report with one is a 400 naming where ' +
-      '(request/query/<name>, request/body/<path>, report/<path>), before any other validation.',
+      'No text may contain NUL (U+0000): a query parameter or JSON field with one is a 400 naming where ' +
+      '(request/query/<name>, request/body/<path>), before any other validation; in a report, NUL becomes U+FFFD.',
   },
   servers: [{ url: '/' }],
   components: {

@@ -33,3 +33,36 @@ export function findNulCharacter(value: unknown, root: string): string | undefin
 
 /** The message of a value refused for a NUL character at `path`. @public */
 export const nulCharacterMessage = (path: string) => `${path} must not contain NUL (\\u0000)`;
+
+/**
+ * Replaces every NUL character in the strings and property names of a parsed JSON value with
+ * U+FFFD, in place, and returns the value. Scanners do emit NUL (Grype reports an OpenJDK version
+ * `17.0.10+7\u0000-J-ms8m`), so a report is kept rather than refused, but PostgreSQL's text columns
+ * cannot hold NUL. Iterative, so any nesting depth is safe.
+ * @public
+ */
+export function replaceNulCharacters<T>(value: T): T {
+  const fix = (text: string) => (text.includes(NUL) ? text.split(NUL).join('\ufffd') : text);
+  if (typeof value === 'string') return fix(value) as T;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (Array.isArray(current)) {
+      for (let i = 0; i < current.length; i++) {
+        if (typeof current[i] === 'string') current[i] = fix(current[i]);
+        else if (current[i] && typeof current[i] === 'object') stack.push(current[i]);
+      }
+    } else if (current && typeof current === 'object') {
+      const record = current as Record<string, unknown>;
+      for (const key of Object.keys(record)) {
+        let item = record[key];
+        if (typeof item === 'string') item = fix(item);
+        else if (item && typeof item === 'object') stack.push(item);
+        const name = fix(key);
+        if (name !== key) delete record[key];
+        Object.defineProperty(record, name, { value: item, enumerable: true, writable: true, configurable: true });
+      }
+    }
+  }
+  return value;
+}

@@ -1,14 +1,16 @@
 import { InputError } from '@backstage/errors';
 import { assertReportDepth } from './errors';
 import { describeJsonSyntaxError } from './jsonSyntax';
-import { findNulCharacter, nulCharacterMessage } from './nulCharacters';
+import { replaceNulCharacters } from './nulCharacters';
 import { ParsedReport } from './types';
 
-export { findNulCharacter, nulCharacterMessage } from './nulCharacters';
+export { findNulCharacter, nulCharacterMessage, replaceNulCharacters } from './nulCharacters';
 
 /**
  * Reads an upload body: JSON, JSON lines (TruffleHog writes one object per line, sometimes with
  * log lines between them), empty, or other text (SPDX tag-value, …) left for detection to reject.
+ * A NUL character in a parsed string or property name becomes U+FFFD (PostgreSQL's text cannot
+ * hold it; the body's sha256 is of the bytes as sent).
  * @public
  */
 export function parseReportBody(body: Buffer | string): ParsedReport {
@@ -26,8 +28,7 @@ export function parseReportBody(body: Buffer | string): ParsedReport {
       const lines = parseJsonLines(untrimmed);
       if (Array.isArray(lines)) {
         lines.forEach(v => assertReportDepth(v));
-        assertNoNul(lines);
-        return { shape: 'ndjson', values: lines };
+        return { shape: 'ndjson', values: lines.map(replaceNulCharacters) };
       }
       // The message names where and what was expected, never the text: JSON.parse's own message
       // quotes the body around the error, which is often a secret.
@@ -43,20 +44,9 @@ export function parseReportBody(body: Buffer | string): ParsedReport {
     }
     // Every walk over the document (redaction, nested SBOM components, …) stays within this.
     assertReportDepth(value);
-    assertNoNul(value);
-    return { shape: 'json', value };
+    return { shape: 'json', value: replaceNulCharacters(value) };
   }
   return { shape: 'text', text };
-}
-
-/**
- * A NUL character (`\u0000` in a JSON string or property name) anywhere in a report is refused,
- * naming where (`report/runs/0/tool/driver/name`; JSON lines: `report/<record index>/…`): the
- * normalised values end up in text columns, which cannot hold NUL on PostgreSQL.
- */
-function assertNoNul(value: unknown) {
-  const where = findNulCharacter(value, 'report');
-  if (where) throw new InputError(nulCharacterMessage(where));
 }
 
 /**
