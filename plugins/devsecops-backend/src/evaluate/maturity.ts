@@ -4,7 +4,7 @@ import {
   MaturityResult,
   StageCriterionResult,
 } from '@devsecops-scorecard/plugin-devsecops-common';
-import { describeExpectation, factHolds } from './controls';
+import { describeExpectation, factHolds } from './factRules';
 import { daysBetween } from './time';
 import {
   CriterionRule,
