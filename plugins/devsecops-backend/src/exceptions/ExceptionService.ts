@@ -1,14 +1,10 @@
 import {
   AuditorService,
-  BackstageCredentials,
-  BackstageUserPrincipal,
   LoggerService,
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult, BasicPermission, ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   devsecopsExceptionDecidePermission,
   devsecopsExceptionRequestPermission,
@@ -19,7 +15,6 @@ import {
   Page,
   RiskRating,
 } from '@devsecops-scorecard/plugin-devsecops-common';
-import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
@@ -27,7 +22,8 @@ import { ExceptionFilter, ExceptionStore } from '../store/ExceptionStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { ExceptionNotifier } from './ExceptionNotifier';
 import { RiskOwnerPolicy } from './RiskOwnerPolicy';
-import { parseInstant } from '../validation/inputTimes';
+import { ExceptionAccess, UserCredentials } from './ExceptionAccess';
+import { checkExpiry, checkScope, describeScope, parsePrincipal } from './exceptionInput';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 
 export interface ExceptionRequestInput extends EntityLookup {
@@ -61,15 +57,17 @@ export interface ExceptionServiceOptions {
   now?: () => Date;
 }
 
-type UserCredentials = BackstageCredentials<BackstageUserPrincipal>;
-
 /**
  * The exception life cycle: requested → approved | rejected; approved → revoked | expired.
  * Separation of duties is enforced here, whatever the permission policy says: the requester
  * never decides, and only the named risk owner (or a member of the named group) decides.
  */
 export class ExceptionService {
-  constructor(private readonly o: ExceptionServiceOptions) {}
+  private readonly access: ExceptionAccess;
+
+  constructor(private readonly o: ExceptionServiceOptions) {
+    this.access = new ExceptionAccess(o);
+  }
 
   private now(): Date {
     return this.o.now?.() ?? new Date();
@@ -83,14 +81,14 @@ export class ExceptionService {
   async request(input: ExceptionRequestInput, credentials: UserCredentials, renewalOf?: string): Promise<ExceptionRecord> {
     const now = this.now();
     const requester = credentials.principal.userEntityRef;
-    const expiresAt = this.checkExpiry(input.expiresAt, now);
-    const riskOwner = this.parsePrincipal(input.riskOwner, 'riskOwner');
+    const expiresAt = checkExpiry(input.expiresAt, now, this.o.maxDurationDays);
+    const riskOwner = parsePrincipal(input.riskOwner, 'riskOwner');
     if (riskOwner === requester) {
       throw new InputError('riskOwner cannot be the requester: a named risk owner other than yourself decides');
     }
-    const scope = this.checkScope(input.scope);
+    const scope = checkScope(input.scope, this.o.controlIds);
     const resolved = await this.o.entities.resolve(input);
-    await this.authorize(devsecopsExceptionRequestPermission, credentials, resolved.entityRef);
+    await this.access.authorize(devsecopsExceptionRequestPermission, credentials, resolved.entityRef);
     await this.o.riskOwners.check(riskOwner, {
       entityRef: resolved.entityRef,
       ownerRef: resolved.ownerRef,
@@ -138,7 +136,7 @@ export class ExceptionService {
         payload: { ...record, event },
       });
     });
-    await this.audit('exception-request', credentials, record.id, { entityRef: record.entityRef, riskOwner });
+    await this.access.audit('exception-request', credentials, record.id, { entityRef: record.entityRef, riskOwner });
     const stored = (await this.o.store.get(record.id))!;
     await this.o.notifier.awaitingDecision(stored);
     return stored;
@@ -172,8 +170,8 @@ export class ExceptionService {
     if (actor === record.requester) {
       throw new NotAllowedError('The requester of an exception can never decide it');
     }
-    await this.mustBeRiskOwner(record, credentials);
-    await this.authorize(devsecopsExceptionDecidePermission, credentials, id);
+    await this.access.mustBeRiskOwner(record, credentials);
+    await this.access.authorize(devsecopsExceptionDecidePermission, credentials, id);
     if (record.status !== 'requested') {
       throw new ConflictError(`Exception ${id} is ${record.status}, not awaiting a decision`);
     }
@@ -183,18 +181,15 @@ export class ExceptionService {
     }
     const to: ExceptionStatus = decision === 'approve' ? 'approved' : 'rejected';
     await this.move(record, to, { action: to, actor, reason, at: now.toISOString(), fromStatus: 'requested', toStatus: to }, { decidedAt: now, decidedBy: actor });
-    await this.audit(`exception-${decision}`, credentials, id, { entityRef: record.entityRef, reason });
+    await this.access.audit(`exception-${decision}`, credentials, id, { entityRef: record.entityRef, reason });
     await this.o.onEvidenceChanged([record.entityRef]);
     return (await this.o.store.get(id))!;
   }
 
   async revoke(id: string, reason: string, credentials: UserCredentials) {
     const record = await this.mustGet(id);
-    const claims = await this.claims(credentials);
-    if (!claims.includes(record.riskOwner) && !(record.ownerRef && claims.includes(record.ownerRef))) {
-      throw new NotAllowedError(`Only the risk owner ${record.riskOwner} or the owners of ${record.entityRef} may revoke this exception`);
-    }
-    await this.authorize(devsecopsExceptionRevokePermission, credentials, id);
+    await this.access.mustBeRiskOwnerOrEntityOwner(record, credentials);
+    await this.access.authorize(devsecopsExceptionRevokePermission, credentials, id);
     if (record.status !== 'approved') {
       throw new ConflictError(`Exception ${id} is ${record.status}; only approved exceptions can be revoked`);
     }
@@ -207,7 +202,7 @@ export class ExceptionService {
       fromStatus: 'approved',
       toStatus: 'revoked',
     });
-    await this.audit('exception-revoke', credentials, id, { entityRef: record.entityRef, reason });
+    await this.access.audit('exception-revoke', credentials, id, { entityRef: record.entityRef, reason });
     await this.o.onEvidenceChanged([record.entityRef]);
     return (await this.o.store.get(id))!;
   }
@@ -290,15 +285,7 @@ export class ExceptionService {
 
   /** The refs the user acts as: themselves and the groups they belong to. */
   async claims(credentials: UserCredentials): Promise<string[]> {
-    const info = await this.o.userInfo.getUserInfo(credentials);
-    return [...new Set([credentials.principal.userEntityRef, ...info.ownershipEntityRefs])];
-  }
-
-  private async mustBeRiskOwner(record: ExceptionRecord, credentials: UserCredentials) {
-    const claims = await this.claims(credentials);
-    if (!claims.includes(record.riskOwner)) {
-      throw new NotAllowedError(`Only the risk owner ${record.riskOwner} (or its members) may decide this exception`);
-    }
+    return this.access.claims(credentials);
   }
 
   /**
@@ -343,73 +330,4 @@ export class ExceptionService {
     return record;
   }
 
-  private async authorize(
-    permission: BasicPermission | ResourcePermission,
-    credentials: UserCredentials,
-    resourceRef?: string,
-  ) {
-    const [decision] = await this.o.permissions.authorize(
-      [resourceRef ? { permission: permission as ResourcePermission, resourceRef } : { permission: permission as BasicPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`The permission policy does not allow ${permission.name}`);
-    }
-  }
-
-  private checkExpiry(value: string, now: Date): Date {
-    const expiresAt = parseInstant('expiresAt', value);
-    if (expiresAt <= now) {
-      throw new InputError(`expiresAt ${value} is in the past; an exception must expire in the future`);
-    }
-    const max = new Date(now.getTime() + this.o.maxDurationDays * 86_400_000);
-    if (expiresAt > max) {
-      throw new InputError(
-        `expiresAt ${value} is more than ${this.o.maxDurationDays} days away (devsecops.exceptions.maxDurationDays)`,
-      );
-    }
-    return expiresAt;
-  }
-
-  private checkScope(scope: ExceptionScope): ExceptionScope {
-    if (!this.o.controlIds.includes(scope.control)) {
-      throw new InputError(`scope.control '${scope.control}' is not a control; controls: ${this.o.controlIds.join(', ')}`);
-    }
-    let artifactDigest: string | undefined;
-    if (scope.artifactDigest !== undefined) {
-      artifactDigest = normalizeDigest(scope.artifactDigest);
-      if (!artifactDigest) {
-        throw new InputError(`Malformed scope.artifactDigest '${scope.artifactDigest}': use algorithm:hex`);
-      }
-    }
-    return { ...scope, artifactDigest };
-  }
-
-  private parsePrincipal(value: string, field: string): string {
-    try {
-      const ref = parseEntityRef(value, { defaultKind: 'user', defaultNamespace: 'default' });
-      if (!['user', 'group'].includes(ref.kind.toLowerCase())) {
-        throw new Error('must be a user or a group');
-      }
-      return stringifyEntityRef(ref);
-    } catch (error) {
-      throw new InputError(`Malformed ${field} '${value}': ${(error as Error).message}`);
-    }
-  }
-
-  private async audit(eventId: string, credentials: UserCredentials, id: string, meta: Record<string, string | undefined>) {
-    const event = await this.o.auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      meta: { exceptionId: id, actor: credentials.principal.userEntityRef, ...Object.fromEntries(Object.entries(meta).filter(([, v]) => v !== undefined)) } as any,
-    });
-    await event.success();
-  }
-}
-
-function describeScope(scope: ExceptionScope): string {
-  return Object.entries(scope)
-    .filter(([key, value]) => key !== 'control' && value)
-    .map(([key, value]) => `${key} ${value}`)
-    .join(', ');
 }
