@@ -30,7 +30,7 @@ const HISTORY: DemoHistoryEntity[] = [
   { entity: 'component:default/shared-crypto-lib', trajectory: 'steady', deployable: false, owner: OWNER },
 ];
 
-/** The demo portal's production policy (app-config.yaml): no artifact_signature, the demo signs nothing. */
+/** The demo portal's production policy (app-config.demo.yaml): no artifact_signature, the demo signs nothing. */
 const DEMO_POLICIES = {
   production_release: {
     requires: [
@@ -75,8 +75,8 @@ const entities: Entity[] = [
   ),
 ];
 
-/** The demo's risk owners per rating, as app-config.yaml configures them. */
-const RISK_OWNERS = parseYaml(readFileSync(resolvePath(__dirname, '../../../../app-config.yaml'), 'utf8')).devsecops
+/** The demo's risk owners per rating, as app-config.demo.yaml configures them. */
+const RISK_OWNERS = parseYaml(readFileSync(resolvePath(__dirname, '../../../../app-config.demo.yaml'), 'utf8')).devsecops
   .exceptions.riskOwners;
 const userInfo = mockServices.userInfo.mock({
   getUserInfo: async (credentials: any) => {
@@ -192,7 +192,7 @@ describe('demo history', () => {
       expect(new Set(steady.map(s => s.stage)).size).toBeLessThanOrEqual(2);
       expect(steady[0].stage).toBeGreaterThanOrEqual(1);
 
-      // Then the people: requests (naming risk owners app-config.yaml makes eligible), decisions by
+      // Then the people: requests (naming risk owners app-config.demo.yaml makes eligible), decisions by
       // the risk owner, exercises.
       expect(RISK_OWNERS.medium).toContain('group:default/security-compliance');
       const asUser = (ref: string) => mockCredentials.user.header(ref);
