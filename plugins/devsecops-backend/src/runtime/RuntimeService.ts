@@ -11,10 +11,7 @@ import {
   devsecopsExerciseRecordPermission,
   devsecopsRuntimeUpdatePermission,
   Exercise,
-  RecurringFinding,
-  ExerciseScenario,
   FindingSeverity,
-  RuntimeMonitor,
   RuntimeSignal,
   RuntimeSignalKind,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -28,31 +25,17 @@ import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
 import { RuntimeMonitorStore } from '../store/RuntimeMonitorStore';
 import { SummaryStore } from '../store/SummaryStore';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
-import { parseCalendarDay, parseObservedTime } from '../validation/inputTimes';
+import { checkExerciseDays, ExerciseInput, ownerRef } from './exercises';
+import { HeartbeatInput, HeartbeatRecorded, HeartbeatRecorder } from './heartbeats';
+import { checkOrder, parseTime, RuntimeSignalInput, TimelineInput } from './signals';
 
-export interface RuntimeSignalInput extends EntityLookup {
-  kind: RuntimeSignalKind;
-  severity: FindingSeverity;
-  summary: string;
-  detectedAt: string;
-  containedAt?: string;
-  remediatedAt?: string;
-  source: string;
-}
-
-/** The runtime controls a heartbeat can say are monitored. */
-export const MONITORED_CONTROLS = ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring'] as const;
-
-/**
- * `kind: heartbeat`: the runtime source is on for the entity and the listed runtime controls
- * (`monitors`); `detectedAt` (default: now) is when the source last saw the entity.
- */
-export interface HeartbeatInput extends EntityLookup {
-  kind: 'heartbeat';
-  monitors: string[];
-  source: string;
-  detectedAt?: string;
-}
+// The runtime area's parts: signals (input and timeline checks), heartbeats (the monitors),
+// exercises (input checks, recurring findings); this service records all three.
+export { recurringFindings } from './exercises';
+export type { ExerciseInput } from './exercises';
+export { MONITORED_CONTROLS } from './heartbeats';
+export type { HeartbeatInput, HeartbeatRecorded } from './heartbeats';
+export type { RuntimeSignalInput, TimelineInput } from './signals';
 
 /** The body of `POST /v1/runtime-signals` as the OpenAPI document admits it: a signal or a heartbeat. */
 export interface RuntimeRecordInput extends EntityLookup {
@@ -66,44 +49,14 @@ export interface RuntimeRecordInput extends EntityLookup {
   source: string;
 }
 
-/** A heartbeat's result: the monitors it moved forward. */
-export interface HeartbeatRecorded {
-  kind: 'heartbeat';
-  entityRef: string;
-  monitors: RuntimeMonitor[];
-}
-
-// A monitor heard from again after this long is logged again as "monitoring resumed".
-const MONITOR_LOG_GAP_MS = 86_400_000;
-
-export interface TimelineInput {
-  containedAt?: string;
-  remediatedAt?: string;
-}
-
-export interface ExerciseInput {
-  scenario: ExerciseScenario;
-  heldOn: string;
-  scopeRef: string;
-  participants: string[];
-  findings?: Array<{ title: string; recurring?: boolean }>;
-  followUps?: Array<{ action: string; owner: string; due: string; done?: boolean }>;
-}
-
-/** A finding raised in more than one exercise, or marked recurring, within a scope. */
-// Tolerated clock difference between the reporting system and this server.
-const CLOCK_SKEW_MS = 5 * 60 * 1000;
-
-// Exercise days before 2000 are a zeroed or mistyped date; follow-ups further ahead than this too.
-const EARLIEST_DAY = '2000-01-01';
-const MAX_DUE_YEARS = 5;
-
 /**
  * Records runtime signals with their detected → contained → remediated timeline, and tabletop
  * exercises; every write is appended to the evidence log in the same transaction, and the
  * scorecards it changes are refreshed once it has committed.
  */
 export class RuntimeService {
+  private readonly heartbeats: HeartbeatRecorder;
+
   constructor(
     private readonly options: {
       knex: Knex;
@@ -120,7 +73,9 @@ export class RuntimeService {
       onEvidenceChanged: OnEvidenceChanged;
       now?: () => Date;
     },
-  ) {}
+  ) {
+    this.heartbeats = new HeartbeatRecorder({ ...options, now: () => this.now() });
+  }
 
   private now(): Date {
     return this.options.now?.() ?? new Date();
@@ -149,50 +104,7 @@ export class RuntimeService {
    * after a day of silence, not every heartbeat.
    */
   async recordHeartbeat(input: HeartbeatInput, writer: EvidenceWriter): Promise<HeartbeatRecorded> {
-    const store = this.options.monitors;
-    if (!store) throw new InputError('Heartbeats are not recorded by this instance');
-    const extra = (['severity', 'summary', 'containedAt', 'remediatedAt'] as const).filter(
-      field => (input as unknown as Record<string, unknown>)[field] !== undefined,
-    );
-    if (extra.length) throw new InputError(`A heartbeat has no ${extra.join(', ')}`);
-    const monitors = [...new Set(input.monitors ?? [])];
-    if (monitors.length === 0) {
-      throw new InputError(`A heartbeat needs monitors: one or more of ${MONITORED_CONTROLS.join(', ')}`);
-    }
-    const unknown = monitors.filter(m => !(MONITORED_CONTROLS as readonly string[]).includes(m));
-    if (unknown.length) {
-      throw new InputError(`Unknown monitors ${unknown.join(', ')}; expected ${MONITORED_CONTROLS.join(', ')}`);
-    }
-    const now = this.now();
-    const seenAt = input.detectedAt === undefined ? now : parseTime('detectedAt', input.detectedAt, now);
-    const resolved = await this.options.entities.resolveForWrite(input, writer);
-    const recorded = await this.options.knex.transaction(async tx => {
-      const result: RuntimeMonitor[] = [];
-      for (const control of monitors) {
-        const { monitor, previousSeenAt } = await store.seen(tx, {
-          entityRef: resolved.entityRef,
-          control,
-          source: input.source,
-          seenAt,
-          recordedBy: writer.name,
-          recordedAt: now,
-        });
-        if (!previousSeenAt || seenAt.getTime() - Date.parse(previousSeenAt) > MONITOR_LOG_GAP_MS) {
-          await this.options.evidenceLog.append(tx, {
-            kind: previousSeenAt ? 'runtime-monitor.resumed' : 'runtime-monitor.started',
-            entityRef: resolved.entityRef,
-            subjectId: `${control}:${monitor.source}`,
-            actor: writer.name,
-            at: now,
-            payload: { control, source: monitor.source, seenAt: seenAt.toISOString(), previousSeenAt },
-          });
-        }
-        result.push(monitor);
-      }
-      return result;
-    });
-    await this.options.onEvidenceChanged([resolved.entityRef]);
-    return { kind: 'heartbeat', entityRef: resolved.entityRef, monitors: recorded };
+    return this.heartbeats.record(input, writer);
   }
 
   async recordSignal(input: RuntimeSignalInput, writer: EvidenceWriter): Promise<RuntimeSignal> {
@@ -290,19 +202,7 @@ export class RuntimeService {
   async recordExercise(input: ExerciseInput, credentials: Credentials): Promise<Exercise> {
     const recordedBy = actorName(credentials);
     const now = this.now();
-    const heldOn = parseCalendarDay('heldOn', input.heldOn);
-    if (heldOn > now.toISOString().slice(0, 10)) {
-      throw new InputError(`heldOn '${input.heldOn}' is in the future`);
-    }
-    if (heldOn < EARLIEST_DAY) throw new InputError(`heldOn '${input.heldOn}' is before the year 2000`);
-    const latestDue = new Date(now.getTime() + MAX_DUE_YEARS * 365 * 86_400_000).toISOString().slice(0, 10);
-    (input.followUps ?? []).forEach((f, index) => {
-      const due = parseCalendarDay(`followUps[${index}].due`, f.due);
-      if (due < EARLIEST_DAY) throw new InputError(`followUps[${index}].due '${f.due}' is before the year 2000`);
-      if (due > latestDue) {
-        throw new InputError(`followUps[${index}].due '${f.due}' is more than ${MAX_DUE_YEARS} years away`);
-      }
-    });
+    const heldOn = checkExerciseDays(input, now);
     const scopeRef = await this.resolveScope(input.scopeRef);
     await this.authorize(devsecopsExerciseRecordPermission, scopeRef, credentials);
     const exercise: Exercise = {
@@ -374,60 +274,4 @@ type Credentials = BackstageCredentials<BackstageUserPrincipal | BackstageServic
 function actorName(credentials: Credentials): string {
   const principal = credentials.principal;
   return principal.type === 'user' ? principal.userEntityRef : principal.subject;
-}
-
-/** Findings marked recurring, or raised (by title) in more than one exercise. */
-export function recurringFindings(exercises: Exercise[]): RecurringFinding[] {
-  const byTitle = new Map<string, { title: string; exercises: Exercise[]; marked: boolean }>();
-  for (const exercise of exercises) {
-    for (const finding of exercise.findings) {
-      const key = finding.title.trim().toLowerCase();
-      const entry = byTitle.get(key) ?? { title: finding.title.trim(), exercises: [], marked: false };
-      if (!entry.exercises.includes(exercise)) entry.exercises.push(exercise);
-      entry.marked ||= finding.recurring === true;
-      byTitle.set(key, entry);
-    }
-  }
-  return [...byTitle.values()]
-    .filter(e => e.marked || e.exercises.length > 1)
-    .map(e => ({
-      title: e.title,
-      occurrences: e.exercises.length,
-      scenarios: [...new Set(e.exercises.map(x => x.scenario))].sort(),
-      scopes: [...new Set(e.exercises.map(x => x.scopeRef))].sort(),
-      lastHeldOn: e.exercises.map(x => x.heldOn).sort().reverse()[0],
-    }))
-    .sort((a, b) => b.occurrences - a.occurrences || a.title.localeCompare(b.title));
-}
-
-function parseTime(field: string, value: string, now: Date): Date {
-  return parseObservedTime(field, value, now, CLOCK_SKEW_MS);
-}
-
-/** detected ≤ contained ≤ remediated, each where present. */
-function checkOrder(detected: Date, contained?: Date, remediated?: Date) {
-  if (contained && contained < detected) {
-    throw new InputError(
-      `containedAt ${contained.toISOString()} is before detectedAt ${detected.toISOString()}`,
-    );
-  }
-  if (remediated && remediated < detected) {
-    throw new InputError(
-      `remediatedAt ${remediated.toISOString()} is before detectedAt ${detected.toISOString()}`,
-    );
-  }
-  if (contained && remediated && remediated < contained) {
-    throw new InputError(
-      `remediatedAt ${remediated.toISOString()} is before containedAt ${contained.toISOString()}`,
-    );
-  }
-}
-
-function ownerRef(owner: string): string {
-  try {
-    return stringifyEntityRef(parseEntityRef(owner, { defaultKind: 'user', defaultNamespace: 'default' }));
-  } catch {
-    // Owners may be people or teams outside the catalog; keep what was given.
-    return owner;
-  }
 }
