@@ -10,6 +10,7 @@ import {
 import { createHash, randomUUID } from 'node:crypto';
 import { Knex } from 'knex';
 import { ArtifactStore } from '../store/ArtifactStore';
+import { FactStore } from '../store/FactStore';
 import { FindingStore, ScanApplied } from '../store/FindingStore';
 import { ReportStore } from '../store/ReportStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
@@ -18,6 +19,7 @@ import { EvidenceWriter } from '../identity/ciIdentities';
 import { ControlCatalog } from '../config/ControlCatalog';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { decompressBody, gzipEvidence } from './reportBody';
+import { reportFactRecords } from './reportFacts';
 import { reportControls, reportStreams, summarize, uploadDedupKey } from './reportScope';
 import { checkControlChoice, parseCommit, parseDigest, parseScannedAt } from './uploadParams';
 
@@ -52,6 +54,8 @@ export interface ReportIngestServiceOptions {
   reports: ReportStore;
   findings: FindingStore;
   artifacts: ArtifactStore;
+  /** Where the facts a report states are recorded (default: a FactStore on `knex`). */
+  facts?: FactStore;
   evidenceLog: EvidenceLogStore;
   normalizeContext: NormalizeContext;
   maxReportBytes: number;
@@ -76,9 +80,11 @@ class RepeatUpload extends Error {
  */
 export class ReportIngestService {
   private readonly now: () => Date;
+  private readonly facts: FactStore;
 
   constructor(private readonly options: ReportIngestServiceOptions) {
     this.now = options.now ?? (() => new Date());
+    this.facts = options.facts ?? new FactStore(options.knex);
   }
 
   async ingest(upload: ReportUpload): Promise<ReportIngestResult> {
@@ -227,6 +233,15 @@ export class ReportIngestService {
             seenAt: scannedAt,
           });
         }
+        // The facts the report states (Scorecard's checks), observed when the scan ran.
+        const facts = reportFactRecords(report, {
+          entityRef: resolved.entityRef,
+          source: normalizer.id,
+          observedAt: scannedAt,
+          recordedBy: upload.writer.name,
+          recordedAt: receivedAt,
+        });
+        await this.facts.insert(tx, facts);
         // The report and its evidence-log record commit together.
         await this.options.evidenceLog.append(tx, {
           kind: 'report.ingested',
@@ -246,6 +261,7 @@ export class ReportIngestService {
             scannedAt: scannedAt.toISOString(),
             summary,
             findings: total,
+            ...(facts.length > 0 ? { facts: facts.map(f => f.fact) } : {}),
           },
         });
         return total;

@@ -28,6 +28,7 @@ const REPORT_FOLDERS = [
   'trufflehog',
   'semgrep',
   'iac',
+  'scorecard',
 ];
 
 function listReportFixtures(): string[] {
@@ -63,6 +64,7 @@ const REFUSED: Record<string, [number, RegExp]> = {
   'trivy/dd-legacy-null.json': [415, /a top-level null/],
   'osv/edge-empty-file.json': [415, /The report is empty/],
   'iac/tfsec-null-results.json': [415, /of no known format/],
+  'scorecard/scorecard-oidc-test-results.sarif': [400, /is OpenSSF Scorecard.*format 'openssf-scorecard'/],
 };
 
 const AMBIGUOUS_WITH_FORMAT: Record<string, string> = {

@@ -18,6 +18,7 @@ const SAMPLES: Record<string, string> = {
   tfsec: 'iac/tfsec-current.json',
   gitleaks: 'gitleaks/dd-v7.5-legacy.json',
   trufflehog: 'trufflehog/v3-git.jsonl',
+  'openssf-scorecard': 'scorecard/scorecard-oidc-test-results.json',
 };
 
 const registry = new NormalizerRegistry();

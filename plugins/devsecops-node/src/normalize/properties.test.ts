@@ -61,6 +61,7 @@ for (const folder of [
   'iac',
   'gitleaks',
   'trufflehog',
+  'scorecard',
 ]) {
   for (const file of listFixtures(folder)) {
     if (/\/(large|schema)\//.test(file)) continue;

@@ -85,6 +85,19 @@ export interface NormalizedReport {
    * single-scanner tools.
    */
   scanners?: ReportScanner[];
+  /**
+   * Control facts the report states about its subject, for formats that measure posture rather
+   * than list problems (OpenSSF Scorecard's check scores). The backend records them with the
+   * report, in its transaction, as observed when the scan ran, with the format id as source.
+   * Names follow the facts API (`^[a-z][a-z0-9_.-]{0,127}$`); values are small JSON values.
+   */
+  facts?: ReportFact[];
+}
+
+/** One control fact a report states. @public */
+export interface ReportFact {
+  fact: string;
+  value: unknown;
 }
 
 /** One of a multi-scanner tool's scanners and the controls it covers. @public */

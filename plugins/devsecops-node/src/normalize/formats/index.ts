@@ -6,6 +6,7 @@ import { grypeNormalizer } from './grype';
 import { kicsNormalizer } from './kics';
 import { osvScannerNormalizer } from './osv';
 import { sarifNormalizer } from './sarif';
+import { scorecardNormalizer } from './scorecard';
 import { semgrepNormalizer } from './semgrep';
 import { spdxNormalizer } from './spdx';
 import { tfsecNormalizer } from './tfsec';
@@ -21,6 +22,7 @@ export const builtInNormalizers: readonly ReportNormalizer[] = [
   sarifNormalizer,
   cyclonedxNormalizer,
   spdxNormalizer,
+  scorecardNormalizer,
   trivyNormalizer,
   grypeNormalizer,
   osvScannerNormalizer,
@@ -40,9 +42,12 @@ export {
   kicsNormalizer,
   osvScannerNormalizer,
   sarifNormalizer,
+  scorecardNormalizer,
   semgrepNormalizer,
   spdxNormalizer,
   tfsecNormalizer,
   trivyNormalizer,
   trufflehogNormalizer,
 };
+export { SCORECARD_PASSING_SCORE, scorecardFacts } from './scorecard';
+export type { ScorecardCheckResult } from './scorecard';

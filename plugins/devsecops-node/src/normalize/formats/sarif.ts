@@ -60,6 +60,9 @@ import { trivyScanners } from './trivy';
  * `sast` when there are no runs. Sorted. A log whose runs are all Trivy's lists Trivy's scanners
  * (`vuln`, `misconfig`, `secret`, `license`, as for Trivy JSON) for the uploader's `scanners=`.
  *
+ * OpenSSF Scorecard's SARIF (driver `Scorecard`) is refused with a 400 pointing to its JSON
+ * (format `openssf-scorecard`): it carries no scores, only the checks that warned.
+ *
  * Skipped results: `kind` `pass` / `notApplicable`, and `baselineState: "absent"` (in the baseline,
  * no longer found). Suppressed: any `suppressions[]` entry whose `status` is not `rejected` (a
  * missing status means accepted).
@@ -627,6 +630,16 @@ function normalizeSarif(
   const runs = expectArray(FORMAT_TITLE, '$.runs', log.runs).map((run, i) =>
     readRun(run, `$.runs[${i}]`),
   );
+  // OpenSSF Scorecard's SARIF keeps only the checks with warnings, without their scores: it is
+  // posture, not findings, and is read from its JSON.
+  const scorecardRun = runs.findIndex(run => /^scorecard$/i.test(run.toolName));
+  if (scorecardRun >= 0) {
+    throw new ReportFormatError(
+      FORMAT_TITLE,
+      `$.runs[${scorecardRun}].tool.driver.name`,
+      "is OpenSSF Scorecard, whose SARIF leaves out the checks' scores: upload `scorecard --format json` instead (format 'openssf-scorecard')",
+    );
+  }
 
   // A tool fingerprint that several results share is not an identity.
   const fingerprintUses = new Map<string, number>();
