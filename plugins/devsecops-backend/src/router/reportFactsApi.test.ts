@@ -78,6 +78,14 @@ describe.each(databases.eachSupportedId())('OpenSSF Scorecard results through PO
     expect(record.payload.facts).toHaveLength(40);
     expect(record.payload.facts).toContain('openssf.code-review.score');
 
+    // The report feeds code-review's stream, but the control is decided by its own facts
+    // (branch protection), which nobody recorded here.
+    const card = await request(backend.server)
+      .get('/api/devsecops/v1/scorecards?entity=payments-api')
+      .set('Authorization', mockCredentials.user.header());
+    expect(card.status).toBe(200);
+    expect(card.body.controls.find((c: any) => c.controlId === 'code-review').state).toBe('not_reported');
+
     // The same body auto-detected is a repeat of that report: nothing recorded twice.
     const again = await upload(RESULT, `&scannedAt=${DAY1}`);
     expect(again.status).toBe(200);

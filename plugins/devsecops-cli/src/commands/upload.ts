@@ -336,6 +336,8 @@ function describeReport(file: string, report: NormalizedReport): string {
   if (suppressed) parts.push(`${suppressed} suppressed by the tool`);
   if (report.components)
     parts.push(`${report.components.length} SBOM components`);
+  if (report.facts?.length)
+    parts.push(`${report.facts.length} facts (recorded with the report)`);
   return `validated ${file}: ${
     report.format
   } from ${tool}, controls ${report.controls.join(
