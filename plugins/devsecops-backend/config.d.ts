@@ -65,6 +65,19 @@ export interface Config {
         allowRequesterTeams?: boolean;
       };
     };
+    /** Named human attestations (`POST /v1/human-attestations`). */
+    humanAttestations?: {
+      /**
+       * How long an attestation of each kind counts, in days from the day it was held (the
+       * longest `expiresAt` a recorder may give). Defaults: control-failure-review 90,
+       * template-feedback 180, threat-model-review 365.
+       */
+      validityDays?: {
+        'control-failure-review'?: number;
+        'template-feedback'?: number;
+        'threat-model-review'?: number;
+      };
+    };
     /** Defaults of the plugin's permission rules (see the README's Permissions section). */
     permissions?: {
       /**
@@ -285,6 +298,12 @@ type DevsecopsCriterionRule =
   | {
       type: 'exercise';
       scenario: 'leaked-secrets' | 'compromised-ci-token' | 'dependency-compromise' | 'cloud-account-abuse';
+      withinDays?: number;
+    }
+  | {
+      /** A named human attestation of the kind in force (unexpired) and held within the window. */
+      type: 'human-attestation';
+      kind: 'control-failure-review' | 'template-feedback' | 'threat-model-review';
       withinDays?: number;
     }
   | { type: 'all'; rules: DevsecopsCriterionRule[] }

@@ -14,6 +14,7 @@ import {
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
   devsecopsExerciseRecordPermission,
+  devsecopsHumanAttestationPermissions,
   devsecopsPermissions,
   devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -142,7 +143,7 @@ export const devsecopsPlugin = createBackendPlugin({
           rules: Object.values(devsecopsExceptionRules),
           getResources: refs => Promise.all(refs.map(id => services.stores.exceptions.get(id))),
         });
-        // Catalog entities (and the groups exercises are held for), with their owner's ancestry
+        // Catalog entities (and the groups exercises and human attestations are made for), with their owner's ancestry
         // and descendants loaded through the catalog for IS_ENTITY_OWNER.
         permissionsRegistry.addResourceType({
           resourceRef: devsecopsEntityResourceRef,
@@ -150,6 +151,7 @@ export const devsecopsPlugin = createBackendPlugin({
             devsecopsExceptionRequestPermission,
             devsecopsRuntimeUpdatePermission,
             devsecopsExerciseRecordPermission,
+            ...Object.values(devsecopsHumanAttestationPermissions),
             devsecopsEntityReadPermission,
           ],
           rules: Object.values(devsecopsEntityRules),

@@ -41,6 +41,8 @@ import { DeploymentStore } from './store/DeploymentStore';
 import { EvidenceLogStore } from './store/EvidenceLogStore';
 import { ExceptionStore } from './store/ExceptionStore';
 import { ExerciseStore } from './store/ExerciseStore';
+import { HumanAttestationStore } from './store/HumanAttestationStore';
+import { HumanAttestationService } from './humanAttestations/HumanAttestationService';
 import { FactStore } from './store/FactStore';
 import { FindingStore } from './store/FindingStore';
 import { GateDecisionStore } from './store/GateDecisionStore';
@@ -108,6 +110,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     runtimeSignals: new RuntimeSignalStore(knex),
     runtimeMonitors: new RuntimeMonitorStore(knex),
     exercises: new ExerciseStore(knex),
+    humanAttestations: new HumanAttestationStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
 
@@ -124,6 +127,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     runtimeSignals: stores.runtimeSignals,
     runtimeMonitors: stores.runtimeMonitors,
     exercises: stores.exercises,
+    humanAttestations: stores.humanAttestations,
     // The portal's own acts: audit-package exports recorded per covered entity.
     evidenceLog,
   };
@@ -210,6 +214,16 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     summaries,
     onEvidenceChanged,
   });
+  const humanAttestations = new HumanAttestationService({
+    knex,
+    entities,
+    permissions: deps.permissions,
+    store: stores.humanAttestations,
+    evidenceLog,
+    summaries,
+    onEvidenceChanged,
+    validity: settings.humanAttestationValidity,
+  });
   const evidenceChains = new EvidenceChainService({
     entities,
     deployments,
@@ -259,6 +273,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     deployments: deploymentService,
     exceptions,
     runtime,
+    humanAttestations,
     evidenceChains,
     auditPackages,
     attestations,

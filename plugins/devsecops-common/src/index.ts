@@ -9,6 +9,7 @@ export * from './model/evidence';
 export * from './model/scorecard';
 export * from './model/exceptions';
 export * from './model/runtime';
+export * from './model/humanAttestations';
 export * from './permissions';
 export * from './csv';
 export * from './api/DevsecopsClient';

@@ -56,6 +56,31 @@ export const devsecopsExerciseRecordPermission = createPermission({
 });
 
 /**
+ * Record a named human attestation (`POST /v1/human-attestations`): one resource permission per
+ * kind on the attestation's scope (the group or the entity), so a policy can follow the
+ * responsibility model — a control-failure review by the owning team or security/compliance,
+ * template feedback by the platform team, a threat-model review by the owners or security.
+ * @public
+ */
+export const devsecopsHumanAttestationPermissions = {
+  'control-failure-review': createPermission({
+    name: 'devsecops.attestation.control-failure-review.record',
+    attributes: { action: 'create' },
+    resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+  }),
+  'template-feedback': createPermission({
+    name: 'devsecops.attestation.template-feedback.record',
+    attributes: { action: 'create' },
+    resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+  }),
+  'threat-model-review': createPermission({
+    name: 'devsecops.attestation.threat-model-review.record',
+    attributes: { action: 'create' },
+    resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+  }),
+};
+
+/**
  * Read an entity's detailed evidence: its findings, reports and their bodies, artifacts,
  * deployments, gate decisions, runtime signals, facts, evidence-log records, evidence chains and
  * audit packages (its exceptions need `devsecops.exception.read`). A resource
@@ -113,4 +138,5 @@ export const devsecopsPermissions = [
   devsecopsExceptionRevokePermission,
   devsecopsRuntimeUpdatePermission,
   devsecopsExerciseRecordPermission,
+  ...Object.values(devsecopsHumanAttestationPermissions),
 ];

@@ -9,6 +9,7 @@ import {
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
   devsecopsExerciseRecordPermission,
+  devsecopsHumanAttestationPermissions,
   devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { DevsecopsEntityResource, devsecopsEntityRules } from '@devsecops-scorecard/plugin-devsecops-node';
@@ -105,5 +106,22 @@ describe('DevsecopsDemoPolicy', () => {
     const acmeLead = user(['user:default/ceo', 'group:default/acme']);
     expect(allows(await decide(record, acmeLead), teamPayments)).toBe(true);
     expect(allows(await decide(record, rita), acme)).toBe(true);
+  });
+
+  it('follows the responsibility model for named human attestations', async () => {
+    const review = devsecopsHumanAttestationPermissions['control-failure-review'];
+    expect(allows(await decide(review, paula), paymentsApi)).toBe(true); // the owning team
+    expect(allows(await decide(review, paula), teamPayments)).toBe(true);
+    expect(allows(await decide(review, paula), cartService)).toBe(false); // another team's service
+    expect(allows(await decide(review, pat), paymentsApi)).toBe(false);
+    expect(allows(await decide(review, rita), cartService)).toBe(true); // security/compliance
+    const threatModel = devsecopsHumanAttestationPermissions['threat-model-review'];
+    expect(allows(await decide(threatModel, paula), cartService)).toBe(false);
+    expect(allows(await decide(threatModel, rita), paymentsApi)).toBe(true);
+    // Template feedback: the platform team, which maintains the templates, only.
+    const feedback = devsecopsHumanAttestationPermissions['template-feedback'];
+    expect(allows(await decide(feedback, pat), teamPayments)).toBe(true);
+    expect(allows(await decide(feedback, paula), paymentsApi)).toBe(false);
+    expect(allows(await decide(feedback, rita), paymentsApi)).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import {
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
   devsecopsExerciseRecordPermission,
+  devsecopsHumanAttestationPermissions,
   devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
@@ -40,6 +41,10 @@ export const PLATFORM_GROUP = 'group:default/platform-team';
  *   security group;
  * - recording an exercise: members of the scope group or of a group above it (for an entity
  *   scope, its owners), never a team below it; and the security group, for any scope;
+ * - named human attestations, by the responsibility model: a control-failure review or a
+ *   threat-model review by the owning team (members of the scope group or a group above it) or
+ *   the security/compliance owner; feedback of recurring findings into a platform template by
+ *   the platform team only (it maintains the templates);
  * - everything else: allowed to signed-in users (the catalog and devsecops reads).
  * The devsecops backend enforces separation of duties and risk-owner eligibility on top.
  */
@@ -62,6 +67,20 @@ export class DevsecopsDemoPolicy implements PermissionPolicy {
       );
     }
     if (isPermission(request.permission, devsecopsExerciseRecordPermission)) {
+      if (claims.includes(SECURITY_GROUP)) return { result: AuthorizeResult.ALLOW };
+      return createDevsecopsEntityConditionalDecision(
+        request.permission,
+        devsecopsEntityConditions.isEntityOwner({ claims, transitive: false, ancestors: true }),
+      );
+    }
+    const attestation = devsecopsHumanAttestationPermissions;
+    if (isPermission(request.permission, attestation['template-feedback'])) {
+      return { result: claims.includes(PLATFORM_GROUP) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (
+      isPermission(request.permission, attestation['control-failure-review']) ||
+      isPermission(request.permission, attestation['threat-model-review'])
+    ) {
       if (claims.includes(SECURITY_GROUP)) return { result: AuthorizeResult.ALLOW };
       return createDevsecopsEntityConditionalDecision(
         request.permission,

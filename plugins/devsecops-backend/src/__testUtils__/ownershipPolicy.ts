@@ -18,6 +18,7 @@ import {
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
   devsecopsExerciseRecordPermission,
+  devsecopsHumanAttestationPermissions,
   devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
@@ -36,7 +37,9 @@ const PLATFORM = 'group:default/platform-team';
  * adopter writes it, for tests that run the real permission backend: the owners of an entity
  * request its exceptions and update its runtime signals (security and platform help with
  * incidents); exercises are recorded by members of the scope group or a group above it (and the
- * security group, which coordinates them); decisions by the risk owner.
+ * security group, which coordinates them); control-failure and threat-model reviews likewise (the
+ * owning team or security/compliance), template feedback by the platform team only; decisions by
+ * the risk owner.
  */
 export class OwnershipTestPolicy implements PermissionPolicy {
   async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
@@ -50,6 +53,17 @@ export class OwnershipTestPolicy implements PermissionPolicy {
       return createDevsecopsEntityConditionalDecision(permission, devsecopsEntityConditions.isEntityOwner({ claims }));
     }
     if (isPermission(permission, devsecopsExerciseRecordPermission)) {
+      if (claims.includes(SECURITY)) return { result: AuthorizeResult.ALLOW };
+      return createDevsecopsEntityConditionalDecision(
+        permission,
+        devsecopsEntityConditions.isEntityOwner({ claims, transitive: false, ancestors: true }),
+      );
+    }
+    const attestation = devsecopsHumanAttestationPermissions;
+    if (isPermission(permission, attestation['template-feedback'])) {
+      return { result: claims.includes(PLATFORM) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    if (isPermission(permission, attestation['control-failure-review']) || isPermission(permission, attestation['threat-model-review'])) {
       if (claims.includes(SECURITY)) return { result: AuthorizeResult.ALLOW };
       return createDevsecopsEntityConditionalDecision(
         permission,

@@ -218,7 +218,15 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'failure-review',
         title: 'Review control failures in the same cadence as reliability incidents',
-        rule: { type: 'fact', fact: 'control_failure_review.cadence_days', atMost: 30 },
+        // A review a named person recorded (POST /v1/human-attestations) or, as before, the
+        // cadence as a fact from another tool.
+        rule: {
+          type: 'any',
+          rules: [
+            { type: 'human-attestation', kind: 'control-failure-review', withinDays: 90 },
+            { type: 'fact', fact: 'control_failure_review.cadence_days', atMost: 30 },
+          ],
+        },
       },
     ],
   },
@@ -254,7 +262,13 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'feedback-into-templates',
         title: 'Feed recurring findings back into platform templates',
-        rule: { type: 'fact', fact: 'platform_templates.feedback', equals: true, withinDays: 180 },
+        rule: {
+          type: 'any',
+          rules: [
+            { type: 'human-attestation', kind: 'template-feedback', withinDays: 180 },
+            { type: 'fact', fact: 'platform_templates.feedback', equals: true, withinDays: 180 },
+          ],
+        },
       },
     ],
   },

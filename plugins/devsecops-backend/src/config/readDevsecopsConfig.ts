@@ -1,5 +1,6 @@
 import { Config } from '@backstage/config';
 import { readRiskOwnerSettings, RiskOwnerSettings } from '../exceptions/RiskOwnerPolicy';
+import { HumanAttestationValidity, readHumanAttestationValidity } from '../humanAttestations/humanAttestationInput';
 
 export interface DevsecopsConfig {
   maxReportBytes: number;
@@ -21,6 +22,8 @@ export interface DevsecopsConfig {
   transitiveOwnership: boolean;
   /** `devsecops.database.healthCheckTimeoutMs`: how long `/health` waits for the database. */
   databaseHealthCheckTimeoutMs: number;
+  /** `devsecops.humanAttestations.validityDays` (absent: the defaults). */
+  humanAttestationValidity?: HumanAttestationValidity;
 }
 
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
@@ -106,5 +109,6 @@ export function readDevsecopsConfig(
     riskOwners: readRiskOwnerSettings(root),
     transitiveOwnership: config?.getOptionalBoolean('permissions.transitiveOwnership') ?? false,
     databaseHealthCheckTimeoutMs,
+    humanAttestationValidity: readHumanAttestationValidity(config),
   };
 }

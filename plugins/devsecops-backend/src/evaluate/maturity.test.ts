@@ -436,6 +436,49 @@ describe('tabletop exercises from recorded exercises', () => {
   });
 });
 
+describe('human criteria from named human attestations', () => {
+  const attestation = (kind: any, ageDays: number, expiresInDays: number, details: Record<string, unknown>) => ({
+    id: `ha-${kind}-${ageDays}`,
+    kind,
+    scopeRef: OWNER,
+    date: daysAgo(ageDays).slice(0, 10),
+    details,
+    expiresAt: daysAhead(expiresInDays),
+    recordedBy: 'user:default/dana',
+    recordedAt: daysAgo(ageDays),
+  });
+  const review = (ageDays: number, expiresInDays = 30) =>
+    attestation('control-failure-review', ageDays, expiresInDays, { attendees: ['user:default/dana'], failuresReviewed: 1, notesUrl: 'https://wiki/n' });
+  const feedback = (ageDays: number, expiresInDays = 30) =>
+    attestation('template-feedback', ageDays, expiresInDays, { template: 'template:default/go', findings: ['CVE-1'], changeUrl: 'https://git/pr/1' });
+  const withoutHumanFacts = (extra: Partial<EntityEvidence> = {}) => {
+    const e = atStage(4, extra);
+    return { ...e, facts: e.facts.filter(f => !['control_failure_review.cadence_days', 'platform_templates.feedback'].includes(f.fact)) };
+  };
+  const criterion = (e: EntityEvidence, id: string) =>
+    score(e).maturity.stages.flatMap(s => s.criteria).find(c => c.id === id)!;
+
+  it('meets failure-review and feedback-into-templates from attestations in force, naming the person and the day', () => {
+    expect(stageOf(withoutHumanFacts())).toBe(2);
+    const attested = withoutHumanFacts({ humanAttestations: [review(5), feedback(40)] });
+    expect(stageOf(attested)).toBe(4);
+    expect(criterion(attested, 'failure-review').reason).toBe(
+      `Control-failure review held on ${daysAgo(5).slice(0, 10)} for ${OWNER}, recorded by user:default/dana (attendees user:default/dana; 1 failure reviewed; notes https://wiki/n), valid until ${daysAhead(30).slice(0, 10)}`,
+    );
+    expect(criterion(attested, 'feedback-into-templates').reason).toContain('recorded by user:default/dana (1 finding (CVE-1) fed into template:default/go');
+  });
+
+  it('does not count an expired attestation, nor one held outside the cadence window', () => {
+    const expired = withoutHumanFacts({ humanAttestations: [review(5, -1), feedback(40)] });
+    expect(stageOf(expired)).toBe(2);
+    expect(criterion(expired, 'failure-review').reason).toContain('No control-failure review recorded by a person (or the last one expired)');
+    const old = withoutHumanFacts({ humanAttestations: [review(95, 10), feedback(40)] });
+    expect(criterion(old, 'failure-review')).toMatchObject({ met: false, reason: expect.stringContaining('held 95 days ago') });
+    // The fact path stays a fallback.
+    expect(stageOf(atStage(4, { humanAttestations: [review(5, -1)] }))).toBe(4);
+  });
+});
+
 describe("maturity from collected evidence and the portal's own acts, without posted facts", () => {
   // Exactly the facts the GitHub provider emits for a protected repository on the paved road
   // (plugins/devsecops-backend-module-github, repositoryContents.test.ts), and nothing typed by hand.

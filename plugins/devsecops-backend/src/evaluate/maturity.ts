@@ -5,6 +5,7 @@ import {
   StageCriterionResult,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { describeExpectation, factHolds } from './factRules';
+import { humanAttestationHolds } from './humanAttestationRules';
 import { daysBetween } from './time';
 import {
   CriterionRule,
@@ -156,6 +157,8 @@ function decide(rule: CriterionRule, context: CriterionContext): { met: boolean;
             reason: `Last audit package covering it was exported ${Math.floor(age)} days ago (window ${rule.withinDays} days)`,
           };
     }
+    case 'human-attestation':
+      return humanAttestationHolds(rule, evidence, now);
     case 'any': {
       const parts = rule.rules.map(r => decide(r, context));
       const met = parts.find(p => p.met);

@@ -3,6 +3,8 @@ import {
   ControlFact,
   Deployment,
   Exercise,
+  HumanAttestation,
+  HumanAttestationKind,
   FindingSeverity,
   GateDecision,
   RuntimeMonitor,
@@ -102,6 +104,11 @@ export interface EntityEvidence {
   exercises?: Exercise[];
   /** Runtime sources last heard from per runtime control (heartbeats; absent: none). */
   runtimeMonitors?: RuntimeMonitor[];
+  /**
+   * Named human attestations in force for the entity, its owner group or an ancestor group,
+   * newest first (absent: none).
+   */
+  humanAttestations?: HumanAttestation[];
   /** The newest audit-package export that covered the entity (the portal's own record of it). */
   lastExport?: EvidenceExport;
 }
@@ -174,6 +181,11 @@ export type CriterionRule =
   | { type: 'exercise'; scenario: string; withinDays?: number }
   /** An audit package covering the entity was exported from the portal within the window. */
   | { type: 'evidence-export'; withinDays: number }
+  /**
+   * A named human attestation of the kind is in force (unexpired) and was held within the window
+   * (default: its validity).
+   */
+  | { type: 'human-attestation'; kind: HumanAttestationKind; withinDays?: number }
   | { type: 'any'; rules: CriterionRule[] }
   | { type: 'all'; rules: CriterionRule[] };
 

@@ -20,7 +20,8 @@ const README = `DevSecOps audit package
 
 manifest.json      scope, time range, the evidence-log head hash, and the sha256 of every file
 control-map.json   the operating model's controls mapped to NIST SSDF practices and SOC 2 criteria
-data/*.json        the recorded rows, for machines
+data/*.json        the recorded rows, for machines (humanAttestations: those made for the
+                   entities or their owner groups)
 csv/*.csv          the same rows, one table per file, for people
 evidence-log.json  the evidence-log records of the range; records of entities outside the scope keep
                    only their position and hashes, so the chain can be followed without them
@@ -90,8 +91,10 @@ export class AuditPackageService {
     });
     try {
       const files: Record<string, Uint8Array> = {};
+      // Tables of scoped records (human attestations) also match the entities' owner groups.
+      const scopeRefs = refs && (await this.withOwners(refs));
       for (const table of Object.keys(AUDIT_TABLES) as AuditTable[]) {
-        const rows = await this.o.queries.rows(table, refs, from, to);
+        const rows = await this.o.queries.rows(table, 'scopeColumn' in AUDIT_TABLES[table] ? scopeRefs : refs, from, to);
         files[`data/${table}.json`] = strToU8(JSON.stringify(rows, null, 2));
         const columns = AUDIT_TABLES[table].columns as readonly string[];
         files[`csv/${table}.csv`] = strToU8(toCsv(columns, rows.map(row => columns.map(c => row[c]))));
@@ -130,6 +133,13 @@ export class AuditPackageService {
       await event.fail({ error: error as Error });
       throw error;
     }
+  }
+
+  /** The entities and the groups that own them (from their summaries). */
+  private async withOwners(entityRefs: string[]): Promise<string[]> {
+    const wanted = new Set(entityRefs);
+    const owners = (await this.o.summaries.all()).filter(s => wanted.has(s.entityRef) && s.ownerRef).map(s => s.ownerRef!);
+    return [...new Set([...entityRefs, ...owners])];
   }
 
   /**

@@ -315,6 +315,10 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/evidence/log': get('/v1/evidence/log?entity=payments-api'),
   'GET /v1/runtime-signals': get('/v1/runtime-signals?entity=payments-api'),
   'GET /v1/exercises': get('/v1/exercises'),
+  'GET /v1/human-attestations': {
+    ...get('/v1/human-attestations?entity=payments-api'),
+    narrowed: OWNERS_ONLY,
+  },
 
   'POST /v1/reports': pipeline(201, async (a, _f, as) =>
     as(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy'))
@@ -472,6 +476,27 @@ const MATRIX: Record<string, Row> = {
     }),
     deny: everyone(403, { 'no token': 401 }),
   },
+  // Named human attestations are recorded by the signed-in person, never by a token.
+  'POST /v1/human-attestations': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/human-attestations')).send({
+        kind: 'control-failure-review',
+        scopeRef: 'component:default/payments-api',
+        date: new Date(Date.now() - 86_400_000).toISOString().slice(0, 10),
+        attendees: ['user:default/dana'],
+        notesUrl: 'https://wiki.example.com/reviews/1',
+        failuresReviewed: 2,
+      }),
+    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    // devsecops.attestation.control-failure-review.record: the owning team and security/compliance.
+    demo: everyone(403, {
+      'no token': 401,
+      owner: 201,
+      teammate: 201,
+      'security/risk owner': 201,
+    }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
 };
 
 const OPERATIONS = Object.entries(spec.paths).flatMap(([path, item]) =>
@@ -564,6 +589,10 @@ const demoPermissions = createServiceFactory({
               claims.includes('group:default/platform-team') ||
               owns({ claims }),
           );
+        case 'devsecops.attestation.template-feedback.record':
+          return verdict(claims.includes('group:default/platform-team'));
+        case 'devsecops.attestation.control-failure-review.record':
+        case 'devsecops.attestation.threat-model-review.record':
         case 'devsecops.exercise.record':
           return verdict(
             claims.includes('group:default/security-compliance') ||

@@ -64,8 +64,8 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
       const files = unzipSync(zip);
       expect(Object.keys(files).sort()).toEqual([
         'README.txt', 'control-map.json',
-        'csv/controlFacts.csv', 'csv/deployments.csv', 'csv/exceptions.csv', 'csv/findings.csv', 'csv/gateDecisions.csv', 'csv/reports.csv', 'csv/runtimeSignals.csv',
-        'data/controlFacts.json', 'data/deployments.json', 'data/exceptions.json', 'data/findings.json', 'data/gateDecisions.json', 'data/reports.json', 'data/runtimeSignals.json',
+        'csv/controlFacts.csv', 'csv/deployments.csv', 'csv/exceptions.csv', 'csv/findings.csv', 'csv/gateDecisions.csv', 'csv/humanAttestations.csv', 'csv/reports.csv', 'csv/runtimeSignals.csv',
+        'data/controlFacts.json', 'data/deployments.json', 'data/exceptions.json', 'data/findings.json', 'data/gateDecisions.json', 'data/humanAttestations.json', 'data/reports.json', 'data/runtimeSignals.json',
         'evidence-log.json', 'manifest.json',
       ]);
       expect(JSON.parse(strFromU8(files['data/runtimeSignals.json']))).toEqual([

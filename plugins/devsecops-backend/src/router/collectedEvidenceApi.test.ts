@@ -18,8 +18,9 @@ jest.setTimeout(180_000);
  * Issue 15: one service whose evidence comes only from what an organisation already has — the
  * GitHub provider reading the repository (msw, GitHub's documented response shapes), real scanner
  * reports from fixtures/, a signed attestation, a deployment, runtime heartbeats, recorded
- * exercises and an audit package exported from the portal. Nobody posts a fact by hand: the only
- * facts are the collector's.
+ * exercises, an audit package exported from the portal and named human attestations (a
+ * control-failure review, template feedback). Nobody posts a fact by hand: the only facts are the
+ * collector's.
  */
 const databases = TestDatabases.create();
 const API = 'https://api.github.test';
@@ -115,7 +116,7 @@ afterEach(() => github.resetHandlers());
 afterAll(() => github.close());
 
 describe.each(databases.eachSupportedId())('maturity from collected evidence only, on %p', databaseId => {
-  it('reaches stage 2 with every control passing; only the human criteria block stages 3 and 4', async () => {
+  it('reaches stage 2 with every control passing, and stage 4 once people record the review and the template feedback', async () => {
     const signer = testSigner();
     const backend = await startDevsecopsBackend(databases, databaseId, {
       config: { devsecops: { severityPolicy: { slaDays: { critical: 7 } }, signatures: { keys: [signer.key] } } },
@@ -212,6 +213,40 @@ describe.each(databases.eachSupportedId())('maturity from collected evidence onl
       }
       await request(backend.server).get(api('/v1/audit-packages?entity=payments-api')).set('Authorization', user()).expect(200);
 
+      // Before the named human attestations, the human criteria block stages 3 and 4.
+      const before = (await request(backend.server).get(api('/v1/scorecards?entity=payments-api')).set('Authorization', user()).expect(200)).body;
+      expect(before.maturity.stage).toBe(2);
+      const unmetBefore = before.maturity.stages.flatMap((s: any) => s.criteria.filter((c: any) => !c.met).map((c: any) => `${s.stage} ${c.id}`));
+      expect(unmetBefore).toEqual(['3 failure-review', '4 feedback-into-templates']);
+      expect(before.maturity.nextSteps.map((s: any) => s.id)).toEqual(['failure-review']);
+
+      // 6. Named human attestations: the owning team's control-failure review and the platform
+      // team's feedback of recurring findings into its service template.
+      await request(backend.server)
+        .post(api('/v1/human-attestations'))
+        .set('Authorization', mockCredentials.user.header('user:default/dana'))
+        .send({
+          kind: 'control-failure-review',
+          scopeRef: 'group:default/team-payments',
+          date: today,
+          attendees: ['user:default/dana', 'user:default/rita'],
+          notesUrl: 'https://wiki.example.com/security/reviews/team-payments',
+          failuresReviewed: 2,
+        })
+        .expect(201);
+      await request(backend.server)
+        .post(api('/v1/human-attestations'))
+        .set('Authorization', mockCredentials.user.header('user:default/pat'))
+        .send({
+          kind: 'template-feedback',
+          scopeRef: 'group:default/team-payments',
+          date: today,
+          template: `https://github.com/${PAVED_ROAD.replace('/.github/', '/blob/main/.github/')}`,
+          findings: ['CVE-2026-7777'],
+          changeUrl: 'https://github.com/acme/platform-workflows/pull/7',
+        })
+        .expect(201);
+
       // No fact but the collector's.
       expect(collectorPaths.filter(p => p === '/v1/facts')).toHaveLength(2);
       const facts = (await request(backend.server).get(api('/v1/facts?entity=payments-api')).set('Authorization', user()).expect(200)).body;
@@ -239,13 +274,13 @@ describe.each(databases.eachSupportedId())('maturity from collected evidence onl
         'vulnerability-monitoring': 'passing',
       });
 
-      expect(card.maturity.stage).toBe(2);
-      const criteria = card.maturity.stages.flatMap((s: any) => s.criteria.map((c: any) => ({ stage: s.stage, id: c.id, met: c.met })));
-      expect(criteria.filter((c: any) => !c.met)).toEqual([
-        { stage: 3, id: 'failure-review', met: false },
-        { stage: 4, id: 'feedback-into-templates', met: false },
-      ]);
-      expect(card.maturity.nextSteps.map((s: any) => s.id)).toEqual(['failure-review']);
+      // Stage 4 with zero hand-posted facts: every criterion met, the human ones naming the person.
+      expect(card.maturity.stage).toBe(4);
+      const criteria = card.maturity.stages.flatMap((s: any) => s.criteria);
+      expect(criteria.filter((c: any) => !c.met)).toEqual([]);
+      expect(card.maturity.nextSteps).toEqual([]);
+      expect(criteria.find((c: any) => c.id === 'failure-review').reason).toMatch(/^Control-failure review held on \S+ for group:default\/team-payments, recorded by user:default\/dana/);
+      expect(criteria.find((c: any) => c.id === 'feedback-into-templates').reason).toMatch(/^Template feedback held on \S+ for group:default\/team-payments, recorded by user:default\/pat/);
     } finally {
       await backend.stop();
     }

@@ -16,6 +16,7 @@ import { mountReportRoutes } from './reportRoutes';
 import { callers } from './request';
 import { rejectNulCharacters } from '../validation/nulCharacters';
 import { mountRuntimeRoutes } from './runtimeRoutes';
+import { mountHumanAttestationRoutes } from './humanAttestationRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 
 export interface RouterOptions {
@@ -97,6 +98,7 @@ export async function createRouter(
   mountDeployRoutes(area);
   mountExceptionRoutes(area);
   mountRuntimeRoutes(area);
+  mountHumanAttestationRoutes(area);
   mountEvidenceRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);

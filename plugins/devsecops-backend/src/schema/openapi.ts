@@ -291,6 +291,29 @@ export const spec = {
         },
         required: ['scenario', 'heldOn', 'scopeRef', 'participants'],
       },
+      HumanAttestationInput: {
+        type: 'object',
+        additionalProperties: false,
+        description:
+          'A named human attestation; which of the optional fields are required depends on kind (control-failure-review: attendees, notesUrl, failuresReviewed or failures; template-feedback: template, findings, changeUrl; threat-model-review: url, reviewer, highRiskChangesFlagged)',
+        properties: {
+          kind: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review'] },
+          scopeRef: { ...text(255), description: 'The entity or group it is made for (kind defaults to group)' },
+          date: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD: the day of the review or change' },
+          expiresAt: { type: 'string', format: 'date-time', description: 'Default: the date plus the kind\'s validity (devsecops.humanAttestations.validityDays), also the latest allowed' },
+          attendees: { type: 'array', minItems: 1, maxItems: 200, items: text(255), description: 'User refs' },
+          notesUrl: text(2000),
+          failuresReviewed: { type: 'integer', minimum: 0, maximum: 100000 },
+          failures: { type: 'array', maxItems: 1000, items: text(500) },
+          template: { ...text(2000), description: 'The platform template: an entity ref or a URL' },
+          findings: { type: 'array', minItems: 1, maxItems: 1000, items: text(500), description: 'Finding ids or rule ids fed back' },
+          changeUrl: text(2000),
+          url: { ...text(2000), description: 'The threat model' },
+          reviewer: { ...text(255), description: 'A user ref' },
+          highRiskChangesFlagged: { type: 'boolean' },
+        },
+        required: ['kind', 'scopeRef', 'date'],
+      },
       FactsInput: {
         type: 'object',
         additionalProperties: false,
@@ -915,6 +938,31 @@ export const spec = {
           ...paging,
         ],
         responses: { '200': ok('A page of exercises, newest first, with the recurring findings of all that match'), '400': errorResponse, '404': errorResponse },
+      },
+    },
+    '/v1/human-attestations': {
+      post: {
+        operationId: 'recordHumanAttestation',
+        description:
+          'Record a named human attestation (user token only, with devsecops.attestation.<kind>.record on the scope)',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/HumanAttestationInput' } } },
+        },
+        responses: { '201': ok('Recorded'), '400': errorResponse, '403': errorResponse, '404': errorResponse },
+      },
+      get: {
+        operationId: 'listHumanAttestations',
+        parameters: [
+          ...entityParams,
+          { name: 'kind', in: 'query', required: false, schema: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review'] } },
+          ...paging,
+        ],
+        responses: {
+          '200': ok('A page of the attestations made for the entity, its owner group or a group above it, newest first'),
+          '400': errorResponse,
+          '404': errorResponse,
+        },
       },
     },
     '/v1/artifacts/{digest}': {

@@ -15,6 +15,7 @@ import {
 } from '../evaluate/types';
 import { DeploymentStore } from '../store/DeploymentStore';
 import { ExerciseStore } from '../store/ExerciseStore';
+import { HumanAttestationStore } from '../store/HumanAttestationStore';
 import { FactStore } from '../store/FactStore';
 import { FindingStore } from '../store/FindingStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
@@ -67,6 +68,8 @@ export interface EvidenceLoaderOptions {
   exercises?: ExerciseStore;
   /** The evidence log, for the portal's own acts (audit-package exports; absent: none). */
   evidenceLog?: EvidenceLogStore;
+  /** Named human attestations (absent: only the facts of the human criteria count). */
+  humanAttestations?: HumanAttestationStore;
 }
 
 /**
@@ -94,21 +97,23 @@ export class EvidenceLoader {
         o.facts.observations(entity.entityRef, SIGNATURE_FACT),
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
-    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors] = await Promise.all([
+    // Exercises and human attestations count when made for the entity, its owner group or above.
+    const scopes = o.exercises || o.humanAttestations ? await this.exerciseScopes(entity) : [];
+    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors, humanAttestations] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
-        ? this.exerciseScopes(entity).then(scopes =>
-            o.exercises!.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10)),
-          )
+        ? o.exercises.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10))
         : [],
       o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
       Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d))),
       o.evidenceLog ? this.lastExport(entity.entityRef, now) : undefined,
       o.runtimeMonitors ? o.runtimeMonitors.forEntity(entity.entityRef) : [],
+      o.humanAttestations ? o.humanAttestations.inForce(scopes, now) : [],
     ]);
     return {
       runtimeSignals,
       exercises,
+      humanAttestations,
       entity,
       reports,
       openFindings,

@@ -49,6 +49,16 @@ export const AUDIT_TABLES = {
     time: 'detected_at',
     columns: ['id', 'entity_ref', 'kind', 'severity', 'summary', 'detected_at', 'contained_at', 'remediated_at', 'source', 'recorded_by', 'recorded_at'],
   },
+  /**
+   * Named human attestations, by the day they were held; made for an entity or a group, so the
+   * package's entities are matched on scope_ref together with their owner groups (`scopeColumn`).
+   */
+  humanAttestations: {
+    table: 'devsecops_human_attestations',
+    time: 'recorded_at',
+    scopeColumn: 'scope_ref',
+    columns: ['id', 'kind', 'scope_ref', 'held_on', 'details', 'expires_at', 'recorded_by', 'recorded_at'],
+  },
 } as const;
 
 export type AuditTable = keyof typeof AUDIT_TABLES;
@@ -76,7 +86,7 @@ export class AuditExportQueries {
         .where(spec.time, '>=', toDbTime(from))
         .where(spec.time, '<=', toDbTime(to))
         .modify(q => {
-          if (refs) q.whereIn('entity_ref', refs);
+          if (refs) q.whereIn('scopeColumn' in spec ? spec.scopeColumn : 'entity_ref', refs);
         })
         .orderBy(spec.time, 'asc');
       out.push(...rows.map(normalizeRow));

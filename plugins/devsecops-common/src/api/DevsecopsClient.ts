@@ -10,6 +10,7 @@ import {
   RollupHistory,
 } from '../model/scorecard';
 import { Exercise, RecurringFinding, RuntimeSignal } from '../model/runtime';
+import { HumanAttestation, HumanAttestationInput } from '../model/humanAttestations';
 import { ExceptionRecord, ExceptionScope, RiskOwnerEligibility, RiskRating } from '../model/exceptions';
 
 /** A new exception request. @public */
@@ -90,6 +91,10 @@ export interface DevsecopsApi {
   getRollupHistory(query?: RollupQuery, days?: number): Promise<RollupHistory>;
   listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>>;
   listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage>;
+  /** Record a named human attestation as the signed-in user (`POST /v1/human-attestations`). */
+  recordHumanAttestation(input: HumanAttestationInput): Promise<HumanAttestation>;
+  /** The human attestations that count for an entity (its own and its owner groups'). */
+  listHumanAttestations(query: { entity: string; limit?: number }): Promise<Page<HumanAttestation>>;
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
   listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
   requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
@@ -170,6 +175,14 @@ export class DevsecopsClient implements DevsecopsApi {
 
   listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage> {
     return this.get('/v1/exercises', query);
+  }
+
+  recordHumanAttestation(input: HumanAttestationInput): Promise<HumanAttestation> {
+    return this.post('/v1/human-attestations', input);
+  }
+
+  listHumanAttestations(query: { entity: string; limit?: number }): Promise<Page<HumanAttestation>> {
+    return this.get('/v1/human-attestations', query);
   }
 
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {

@@ -273,6 +273,20 @@ export function fakeDevsecopsApi(
     listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     listExceptions: async () => ({ items: [sampleException], totalCount: 1, limit: 100, offset: 0 }),
     requestException: async request => ({ ...sampleException, ...request, status: 'requested' }),
+    recordHumanAttestation: async input => {
+      const { kind, scopeRef, date, expiresAt, ...details } = input;
+      return {
+        id: 'ha-1',
+        kind,
+        scopeRef,
+        date,
+        details,
+        expiresAt: expiresAt ?? '2027-03-01T00:00:00.000Z',
+        recordedBy: 'user:default/dana',
+        recordedAt: '2026-12-01T00:00:00.000Z',
+      };
+    },
+    listHumanAttestations: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     listEligibleRiskOwners: async query => ({
       entityRef: query.entity,
       riskRating: query.riskRating,

@@ -200,6 +200,16 @@ export const readEndpoints: Endpoint[] = [
     refuse: { query: [['scope', 'ghosts']], expect: [404, 'No catalog entity group:default\\/ghosts'] },
   },
   {
+    file: 'get-human-attestations',
+    endpoint: 'GET /v1/human-attestations',
+    method: 'GET',
+    path: '/v1/human-attestations',
+    auth: 'user',
+    query: [['entity', 'payments-api']],
+    params: [...entityParams, ...pagingParams],
+    refuse: { query: GHOST_QUERY, expect: ghost() },
+  },
+  {
     file: 'get-evidence-chain',
     endpoint: 'GET /v1/evidence/chain',
     method: 'GET',

@@ -55,7 +55,12 @@ export function EntitySecurityContent() {
       )}
       <Grid item xs={12} lg={7}>
         <InfoCard title="Maturity">
-          <MaturityPanel maturity={scorecard.maturity} />
+          <MaturityPanel
+            maturity={scorecard.maturity}
+            entityRef={entityRef}
+            ownerRef={scorecard.ownerRef}
+            onRecorded={retry}
+          />
         </InfoCard>
       </Grid>
       <Grid item xs={12} lg={5}>

@@ -1,4 +1,5 @@
-import { MaturityResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import { HumanAttestationKind, MaturityResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import Button from '@mui/material/Button';
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import RadioButtonUncheckedIcon from '@mui/icons-material/RadioButtonUnchecked';
 import Box from '@mui/material/Box';
@@ -7,11 +8,37 @@ import ListItem from '@mui/material/ListItem';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import { WrappingListItemText } from '../shared/WrappingListItemText';
+import { HUMAN_CRITERIA, HumanAttestationDialog } from './HumanAttestationDialog';
 
-/** The stage reached, the ordered next steps, and every stage's criteria met or missing. */
-export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
+/**
+ * The stage reached, the ordered next steps, and every stage's criteria met or missing; an unmet
+ * human criterion (control-failure review, template feedback) offers to record the attestation
+ * when the panel knows its entity.
+ */
+export function MaturityPanel({
+  maturity,
+  entityRef,
+  ownerRef,
+  onRecorded,
+}: {
+  maturity: MaturityResult;
+  entityRef?: string;
+  ownerRef?: string;
+  onRecorded?: () => void;
+}) {
   const current = maturity.stages.find(s => s.stage === maturity.stage);
+  const [recording, setRecording] = useState<HumanAttestationKind>();
+  const action = (criterion: { id: string; met: boolean }) => {
+    const human = HUMAN_CRITERIA[criterion.id];
+    if (!entityRef || criterion.met || !human) return null;
+    return (
+      <Button size="small" variant="outlined" sx={{ ml: 1, flexShrink: 0 }} onClick={() => setRecording(human.kind)}>
+        {human.action}
+      </Button>
+    );
+  };
   return (
     <Stack spacing={2} sx={{ overflowWrap: 'anywhere' }}>
       <Box>
@@ -53,12 +80,23 @@ export function MaturityPanel({ maturity }: { maturity: MaturityResult }) {
                     )}
                   </ListItemIcon>
                   <WrappingListItemText primary={criterion.title} secondary={criterion.reason} />
+                  {action(criterion)}
                 </ListItem>
               ))}
             </List>
           </Box>
         ))}
       </Box>
+      {recording && entityRef && (
+        <HumanAttestationDialog
+          open
+          kind={recording}
+          entityRef={entityRef}
+          ownerRef={ownerRef}
+          onClose={() => setRecording(undefined)}
+          onRecorded={() => onRecorded?.()}
+        />
+      )}
     </Stack>
   );
 }

@@ -1,0 +1,125 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { HumanAttestationInput, HumanAttestationKind } from '@devsecops-scorecard/plugin-devsecops-common';
+import Alert from '@mui/material/Alert';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import MenuItem from '@mui/material/MenuItem';
+import TextField from '@mui/material/TextField';
+import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { devsecopsApiRef } from '../../api';
+
+/** The maturity criteria a person attests, and the kind of attestation each takes. */
+export const HUMAN_CRITERIA: Record<string, { kind: HumanAttestationKind; action: string }> = {
+  'failure-review': { kind: 'control-failure-review', action: 'Record review' },
+  'feedback-into-templates': { kind: 'template-feedback', action: 'Record template feedback' },
+};
+
+const TITLES: Record<HumanAttestationKind, string> = {
+  'control-failure-review': 'Record a control-failure review',
+  'template-feedback': 'Record template feedback',
+  'threat-model-review': 'Record a threat-model review',
+};
+
+const list = (text: string) =>
+  text
+    .split(/[,\n]/)
+    .map(s => s.trim())
+    .filter(Boolean);
+
+/**
+ * Records a named human attestation as the signed-in user (`POST /v1/human-attestations`); the
+ * backend's permission policy decides who may (the responsibility model), and its refusal is shown.
+ */
+export function HumanAttestationDialog(props: {
+  kind: HumanAttestationKind;
+  entityRef: string;
+  ownerRef?: string;
+  open: boolean;
+  onClose: () => void;
+  onRecorded: () => void;
+}) {
+  const api = useApi(devsecopsApiRef);
+  const { kind } = props;
+  const [scopeRef, setScopeRef] = useState(props.ownerRef ?? props.entityRef);
+  const [date, setDate] = useState(new Date().toISOString().slice(0, 10));
+  const [attendees, setAttendees] = useState('');
+  const [notesUrl, setNotesUrl] = useState('');
+  const [failuresReviewed, setFailuresReviewed] = useState('0');
+  const [template, setTemplate] = useState('');
+  const [findings, setFindings] = useState('');
+  const [changeUrl, setChangeUrl] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+
+  const input = (): HumanAttestationInput =>
+    kind === 'template-feedback'
+      ? { kind, scopeRef, date, template, findings: list(findings), changeUrl }
+      : { kind, scopeRef, date, attendees: list(attendees), notesUrl, failuresReviewed: Number(failuresReviewed) };
+
+  const field = (label: string, value: string, set: (v: string) => void, extra: object = {}) => (
+    <TextField fullWidth margin="dense" label={label} value={value} onChange={e => set(e.target.value)} {...extra} />
+  );
+
+  return (
+    <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm" aria-labelledby="human-attestation-title">
+      <DialogTitle id="human-attestation-title">{TITLES[kind]}</DialogTitle>
+      <DialogContent>
+        <Typography variant="body2" color="text.secondary" gutterBottom>
+          Recorded in your name, kept in the evidence log and audit packages, and counted until it expires.
+        </Typography>
+        <TextField select fullWidth margin="dense" label="For" value={scopeRef} onChange={e => setScopeRef(e.target.value)}>
+          {props.ownerRef && <MenuItem value={props.ownerRef}>{props.ownerRef} (every service it owns)</MenuItem>}
+          <MenuItem value={props.entityRef}>{props.entityRef}</MenuItem>
+        </TextField>
+        {field(kind === 'template-feedback' ? 'Date of the change' : 'Date of the review', date, setDate, {
+          type: 'date',
+          InputLabelProps: { shrink: true },
+        })}
+        {kind === 'template-feedback' ? (
+          <>
+            {field('Template (entity ref or URL)', template, setTemplate)}
+            {field('Findings fed back (ids or rule ids, comma-separated)', findings, setFindings)}
+            {field('Link to the change', changeUrl, setChangeUrl)}
+          </>
+        ) : (
+          <>
+            {field('Attendees (user refs, comma-separated)', attendees, setAttendees)}
+            {field('Link to the notes', notesUrl, setNotesUrl)}
+            {field('Failures reviewed', failuresReviewed, setFailuresReviewed, { type: 'number', inputProps: { min: 0 } })}
+          </>
+        )}
+        {error && (
+          <Alert severity="error" sx={{ mt: 1 }} role="alert">
+            {error}
+          </Alert>
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Cancel</Button>
+        <Button
+          variant="contained"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            setError(undefined);
+            try {
+              await api.recordHumanAttestation(input());
+              props.onRecorded();
+              props.onClose();
+            } catch (e) {
+              setError((e as Error).message);
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          Record
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
