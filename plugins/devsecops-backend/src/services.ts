@@ -164,6 +164,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     reports,
     findings,
     artifacts,
+    facts,
     evidenceLog,
     controls,
     onEvidenceChanged,

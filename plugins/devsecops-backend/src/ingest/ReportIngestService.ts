@@ -54,8 +54,8 @@ export interface ReportIngestServiceOptions {
   reports: ReportStore;
   findings: FindingStore;
   artifacts: ArtifactStore;
-  /** Where the facts a report states are recorded (default: a FactStore on `knex`). */
-  facts?: FactStore;
+  /** Where the facts a report states (e.g. OpenSSF Scorecard checks) are recorded. */
+  facts: FactStore;
   evidenceLog: EvidenceLogStore;
   normalizeContext: NormalizeContext;
   maxReportBytes: number;
@@ -84,7 +84,7 @@ export class ReportIngestService {
 
   constructor(private readonly options: ReportIngestServiceOptions) {
     this.now = options.now ?? (() => new Date());
-    this.facts = options.facts ?? new FactStore(options.knex);
+    this.facts = options.facts;
   }
 
   async ingest(upload: ReportUpload): Promise<ReportIngestResult> {
