@@ -1,6 +1,7 @@
 /**
  * Extension points, the normaliser contract and the built-in report normalisers of the DevSecOps
- * scorecard; shared by the backend plugin, its modules and the upload CLI.
+ * scorecard, and its permission rules and example policy; shared by the backend plugin, its
+ * modules, permission policies and the upload CLI.
  *
  * @packageDocumentation
  */
@@ -14,5 +15,6 @@ export * from './normalize/redact';
 export * from './normalize/formats';
 export * from './extensions';
 export * from './permissions';
+export * from './responsibilityPolicy';
 export * from './evidence/chain';
 export * from './evidence/auditPackage';

@@ -1,5 +1,7 @@
+import { startTestBackend } from '@backstage/backend-test-utils';
 import {
   AuthorizeResult,
+  createPermission,
   PermissionCondition,
   PermissionCriteria,
   ResourcePermission,
@@ -12,8 +14,14 @@ import {
   devsecopsHumanAttestationPermissions,
   devsecopsRuntimeUpdatePermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
-import { DevsecopsEntityResource, devsecopsEntityRules } from '@devsecops-scorecard/plugin-devsecops-node';
-import { DevsecopsDemoPolicy } from './permissionPolicy';
+import { PermissionPolicy } from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  DevsecopsEntityResource,
+  devsecopsEntityRules,
+  DevsecopsResponsibilityPolicy,
+} from '@devsecops-scorecard/plugin-devsecops-node';
+import { permissionPolicyModule } from './permissionPolicy';
 
 /** Applies a decision to an entity resource through the plugin's registered rules, as the backend does. */
 function allows(decision: any, resource: DevsecopsEntityResource): boolean {
@@ -48,8 +56,38 @@ const teamPayments = entity('group:default/team-payments', 'group:default/team-p
 const user = (claims: string[]) =>
   ({ identity: {}, info: { userEntityRef: claims[0], ownershipEntityRefs: claims }, credentials: {} } as any);
 
-describe('DevsecopsDemoPolicy', () => {
-  const policy = new DevsecopsDemoPolicy();
+/** The policy the demo's module installs in the permission backend. */
+async function installedPolicy(): Promise<PermissionPolicy> {
+  const setPolicy = jest.fn();
+  const backend = await startTestBackend({
+    extensionPoints: [[policyExtensionPoint, { setPolicy }]],
+    features: [permissionPolicyModule],
+  });
+  await backend.stop();
+  expect(setPolicy).toHaveBeenCalledTimes(1);
+  return setPolicy.mock.calls[0][0];
+}
+
+/**
+ * The demo wiring: the module installs the plugin's DevsecopsResponsibilityPolicy (its decisions
+ * are tested in plugins/devsecops-node) with examples/org.yaml's security-compliance and
+ * platform-team groups.
+ */
+describe('the demo permission policy module', () => {
+  let policy: PermissionPolicy;
+  beforeAll(async () => {
+    policy = await installedPolicy();
+  });
+
+  it("installs the plugin's responsibility policy", () => {
+    expect(policy).toBeInstanceOf(DevsecopsResponsibilityPolicy);
+  });
+
+  it('allows the permissions of other plugins to signed-in users', async () => {
+    const catalogDelete = createPermission({ name: 'catalog.entity.delete', attributes: { action: 'delete' }, resourceType: 'catalog-entity' });
+    expect(await policy.handle({ permission: catalogDelete }, user(['user:default/guest']))).toEqual({ result: AuthorizeResult.ALLOW });
+  });
+
   const rita = user(['user:default/rita', 'group:default/security-compliance']);
 
   it('lets only the risk owner decide, as a condition the devsecops backend applies', async () => {

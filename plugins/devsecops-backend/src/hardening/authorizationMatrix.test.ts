@@ -544,7 +544,8 @@ function entityResource(ref: string): DevsecopsEntityResource | undefined {
 }
 
 /**
- * The demo portal's policy (packages/backend/src/modules/permissionPolicy.ts) as the permission
+ * The demo portal's policy (DevsecopsResponsibilityPolicy from plugins/devsecops-node with the
+ * demo's groups, packages/backend/src/modules/permissionPolicy.ts) as the permission
  * framework applies it: the entity resource permissions decided by IS_ENTITY_OWNER on the catalog
  * entity; exception decisions and revocations left to the service's risk-owner and ownership
  * checks (which the demo's conditions repeat); services are not subject to the policy.
