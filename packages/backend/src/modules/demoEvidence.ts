@@ -12,7 +12,7 @@ import {
   Trajectory,
 } from './demoHistory';
 
-const PATHS: Record<Exclude<DemoCall['kind'], 'report'>, string> = {
+const PATHS: Record<Exclude<DemoCall['kind'], 'report' | 'human-attestation'>, string> = {
   facts: '/v1/facts',
   deployment: '/v1/deployments',
   'runtime-signal': '/v1/runtime-signals',
@@ -39,7 +39,8 @@ export function refuseDemoInProduction(
 
 /**
  * Demo only: after start, replays `devsecopsDemo.history` (a generated history of
- * `days` days for the listed entities, see demoHistory.ts), then uploads the reports, facts and
+ * `days` days for the listed entities, see demoHistory.ts; its control-failure reviews and template
+ * feedback are made as the demo personas), then uploads the reports, facts and
  * deployments listed under `devsecopsDemo.evidence` as today's, all through the devsecops API as
  * CI pipelines would, so the local portal has scorecards and trends to show. Off unless those
  * keys are present.
@@ -82,34 +83,35 @@ export const demoEvidenceModule = createBackendModule({
               return { Authorization: `Bearer ${token}`, 'Content-Type': contentType };
             };
             /**
-             * Exception requests, decisions and exercises are people's acts: done as the demo
-             * personas, signed in through the demo sign-in provider (development only).
+             * Exception requests, decisions, exercises and human attestations are people's acts:
+             * done as the demo personas, signed in through the demo sign-in provider (development
+             * only, and only the users `auth.providers.demo.users` lists).
              */
-            const replayActivity = async () => {
-              const authBaseUrl = await discovery.getBaseUrl('auth');
-              const tokens = new Map<string, string | undefined>();
-              const asUser = async (user: string) => {
-                if (!tokens.has(user)) {
-                  const response = await fetch(`${authBaseUrl}/demo/refresh`, {
-                    headers: { 'x-devsecops-demo-user': user },
-                  });
-                  tokens.set(user, response.ok ? (await response.json()).backstageIdentity?.token : undefined);
-                }
-                const token = tokens.get(user);
-                if (!token) throw new Error(`the demo sign-in provider did not sign in ${user}`);
-                return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-              };
-              const post = async (user: string, path: string, body: unknown) => {
-                const response = await fetch(`${baseUrl}${path}`, {
-                  method: 'POST',
-                  headers: await asUser(user),
-                  body: JSON.stringify(body),
+            const authBaseUrl = await discovery.getBaseUrl('auth');
+            const tokens = new Map<string, string | undefined>();
+            const asUser = async (user: string) => {
+              if (!tokens.has(user)) {
+                const response = await fetch(`${authBaseUrl}/demo/refresh`, {
+                  headers: { 'x-devsecops-demo-user': user },
                 });
-                if (!response.ok) {
-                  throw new Error(`${path} refused: ${response.status} ${await response.text()}`);
-                }
-                return response.json();
-              };
+                tokens.set(user, response.ok ? (await response.json()).backstageIdentity?.token : undefined);
+              }
+              const token = tokens.get(user);
+              if (!token) throw new Error(`the demo sign-in provider did not sign in ${user}`);
+              return { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+            };
+            const post = async (user: string, path: string, body: unknown) => {
+              const response = await fetch(`${baseUrl}${path}`, {
+                method: 'POST',
+                headers: await asUser(user),
+                body: JSON.stringify(body),
+              });
+              if (!response.ok) {
+                throw new Error(`${path} refused: ${response.status} ${await response.text()}`);
+              }
+              return response.json();
+            };
+            const replayActivity = async () => {
               let done = 0;
               for (const call of planDemoActivity()) {
                 try {
@@ -210,6 +212,16 @@ export const demoEvidenceModule = createBackendModule({
               );
               let refused = 0;
               for (const call of calls) {
+                if (call.kind === 'human-attestation') {
+                  // A person's attestation, dated on its day: made as the persona, before that evening's snapshot.
+                  try {
+                    await post(call.as, '/v1/human-attestations', call.body);
+                  } catch (error) {
+                    logger.warn(`Demo history: ${error}`);
+                    refused++;
+                  }
+                  continue;
+                }
                 const accepted =
                   call.kind === 'report'
                     ? await send(

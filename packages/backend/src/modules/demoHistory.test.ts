@@ -96,9 +96,18 @@ function timesOf(call: ReturnType<typeof planDemoHistory>[number]): string[] {
       return [call.body.deployedAt];
     case 'snapshot':
       return [call.body.at];
+    case 'human-attestation':
+      return [call.body.date];
     default:
       return [call.body.detectedAt];
   }
+}
+
+/** The entity a planned history call is about. */
+function entityOf(call: ReturnType<typeof planDemoHistory>[number]): string {
+  if (call.kind === 'report') return call.entity;
+  if (call.kind === 'human-attestation') return call.body.scopeRef;
+  return call.body.entityRef;
 }
 
 const PATHS = {
@@ -120,7 +129,7 @@ describe('demo history', () => {
     const lastSnapshot = new Map<string, string>();
     for (const call of calls) {
       const times = timesOf(call);
-      const entity = call.kind === 'report' ? call.entity : call.body.entityRef;
+      const entity = entityOf(call);
       for (const time of times) {
         expect(Date.parse(time)).toBeLessThan(now);
         // Nothing of a day comes after that day's snapshot was written.
@@ -128,6 +137,30 @@ describe('demo history', () => {
       }
       if (call.kind === 'snapshot') lastSnapshot.set(entity, call.body.at);
     }
+  });
+
+  it('records control-failure reviews and template feedback as the personas, never as facts', () => {
+    const calls = planDemoHistory(HISTORY, 90);
+    const posted = calls.flatMap(c => (c.kind === 'facts' ? c.body.facts.map(f => f.fact) : []));
+    expect(posted).not.toContain('control_failure_review.cadence_days');
+    expect(posted).not.toContain('platform_templates.feedback');
+    const attestations = calls.flatMap(c => (c.kind === 'human-attestation' ? [c] : []));
+    // Only the users auth.providers.demo.users lists can sign in; reviews by the owning team
+    // (Paula, team-payments) or security/compliance (Rita), template feedback by the platform team (Pat).
+    const personas = parseYaml(readFileSync(resolvePath(__dirname, '../../../../app-config.demo.yaml'), 'utf8')).auth.providers.demo.users.map(
+      (u: { userEntityRef: string }) => u.userEntityRef,
+    );
+    for (const a of attestations) expect(personas).toContain(a.as);
+    const reviews = attestations.filter(a => a.body.kind === 'control-failure-review');
+    const feedback = attestations.filter(a => a.body.kind === 'template-feedback');
+    expect(new Set(reviews.map(a => a.as))).toEqual(new Set(['user:default/paula-payne']));
+    expect(new Set(feedback.map(a => a.as))).toEqual(new Set(['user:default/platform-pat']));
+    // The improving service only, every two weeks from its evidence stage on.
+    expect(new Set(attestations.map(a => a.body.scopeRef))).toEqual(new Set(['component:default/payments-api']));
+    expect(reviews.length).toBeGreaterThanOrEqual(2);
+    expect(feedback).toHaveLength(1);
+    for (const r of reviews) expect(r.body).toMatchObject({ attendees: expect.arrayContaining(['user:default/paula-payne']), notesUrl: expect.stringMatching(/^https:/) });
+    expect(planDemoHistory(HISTORY.map(e => ({ ...e, owner: 'group:default/team-identity' })), 90).find(c => c.kind === 'human-attestation' && c.body.kind === 'control-failure-review')).toMatchObject({ as: 'user:default/risk-owner-rita' });
   });
 
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
@@ -155,6 +188,15 @@ describe('demo history', () => {
       const calls = planDemoHistory(HISTORY, 90);
       const refused: string[] = [];
       for (const call of calls) {
+        if (call.kind === 'human-attestation') {
+          // A person's act: as the persona, with a user token.
+          const response = await request(backend.server)
+            .post('/api/devsecops/v1/human-attestations')
+            .set('Authorization', mockCredentials.user.header(call.as))
+            .send(call.body);
+          if (response.status >= 300) refused.push(`${call.kind} ${response.status} ${response.text}`);
+          continue;
+        }
         const response =
           call.kind === 'report'
             ? await request(backend.server)
@@ -183,6 +225,28 @@ describe('demo history', () => {
       expect(improving[0].stage).toBeLessThanOrEqual(1);
       expect(improving[improving.length - 1].stage).toBeGreaterThanOrEqual(3);
       expect(improving[improving.length - 1].metrics.patchedCount).toBeGreaterThan(0);
+      // Its stage-3 control-failure review is a person's attestation, not a posted fact.
+      const attested = (
+        await request(backend.server)
+          .get('/api/devsecops/v1/human-attestations?entity=payments-api&limit=50')
+          .set('Authorization', mockCredentials.service.header())
+          .expect(200)
+      ).body;
+      expect(new Set(attested.items.map((a: { kind: string; recordedBy: string }) => `${a.kind} ${a.recordedBy}`))).toEqual(
+        new Set(['control-failure-review user:default/paula-payne', 'template-feedback user:default/platform-pat']),
+      );
+      const card = (
+        await request(backend.server).get('/api/devsecops/v1/scorecards?entity=payments-api').set('Authorization', mockCredentials.service.header()).expect(200)
+      ).body;
+      const criteria = card.maturity.stages.flatMap((stage: any) => stage.criteria);
+      expect(criteria.find((c: any) => c.id === 'failure-review')).toMatchObject({
+        met: true,
+        reason: expect.stringMatching(/^Control-failure review held on \S+, recorded by user:default\/paula-payne/),
+      });
+      expect(criteria.find((c: any) => c.id === 'feedback-into-templates')).toMatchObject({
+        met: true,
+        reason: expect.stringMatching(/^Template feedback held on \S+, recorded by user:default\/platform-pat/),
+      });
 
       const struggling = await history('legacy-billing');
       expect(struggling).toHaveLength(90);

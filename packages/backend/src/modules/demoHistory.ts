@@ -27,11 +27,60 @@ export type DemoCall =
   | { kind: 'facts'; body: { entityRef: string; facts: Array<{ fact: string; value: unknown; source: string; observedAt: string }> } }
   | { kind: 'deployment'; body: Record<string, string> }
   | { kind: 'runtime-signal'; body: Record<string, string> }
-  | { kind: 'snapshot'; body: { entityRef: string; at: string } };
+  | { kind: 'snapshot'; body: { entityRef: string; at: string } }
+  /** A person's act, done as a demo persona (a user token): a named human attestation. */
+  | { kind: 'human-attestation'; as: string; body: HumanAttestationBody };
+
+/** A `POST /v1/human-attestations` body, as the demo records them. */
+export type HumanAttestationBody =
+  | {
+      kind: 'control-failure-review';
+      scopeRef: string;
+      date: string;
+      attendees: string[];
+      notesUrl: string;
+      failures: string[];
+    }
+  | { kind: 'template-feedback'; scopeRef: string; date: string; template: string; findings: string[]; changeUrl: string };
 
 const DAY = 86_400_000;
 const SOURCE = 'demo data';
 const BRANCH = 'demo-history';
+
+const PAULA = 'user:default/paula-payne';
+const RITA = 'user:default/risk-owner-rita';
+const PAT = 'user:default/platform-pat';
+const GUEST = 'user:default/guest';
+
+/** The demo organisation's teams (examples/org.yaml), who attend their control-failure reviews. */
+const TEAMS: Record<string, string[]> = {
+  'group:default/team-payments': ['paula-payne', 'felix-fraud'],
+  'group:default/team-checkout': ['carla-cart', 'oscar-order'],
+  'group:default/team-storefront': ['stella-store', 'cody-catalog', 'wendy-web'],
+  'group:default/team-identity': ['ian-identity', 'olivia-oauth'],
+  'group:default/platform-team': ['platform-pat', 'kai-kubernetes', 'tina-terraform'],
+  'group:default/team-data': ['dana-data', 'pete-pipeline'],
+  'group:default/security-compliance': ['risk-owner-rita', 'carl-compliance'],
+  'group:default/appsec': ['sam-sast', 'theo-threat'],
+};
+
+/**
+ * Who records a team's control-failure review: only the personas can sign in
+ * (`auth.providers.demo.users`), so Paula for her team-payments, Pat for his platform team, and
+ * for the other teams Rita, as security/compliance (the demo policy lets her record reviews for
+ * any scope).
+ */
+function reviewerOf(owner: string | undefined): string {
+  if (owner === 'group:default/team-payments') return PAULA;
+  if (owner === 'group:default/platform-team') return PAT;
+  return RITA;
+}
+
+/** A review's attendees: the owning team's people and whoever records it. */
+function attendeesOf(owner: string | undefined, recorder: string): string[] {
+  const team = (owner && TEAMS[owner]) || [];
+  return [...new Set([...team.map(name => `user:default/${name}`), recorder])];
+}
 
 /** A small deterministic PRNG (mulberry32), seeded per entity, so each start replays the same. */
 function random(seed: string): () => number {
@@ -196,7 +245,10 @@ function gitleaks(leaks: string[]) {
 
 /**
  * Every call of the history, oldest first: for each day, each entity's scans, facts and
- * deployments of that day, then every entity's snapshot of that evening.
+ * deployments of that day, then every entity's snapshot of that evening. Once an improving
+ * service exports evidence, its team reviews the control failures every two weeks and the
+ * platform team feeds its recurring SAST findings into the CI templates: named human attestations
+ * made as the personas (`as`, a user token), never posted facts.
  */
 export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now = Date.now()): DemoCall[] {
   const calls: DemoCall[] = [];
@@ -244,7 +296,6 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
         if (adopted(plan.evidence)) {
           facts.push(
             ['evidence.exported', true],
-            ['control_failure_review.cadence_days', 14],
             ['cloud_audit_logs.enabled', true],
             ['workload_telemetry.enabled', true],
             ['vulnerability_monitoring.enabled', true],
@@ -255,6 +306,46 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
           body: {
             entityRef: s.entity,
             facts: facts.map(([fact, value]) => ({ fact, value, source: SOURCE, observedAt })),
+          },
+        });
+      }
+
+      // Every two weeks from the evidence stage on, the owning team reviews its control failures
+      // (held that day, in force for 90 days), like its reliability incidents.
+      if (plan.evidence !== undefined && adopted(plan.evidence) && (plan.evidence - daysAgo) % 14 === 0) {
+        const recorder = reviewerOf(s.owner);
+        const date = at(now, daysAgo, 0).slice(0, 10);
+        calls.push({
+          kind: 'human-attestation',
+          as: recorder,
+          body: {
+            kind: 'control-failure-review',
+            scopeRef: s.entity,
+            date,
+            attendees: attendeesOf(s.owner, recorder),
+            notesUrl: `https://wiki.example.com/security/failure-reviews/${s.name}/${date}`,
+            failures: [
+              ...[...new Set(s.sast)].map(rule => `sast: ${rule}`),
+              ...s.leaks.map(leak => `secret-scanning: ${leak.id}`),
+              ...s.deps.filter(v => v.severity === 'CRITICAL' || v.severity === 'HIGH').map(v => `dependency-scan: ${v.id} in ${v.pkg}`),
+            ],
+          },
+        });
+      }
+      // A week after the evidence stage, the platform team feeds the service's recurring SAST
+      // findings back into the CI templates (in force for 180 days).
+      if (plan.evidence !== undefined && daysAgo === plan.evidence - 7) {
+        const date = at(now, daysAgo, 0).slice(0, 10);
+        calls.push({
+          kind: 'human-attestation',
+          as: PAT,
+          body: {
+            kind: 'template-feedback',
+            scopeRef: s.entity,
+            date,
+            template: 'component:default/ci-templates',
+            findings: s.sast.length ? [...new Set(s.sast)] : ['sql-injection'],
+            changeUrl: `https://git.example.com/platform/ci-templates/pull/${100 + s.nextVuln}`,
           },
         });
       }
@@ -385,10 +476,6 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
 export type DemoPersonCall =
   | { kind: 'exception'; as: string; body: Record<string, unknown>; decide?: { as: string; action: 'approve' | 'reject'; reason: string } }
   | { kind: 'exercise'; as: string; body: Record<string, unknown> };
-
-const PAULA = 'user:default/paula-payne';
-const RITA = 'user:default/risk-owner-rita';
-const GUEST = 'user:default/guest';
 
 /**
  * The people side of the demo, done as the personas through the API after the history: exception
