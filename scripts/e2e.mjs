@@ -10,7 +10,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -313,9 +319,9 @@ try {
     ],
   });
   const pageErrors = [];
-  const newPersonaPage = async () => {
+  const newPersonaPage = async (viewport = { width: 1280, height: 800 }) => {
     const context = await browser.newContext({
-      viewport: { width: 1280, height: 800 },
+      viewport,
       acceptDownloads: true,
     });
     const page = await context.newPage();
@@ -746,6 +752,55 @@ try {
       await shot(platform, 'signed-out');
     },
   );
+
+  // ------------------------------------------------ journeys in scripts/e2e/journeys/*.mjs
+  // Each file exports `default async function (ctx)`; they run in file-name order after the
+  // steps above, sharing this browser, backend and the helpers below.
+  const journeyDir = join(root, 'scripts', 'e2e', 'journeys');
+  const journeyFiles = existsSync(journeyDir)
+    ? readdirSync(journeyDir)
+        .filter(f => f.endsWith('.mjs'))
+        .sort()
+    : [];
+  const ctx = {
+    root,
+    artifacts,
+    baseUrl,
+    backendUrl,
+    ENTITY,
+    SECURITY_TAB,
+    DEVELOPER,
+    RISK_OWNER,
+    PLATFORM,
+    RUN_MARK,
+    step,
+    shot,
+    axe,
+    signIn,
+    reloadSignedIn,
+    expectText,
+    waitFor,
+    personaToken,
+    newPersonaPage,
+    /** GET on the devsecops API as the given persona ({ ref, name }); parsed JSON or throws. */
+    apiAs: async (persona, path, init = {}) => {
+      const t = await personaToken(persona);
+      const response = await fetch(`${backendUrl}/api/devsecops${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${t}`, ...(init.headers ?? {}) },
+      });
+      if (!response.ok)
+        throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return response.headers.get('content-type')?.includes('json')
+        ? response.json()
+        : response.text();
+    },
+  };
+  for (const file of journeyFiles) {
+    const { default: journey } = await import(join(journeyDir, file));
+    console.log(`-- journey ${file}`);
+    await journey(ctx);
+  }
 
   if (pageErrors.length > 0) {
     throw new Error(`uncaught errors in the page:\n${pageErrors.join('\n')}`);
