@@ -183,7 +183,9 @@ export class ExceptionService {
     await this.move(record, to, { action: to, actor, reason, at: now.toISOString(), fromStatus: 'requested', toStatus: to }, { decidedAt: now, decidedBy: actor });
     await this.access.audit(`exception-${decision}`, credentials, id, { entityRef: record.entityRef, reason });
     await this.o.onEvidenceChanged([record.entityRef]);
-    return (await this.o.store.get(id))!;
+    const decided = (await this.o.store.get(id))!;
+    await this.o.notifier.decided(decided);
+    return decided;
   }
 
   async revoke(id: string, reason: string, credentials: UserCredentials) {

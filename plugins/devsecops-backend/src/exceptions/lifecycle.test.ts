@@ -13,7 +13,7 @@ jest.setTimeout(60_000);
 const databases = TestDatabases.create();
 
 describe.each(databases.eachSupportedId())('exception expiry and notifications on %p', databaseId => {
-  it('warns 14 and 3 days ahead, expires on time, and never notifies twice across instances', async () => {
+  it('warns within 14 and 3 days with the days left, expires on time, and never notifies twice across instances', async () => {
     const knex = await databases.init(databaseId);
     await applyMigrations(knex);
     const store = new ExceptionStore(knex);
@@ -78,7 +78,7 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
     now = new Date('2026-11-07T09:00:00Z'); // 13 days ahead
     await Promise.all([a.notifier.sendDue(), b.notifier.sendDue()]);
     await a.notifier.sendDue(); // a restart runs it again
-    expect(kinds()).toEqual(['Exception expires in 14 days']);
+    expect(kinds()).toEqual(['Exception expires in 13 days']);
     expect(sent[0].recipients).toEqual({
       type: 'entity',
       entityRef: ['group:default/security-compliance', 'group:default/team-payments'],
@@ -86,7 +86,7 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
 
     now = new Date('2026-11-18T09:00:00Z'); // 2 days ahead
     await Promise.all([a.notifier.sendDue(), b.notifier.sendDue()]);
-    expect(kinds()).toEqual(['Exception expires in 14 days', 'Exception expires in 3 days']);
+    expect(kinds()).toEqual(['Exception expires in 13 days', 'Exception expires in 2 days']);
     expect(await store.activeFor(record.entityRef, now)).toHaveLength(1);
 
     now = new Date('2026-11-20T09:00:01Z');
@@ -94,7 +94,7 @@ describe.each(databases.eachSupportedId())('exception expiry and notifications o
     expect(await store.activeFor(record.entityRef, now)).toHaveLength(0);
     const [expiredA, expiredB] = await Promise.all([a.service.expireDue(), b.service.expireDue()]);
     expect(expiredA + expiredB).toBe(1);
-    expect(kinds()).toEqual(['Exception expires in 14 days', 'Exception expires in 3 days', 'Exception expired']);
+    expect(kinds()).toEqual(['Exception expires in 13 days', 'Exception expires in 2 days', 'Exception expired']);
     expect(refreshed).toEqual([record.entityRef]);
     const stored = await store.get(record.id);
     expect(stored?.status).toBe('expired');
