@@ -14,7 +14,8 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
     if (!entity && !repository) {
       throw new InputError('Pass entity or repository');
     }
-    res.json(await scorecards.scorecard({ entityRef: entity, repository }));
+    // Stored as JSON text and sent as it is: no parse and stringify per read.
+    res.type('application/json').send(await scorecards.scorecardJson({ entityRef: entity, repository }));
   });
 
   router.get('/v1/scorecards/history', async (req, res) => {

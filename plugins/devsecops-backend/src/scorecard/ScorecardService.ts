@@ -1,15 +1,19 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { ConflictError, InputError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { EntityLookup } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
+import { nextChangeAt } from '../evaluate/nextChange';
 import { evaluateEntity } from '../evaluate/scorecard';
-import { EntitySummary, SummaryStore } from '../store/SummaryStore';
+import { EntitySummary, ExpiringScorecard, SummaryStore } from '../store/SummaryStore';
 import { entityFacts, EvidenceLoader, EvidenceLoaderOptions } from './EvidenceLoader';
 
-/** Longest a stored scorecard is served without re-evaluation (staleness and SLAs move with time). */
-const MAX_SCORECARD_AGE_MS = 10 * 60 * 1000;
+/** How many candidate instants the refresh job steps over for one entity in one run. */
+const MAX_STEPS_AHEAD = 16;
+
+/** A scorecard as JSON without its evaluation time, to tell whether an instant changed anything. */
+const withoutTime = (scorecard: EntityScorecard) => JSON.stringify({ ...scorecard, evaluatedAt: '' });
 
 export interface ScorecardServiceOptions extends EvidenceLoaderOptions {
   logger: LoggerService;
@@ -43,19 +47,81 @@ export class ScorecardService {
     return this.options.settings.entityKinds.some(k => k.toLowerCase() === kind);
   }
 
-  /**
-   * The entity's scorecard. Every write re-evaluates and stores it, so a read serves the stored
-   * one while it is valid: until the next time-based change (an exception expiring) and at most
-   * MAX_SCORECARD_AGE_MS, after which staleness and SLA clocks are re-read. An entity of a kind
-   * that is not counted is evaluated for the answer and nothing is stored: a read never changes
-   * what roll-ups count.
-   */
+  /** The entity's scorecard (see scorecardJson). */
   async scorecard(lookup: EntityLookup): Promise<EntityScorecard> {
+    return JSON.parse(await this.scorecardJson(lookup));
+  }
+
+  /**
+   * The entity's scorecard as JSON text, as stored: reads never evaluate. Every write
+   * re-evaluates and stores it with the instant it next changes without new evidence
+   * (evaluate/nextChange), and the refresh job (refreshAhead) stores the scorecard that follows
+   * before that instant comes. Only an entity with nothing stored yet, or whose catalog owner
+   * changed since, is evaluated here, once. An entity of a kind that is not counted is evaluated
+   * for the answer and nothing is stored: a read never changes what roll-ups count.
+   */
+  async scorecardJson(lookup: EntityLookup): Promise<string> {
     const resolved = await this.options.entities.resolve(lookup);
-    if (!this.counts(resolved.entity.kind)) return this.evaluate(resolved.entity);
-    const stored = await this.options.summaries.validScorecard(resolved.entityRef, this.now());
-    if (stored && stored.ownerRef === entityFacts(resolved.entity).ownerRef) return stored;
-    return this.evaluate(resolved.entity);
+    if (!this.counts(resolved.entity.kind)) return JSON.stringify(await this.evaluate(resolved.entity));
+    const stored = await this.options.summaries.storedScorecard(resolved.entityRef, this.now());
+    if (stored && stored.ownerRef === entityFacts(resolved.entity).ownerRef) return stored.json;
+    return JSON.stringify(await this.evaluate(resolved.entity));
+  }
+
+  /**
+   * The scheduled refresh (once across instances): makes the scorecards stored ahead current once
+   * their instant has passed, and for every stored scorecard that changes within `lead` evaluates
+   * the entity as it will be at that instant and stores it ahead, so reads across the boundary
+   * stay stored reads. One whose instant has already passed (the job was late) is re-evaluated now.
+   */
+  async refreshAhead(lead: { ms: number; limit?: number }): Promise<{ promoted: number; ahead: number; late: number }> {
+    const now = this.now();
+    const limit = lead.limit ?? 1000;
+    const promoted = await this.options.summaries.promoteDue(now, limit);
+    let ahead = 0;
+    let late = 0;
+    for (const expiring of await this.options.summaries.expiringBefore(new Date(now.getTime() + lead.ms), limit)) {
+      try {
+        if (expiring.validUntil.getTime() <= now.getTime()) {
+          await this.refresh(expiring.entityRef);
+          late++;
+          continue;
+        }
+        if (await this.storeAhead(expiring, now.getTime() + lead.ms)) ahead++;
+      } catch (error) {
+        if (error instanceof NotFoundError || (error as Error)?.name === 'NotFoundError') {
+          // Gone from the catalog: its last scorecard stays as it was, and stops coming due.
+          await this.options.summaries.keepAsIs(expiring.entityRef);
+          continue;
+        }
+        this.options.logger.warn(`Could not refresh the scorecard of ${expiring.entityRef} ahead: ${error}`);
+      }
+    }
+    return { promoted, ahead, late };
+  }
+
+  /**
+   * Evaluates the entity as of `expiring.validUntil` and stores the result ahead. When nothing
+   * changes at that instant (an instant is a candidate, not a certainty), the stored scorecard's
+   * validity moves on to the next instant instead, as long as that falls before `horizonMs`.
+   */
+  private async storeAhead(expiring: ExpiringScorecard, horizonMs: number): Promise<boolean> {
+    const { entity } = await this.options.entities.resolve({ entityRef: expiring.entityRef });
+    const facts = entityFacts(entity);
+    const stored = await this.options.summaries.storedScorecard(expiring.entityRef, new Date(0));
+    const current = stored && stored.ownerRef === facts.ownerRef ? withoutTime(JSON.parse(stored.json)) : undefined;
+    let step = expiring;
+    for (let i = 0; i < MAX_STEPS_AHEAD; i++) {
+      const at = step.validUntil;
+      const evidence = await this.evidence.load(facts, at);
+      const next = evaluateEntity(evidence, this.options.settings.evaluation, at);
+      const nextValidUntil = nextChangeAt(evidence, this.options.settings.evaluation, at);
+      if (current !== withoutTime(next)) return this.options.summaries.storeAhead(step, next, nextValidUntil);
+      if (!(await this.options.summaries.extendValidity(step, nextValidUntil))) return false;
+      if (!nextValidUntil || nextValidUntil.getTime() >= horizonMs) return false;
+      step = { ...step, validUntil: nextValidUntil };
+    }
+    return false;
   }
 
   /** Re-evaluates an entity after new evidence and stores its summary. */
@@ -72,12 +138,7 @@ export class ScorecardService {
     const now = this.now();
     const evidence = await this.evidence.load(entityFacts(entity), now);
     const scorecard = evaluateEntity(evidence, this.options.settings.evaluation, now);
-    const validUntil = new Date(
-      Math.min(
-        now.getTime() + MAX_SCORECARD_AGE_MS,
-        ...evidence.exceptions.map(e => new Date(e.expiresAt).getTime()),
-      ),
-    );
+    const validUntil = nextChangeAt(evidence, this.options.settings.evaluation, now);
     if (this.counts(entity.kind)) {
       await this.options.summaries.upsert(toSummary(entity, scorecard), scorecard, validUntil);
     }

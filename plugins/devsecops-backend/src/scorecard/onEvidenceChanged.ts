@@ -9,8 +9,8 @@ export type OnEvidenceChanged = (entityRefs: string[]) => Promise<void>;
 
 /**
  * The one hook: re-evaluates each entity and stores its summary. The write is committed, so a
- * failed refresh must not turn it into an error; it is logged and swallowed (the daily job and the
- * next read re-evaluate).
+ * failed refresh must not turn it into an error; it is logged and swallowed (the next write, the
+ * refresh job at the stored scorecard's next change, or the daily snapshot re-evaluates).
  */
 export function refreshScorecardsQuietly(
   scorecards: { refresh(entityRef: string): Promise<unknown> },

@@ -25,13 +25,31 @@ interface SummaryRow {
   metrics: string;
   production_gate: 'allow' | 'deny' | null;
   evaluated_at: DbTime;
-  /** JSON: the whole evaluated scorecard, served while valid. */
+  /** JSON: the whole evaluated scorecard, served until valid_until. */
   scorecard: string | null;
+  /** The first instant the scorecard can change without new evidence; null: never. */
   valid_until: DbTime | null;
+  /** JSON: the scorecard from valid_until on, stored ahead of it by the refresh job. */
+  next_scorecard: string | null;
+  next_valid_until: DbTime | null;
 }
 
-/** What roll-ups read of a summary: everything but the stored scorecard. */
-type SummaryListRow = Omit<SummaryRow, 'scorecard' | 'valid_until'>;
+/** What roll-ups read of a summary: everything but the stored scorecards. */
+type SummaryListRow = Omit<SummaryRow, 'scorecard' | 'valid_until' | 'next_scorecard' | 'next_valid_until'>;
+
+/** A stored scorecard as JSON text (sent as it is), with the owner it was evaluated for. */
+export interface StoredScorecard {
+  json: string;
+  ownerRef?: string;
+}
+
+/** A stored scorecard whose validity ends soon: the refresh job evaluates what follows it. */
+export interface ExpiringScorecard {
+  entityRef: string;
+  validUntil: Date;
+  /** Identifies the evaluation: a write after it makes the job's result moot. */
+  evaluatedAt: string;
+}
 
 /** A row of devsecops_entity_snapshots: one summary per entity and day. */
 interface SnapshotRow {
@@ -84,26 +102,118 @@ export interface EntitySnapshot {
 export class SummaryStore {
   constructor(private readonly knex: Knex) {}
 
-  /** Stores the summary and the whole scorecard, which reads serve until `validUntil`. */
+  /**
+   * Stores the summary and the whole scorecard, which reads serve until `validUntil` (undefined:
+   * it never changes without new evidence). A scorecard computed ahead for the old one is dropped.
+   */
   async upsert(summary: EntitySummary, scorecard?: EntityScorecard, validUntil?: Date): Promise<void> {
     await this.knex<SummaryRow>(SUMMARIES)
       .insert({
         ...toRow(summary),
         scorecard: scorecard ? JSON.stringify(scorecard) : null,
         valid_until: validUntil ? toDbTime(validUntil) : null,
+        next_scorecard: null,
+        next_valid_until: null,
       })
       .onConflict('entity_ref')
       .merge();
   }
 
-  /** The stored scorecard of an entity if it is still valid at `now`. */
-  async validScorecard(entityRef: string, now: Date): Promise<EntityScorecard | undefined> {
+  /**
+   * The entity's scorecard at `now` as stored: the current one until its valid_until, then the
+   * one the refresh job stored ahead for the time after it. If the job has fallen behind, the
+   * newest stored one is served (reads never evaluate) and the job catches up.
+   */
+  async storedScorecard(entityRef: string, now: Date): Promise<StoredScorecard | undefined> {
     const row = await this.knex<SummaryRow>(SUMMARIES)
-      .select('scorecard')
+      .select('owner_ref', 'scorecard', 'valid_until', 'next_scorecard')
       .where({ entity_ref: entityRef })
-      .where('valid_until', '>', toDbTime(now))
       .first();
-    return row?.scorecard ? JSON.parse(row.scorecard) : undefined;
+    if (!row?.scorecard) return undefined;
+    const current = row.valid_until === null || now.getTime() < Date.parse(fromDbTime(row.valid_until));
+    const json = !current && row.next_scorecard ? row.next_scorecard : row.scorecard;
+    return { json, ownerRef: row.owner_ref ?? undefined };
+  }
+
+  /** Stored scorecards that change before `before` and have nothing stored ahead yet. */
+  async expiringBefore(before: Date, limit: number): Promise<ExpiringScorecard[]> {
+    const rows = await this.knex<SummaryRow>(SUMMARIES)
+      .select('entity_ref', 'valid_until', 'evaluated_at')
+      .whereNotNull('valid_until')
+      .where('valid_until', '<', toDbTime(before))
+      .whereNull('next_scorecard')
+      .orderBy('valid_until', 'asc')
+      .limit(limit);
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      validUntil: new Date(fromDbTime(r.valid_until!)),
+      evaluatedAt: fromDbTime(r.evaluated_at),
+    }));
+  }
+
+  /**
+   * Stores the scorecard that follows `expiring` from its valid_until on, unless a write
+   * re-evaluated the entity meanwhile (then the row's evaluation is newer and this one is moot).
+   */
+  async storeAhead(expiring: ExpiringScorecard, next: EntityScorecard, nextValidUntil?: Date): Promise<boolean> {
+    const updated = await this.knex<SummaryRow>(SUMMARIES)
+      .where({ entity_ref: expiring.entityRef })
+      .where('valid_until', toDbTime(expiring.validUntil))
+      .where('evaluated_at', toDbTime(new Date(expiring.evaluatedAt)))
+      .whereNull('next_scorecard')
+      .update({
+        next_scorecard: JSON.stringify(next),
+        next_valid_until: nextValidUntil ? toDbTime(nextValidUntil) : null,
+      });
+    return updated > 0;
+  }
+
+  /**
+   * Nothing changes at `expiring`'s instant after all (the instants are a superset): the stored
+   * scorecard stays valid until `validUntil` (undefined: never), unless a write came in between.
+   */
+  async extendValidity(expiring: ExpiringScorecard, validUntil?: Date): Promise<boolean> {
+    const updated = await this.knex<SummaryRow>(SUMMARIES)
+      .where({ entity_ref: expiring.entityRef })
+      .where('valid_until', toDbTime(expiring.validUntil))
+      .where('evaluated_at', toDbTime(new Date(expiring.evaluatedAt)))
+      .whereNull('next_scorecard')
+      .update({ valid_until: validUntil ? toDbTime(validUntil) : null });
+    return updated > 0;
+  }
+
+  /** The entity left the catalog: its stored scorecard no longer comes due. */
+  async keepAsIs(entityRef: string): Promise<void> {
+    await this.knex<SummaryRow>(SUMMARIES).where({ entity_ref: entityRef }).update({ valid_until: null });
+  }
+
+  /**
+   * Makes the scorecards stored ahead current once their time has come (`now` ≥ valid_until),
+   * summary columns included, so roll-ups count them too; returns how many moved.
+   */
+  async promoteDue(now: Date, limit: number): Promise<number> {
+    const rows = await this.knex<SummaryRow>(SUMMARIES)
+      .select('entity_ref', 'valid_until', 'next_scorecard', 'next_valid_until')
+      .whereNotNull('next_scorecard')
+      .where('valid_until', '<=', toDbTime(now))
+      .orderBy('valid_until', 'asc')
+      .limit(limit);
+    let moved = 0;
+    for (const row of rows) {
+      const next: EntityScorecard = JSON.parse(row.next_scorecard!);
+      moved += await this.knex<SummaryRow>(SUMMARIES)
+        .where({ entity_ref: row.entity_ref })
+        .where('valid_until', row.valid_until!)
+        .whereNotNull('next_scorecard')
+        .update({
+          ...scorecardColumns(next),
+          scorecard: row.next_scorecard,
+          valid_until: row.next_valid_until,
+          next_scorecard: null,
+          next_valid_until: null,
+        });
+    }
+    return moved;
   }
 
   /** Today's snapshot of an entity; writing it again the same day replaces it (idempotent). */
@@ -119,6 +229,19 @@ export class SummaryStore {
       })
       .onConflict(['entity_ref', 'day'])
       .merge();
+  }
+
+  /** The stored scorecards of some entities, however old (campaign pages read their next steps). */
+  async storedScorecards(entityRefs: string[]): Promise<Map<string, EntityScorecard>> {
+    const out = new Map<string, EntityScorecard>();
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows = await this.knex<SummaryRow>(SUMMARIES)
+        .select('entity_ref', 'scorecard')
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .whereNotNull('scorecard');
+      for (const row of rows) out.set(row.entity_ref, JSON.parse(row.scorecard!));
+    }
+    return out;
   }
 
   async get(entityRefs: string[]): Promise<EntitySummary[]> {
@@ -172,6 +295,17 @@ function toSnapshot(r: SnapshotRow): EntitySnapshot {
     controlStates: JSON.parse(r.control_states),
     metrics: JSON.parse(r.metrics),
     productionGate: r.production_gate ?? undefined,
+  };
+}
+
+/** The summary columns an evaluation decides (the catalog's columns stay as they are). */
+function scorecardColumns(scorecard: EntityScorecard) {
+  return {
+    stage: scorecard.maturity.stage,
+    control_states: JSON.stringify(Object.fromEntries(scorecard.controls.map(c => [c.controlId, c.state]))),
+    metrics: JSON.stringify(scorecard.metrics),
+    production_gate: scorecard.latestGateDecisions.find(d => d.environment === 'production')?.decision ?? null,
+    evaluated_at: toDbTime(new Date(scorecard.evaluatedAt)),
   };
 }
 
