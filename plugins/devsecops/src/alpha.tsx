@@ -62,7 +62,7 @@ const entitySecurityContent = EntityContentBlueprint.make({
   params: {
     path: '/security',
     title: 'Security',
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/EntitySecurity').then(m => <m.EntitySecurityContent />),
   },
@@ -73,7 +73,7 @@ const groupScorecardContent = EntityContentBlueprint.make({
   params: {
     path: '/security',
     title: 'Security',
-    filter: 'kind:group',
+    filter: { kind: 'group' },
     loader: () =>
       import('./components/ScopeSecurity').then(m => <m.ScopeSecurityContent />),
   },
@@ -84,7 +84,7 @@ const systemScorecardContent = EntityContentBlueprint.make({
   params: {
     path: '/security',
     title: 'Security',
-    filter: 'kind:system',
+    filter: { kind: 'system' },
     loader: () =>
       import('./components/ScopeSecurity').then(m => <m.ScopeSecurityContent />),
   },
@@ -93,7 +93,7 @@ const systemScorecardContent = EntityContentBlueprint.make({
 const entitySecurityCard = EntityCardBlueprint.make({
   name: 'security',
   params: {
-    filter: 'kind:component',
+    filter: { kind: 'component' },
     loader: () =>
       import('./components/EntitySecurity').then(m => <m.EntitySecurityCard />),
   },

@@ -54,6 +54,8 @@ describe.each(databases.eachSupportedId())('audit packages on %p', databaseId =>
       expect(response.status).toBe(200);
       expect(response.headers['content-type']).toBe('application/zip');
       expect(response.headers['content-disposition']).toMatch(/attachment; filename="audit-component-default-payments-api-/);
+      // The file name is readable by a frontend served from another origin.
+      expect(response.headers['access-control-expose-headers']).toMatch(/\bContent-Disposition\b/);
       const zip = new Uint8Array(response.body);
 
       const result = verifyAuditPackage(zip);

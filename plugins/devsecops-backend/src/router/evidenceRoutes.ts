@@ -59,7 +59,12 @@ export function mountEvidenceRoutes({ router, services, callers }: AreaContext) 
     );
     res
       .status(200)
-      .set({ 'Content-Type': 'application/zip', 'Content-Disposition': `attachment; filename="${filename}"` })
+      .set({
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="${filename}"`,
+        // A frontend on another origin (the dev server) may read the file name only when exposed.
+        'Access-Control-Expose-Headers': 'Content-Disposition',
+      })
       .send(Buffer.from(zip));
   });
 

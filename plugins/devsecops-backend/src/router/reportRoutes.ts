@@ -89,6 +89,7 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
         'Content-Encoding': 'gzip',
         'Content-Disposition': `attachment; filename="report-${req.params.id}"`,
         'X-Devsecops-Redacted': String(body.redacted),
+        'Access-Control-Expose-Headers': 'Content-Disposition, X-Devsecops-Redacted',
       })
       .send(body.gzip);
   });

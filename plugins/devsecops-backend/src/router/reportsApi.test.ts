@@ -251,6 +251,7 @@ describe.each(databases.eachSupportedId())('reports API on %p', databaseId => {
       });
     expect(body.status).toBe(200);
     expect(body.headers['x-devsecops-redacted']).toBe('true');
+    expect(body.headers['access-control-expose-headers']).toBe('Content-Disposition, X-Devsecops-Redacted');
     expect(body.body).toContain('[REDACTED by devsecops]');
   });
 

@@ -31,7 +31,13 @@ describe('EntitySecurityContent', () => {
     const listFindings = jest.fn(fakeDevsecopsApi().listFindings);
     await render(fakeDevsecopsApi({ listFindings }));
 
-    expect(await screen.findByTestId('maturity-stage')).toHaveTextContent('Stage 1');
+    expect(await screen.findByTestId('summary-stage')).toHaveTextContent('Stage 1 — Stabilize the basics');
+    expect(screen.getByTestId('summary-next-step')).toHaveTextContent(
+      'Next step: Move onto reusable CI/CD workflows. No observation of the shared (reusable) CI workflow.',
+    );
+    // The criteria are folded: one click shows them.
+    fireEvent.click(screen.getByRole('button', { name: /every stage's criteria/ }));
+    expect(screen.getByTestId('maturity-stage')).toHaveTextContent('Stage 1');
     expect(screen.getByRole('list', { name: 'next steps' })).toHaveTextContent('Move onto reusable CI/CD workflows');
     const gate = screen.getByRole('region', { name: 'production release gate' });
     expect(within(gate).getByText('Denied')).toBeInTheDocument();
@@ -122,7 +128,9 @@ describe('EntitySecurityContent', () => {
     );
     expect(await screen.findByText(/every control is/)).toBeInTheDocument();
     expect(screen.getAllByText(/https:\/\/portal\.example\.com\/api\/devsecops\/v1\/reports\?entity=component%3Adefault%2Fpayments-api/).length).toBeGreaterThan(0);
-    expect(screen.getByText(/No release decision yet/)).toBeInTheDocument();
+    // In the summary and in the release-gate card, which says how CD asks.
+    expect(screen.getByText(/No release decision yet. CD asks before deploying/)).toBeInTheDocument();
+    expect(screen.getByText('No release decision yet.')).toBeInTheDocument();
   });
 
   it('shows the backend error instead of an empty tab', async () => {

@@ -2,12 +2,17 @@ import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-componen
 import { useApi } from '@backstage/core-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import Accordion from '@mui/material/Accordion';
+import AccordionDetails from '@mui/material/AccordionDetails';
+import AccordionSummary from '@mui/material/AccordionSummary';
 import Box from '@mui/material/Box';
+import Typography from '@mui/material/Typography';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import Grid from '@mui/material/Grid';
 import useAsync from 'react-use/esm/useAsync';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { useState } from 'react';
-import { ControlResult } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlResult, controlsReadByGate } from '@devsecops-scorecard/plugin-devsecops-common';
 import { ExceptionsTable, RequestExceptionDialog } from '../Exceptions';
 import { devsecopsApiRef } from '../../api';
 import { ControlStackStates } from './ControlStackStates';
@@ -16,11 +21,17 @@ import { GateDecisions } from './GateDecisions';
 import { MaturityPanel } from './MaturityPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { RuntimePanel } from './RuntimePanel';
+import { SecuritySummary } from './SecuritySummary';
 import { UploadHowTo } from './UploadHowTo';
+import { UploadsPanel } from './UploadsPanel';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { EvidenceChainPanel, ExportAuditPackageButton } from './EvidenceChainPanel';
 
-/** The entity's Security tab: stage, controls, release gate, metrics and findings. */
+/**
+ * The entity's Security tab, answer first: a summary (gate, failing/stale/not-reported controls by
+ * name, stage and next step), the controls by stage, then findings, maturity criteria (folded),
+ * release gate, exceptions, metrics, runtime, evidence chain and uploads.
+ */
 export function EntitySecurityContent() {
   const { entity } = useEntity();
   const entityRef = stringifyEntityRef(entity);
@@ -41,6 +52,11 @@ export function EntitySecurityContent() {
 
   const noEvidence = scorecard.controls.every(c => c.state === 'not_reported' || c.state === 'not_applicable');
 
+  const gateControls = controlsReadByGate(
+    scorecard.latestGateDecisions.flatMap(d => d.requirements.map(r => r.requirement)),
+  );
+
+  // Answer first: the summary, then the controls by stage, then what explains them.
   return (
     <Grid container spacing={3}>
       <Grid item xs={12} sx={{ '&:empty': { display: 'none' } }}>
@@ -53,32 +69,44 @@ export function EntitySecurityContent() {
           </InfoCard>
         </Grid>
       )}
+      <Grid item xs={12}>
+        <SecuritySummary scorecard={scorecard} onRequestException={setRequesting} />
+      </Grid>
+      <Grid item xs={12}>
+        <InfoCard
+          title="Pipeline controls"
+          subheader="By delivery stage: what fails the stage, the evidence that proves it, and each control's state"
+        >
+          <ControlStackStates controls={scorecard.controls} onRequestException={setRequesting} gateControls={gateControls} />
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} id="findings">
+        <InfoCard title="Findings">
+          <FindingsTable entityRef={entityRef} />
+        </InfoCard>
+      </Grid>
       <Grid item xs={12} lg={7}>
         <InfoCard title="Maturity">
-          <MaturityPanel
-            maturity={scorecard.maturity}
-            entityRef={entityRef}
-            ownerRef={scorecard.ownerRef}
-            onRecorded={retry}
-          />
+          <Accordion disableGutters elevation={0} sx={{ '&::before': { display: 'none' } }}>
+            <AccordionSummary expandIcon={<ExpandMoreIcon />} aria-controls="maturity-criteria" id="maturity-criteria-header">
+              <Typography variant="body2">
+                Stage {scorecard.maturity.stage}: every stage's criteria, met or missing
+              </Typography>
+            </AccordionSummary>
+            <AccordionDetails id="maturity-criteria">
+              <MaturityPanel
+                maturity={scorecard.maturity}
+                entityRef={entityRef}
+                ownerRef={scorecard.ownerRef}
+                onRecorded={retry}
+              />
+            </AccordionDetails>
+          </Accordion>
         </InfoCard>
       </Grid>
       <Grid item xs={12} lg={5}>
         <InfoCard title="Release gate">
           <GateDecisions decisions={scorecard.latestGateDecisions} />
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard title="Evidence chain of the latest production release">
-          <EvidenceChainPanel entityRef={entityRef} />
-          <Box mt={2}>
-            <ExportAuditPackageButton entityRef={entityRef} />
-          </Box>
-        </InfoCard>
-      </Grid>
-      <Grid item xs={12}>
-        <InfoCard title="Pipeline controls">
-          <ControlStackStates controls={scorecard.controls} onRequestException={setRequesting} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
@@ -98,8 +126,16 @@ export function EntitySecurityContent() {
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
-        <InfoCard title="Findings">
-          <FindingsTable entityRef={entityRef} />
+        <InfoCard title="Evidence chain of the latest production release">
+          <EvidenceChainPanel entityRef={entityRef} />
+          <Box mt={2}>
+            <ExportAuditPackageButton entityRef={entityRef} />
+          </Box>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} id="uploads">
+        <InfoCard title="Uploads" subheader="The reports behind the controls: tool, commit, artifact and the kept body">
+          <UploadsPanel entityRef={entityRef} />
         </InfoCard>
       </Grid>
       {requesting && (

@@ -9,11 +9,11 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import Button from '@mui/material/Button';
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
+import { Digest } from '../shared/Digest';
 import { saveBlob } from '../shared/download';
 import { devsecopsApiRef } from '../../api';
 
-const short = (digest: string) => `${digest.slice(0, 19)}…`;
 
 /** The latest production release traced from source to runtime owner, with its gaps. */
 /** Downloads the entity's audit package (last 90 days). */
@@ -67,9 +67,16 @@ export function EvidenceChainPanel({ entityRef }: { entityRef: string }) {
   if (!chain) return null;
   // The backend answers 200 with the gap named when nothing was released to production.
   if (!chain.deployment && !chain.artifactDigest) return notReleased;
-  const steps: Array<[string, string | undefined]> = [
+  const steps: Array<[string, ReactNode | undefined]> = [
     ['Source', chain.source.commit ? `commit ${chain.source.commit.slice(0, 12)}${chain.source.branch ? ` on ${chain.source.branch}` : ''}` : undefined],
-    ['Artifact', chain.artifact ? `${chain.artifact.name ?? ''} ${short(chain.artifactDigest ?? chain.artifact.digest)}` : undefined],
+    [
+      'Artifact',
+      chain.artifact ? (
+        <>
+          {chain.artifact.name ?? ''} <Digest value={chain.artifactDigest ?? chain.artifact.digest} />
+        </>
+      ) : undefined,
+    ],
     ['SBOM and scans', chain.sbom || chain.scans.length ? `${chain.sbom ? `SBOM with ${chain.sbom.components} components` : 'no SBOM'}, ${chain.scans.length} scan(s)` : undefined],
     ['Signature', chain.signature ? `${chain.signature.verified ? 'verified' : 'NOT verified'}: ${chain.signature.reason}` : undefined],
     ['Approval', chain.approval?.approver ? `${chain.approval.approver}${chain.approval.changeRef ? ` (${chain.approval.changeRef})` : ''}` : undefined],
@@ -81,7 +88,7 @@ export function EvidenceChainPanel({ entityRef }: { entityRef: string }) {
       <Box component="ol" aria-label="evidence chain" sx={{ m: 0, pl: 2.5 }}>
         {steps.map(([label, value]) => (
           <li key={label}>
-            <Typography variant="body2">
+            <Typography variant="body2" component="div">
               <strong>{label}:</strong>{' '}
               {value ?? <Chip size="small" icon={<WarningAmberIcon />} label="missing" color="warning" />}
             </Typography>

@@ -1,4 +1,4 @@
-import { GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
+import { GATE_REQUIREMENTS, GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
 import CancelIcon from '@mui/icons-material/Cancel';
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import Chip from '@mui/material/Chip';
@@ -7,6 +7,8 @@ import ListItem from '@mui/material/ListItem';
 import ListItemIcon from '@mui/material/ListItemIcon';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
+import { Digest } from '../shared/Digest';
+import { ReasonText } from '../shared/ReasonText';
 import { WrappingListItemText } from '../shared/WrappingListItemText';
 
 /** The latest release decision per environment, with each requirement's reason. */
@@ -34,9 +36,14 @@ export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
               color={decision.decision === 'allow' ? 'success' : 'error'}
             />
             <Typography variant="caption" color="text.secondary">
-              {decision.artifactDigest.slice(0, 19)}… · {new Date(decision.decidedAt).toLocaleString()} · {decision.policy}
+              <Digest value={decision.artifactDigest} /> · {new Date(decision.decidedAt).toLocaleString()} · policy{' '}
+              {decision.policy}
             </Typography>
           </Stack>
+          <Typography variant="caption" color="text.secondary" display="block">
+            This gate reads only the requirements below; a control they do not name can fail without
+            denying the release.
+          </Typography>
           <List dense>
             {decision.requirements.map(r => (
               <ListItem key={r.requirement} disableGutters>
@@ -47,7 +54,10 @@ export function GateDecisions({ decisions }: { decisions: GateDecision[] }) {
                     <CancelIcon color="error" fontSize="small" titleAccess="failed" />
                   )}
                 </ListItemIcon>
-                <WrappingListItemText primary={`${r.requirement}: ${r.expected}`} secondary={r.reason} />
+                <WrappingListItemText
+                  primary={GATE_REQUIREMENTS[r.requirement]?.label ?? `${r.requirement.replace(/_/g, ' ')}: ${r.expected.replace(/_/g, ' ')}`}
+                  secondary={<ReasonText reason={r.reason} />}
+                />
               </ListItem>
             ))}
           </List>
