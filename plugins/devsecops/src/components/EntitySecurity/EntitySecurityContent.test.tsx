@@ -45,6 +45,16 @@ describe('EntitySecurityContent', () => {
     expect(within(screen.getByTestId('control-container-scan')).getByText('Failing')).toBeInTheDocument();
     expect(within(screen.getByTestId('control-sast')).getByText('Not reported')).toBeInTheDocument();
     expect(await screen.findByText('openssl: remote code execution')).toBeInTheDocument();
+    // A reason's CVE links to the finding's row.
+    const cveLink = within(screen.getByTestId('control-container-scan')).getByRole('link', { name: 'CVE-2026-1' });
+    expect(cveLink).toHaveAttribute('href', '#finding-CVE-2026-1');
+    expect(document.getElementById('finding-CVE-2026-1')).toHaveTextContent('openssl: remote code execution');
+    expect(within(screen.getByRole('region', { name: 'Build controls' })).getByTestId('stage-count-build')).toHaveTextContent(
+      '1 of 4 turned on, 0 passing',
+    );
+    expect(screen.getByRole('region', { name: 'Build controls' })).toHaveTextContent(
+      'Fails when: Critical exploitable dependency with no exception',
+    );
     const chain = await screen.findByRole('list', { name: 'evidence chain' });
     expect(chain).toHaveTextContent('commit 4f2c9a1d0b7e');
     expect(chain).toHaveTextContent('user:default/paula-payne (CHG-1042)');

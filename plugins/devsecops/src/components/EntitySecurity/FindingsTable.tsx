@@ -19,6 +19,7 @@ import Typography from '@mui/material/Typography';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
+import { findingAnchor } from '../shared/JumpLink';
 
 const SEVERITY_COLOR = {
   critical: 'error',
@@ -104,8 +105,12 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {value?.items.map(f => (
-            <TableRow key={f.id}>
+          {value?.items.map((f, index) => (
+            <TableRow
+              key={f.id}
+              // The first row of each CVE or rule id is where a reason's link to that id lands.
+              id={value.items.findIndex(o => (o.vulnerabilityId ?? o.ruleId) === (f.vulnerabilityId ?? f.ruleId)) === index ? findingAnchor(f.vulnerabilityId ?? f.ruleId) : undefined}
+            >
               <TableCell>
                 <Chip size="small" label={f.severity} color={SEVERITY_COLOR[f.severity]} />
               </TableCell>
