@@ -32,6 +32,7 @@ import { evaluateEntity } from '../src/evaluate/scorecard';
 import { entityFacts, SIGNATURE_FACT } from '../src/scorecard/EvidenceLoader';
 import { benchServices } from './benchServices';
 import { applyMigrations } from '../src/store/migrations';
+import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../src/store/EvidenceLogStore';
 import { unrestrictedWriter } from '../src/identity/ciIdentities';
 
 const ENTITIES = Number(process.env.DEVSECOPS_BENCH_ENTITIES ?? 5_000);
@@ -296,16 +297,21 @@ const BOOLEAN_FACTS: Record<string, number> = {
   'dependency_review.enabled': 0.7,
   'dependency_alerts.enabled': 0.85,
   'ci.reusable_workflow': 0.65,
-  'cloud_audit_logs.enabled': 0.8,
-  'workload_telemetry.enabled': 0.75,
-  'vulnerability_monitoring.enabled': 0.7,
-  'evidence.exported': 0.4,
-  'exercise.leaked_secrets': 0.25,
-  'exercise.compromised_ci_token': 0.2,
-  'exercise.dependency_compromise': 0.2,
-  'exercise.cloud_account_abuse': 0.15,
-  'platform_templates.feedback': 0.3,
 };
+// The evidence with its own source (factSources): runtime monitors heard from, exercises held, the
+// owning team's named attestations, audit-package exports — with the share of entities that have it.
+const MONITORS: Record<string, number> = { 'cloud-audit-logs': 0.8, 'workload-telemetry': 0.75, 'vulnerability-monitoring': 0.7 };
+const EXERCISES: Record<string, number> = {
+  'leaked-secrets': 0.25,
+  'compromised-ci-token': 0.2,
+  'dependency-compromise': 0.2,
+  'cloud-account-abuse': 0.15,
+};
+const ATTESTATIONS: Record<string, { share: number; validDays: number }> = {
+  'control-failure-review': { share: 0.5, validDays: 90 },
+  'template-feedback': { share: 0.3, validDays: 180 },
+};
+const EXPORTED_SHARE = 0.4;
 
 /** Splits `total` over `count` entities with a log-normal skew (a few entities carry a lot). */
 function skewedCounts(total: number, count: number, sigma: number): number[] {
@@ -338,6 +344,7 @@ async function generate(knex: Knex, org: OrgModel, now: number): Promise<Generat
   for (let start = 0; start < entityCount; start += CHUNK) {
     await knex.transaction(async tx => {
       const writer = new BatchWriter(tx);
+      const evidenceLog = new EvidenceLogStore(tx);
       for (let e = start; e < Math.min(entityCount, start + CHUNK); e++) {
         const entity = org.components[e];
         const entityRef = stringifyEntityRef(entity);
@@ -476,7 +483,59 @@ async function generate(knex: Knex, org: OrgModel, now: number): Promise<Generat
         }
         await fact('branch_protection.required_reviews', Math.floor(random() * 3), now - (60 + random() * 30) * DAY);
         await fact('branch_protection.required_reviews', weighted([0, 1, 2], [0.1, 0.6, 0.3]), now - random() * 25 * DAY);
-        await fact('control_failure_review.cadence_days', pick([7, 14, 30, 60, 90]), now - random() * 60 * DAY);
+        for (const [control, p] of Object.entries(MONITORS)) {
+          if (!chance(p)) continue;
+          const lastSeen = now - random() * 2 * DAY;
+          await writer.add('devsecops_runtime_monitors', {
+            entity_ref: entityRef,
+            control,
+            source: 'bench-monitor',
+            first_seen_at: iso(lastSeen - 90 * DAY),
+            last_seen_at: iso(lastSeen),
+            recorded_by: 'collector',
+            recorded_at: iso(lastSeen),
+          });
+        }
+        for (const [scenario, p] of Object.entries(EXERCISES)) {
+          if (!chance(p)) continue;
+          const heldAt = now - random() * 300 * DAY;
+          await writer.add('devsecops_exercises', {
+            id: randomUUID(),
+            scenario,
+            held_on: iso(heldAt).slice(0, 10),
+            scope_ref: entityRef,
+            participants: JSON.stringify([ownerRef]),
+            findings: '[]',
+            follow_ups: '[]',
+            recorded_by: 'user:default/bench',
+            recorded_at: iso(heldAt),
+          });
+        }
+        for (const [kind, { share: p, validDays }] of Object.entries(ATTESTATIONS)) {
+          if (!chance(p)) continue;
+          const heldAt = now - random() * 60 * DAY;
+          await writer.add('devsecops_human_attestations', {
+            id: randomUUID(),
+            kind,
+            scope_ref: entityRef,
+            held_on: iso(heldAt).slice(0, 10),
+            details: '{}',
+            expires_at: iso(heldAt + validDays * DAY),
+            recorded_by: 'user:default/bench',
+            recorded_at: iso(heldAt),
+          });
+        }
+        if (chance(EXPORTED_SHARE)) {
+          const exportedAt = now - random() * 120 * DAY;
+          await evidenceLog.append(tx, {
+            kind: EVIDENCE_EXPORTED,
+            entityRef,
+            subjectId: `audit-package@${iso(exportedAt)}`,
+            actor: 'user:default/bench',
+            at: new Date(exportedAt),
+            payload: { from: iso(exportedAt - 90 * DAY), to: iso(exportedAt), scope: `entity ${entityRef}` },
+          });
+        }
         if (deployable) {
           await fact(SIGNATURE_FACT, { digest: `sha256:${hex(`${entityRef} 3 image`)}`, verified: true }, now - 40 * DAY);
           await fact(SIGNATURE_FACT, { digest, verified: chance(0.85) }, now - random() * 10 * DAY);

@@ -59,4 +59,18 @@ describe('arguments', () => {
     expect(parseFact('a.b=').value).toBe('');
     expect(() => parseFact('novalue')).toThrow('must be name=value');
   });
+
+  it('refuses a fact with its own source before sending, naming that source', () => {
+    expect(() => parseFact('evidence.exported=true')).toThrow(
+      "Fact 'evidence.exported' is not accepted as a claim: it is recorded from an audit package exported from the portal (GET /v1/audit-packages)",
+    );
+    expect(() => parseFact('control_failure_review.cadence_days=14')).toThrow("kind 'control-failure-review'");
+    expect(() => parseFact('platform_templates.feedback=true')).toThrow("kind 'template-feedback'");
+    expect(() => parseFact('exercise.leaked_secrets=true')).toThrow("POST /v1/exercises with scenario 'leaked-secrets'");
+    expect(() => parseFact('workload_telemetry.enabled=true')).toThrow("kind 'heartbeat' and monitors ['workload-telemetry']");
+    expect(() => parseFact('openssf.token-permissions.score=10')).toThrow('an OpenSSF Scorecard result uploaded as a report');
+    // Everything a pipeline observes stays a fact.
+    expect(parseFact('pre_commit.enabled=true').value).toBe(true);
+    expect(parseFact('ci.least_privilege_tokens=true').value).toBe(true);
+  });
 });

@@ -595,7 +595,7 @@ describe('facts, deploy and the release gate', () => {
     expect(facts.stdout).toContain(
       'recorded 3 facts for component:default/payments-api',
     );
-    // A signature is not a claim: the server refuses it as a fact and names the endpoint to use.
+    // A signature is not a claim: refused as a fact (before sending), naming the endpoint to use.
     const claimed = await cli([
       'facts',
       ...entity,

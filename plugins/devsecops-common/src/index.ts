@@ -10,6 +10,7 @@ export * from './model/scorecard';
 export * from './model/exceptions';
 export * from './model/runtime';
 export * from './model/humanAttestations';
+export * from './model/factSources';
 export * from './model/labels';
 export * from './permissions';
 export * from './csv';

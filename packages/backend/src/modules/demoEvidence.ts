@@ -12,7 +12,7 @@ import {
   Trajectory,
 } from './demoHistory';
 
-const PATHS: Record<Exclude<DemoCall['kind'], 'report' | 'human-attestation'>, string> = {
+const PATHS: Record<Exclude<DemoCall['kind'], 'report' | 'human-attestation' | 'audit-export'>, string> = {
   facts: '/v1/facts',
   deployment: '/v1/deployments',
   'runtime-signal': '/v1/runtime-signals',
@@ -212,6 +212,18 @@ export const demoEvidenceModule = createBackendModule({
               );
               let refused = 0;
               for (const call of calls) {
+                if (call.kind === 'audit-export') {
+                  // A person's export from the portal, recorded as evidence for the entity it covers.
+                  const response = await fetch(`${baseUrl}/v1/audit-packages?${new URLSearchParams(call.query)}`, {
+                    headers: await asUser(call.as),
+                  });
+                  if (!response.ok) {
+                    logger.warn(`Demo history: audit package for ${call.query.entity} refused: ${response.status}`);
+                    refused++;
+                  }
+                  await response.arrayBuffer();
+                  continue;
+                }
                 if (call.kind === 'human-attestation') {
                   // A person's attestation, dated on its day: made as the persona, before that evening's snapshot.
                   try {

@@ -11,6 +11,7 @@ import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops-backend';
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { factWithOwnSource } from '@devsecops-scorecard/plugin-devsecops-common';
 import { DemoHistoryEntity, planDemoActivity, planDemoHistory } from './demoHistory';
 
 jest.setTimeout(300_000);
@@ -98,6 +99,8 @@ function timesOf(call: ReturnType<typeof planDemoHistory>[number]): string[] {
       return [call.body.at];
     case 'human-attestation':
       return [call.body.date];
+    case 'audit-export':
+      return [];
     default:
       return [call.body.detectedAt];
   }
@@ -107,6 +110,7 @@ function timesOf(call: ReturnType<typeof planDemoHistory>[number]): string[] {
 function entityOf(call: ReturnType<typeof planDemoHistory>[number]): string {
   if (call.kind === 'report') return call.entity;
   if (call.kind === 'human-attestation') return call.body.scopeRef;
+  if (call.kind === 'audit-export') return call.query.entity;
   return call.body.entityRef;
 }
 
@@ -142,6 +146,8 @@ describe('demo history', () => {
   it('records control-failure reviews and template feedback as the personas, never as facts', () => {
     const calls = planDemoHistory(HISTORY, 90);
     const posted = calls.flatMap(c => (c.kind === 'facts' ? c.body.facts.map(f => f.fact) : []));
+    // No fact with its own source: the API would refuse each of them (factSources).
+    expect(posted.filter(f => factWithOwnSource(f))).toEqual([]);
     expect(posted).not.toContain('control_failure_review.cadence_days');
     expect(posted).not.toContain('platform_templates.feedback');
     const attestations = calls.flatMap(c => (c.kind === 'human-attestation' ? [c] : []));
@@ -188,6 +194,13 @@ describe('demo history', () => {
       const calls = planDemoHistory(HISTORY, 90);
       const refused: string[] = [];
       for (const call of calls) {
+        if (call.kind === 'audit-export') {
+          const response = await request(backend.server)
+            .get(`/api/devsecops/v1/audit-packages?${new URLSearchParams(call.query)}`)
+            .set('Authorization', mockCredentials.user.header(call.as));
+          if (response.status >= 300) refused.push(`${call.kind} ${response.status} ${response.text}`);
+          continue;
+        }
         if (call.kind === 'human-attestation') {
           // A person's act: as the persona, with a user token.
           const response = await request(backend.server)
@@ -223,7 +236,8 @@ describe('demo history', () => {
       const improving = await history('payments-api');
       expect(improving).toHaveLength(90);
       expect(improving[0].stage).toBeLessThanOrEqual(1);
-      expect(improving[improving.length - 1].stage).toBeGreaterThanOrEqual(3);
+      // Up to yesterday no audit package covered it (an export is recorded when it happens) …
+      expect(improving[improving.length - 1].stage).toBe(2);
       expect(improving[improving.length - 1].metrics.patchedCount).toBeGreaterThan(0);
       // Its stage-3 control-failure review is a person's attestation, not a posted fact.
       const attested = (
@@ -238,7 +252,17 @@ describe('demo history', () => {
       const card = (
         await request(backend.server).get('/api/devsecops/v1/scorecards?entity=payments-api').set('Authorization', mockCredentials.service.header()).expect(200)
       ).body;
+      // … today security/compliance exported one: stage 3 and more, from evidence alone.
+      expect(card.maturity.stage).toBeGreaterThanOrEqual(3);
       const criteria = card.maturity.stages.flatMap((stage: any) => stage.criteria);
+      expect(criteria.find((c: any) => c.id === 'evidence-export')).toMatchObject({
+        met: true,
+        reason: expect.stringContaining('exported by user:default/risk-owner-rita'),
+      });
+      const controls = new Map(card.controls.map((c: any) => [c.controlId, c]));
+      for (const id of ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring']) {
+        expect(controls.get(id)).toMatchObject({ reason: expect.stringContaining('demo-monitoring heartbeat') });
+      }
       expect(criteria.find((c: any) => c.id === 'failure-review')).toMatchObject({
         met: true,
         reason: expect.stringMatching(/^Control-failure review held on \S+, recorded by user:default\/paula-payne/),

@@ -26,10 +26,15 @@ export type DemoCall =
   | { kind: 'report'; entity: string; query: Record<string, string>; body: string }
   | { kind: 'facts'; body: { entityRef: string; facts: Array<{ fact: string; value: unknown; source: string; observedAt: string }> } }
   | { kind: 'deployment'; body: Record<string, string> }
-  | { kind: 'runtime-signal'; body: Record<string, string> }
+  | { kind: 'runtime-signal'; body: { entityRef: string; detectedAt: string; [field: string]: string | string[] } }
   | { kind: 'snapshot'; body: { entityRef: string; at: string } }
   /** A person's act, done as a demo persona (a user token): a named human attestation. */
-  | { kind: 'human-attestation'; as: string; body: HumanAttestationBody };
+  | { kind: 'human-attestation'; as: string; body: HumanAttestationBody }
+  /**
+   * A person's act in the portal, done after the history (it is recorded when it happens, never
+   * backdated): an audit package exported for the entity (`GET /v1/audit-packages`).
+   */
+  | { kind: 'audit-export'; as: string; query: { entity: string } };
 
 /** A `POST /v1/human-attestations` body, as the demo records them. */
 export type HumanAttestationBody =
@@ -105,8 +110,9 @@ interface OpenVuln {
 
 /**
  * When each practice is adopted, in days before today; undefined: not during the history. An
- * improving service climbs from stage 0–1 to 3; a steady one holds stage 1–2; a struggling one
- * lets its scans go stale and stays low.
+ * improving service climbs from stage 0–1 to 2 and, with the audit package security/compliance
+ * exports for it today, 3; a steady one holds stage 1–2; a struggling one lets its scans go stale
+ * and stays low.
  */
 function adoption(trajectory: Trajectory, days: number, rand: () => number) {
   const jitter = () => Math.floor(rand() * 6);
@@ -293,14 +299,6 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
           ['dependency_alerts.enabled', true],
         ];
         if (adopted(plan.standard)) facts.push(['ci.reusable_workflow', true], ['dependency_review.enabled', true]);
-        if (adopted(plan.evidence)) {
-          facts.push(
-            ['evidence.exported', true],
-            ['cloud_audit_logs.enabled', true],
-            ['workload_telemetry.enabled', true],
-            ['vulnerability_monitoring.enabled', true],
-          );
-        }
         calls.push({
           kind: 'facts',
           body: {
@@ -308,6 +306,20 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
             facts: facts.map(([fact, value]) => ({ fact, value, source: SOURCE, observedAt })),
           },
         });
+        // From the evidence stage on, the runtime sources say they watch the service (heartbeats;
+        // monitoring is never a posted fact).
+        if (s.deployable && adopted(plan.evidence)) {
+          calls.push({
+            kind: 'runtime-signal',
+            body: {
+              entityRef: s.entity,
+              kind: 'heartbeat',
+              monitors: ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring'],
+              source: 'demo-monitoring',
+              detectedAt: observedAt,
+            },
+          });
+        }
       }
 
       // Every two weeks from the evidence stage on, the owning team reviews its control failures
@@ -468,6 +480,11 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
     for (const s of state) {
       calls.push({ kind: 'snapshot', body: { entityRef: s.entity, at: at(now, daysAgo, 23) } });
     }
+  }
+  // Security/compliance exports an audit package for each service at the evidence stage, today:
+  // an export is recorded when it happens, so the history before it shows the criterion unmet.
+  for (const s of state) {
+    if (s.plan.evidence !== undefined) calls.push({ kind: 'audit-export', as: RITA, query: { entity: s.entity } });
   }
   return calls;
 }

@@ -201,14 +201,8 @@ export const DEFAULT_STAGES: StageDefinition[] = [
         id: 'evidence-export',
         title: 'Export CI/CD and access evidence for customer security reviews',
         // An audit package exported from the portal (recorded per covered entity in the evidence
-        // log) or, as before, an `evidence.exported` fact from another export pipeline.
-        rule: {
-          type: 'any',
-          rules: [
-            { type: 'evidence-export', withinDays: 180 },
-            { type: 'fact', fact: 'evidence.exported', equals: true, withinDays: 180 },
-          ],
-        },
+        // log); POST /v1/facts refuses an `evidence.exported` claim (factSources).
+        rule: { type: 'evidence-export', withinDays: 180 },
       },
       {
         id: 'policy-as-code',
@@ -218,15 +212,8 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'failure-review',
         title: 'Review control failures in the same cadence as reliability incidents',
-        // A review a named person recorded (POST /v1/human-attestations) or, as before, the
-        // cadence as a fact from another tool.
-        rule: {
-          type: 'any',
-          rules: [
-            { type: 'human-attestation', kind: 'control-failure-review', withinDays: 90 },
-            { type: 'fact', fact: 'control_failure_review.cadence_days', atMost: 30 },
-          ],
-        },
+        // A review a named person recorded (POST /v1/human-attestations), never a posted number.
+        rule: { type: 'human-attestation', kind: 'control-failure-review', withinDays: 90 },
       },
     ],
   },
@@ -237,21 +224,12 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'tabletop-exercises',
         title: 'Run tabletop exercises for leaked secrets, compromised CI tokens, dependency compromise, and cloud account abuse',
-        // Recorded exercises (POST /v1/exercises) or, as before, an `exercise.<scenario>` fact.
+        // Recorded exercises (POST /v1/exercises), one per scenario within a year.
         rule: {
           type: 'all',
-          rules: [
-            ['leaked-secrets', 'exercise.leaked_secrets'],
-            ['compromised-ci-token', 'exercise.compromised_ci_token'],
-            ['dependency-compromise', 'exercise.dependency_compromise'],
-            ['cloud-account-abuse', 'exercise.cloud_account_abuse'],
-          ].map(([scenario, fact]) => ({
-            type: 'any' as const,
-            rules: [
-              { type: 'exercise' as const, scenario, withinDays: 365 },
-              { type: 'fact' as const, fact, equals: true, withinDays: 365 },
-            ],
-          })),
+          rules: ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'].map(
+            scenario => ({ type: 'exercise' as const, scenario, withinDays: 365 }),
+          ),
         },
       },
       {
@@ -262,13 +240,7 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       {
         id: 'feedback-into-templates',
         title: 'Feed recurring findings back into platform templates',
-        rule: {
-          type: 'any',
-          rules: [
-            { type: 'human-attestation', kind: 'template-feedback', withinDays: 180 },
-            { type: 'fact', fact: 'platform_templates.feedback', equals: true, withinDays: 180 },
-          ],
-        },
+        rule: { type: 'human-attestation', kind: 'template-feedback', withinDays: 180 },
       },
     ],
   },

@@ -2,7 +2,11 @@ import {
   ControlFact,
   Deployment,
   EntityScorecard,
+  Exercise,
+  ExerciseScenario,
   GateDecision,
+  HumanAttestation,
+  HumanAttestationKind,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   DEFAULT_CONTROLS,
@@ -15,6 +19,7 @@ import { evaluateEntity } from './scorecard';
 import {
   EntityEvidence,
   EvaluationConfig,
+  EvidenceExport,
   ExceptionCover,
   OpenFinding,
   ReportSighting,
@@ -103,6 +108,46 @@ function allowedGate(): GateDecision {
   };
 }
 
+/** A named person's attestation in force for the owning team, held `ageDays` ago. */
+function humanAttestation(kind: HumanAttestationKind, ageDays: number, expiresInDays: number, details: Record<string, unknown>): HumanAttestation {
+  return {
+    id: `ha-${kind}-${ageDays}`,
+    kind,
+    scopeRef: OWNER,
+    date: daysAgo(ageDays).slice(0, 10),
+    details,
+    expiresAt: daysAhead(expiresInDays),
+    recordedBy: 'user:default/dana',
+    recordedAt: daysAgo(ageDays),
+  };
+}
+const review = (ageDays: number, expiresInDays = 30) =>
+  humanAttestation('control-failure-review', ageDays, expiresInDays, { attendees: ['user:default/dana'], failuresReviewed: 1, notesUrl: 'https://wiki/n' });
+const feedback = (ageDays: number, expiresInDays = 30) =>
+  humanAttestation('template-feedback', ageDays, expiresInDays, { template: 'template:default/go', findings: ['CVE-1'], changeUrl: 'https://git/pr/1' });
+
+function exercise(scenario: string, ageDays: number): Exercise {
+  return {
+    id: `ex-${scenario}`,
+    scenario: scenario as ExerciseScenario,
+    heldOn: daysAgo(ageDays).slice(0, 10),
+    scopeRef: OWNER,
+    participants: ['user:default/dana'],
+    findings: [],
+    followUps: [],
+    recordedBy: 'user:default/dana',
+    recordedAt: daysAgo(ageDays),
+  };
+}
+
+const exportedDaysAgo = (ageDays: number): EvidenceExport => ({
+  at: daysAgo(ageDays),
+  actor: 'user:default/rita',
+  from: daysAgo(ageDays + 90),
+  to: daysAgo(ageDays),
+  scope: `entity ${SERVICE}`,
+});
+
 /** Only what a stage adds on top of the stage before. */
 interface Layer {
   facts?: ControlFact[];
@@ -110,6 +155,9 @@ interface Layer {
   deployments?: Deployment[];
   gateDecisions?: GateDecision[];
   resolvedFindings?: ResolvedFinding[];
+  exercises?: Exercise[];
+  humanAttestations?: HumanAttestation[];
+  lastExport?: EvidenceExport;
 }
 
 const STAGE_1: Layer = {
@@ -125,18 +173,19 @@ const STAGE_2: Layer = {
   reports: [report('iac-lint'), report('container-scan'), report('sbom')],
 };
 const STAGE_3: Layer = {
-  facts: [fact('evidence.exported', true, 30), fact('control_failure_review.cadence_days', 14)],
+  lastExport: exportedDaysAgo(30),
+  humanAttestations: [review(14)],
   deployments: [productionDeployment()],
   gateDecisions: [allowedGate()],
 };
 const STAGE_4: Layer = {
-  facts: [
-    fact('exercise.leaked_secrets', true, 100),
-    fact('exercise.compromised_ci_token', true, 200),
-    fact('exercise.dependency_compromise', true, 300),
-    fact('exercise.cloud_account_abuse', true, 364),
-    fact('platform_templates.feedback', true, 60),
+  exercises: [
+    exercise('leaked-secrets', 100),
+    exercise('compromised-ci-token', 200),
+    exercise('dependency-compromise', 300),
+    exercise('cloud-account-abuse', 364),
   ],
+  humanAttestations: [feedback(60)],
   resolvedFindings: [resolved('sca', 'critical', 5), resolved('sca', 'high', 15), resolved('secret', 'high', 1)],
 };
 const LAYERS = [STAGE_1, STAGE_2, STAGE_3, STAGE_4];
@@ -160,6 +209,9 @@ function evidence(layers: Layer[], extra: Partial<EntityEvidence> = {}, type: st
     base.deployments.push(...(layer.deployments ?? []));
     base.gateDecisions.push(...(layer.gateDecisions ?? []));
     base.resolvedFindings.push(...(layer.resolvedFindings ?? []));
+    if (layer.exercises) base.exercises = [...(base.exercises ?? []), ...layer.exercises];
+    if (layer.humanAttestations) base.humanAttestations = [...(base.humanAttestations ?? []), ...layer.humanAttestations];
+    if (layer.lastExport) base.lastExport = layer.lastExport;
   }
   return { ...base, ...extra };
 }
@@ -275,32 +327,32 @@ describe('maturity with the default stages and controls', () => {
   });
 
   it('does not accept exercise or export evidence older than its window', () => {
-    const oldExport = atStage(3, {
-      facts: atStage(3).facts.map(f => (f.fact === 'evidence.exported' ? fact('evidence.exported', true, 181) : f)),
-    });
-    const card = score(oldExport);
+    const card = score(atStage(3, { lastExport: exportedDaysAgo(181) }));
     expect(card.maturity.stage).toBe(2);
     expect(nextStepIds(card)).toEqual(['evidence-export']);
     expect(card.maturity.nextSteps[0].reason).toContain('181 days ago');
 
-    const oldExercise = atStage(4, {
-      facts: atStage(4).facts.map(f =>
-        f.fact === 'exercise.cloud_account_abuse' ? fact('exercise.cloud_account_abuse', true, 366) : f,
-      ),
-    });
+    const e = atStage(4);
+    const oldExercise = { ...e, exercises: e.exercises!.map(x => (x.scenario === 'cloud-account-abuse' ? exercise('cloud-account-abuse', 366) : x)) };
     expect(stageOf(oldExercise)).toBe(3);
   });
 
-  it('does not meet a numeric criterion from a string value', () => {
-    const e = atStage(3, {
-      facts: atStage(3).facts.map(f =>
-        f.fact === 'control_failure_review.cadence_days' ? fact(f.fact, '14') : f,
-      ),
-    });
-    const card = score(e);
+  it('meets no portal-act or human criterion from a fact: evidence.exported, the review cadence, exercise and template facts count for nothing', () => {
+    const claims = [
+      fact('evidence.exported', true),
+      fact('control_failure_review.cadence_days', 7),
+      fact('platform_templates.feedback', true),
+      ...['leaked_secrets', 'compromised_ci_token', 'dependency_compromise', 'cloud_account_abuse'].map(s => fact(`exercise.${s}`, true)),
+    ];
+    const e = atStage(2);
+    const card = score({ ...atStage(4), exercises: [], humanAttestations: [], lastExport: undefined, facts: [...e.facts, ...claims] });
     expect(card.maturity.stage).toBe(2);
-    expect(card.maturity.nextSteps.map(s => s.id)).toEqual(['failure-review']);
-    expect(card.maturity.nextSteps[0].reason).toContain('expected a number');
+    const unmet = card.maturity.stages.flatMap(st => st.criteria.filter(c => !c.met).map(c => c.id));
+    expect(unmet).toEqual(['evidence-export', 'failure-review', 'tabletop-exercises', 'feedback-into-templates']);
+    expect(card.maturity.nextSteps.map(st => st.reason)).toEqual([
+      'No audit package covering it was exported from the portal',
+      'No control-failure review recorded by a person (or the last one expired)',
+    ]);
   });
 
   describe('metrics criterion', () => {
@@ -403,58 +455,26 @@ describe('maturity with the default stages and controls', () => {
 });
 
 describe('tabletop exercises from recorded exercises', () => {
-  const exercise = (scenario: any, ageDays: number) => ({
-    id: `ex-${scenario}`,
-    scenario,
-    heldOn: daysAgo(ageDays).slice(0, 10),
-    scopeRef: OWNER,
-    participants: ['user:default/dana'],
-    findings: [],
-    followUps: [],
-    recordedBy: 'user:default/dana',
-    recordedAt: daysAgo(ageDays),
-  });
-  const exerciseFacts = /^exercise\./;
-  const withoutExerciseFacts = (extra: Partial<EntityEvidence> = {}) => {
-    const e = atStage(4, extra);
-    return { ...e, facts: e.facts.filter(f => !exerciseFacts.test(f.fact)) };
-  };
-
-  it('meets stage 4 from exercises of the four scenarios instead of facts', () => {
-    expect(stageOf(withoutExerciseFacts())).toBe(3);
+  it('meets stage 4 from exercises of all four scenarios, not three', () => {
     const held = ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse'].map((s, i) =>
       exercise(s, 10 + i * 100),
     );
-    expect(stageOf(withoutExerciseFacts({ exercises: held }))).toBe(4);
+    expect(stageOf(atStage(4, { exercises: held }))).toBe(4);
+    const card = score(atStage(4, { exercises: held.slice(0, 3) }));
+    expect(card.maturity.stage).toBe(3);
+    expect(card.maturity.nextSteps[0].reason).toContain('No cloud-account-abuse exercise recorded');
   });
 
   it('does not count an exercise older than 365 days, naming the gap', () => {
     const held = ['leaked-secrets', 'compromised-ci-token', 'dependency-compromise'].map(s => exercise(s, 10));
-    const card = score(withoutExerciseFacts({ exercises: [...held, exercise('cloud-account-abuse', 400)] }));
+    const card = score(atStage(4, { exercises: [...held, exercise('cloud-account-abuse', 400)] }));
     expect(card.maturity.stage).toBe(3);
     expect(card.maturity.nextSteps[0].reason).toContain('cloud-account-abuse exercise was 400 days ago');
   });
 });
 
 describe('human criteria from named human attestations', () => {
-  const attestation = (kind: any, ageDays: number, expiresInDays: number, details: Record<string, unknown>) => ({
-    id: `ha-${kind}-${ageDays}`,
-    kind,
-    scopeRef: OWNER,
-    date: daysAgo(ageDays).slice(0, 10),
-    details,
-    expiresAt: daysAhead(expiresInDays),
-    recordedBy: 'user:default/dana',
-    recordedAt: daysAgo(ageDays),
-  });
-  const review = (ageDays: number, expiresInDays = 30) =>
-    attestation('control-failure-review', ageDays, expiresInDays, { attendees: ['user:default/dana'], failuresReviewed: 1, notesUrl: 'https://wiki/n' });
-  const feedback = (ageDays: number, expiresInDays = 30) =>
-    attestation('template-feedback', ageDays, expiresInDays, { template: 'template:default/go', findings: ['CVE-1'], changeUrl: 'https://git/pr/1' });
-  const withoutHumanFacts = (extra: Partial<EntityEvidence> = {}) => {
-    const e = atStage(4, extra);
-    return { ...e, facts: e.facts.filter(f => !['control_failure_review.cadence_days', 'platform_templates.feedback'].includes(f.fact)) };
-  };
+  const withoutHumanFacts = (extra: Partial<EntityEvidence> = {}) => atStage(4, { humanAttestations: [], ...extra });
   const criterion = (e: EntityEvidence, id: string) =>
     score(e).maturity.stages.flatMap(s => s.criteria).find(c => c.id === id)!;
 
@@ -474,8 +494,8 @@ describe('human criteria from named human attestations', () => {
     expect(criterion(expired, 'failure-review').reason).toContain('No control-failure review recorded by a person (or the last one expired)');
     const old = withoutHumanFacts({ humanAttestations: [review(95, 10), feedback(40)] });
     expect(criterion(old, 'failure-review')).toMatchObject({ met: false, reason: expect.stringContaining('held 95 days ago') });
-    // The fact path stays a fallback.
-    expect(stageOf(atStage(4, { humanAttestations: [review(5, -1)] }))).toBe(4);
+    // No fact stands in for them any more.
+    expect(stageOf(atStage(4, { humanAttestations: [review(5, -1)], facts: [...atStage(4).facts, fact('control_failure_review.cadence_days', 7)] }))).toBe(2);
   });
 });
 

@@ -6,7 +6,8 @@
  * The generator builds arbitrary but valid evidence for one entity — findings of any severity,
  * control and age, reports per control with freshness, facts (also of the wrong type), the
  * production deployment, gate decisions, signature verifications, exceptions in every status
- * and expiry (revoked ones with their revocation time), runtime signals, exercises — under an
+ * and expiry (revoked ones with their revocation time), runtime signals, exercises, runtime
+ * monitors' heartbeats, audit-package exports, named human attestations — under an
  * arbitrary valid configuration read through readScorecardConfig (the shipped stages and
  * production_release policy, with overridden freshness windows, failure severities, metric
  * targets and policy variants). Each property applies one kind of worsening and compares before
@@ -34,7 +35,10 @@ import {
   ExceptionStatus,
   FindingSeverity,
   GateDecision,
+  HumanAttestation,
+  HumanAttestationKind,
   RUNTIME_SIGNAL_KINDS,
+  RuntimeMonitor,
   RuntimeSignal,
   RuntimeSignalKind,
 } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -88,18 +92,12 @@ const FACTS: Record<string, Expectation> = {
   'pre_commit.enabled': { equals: true },
   'dependency_review.enabled': { equals: true },
   'dependency_alerts.enabled': { equals: true },
-  'cloud_audit_logs.enabled': { equals: true },
-  'workload_telemetry.enabled': { equals: true },
-  'vulnerability_monitoring.enabled': { equals: true },
   'ci.reusable_workflow': { equals: true },
-  'evidence.exported': { equals: true },
-  'control_failure_review.cadence_days': { atMost: 30 },
-  'exercise.leaked_secrets': { equals: true },
-  'exercise.compromised_ci_token': { equals: true },
-  'exercise.dependency_compromise': { equals: true },
-  'exercise.cloud_account_abuse': { equals: true },
-  'platform_templates.feedback': { equals: true },
 };
+
+/** The runtime controls monitored through heartbeats, and the human attestations the stages read. */
+const MONITORED = ['cloud-audit-logs', 'workload-telemetry', 'vulnerability-monitoring'];
+const ATTESTED: HumanAttestationKind[] = ['control-failure-review', 'template-feedback'];
 
 function holds(value: unknown, e: Expectation): boolean {
   if ('equals' in e) return value === e.equals;
@@ -165,6 +163,10 @@ interface Model {
   exceptions: ExceptionM[];
   signals: SignalM[];
   exercises: Array<{ scenario: ExerciseScenario; ageD: number }>;
+  /** Heartbeats per runtime control, the newest audit-package export, human attestations. */
+  monitors: Array<{ control: string; ageH: number }>;
+  exported?: { ageH: number };
+  attestations: Array<{ kind: HumanAttestationKind; ageH: number }>;
   gate: { digest: string; claimedOwner?: string; buildRecorded: boolean };
 }
 
@@ -306,6 +308,10 @@ function arbitraries(care: number) {
       ...(e.status === 'revoked' ? { revokedAgeH: Math.floor(revokedShare * (e.approvedAgeH - 1)) } : {}),
     }));
 
+  const exerciseAgeD = fc.oneof(
+    { weight: care, arbitrary: fc.integer({ min: 0, max: 300 }) },
+    { weight: 100 - care, arbitrary: fc.integer({ min: 0, max: 500 }) },
+  );
   const model: fc.Arbitrary<Model> = fc.record({
     config,
     type: fc.oneof(
@@ -332,9 +338,17 @@ function arbitraries(care: number) {
     signals: fc.array(fc.record({ kind: fc.constantFrom(...RUNTIME_SIGNAL_KINDS), severity: SEVERITY, ageH, remediated: fc.boolean() }), {
       maxLength: 2,
     }),
+    // A careful team holds its exercises within the year; a careless one now and then misses it.
     exercises: fc
-      .tuple(...EXERCISE_SCENARIOS.map(scenario => present(fc.record({ scenario: fc.constant(scenario), ageD: fc.integer({ min: 0, max: 500 }) }))))
+      .tuple(...EXERCISE_SCENARIOS.map(scenario => present(fc.record({ scenario: fc.constant(scenario), ageD: exerciseAgeD }))))
       .map(list => list.filter((e): e is { scenario: ExerciseScenario; ageD: number } => !!e)),
+    monitors: fc
+      .tuple(...MONITORED.map(control => present(fc.record({ control: fc.constant(control), ageH }))))
+      .map(list => list.filter((m): m is { control: string; ageH: number } => !!m)),
+    exported: present(fc.record({ ageH })),
+    attestations: fc
+      .tuple(...ATTESTED.map(kind => present(fc.record({ kind: fc.constant(kind), ageH }))))
+      .map(list => list.filter((a): a is { kind: HumanAttestationKind; ageH: number } => !!a)),
     gate: fc.record({
       digest,
       claimedOwner: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom(OWNER, OTHER_OWNER) }),
@@ -489,6 +503,26 @@ function build(model: Model): { settings: ScorecardSettings; evidence: EntityEvi
     recordedBy: 'test',
     recordedAt: at(e.ageD * 24),
   }));
+  const runtimeMonitors: RuntimeMonitor[] = model.monitors.map(m => ({
+    entityRef: ENTITY,
+    control: m.control,
+    source: 'test-monitor',
+    firstSeenAt: at(m.ageH + 24),
+    lastSeenAt: at(m.ageH),
+    recordedBy: 'test',
+    recordedAt: at(m.ageH),
+  }));
+  // Held on the day of the observation, in force for the kind's validity (90 / 180 days).
+  const humanAttestations: HumanAttestation[] = model.attestations.map((a, i) => ({
+    id: `h-${i}`,
+    kind: a.kind,
+    scopeRef: ENTITY,
+    date: at(a.ageH).slice(0, 10),
+    details: {},
+    expiresAt: at(a.ageH - (a.kind === 'template-feedback' ? 180 : 90) * 24),
+    recordedBy: 'user:default/alice',
+    recordedAt: at(a.ageH),
+  }));
   const evidence: EntityEvidence = {
     entity,
     reports: model.reports.map(sighting),
@@ -513,6 +547,11 @@ function build(model: Model): { settings: ScorecardSettings; evidence: EntityEvi
     })),
     runtimeSignals,
     exercises,
+    runtimeMonitors,
+    humanAttestations,
+    ...(model.exported
+      ? { lastExport: { at: at(model.exported.ageH), actor: 'user:default/alice', from: at(90 * 24), to: at(model.exported.ageH), scope: ENTITY } }
+      : {}),
   };
 
   // The gate's input, as ScorecardService.decide assembles it from the same evidence.
@@ -581,7 +620,7 @@ const replace = <T>(items: T[], item: T, by: T) => items.map(i => (i === item ? 
 
 /** Every freshness window the configuration has, and the stages' fact windows. */
 function windowsDays(model: Model): number[] {
-  return [...new Set([...settingsOf(model).evaluation.controls.map(c => c.freshnessDays), 180, 365])];
+  return [...new Set([...settingsOf(model).evaluation.controls.map(c => c.freshnessDays), 90, 180, 365])];
 }
 
 const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any> }> = {
@@ -626,6 +665,9 @@ const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any> }
         })),
         ...(model.deployment ? [() => ({ ...model, deployment: shifted(model.deployment!, [model.deployment!], [model.deployment!])[0] })] : []),
         ...(model.decision ? [() => ({ ...model, decision: shifted(model.decision!, [model.decision!], [model.decision!])[0] })] : []),
+        ...model.monitors.map(m => () => ({ ...model, monitors: shifted(m, [m], model.monitors) })),
+        ...model.attestations.map(a => () => ({ ...model, attestations: shifted(a, [a], model.attestations) })),
+        ...(model.exported ? [() => ({ ...model, exported: shifted(model.exported!, [model.exported!], [model.exported!])[0] })] : []),
       ];
       return nth(items, pick)?.();
     },
@@ -644,6 +686,17 @@ const WORSENINGS: Record<string, { worsen: Worsening; extra: fc.Arbitrary<any> }
           ? { ...e, status: 'revoked', revokedAgeH: 0 }
           : { ...e, status: how === 'marked expired' ? 'expired' : 'approved', expiresInH: 0 };
       return { ...model, exceptions: model.exceptions.map(e => (lapsing.includes(e) ? lapse(e) : e)) };
+    },
+  },
+  'silence a monitor, or drop an export or a human attestation': {
+    extra: fc.constant(0),
+    worsen: (model, pick) => {
+      const items: Array<() => Model> = [
+        ...model.monitors.map(m => () => ({ ...model, monitors: without(model.monitors, m) })),
+        ...model.attestations.map(a => () => ({ ...model, attestations: without(model.attestations, a) })),
+        ...(model.exported ? [() => ({ ...model, exported: undefined })] : []),
+      ];
+      return nth(items, pick)?.();
     },
   },
   'remove a signature verification': {
@@ -747,6 +800,9 @@ describe('evaluation monotonicity: adding a failure never helps', () => {
       exceptions: [{ status: 'approved', control: 'secret-scanning', approvedAgeH: 100 * 24, expiresInH: 30 * 24 }],
       signals: [],
       exercises: EXERCISE_SCENARIOS.map(scenario => ({ scenario, ageD: 30 })),
+      monitors: MONITORED.map(control => ({ control, ageH: 1 })),
+      exported: { ageH: 24 },
+      attestations: ATTESTED.map(kind => ({ kind, ageH: 24 })),
       gate: { digest: D1, claimedOwner: OWNER, buildRecorded: true },
     };
     const revoked: Model = { ...model, exceptions: [{ ...model.exceptions[0], status: 'revoked', revokedAgeH: 0 }] };

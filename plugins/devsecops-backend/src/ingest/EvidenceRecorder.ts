@@ -1,11 +1,10 @@
 import { InputError } from '@backstage/errors';
-import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlFact, factWithOwnSource } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { FactStore } from '../store/FactStore';
 import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { EntityLookup, EntityResolver, ResolvedEntity } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
-import { SIGNATURE_FACT } from '../scorecard/EvidenceLoader';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { parseObservedTime } from '../validation/inputTimes';
 
@@ -23,14 +22,6 @@ const MAX_FACT_DEPTH = 16;
 
 // An observation more than a day ahead of the server clock is a clock or input error.
 const MAX_FUTURE_MS = 24 * 60 * 60 * 1000;
-
-/**
- * Facts the release gate or a control reads as proof of a cryptographic check. They are recorded
- * only by the verification itself (POST /v1/attestations, AttestationService), never as claims.
- */
-export const VERIFIED_FACTS: ReadonlyMap<string, string> = new Map([
-  [SIGNATURE_FACT, 'POST /v1/attestations (devsecops attest) with the signed bundle or attestation, which the backend verifies'],
-]);
 
 /**
  * Records control facts (from pipelines, the GitHub module and verified attestations), the
@@ -53,15 +44,17 @@ export class EvidenceRecorder {
   }
 
   /**
-   * Records claimed facts (POST /v1/facts). A fact that stands for a cryptographic check
-   * (VERIFIED_FACTS) is refused: only its verification may record it.
+   * Records claimed facts (POST /v1/facts). A fact with a source that proves it (a verification,
+   * an audit-package export, a person's attestation, an exercise, a monitor's heartbeat, a
+   * Scorecard result: `factWithOwnSource`) is refused with that source named: a claim never
+   * stands in for it.
    */
   async recordFacts(input: FactsInput, writer: EvidenceWriter): Promise<ControlFact[]> {
     input.facts.forEach((f, index) => {
-      const endpoint = VERIFIED_FACTS.get(f.fact);
-      if (endpoint) {
+      const own = factWithOwnSource(f.fact);
+      if (own) {
         throw new InputError(
-          `facts[${index}].fact '${f.fact}' is recorded only by verification, never as a claim: send it through ${endpoint}`,
+          `facts[${index}].fact '${f.fact}' is not accepted as a claim: it is recorded from ${own.source}`,
         );
       }
     });

@@ -80,11 +80,7 @@ describe.each(databases.eachSupportedId())('runtime signals and exercises API on
   });
 
   it('fails workload telemetry on an open critical incident until it is remediated', async () => {
-    await request(backend.server)
-      .post(api('/v1/facts'))
-      .set('Authorization', ciHeader())
-      .send({ entityRef: 'payments-api', facts: [{ fact: 'workload_telemetry.enabled', value: true, source: 'test' }] })
-      .expect(201);
+    await recordSignal({ entityRef: 'payments-api', kind: 'heartbeat', monitors: ['workload-telemetry'], source: 'datadog' }).expect(201);
     expect(control(await scorecard(), 'workload-telemetry').state).toBe('passing');
 
     const created = await recordSignal(incident()).expect(201);

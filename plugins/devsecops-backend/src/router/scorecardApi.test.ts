@@ -383,7 +383,7 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
       });
     expect(claimed.status).toBe(400);
     expect(claimed.body.error.message).toBe(
-      "facts[1].fact 'artifact_signature' is recorded only by verification, never as a claim: send it through POST /v1/attestations (devsecops attest) with the signed bundle or attestation, which the backend verifies",
+      "facts[1].fact 'artifact_signature' is not accepted as a claim: it is recorded from POST /v1/attestations (devsecops attest) with the signed bundle or attestation, which the backend verifies",
     );
     const [{ count }] = await backend.knex('devsecops_control_facts').count({ count: '*' });
     expect(Number(count)).toBe(0);
@@ -432,7 +432,7 @@ describe.each(databases.eachSupportedId())('scorecard and release gate API on %p
     await request(backend.server)
       .post('/api/devsecops/v1/facts')
       .set('Authorization', ciHeader())
-      .send({ entityRef: 'resource:default/aws-prod-account', facts: [{ fact: 'cloud_audit_logs.enabled', value: true, source: 'test' }] })
+      .send({ entityRef: 'resource:default/aws-prod-account', facts: [{ fact: 'branch_protection.enabled', value: true, source: 'test' }] })
       .expect(201);
     const rows = await backend.knex('devsecops_entity_summaries').select('entity_ref');
     expect(rows.map((r: any) => r.entity_ref)).toEqual(['component:default/payments-api']);

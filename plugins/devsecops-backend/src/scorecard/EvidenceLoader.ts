@@ -1,6 +1,6 @@
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
-import { ControlFact, Deployment } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlFact, Deployment, factCounts } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EntityResolver } from '../catalog/EntityResolver';
 import { ScorecardSettings } from '../config/readScorecardConfig';
@@ -118,7 +118,8 @@ export class EvidenceLoader {
       reports,
       openFindings,
       resolvedFindings,
-      facts,
+      // A claim of a fact with its own source (an older version's POST /v1/facts) is not evidence.
+      facts: facts.filter(factCounts),
       deployments,
       gateDecisions,
       exceptions,

@@ -1,4 +1,4 @@
-import { ControlFact } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlFact, factWithOwnSource } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   CommandContext,
   connect,
@@ -17,8 +17,11 @@ export const factsHelp = `Usage: devsecops facts (--entity <ref> | --repository 
 
 Records control facts no scanner file carries (POST /api/devsecops/v1/facts), e.g.
   --fact branch_protection.enabled=true --fact branch_protection.required_reviews=2
-Signatures are not facts: artifact_signature is recorded only by verification (devsecops attest);
-the server refuses it here with a 400.
+Some evidence is never a claim, and is refused here (and by the server, with a 400) with its
+source named: artifact_signature (devsecops attest verifies it), evidence.exported (an audit
+package exported from the portal), control_failure_review.cadence_days and
+platform_templates.feedback (a person's attestation), exercise.* (a recorded exercise), the
+runtime *.enabled facts (a monitor's heartbeat) and openssf.* (an uploaded Scorecard result).
 A value is read as JSON when it parses as JSON (true, 2, {"a":1}), otherwise as a string.
 
 Options:
@@ -50,6 +53,10 @@ export function parseFact(text: string): { fact: string; value: unknown } {
       `Fact name '${fact}' must be lowercase letters, digits, '.', '_' or '-' (e.g. branch_protection.enabled)`,
       'facts',
     );
+  }
+  const own = factWithOwnSource(fact);
+  if (own) {
+    throw new UsageError(`Fact '${fact}' is not accepted as a claim: it is recorded from ${own.source}`, 'facts');
   }
   const raw = text.slice(at + 1);
   let value: unknown = raw;
