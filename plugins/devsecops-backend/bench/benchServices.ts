@@ -1,3 +1,4 @@
+import { readFeedSettings } from '../src/feeds/exploitabilityConfig';
 import {
   AuditorService,
   AuthService,
@@ -13,6 +14,7 @@ import { DEFAULT_CONTROL_MAP } from '../src/config/controlMap';
 import { readDevsecopsConfig } from '../src/config/readDevsecopsConfig';
 import { readScorecardConfig } from '../src/config/readScorecardConfig';
 import { createDevsecopsServices } from '../src/services';
+import { readCampaignSettings } from '../src/campaigns/campaignInput';
 import { getVoidLogger } from './voidLogger';
 
 /** A service no benchmark path reaches: any call is a mistake in the benchmark, so it throws. */
@@ -39,6 +41,8 @@ export function benchServices(knex: Knex, catalog: CatalogService, auth: AuthSer
     logger: getVoidLogger(),
     settings: readDevsecopsConfig(config),
     scorecardSettings: readScorecardConfig(config),
+    campaignSettings: readCampaignSettings(config),
+    feedSettings: readFeedSettings(config),
     controlMap: DEFAULT_CONTROL_MAP,
     signatureVerifier: new SignatureVerifier({}),
     addedNormalizers: [],

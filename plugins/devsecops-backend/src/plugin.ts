@@ -1,3 +1,4 @@
+import { readFeedSettings } from './feeds/exploitabilityConfig';
 import {
   coreServices,
   createBackendPlugin,
@@ -37,6 +38,7 @@ import { readScorecardConfig } from './config/readScorecardConfig';
 import { createRouter } from './router/createRouter';
 import { applyMigrations } from './store/migrations';
 import { createDevsecopsServices } from './services';
+import { readCampaignSettings } from './campaigns/campaignInput';
 
 /**
  * A scheduled job's schedule: the shipped one, or `devsecops.schedules.<job>` over it, with any of
@@ -46,6 +48,9 @@ import { createDevsecopsServices } from './services';
  * it to start the jobs within seconds (an initial delay is waited out by each instance before it
  * looks at the schedule, so triggering a task cannot shorten it).
  */
+/** How far ahead of a scorecard's next change the refresh job stores the following one. */
+const SCORECARD_REFRESH_LEAD_MS = 10 * 60 * 1000;
+
 function jobSchedule(
   config: Config,
   job: string,
@@ -105,6 +110,7 @@ export const devsecopsPlugin = createBackendPlugin({
         // An invalid control, policy or stage stops the backend here, naming the bad key.
         const scorecardSettings = readScorecardConfig(config);
         const signatureVerifier = new SignatureVerifier(readSignatureConfig(config));
+        const feedSettings = readFeedSettings(config);
         const knex = await database.getClient();
         if (!database.migrations?.skip) {
           await applyMigrations(knex);
@@ -115,6 +121,8 @@ export const devsecopsPlugin = createBackendPlugin({
           logger,
           settings,
           scorecardSettings,
+          campaignSettings: readCampaignSettings(config),
+          feedSettings,
           controlMap: {
             ...DEFAULT_CONTROL_MAP,
             ...(config.getOptional<Record<string, Record<string, string[]>>>('devsecops.controlMap') ?? {}),
@@ -129,7 +137,7 @@ export const devsecopsPlugin = createBackendPlugin({
           notifications,
           refreshAfterWrites: true,
         });
-        const { rollups, exceptions } = services;
+        const { rollups, exceptions, campaigns } = services;
         const { reports } = services.stores;
 
         permissionsRegistry.addPermissions(devsecopsPermissions);
@@ -165,6 +173,23 @@ export const devsecopsPlugin = createBackendPlugin({
         // Load balancers and CD probe health without a Backstage token; it reveals no data.
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
 
+        // Reads never evaluate: before a stored scorecard's next time-based change (an exception
+        // expiring, evidence leaving a window, a due date) this stores the one that follows.
+        await scheduler.scheduleTask({
+          id: 'devsecops-scorecard-refresh',
+          ...jobSchedule(config, 'scorecardRefresh', {
+            frequency: { minutes: 1 },
+            timeout: { minutes: 5 },
+            initialDelay: { seconds: 15 },
+          }),
+          fn: async () => {
+            const done = await services.scorecards.refreshAhead({ ms: SCORECARD_REFRESH_LEAD_MS });
+            if (done.promoted || done.ahead || done.late) {
+              logger.info(`Scorecards: ${done.ahead} stored ahead, ${done.promoted} made current, ${done.late} late re-evaluated`);
+            }
+          },
+        });
+
         // A daily snapshot per entity for trends; it also evaluates entities nothing was ever
         // uploaded for, so roll-ups count them (at stage 0) instead of missing them.
         await scheduler.scheduleTask({
@@ -177,6 +202,9 @@ export const devsecopsPlugin = createBackendPlugin({
           fn: async () => {
             const count = await rollups.snapshotAll(new Date());
             logger.info(`Snapshot of ${count} entities written`);
+            // Campaign reminders and end reports read today's summaries (claimed once each).
+            const notified = await campaigns.notifyDue();
+            if (notified > 0) logger.info(`Campaigns: ${notified} notifications sent`);
           },
         });
 
@@ -197,6 +225,22 @@ export const devsecopsPlugin = createBackendPlugin({
             }
           },
         });
+
+        // Exploitability feeds from their configured URLs, when online (once across instances;
+        // an unchanged feed is a no-op). Without URLs, feeds arrive by upload (POST /v1/feeds/*).
+        if (feedSettings.kevUrl || feedSettings.epssUrl) {
+          await scheduler.scheduleTask({
+            id: 'devsecops-exploitability-feeds',
+            ...jobSchedule(config, 'exploitabilityFeeds', {
+              frequency: { hours: 24 },
+              timeout: { minutes: 15 },
+              initialDelay: { minutes: 2 },
+            }),
+            fn: async () => {
+              await services.feeds.fetchConfigured();
+            },
+          });
+        }
 
         // Original bodies are evidence for a bounded time; their sha256 and findings stay.
         await scheduler.scheduleTask({

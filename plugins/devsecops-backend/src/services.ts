@@ -15,6 +15,9 @@ import {
 import { Knex } from 'knex';
 import { createHmac, randomBytes } from 'node:crypto';
 import { AttestationService } from './attest/AttestationService';
+import { CampaignSettings } from './campaigns/campaignInput';
+import { CampaignService } from './campaigns/CampaignService';
+import { CampaignStore } from './store/CampaignStore';
 import { SignatureVerifier } from './attest/SignatureVerifier';
 import { EntityResolver } from './catalog/EntityResolver';
 import { ControlCatalog } from './config/ControlCatalog';
@@ -27,6 +30,7 @@ import { ExceptionNotifier } from './exceptions/ExceptionNotifier';
 import { ExceptionService } from './exceptions/ExceptionService';
 import { RiskOwnerPolicy } from './exceptions/RiskOwnerPolicy';
 import { ReleaseGateService } from './gate/ReleaseGateService';
+import { FeedService, FeedSettings } from './feeds/FeedService';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
 import { ReadScopes } from './permissions/readScope';
@@ -43,7 +47,12 @@ import { ExceptionStore } from './store/ExceptionStore';
 import { ExerciseStore } from './store/ExerciseStore';
 import { HumanAttestationStore } from './store/HumanAttestationStore';
 import { HumanAttestationService } from './humanAttestations/HumanAttestationService';
+import { ControlFailureReviewService } from './reviews/ControlFailureReviewService';
+import { RecurringFindingsService } from './reviews/RecurringFindingsService';
+import { DEFAULT_REVIEW_SETTINGS } from './reviews/reviewSettings';
+import { RecurringFindingQueries } from './store/RecurringFindingQueries';
 import { FactStore } from './store/FactStore';
+import { FeedStore } from './store/FeedStore';
 import { FindingStore } from './store/FindingStore';
 import { GateDecisionStore } from './store/GateDecisionStore';
 import { ReportStore } from './store/ReportStore';
@@ -60,9 +69,13 @@ export interface DevsecopsServiceDeps {
   settings: DevsecopsConfig;
   /** `readScorecardConfig(config)`: controls, release policies, stages, targets. */
   scorecardSettings: ScorecardSettings;
+  /** `readCampaignSettings(config)`: reminder offsets and the campaigns declared in configuration. */
+  campaignSettings: CampaignSettings;
   /** Framework mapping of the audit package: the shipped map with `devsecops.controlMap` over it. */
   controlMap: Record<string, Record<string, string[]>>;
   signatureVerifier: SignatureVerifier;
+  /** `readFeedSettings(config)`: where the scheduled job fetches the KEV / EPSS feeds, size bounds. */
+  feedSettings: FeedSettings;
   /** Formats added by modules (the built-in ones are always registered first). */
   addedNormalizers: ReportNormalizer[];
   catalog: CatalogService;
@@ -111,6 +124,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     runtimeMonitors: new RuntimeMonitorStore(knex),
     exercises: new ExerciseStore(knex),
     humanAttestations: new HumanAttestationStore(knex),
+    feeds: new FeedStore(knex),
+    campaigns: new CampaignStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
 
@@ -234,6 +249,21 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     decisions,
     evidenceLog,
   });
+  const reviewSettings = settings.reviews ?? DEFAULT_REVIEW_SETTINGS;
+  const controlFailureReviews = new ControlFailureReviewService({
+    rollups,
+    summaries,
+    attestations: stores.humanAttestations,
+    controls,
+    catalog,
+    auth,
+    windowDays: reviewSettings.controlFailureWindowDays,
+  });
+  const recurringFindings = new RecurringFindingsService({
+    rollups,
+    queries: new RecurringFindingQueries(knex),
+    defaultMinServices: reviewSettings.recurringMinServices,
+  });
   // devsecops.entity.read: whose findings, reports, chains and audit packages a caller reads.
   const readScopes = new ReadScopes({
     permissions: deps.permissions,
@@ -249,6 +279,28 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceLog,
     auditor: deps.auditor,
     controlMap: deps.controlMap,
+    onEvidenceChanged,
+  });
+  const campaigns = new CampaignService({
+    store: stores.campaigns,
+    settings: deps.campaignSettings,
+    summaries,
+    rollups,
+    catalog,
+    auth,
+    permissions: deps.permissions,
+    notifications: deps.notifications,
+    controls,
+    stages: scorecardSettings.evaluation.stages,
+    entityKinds: scorecardSettings.entityKinds,
+    logger,
+  });
+  const feedService = new FeedService({
+    knex,
+    logger,
+    feeds: stores.feeds,
+    findings,
+    settings: deps.feedSettings,
     onEvidenceChanged,
   });
   // Facts recorded for verified signatures refresh the entity through the evidence recorder.
@@ -275,10 +327,14 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     exceptions,
     runtime,
     humanAttestations,
+    controlFailureReviews,
+    recurringFindings,
+    campaigns,
     evidenceChains,
     auditPackages,
     attestations,
     readScopes,
     onEvidenceChanged,
+    feeds: feedService,
   };
 }

@@ -128,6 +128,27 @@ export const devsecopsExceptionRevokePermission = createPermission({
   resourceType: DEVSECOPS_EXCEPTION_RESOURCE_TYPE,
 });
 
+/**
+ * Create a campaign (`POST /v1/campaigns`): a goal over a scope of services with a target date.
+ * A basic permission: the example policy grants it to the platform and security groups.
+ * @public
+ */
+export const devsecopsCampaignManagePermission = createPermission({
+  name: 'devsecops.campaign.manage',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Import an exploitability feed (`POST /v1/feeds/kev`, `POST /v1/feeds/epss`): org-wide data that
+ * changes every entity's findings. A basic permission for users: the example policy grants it to
+ * the security groups. Services import with an org-wide token (never a CI token bound to entities).
+ * @public
+ */
+export const devsecopsFeedImportPermission = createPermission({
+  name: 'devsecops.feed.import',
+  attributes: { action: 'update' },
+});
+
 /** @public */
 export const devsecopsPermissions = [
   devsecopsReadPermission,
@@ -139,4 +160,6 @@ export const devsecopsPermissions = [
   devsecopsRuntimeUpdatePermission,
   devsecopsExerciseRecordPermission,
   ...Object.values(devsecopsHumanAttestationPermissions),
+  devsecopsFeedImportPermission,
+  devsecopsCampaignManagePermission,
 ];

@@ -8,6 +8,8 @@ import {
 } from '@backstage/plugin-permission-common';
 import { PermissionPolicy } from '@backstage/plugin-permission-node';
 import {
+  devsecopsCampaignManagePermission,
+  devsecopsFeedImportPermission,
   devsecopsEntityReadPermission,
   devsecopsExceptionDecidePermission,
   devsecopsExceptionReadPermission,
@@ -194,6 +196,24 @@ describe('DevsecopsResponsibilityPolicy', () => {
     expect(await decide(feedback, paula)).toEqual({ result: AuthorizeResult.DENY });
     expect(await decide(feedback, rita)).toEqual({ result: AuthorizeResult.DENY });
     expect(await decide(feedback, nobody)).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('devsecops.campaign.manage: the platform and security groups only', async () => {
+    const manage = devsecopsCampaignManagePermission as unknown as ResourcePermission;
+    expect(await decide(manage, pat)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(manage, rita)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(manage, carl)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(manage, paula)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(manage, deptLead)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(manage, nobody)).toEqual({ result: AuthorizeResult.DENY });
+  });
+
+  it('devsecops.feed.import: the security groups only', async () => {
+    const feedImport = devsecopsFeedImportPermission as unknown as ResourcePermission;
+    expect(await decide(feedImport, rita)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(feedImport, pat)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(feedImport, paula)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(feedImport, nobody)).toEqual({ result: AuthorizeResult.DENY });
   });
 
   it('devsecops.read, devsecops.entity.read and devsecops.exception.read: allowed', async () => {

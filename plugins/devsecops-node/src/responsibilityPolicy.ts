@@ -9,7 +9,9 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import {
+  devsecopsCampaignManagePermission,
   devsecopsExceptionDecidePermission,
+  devsecopsFeedImportPermission,
   devsecopsExceptionRequestPermission,
   devsecopsExceptionRevokePermission,
   devsecopsExerciseRecordPermission,
@@ -81,6 +83,8 @@ const DEVSECOPS_PERMISSION_NAMES = new Set(devsecopsPermissions.map(p => p.name)
  *   `devsecops.attestation.threat-model-review.record`: as exercises (the owning team, or the
  *   security/compliance owner);
  * - `devsecops.attestation.template-feedback.record`: members of the platform groups only;
+ * - `devsecops.campaign.manage` (create campaigns): members of the platform and security groups;
+ * - `devsecops.feed.import` (KEV / EPSS imports, org-wide data): members of the security groups;
  * - the other devsecops permissions (`devsecops.read`, `devsecops.entity.read`,
  *   `devsecops.exception.read`): allowed;
  * - any other permission: decided by `fallback` (default: allowed).
@@ -143,6 +147,14 @@ export class DevsecopsResponsibilityPolicy implements PermissionPolicy {
     // Template feedback: the platform team, which maintains the templates.
     if (isPermission(permission, attestation['template-feedback'])) {
       return { result: platform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    // Campaigns are run by the platform team and the security/compliance owner.
+    if (isPermission(permission, devsecopsCampaignManagePermission)) {
+      return { result: security || platform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+    }
+    // Exploitability feeds change every team's findings: the security/compliance owner imports them.
+    if (isPermission(permission, devsecopsFeedImportPermission)) {
+      return { result: security ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     if (isPermission(permission, devsecopsExceptionDecidePermission)) {
       return createDevsecopsExceptionConditionalDecision(permission, {

@@ -90,6 +90,19 @@ const CONFIG = {
       oidc: [{ subjectPrefix: 'github-actions' }],
       static: [{ subject: 'checkout-ci', repositories: ['acme/checkout-web'] }],
     },
+    // A campaign declared in configuration, for GET /v1/campaigns/{id}.
+    campaigns: {
+      declared: [
+        {
+          id: 'matrix-campaign',
+          title: 'Matrix campaign',
+          goal: { type: 'stage', stage: 1 },
+          startDate: '2026-01-01',
+          targetDate: '2027-12-31',
+          ownerRef: 'group:default/platform-team',
+        },
+      ],
+    },
   },
 };
 
@@ -165,6 +178,8 @@ interface Fixtures {
   signal(): Promise<string>;
   /** A fresh exception of the owner's, requested (for approve/reject) or approved (revoke/renew). */
   exception(state: 'requested' | 'approved'): Promise<string>;
+  /** A fresh exercise of team-payments with one follow-up. */
+  exercise(): Promise<string>;
 }
 /** Sets the caller's Authorization header (or none). */
 type As = (test: request.Test) => request.Test;
@@ -303,6 +318,22 @@ const MATRIX: Record<string, Row> = {
         a.get(`/api/devsecops/v1/exceptions/${await f.exception('requested')}`),
       ),
   },
+  // Computed for a person (a service has no actions): 400; like the exception, 404 for those who may not read it.
+  'GET /v1/exceptions/{id}/actions': {
+    send: async (a, f, as) =>
+      as(
+        a.get(`/api/devsecops/v1/exceptions/${await f.exception('requested')}/actions`),
+      ),
+    allow: everyone(200, { 'no token': 401, ...services(400) }),
+    narrowed: everyone(200, {
+      'no token': 401,
+      ...services(400),
+      'other team': 404,
+      platform: 404,
+      guest: 404,
+    }),
+    deny: everyone(403, { 'no token': 401, ...services(400) }),
+  },
   'GET /v1/evidence/chain': {
     ...get('/v1/evidence/chain?entity=payments-api&environment=staging'),
     narrowed: OWNERS_ONLY,
@@ -315,10 +346,17 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/evidence/log': get('/v1/evidence/log?entity=payments-api'),
   'GET /v1/runtime-signals': get('/v1/runtime-signals?entity=payments-api'),
   'GET /v1/exercises': get('/v1/exercises'),
+  // Control states (devsecops.read), as roll-ups; a sign-off is POST /v1/human-attestations.
+  'GET /v1/control-failure-reviews/pending': get('/v1/control-failure-reviews/pending?group=team-payments'),
+  // Narrowed reads count only the services the caller reads (200 with fewer rows, never 404).
+  'GET /v1/findings/recurring': get('/v1/findings/recurring?group=team-payments'),
   'GET /v1/human-attestations': {
     ...get('/v1/human-attestations?entity=payments-api'),
     narrowed: OWNERS_ONLY,
   },
+  // Campaigns are read like roll-ups (devsecops.read).
+  'GET /v1/campaigns': get('/v1/campaigns?group=team-payments'),
+  'GET /v1/campaigns/{id}': get('/v1/campaigns/matrix-campaign'),
 
   'POST /v1/reports': pipeline(201, async (a, _f, as) =>
     as(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy'))
@@ -474,6 +512,35 @@ const MATRIX: Record<string, Row> = {
       teammate: 201,
       'security/risk owner': 201,
     }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  // A follow-up is marked done by the people who record the scope's exercises (devsecops.exercise.record).
+  'POST /v1/exercises/{id}/follow-ups/{index}': {
+    send: async (a, f, as) =>
+      as(a.post(`/api/devsecops/v1/exercises/${await f.exercise()}/follow-ups/0`)).send({ done: true }),
+    allow: everyone(403, { 'no token': 401, ...users(200) }),
+    demo: everyone(403, {
+      'no token': 401,
+      owner: 200,
+      teammate: 200,
+      'security/risk owner': 200,
+    }),
+    deny: everyone(403, { 'no token': 401 }),
+  },
+  // Campaigns are created by a signed-in person with devsecops.campaign.manage, never by a token.
+  'POST /v1/campaigns': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/campaigns')).send({
+        title: 'Matrix: SAST everywhere',
+        goal: { type: 'controls', controls: ['sast'] },
+        scope: { group: 'acme' },
+        startDate: '2026-01-01',
+        targetDate: '2027-06-30',
+        ownerRef: 'group:default/platform-team',
+      }),
+    allow: everyone(403, { 'no token': 401, ...users(201) }),
+    // The demo policy: the platform and security groups only.
+    demo: everyone(403, { 'no token': 401, platform: 201, 'security/risk owner': 201 }),
     deny: everyone(403, { 'no token': 401 }),
   },
   // Named human attestations are recorded by the signed-in person, never by a token.
@@ -772,6 +839,20 @@ describe.each([
               throw new Error(`exception fixture: ${approved.text}`);
           }
           return requested.body.id;
+        },
+        async exercise() {
+          const exercise = await as('owner')(
+            request(helper.server).post('/api/devsecops/v1/exercises'),
+          ).send({
+            scenario: 'compromised-ci-token',
+            heldOn: inDays(-1).slice(0, 10),
+            scopeRef: 'group:default/team-payments',
+            participants: ['user:default/dana'],
+            followUps: [{ action: 'Scope the deploy token', owner: 'user:default/dana', due: inDays(7).slice(0, 10) }],
+          });
+          if (exercise.status !== 201)
+            throw new Error(`exercise fixture: ${exercise.text}`);
+          return exercise.body.id;
         },
       };
     });

@@ -12,12 +12,16 @@ import { unsupportedMediaType } from './mediaType';
 import { mountDeployRoutes } from './deployRoutes';
 import { mountEvidenceRoutes } from './evidenceRoutes';
 import { mountExceptionRoutes } from './exceptionRoutes';
+import { mountFeedRoutes } from './feedRoutes';
+import { mountExceptionActionRoutes } from './exceptionActionRoutes';
 import { mountReportRoutes } from './reportRoutes';
 import { callers } from './request';
 import { rejectNulCharacters } from '../validation/nulCharacters';
 import { mountRuntimeRoutes } from './runtimeRoutes';
 import { mountHumanAttestationRoutes } from './humanAttestationRoutes';
+import { mountReviewRoutes } from './reviewRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
+import { mountCampaignRoutes } from './campaignRoutes';
 
 export interface RouterOptions {
   services: DevsecopsServices;
@@ -46,7 +50,7 @@ export async function createRouter(
     middleware: [
       unsupportedMediaType,
       (req, res, next) => {
-        if (!(req.method === 'POST' && (req.path === '/v1/reports' || req.path === '/v1/attestations'))) {
+        if (!(req.method === 'POST' && (req.path === '/v1/reports' || req.path === '/v1/attestations' || req.path.startsWith('/v1/feeds/')))) {
           json(req, res, error => {
             // A body that does not decompress as its Content-Encoding says: name that, not just "Bad Request".
             const code = String((error as { code?: unknown } | undefined)?.code ?? '');
@@ -97,9 +101,13 @@ export async function createRouter(
   mountScorecardRoutes(area);
   mountDeployRoutes(area);
   mountExceptionRoutes(area);
+  mountExceptionActionRoutes(area);
   mountRuntimeRoutes(area);
   mountHumanAttestationRoutes(area);
+  mountReviewRoutes(area);
   mountEvidenceRoutes(area);
+  mountFeedRoutes(area);
+  mountCampaignRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);
 

@@ -3,6 +3,10 @@
  * `@backstage/backend-openapi-utils` (unknown query parameters, wrong types and missing fields get
  * a 400 naming the problem); it is served at `/openapi.json`.
  */
+import { campaignPaths } from './paths/campaigns';
+import { feedPaths } from './paths/feeds';
+import { exceptionActionPaths } from './paths/exceptionActions';
+import { reviewPaths } from './paths/reviews';
 
 const entityParams = [
   {
@@ -349,6 +353,10 @@ export const spec = {
     },
   },
   paths: {
+    ...campaignPaths,
+    ...feedPaths,
+    ...exceptionActionPaths,
+    ...reviewPaths,
     '/health': {
       get: {
         operationId: 'getHealth',
@@ -539,7 +547,7 @@ export const spec = {
             required: false,
             schema: {
               type: 'string',
-              enum: ['severity', 'firstSeenAt', 'lastSeenAt', 'ruleId', 'control'],
+              enum: ['severity', 'exploitability', 'firstSeenAt', 'lastSeenAt', 'ruleId', 'control'],
             },
           },
           {
@@ -655,7 +663,23 @@ export const spec = {
       get: {
         operationId: 'getRollup',
         description: 'Stage distribution, control adoption, gate pass rate and metrics of a group (recursively), a system, a domain, or the whole org; optionally only one lifecycle',
-        parameters: rollupScopeParams,
+        parameters: [
+          ...rollupScopeParams,
+          {
+            name: 'entitiesLimit',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[0-9]{1,3}$' },
+            description: 'Entities listed, 0–500 (0: aggregates and team rows only); absent: every entity in scope',
+          },
+          {
+            name: 'entitiesCursor',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,700}$' },
+            description: "The previous page's entitiesPage.nextCursor",
+          },
+        ],
         responses: { '200': ok('The roll-up'), '400': errorResponse, '404': errorResponse },
       },
     },
@@ -719,6 +743,35 @@ export const spec = {
             description: '`me`: exceptions the caller (or a group of theirs) decides; or a user/group ref',
           },
           {
+            name: 'requester',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: text(255),
+            description: '`me`: exceptions the caller requested; or a user ref',
+          },
+          {
+            name: 'owner',
+            in: 'query',
+            allowReserved: true,
+            required: false,
+            schema: text(255),
+            description: 'The owning team of the entity when requested, e.g. group:default/team-payments',
+          },
+          {
+            name: 'riskRating',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['critical', 'high', 'medium', 'low'] },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            description: 'By expiry: asc (soonest first, the default) or desc',
+            schema: { type: 'string', enum: ['asc', 'desc'] },
+          },
+          {
             name: 'status',
             in: 'query',
             required: false,
@@ -732,7 +785,7 @@ export const spec = {
           },
           ...paging,
         ],
-        responses: { '200': ok('A page of exceptions, soonest expiry first'), '400': errorResponse },
+        responses: { '200': ok('A page of exceptions by expiry (soonest first unless order=desc)'), '400': errorResponse },
       },
     },
     '/v1/exceptions/risk-owners': {
@@ -746,7 +799,7 @@ export const spec = {
           { name: 'control', in: 'query', required: false, schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' } },
         ],
         responses: {
-          '200': ok('RiskOwnerEligibility: restricted, owners (ref, displayName, kind, memberOf), defaultOwner, excluded'),
+          '200': ok('RiskOwnerEligibility: restricted, owners (ref, displayName, kind, memberOf), defaultOwner, excluded, expiry (maxDurationDays, latest)'),
           '400': errorResponse,
           '403': errorResponse,
           '404': errorResponse,

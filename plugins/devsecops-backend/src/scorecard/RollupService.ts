@@ -16,7 +16,7 @@ export interface RollupQuery {
 }
 
 /** Where a group's subtree starts: the group and every group below it (cycles tolerated). */
-function subtree(groups: Map<string, string[]>, root: string): Set<string> {
+export function subtree(groups: Map<string, string[]>, root: string): Set<string> {
   const out = new Set<string>();
   const stack = [root];
   while (stack.length > 0) {
@@ -53,7 +53,9 @@ export class RollupService {
     const byOwner = new Map<string, EntitySummary[]>();
     for (const summary of summaries) {
       if (!summary.ownerRef) continue;
-      byOwner.set(summary.ownerRef, [...(byOwner.get(summary.ownerRef) ?? []), summary]);
+      const owned = byOwner.get(summary.ownerRef);
+      if (owned) owned.push(summary);
+      else byOwner.set(summary.ownerRef, [summary]);
     }
     rollup.owners = [...byOwner.keys()].sort().map(owner => {
       const { entities: _entities, ...rest } = aggregate(
@@ -97,8 +99,11 @@ export class RollupService {
     return { scope, lifecycle: query.lifecycle, days: points };
   }
 
-  /** The summaries a query selects: one of group (recursive), system, domain or all; then lifecycle. */
-  private async scoped(query: RollupQuery): Promise<{
+  /**
+   * The summaries a query selects: one of group (recursive), system, domain or all; then lifecycle.
+   * Campaigns resolve many scopes at once and pass the summaries and group tree loaded once.
+   */
+  async scoped(query: RollupQuery, loaded?: { all: EntitySummary[]; groups: () => Promise<Map<string, string[]>> }): Promise<{
     scope: Rollup['scope'];
     summaries: EntitySummary[];
     groups?: Map<string, string[]>;
@@ -109,12 +114,12 @@ export class RollupService {
     }
     // Only the counted kinds (devsecops.scorecard.entityKinds), whatever rows an older version
     // stored for other kinds.
-    const all = (await this.options.summaries.all()).filter(
+    const all = (loaded?.all ?? (await this.options.summaries.all())).filter(
       s => this.options.scorecards.counts(s.entityRef) && (!query.lifecycle || s.lifecycle === query.lifecycle),
     );
     if (query.group) {
       const ref = this.ref(query.group, 'group');
-      const groups = await this.groups();
+      const groups = await (loaded?.groups ?? (() => this.groups()))();
       if (!groups.has(ref)) throw new NotFoundError(`No catalog group ${ref}`);
       return { scope: { kind: 'group', ref }, summaries: ownedBy(all, subtree(groups, ref)), groups };
     }
@@ -140,7 +145,7 @@ export class RollupService {
   }
 
   /** Group ref → direct child group refs, from spec.children and spec.parent. */
-  private async groups(): Promise<Map<string, string[]>> {
+  async groups(): Promise<Map<string, string[]>> {
     const { items } = await this.options.catalog.getEntities(
       { filter: { kind: 'Group' }, fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.parent', 'spec.children'] },
       { credentials: await this.options.auth.getOwnServiceCredentials() },

@@ -1,0 +1,343 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  Campaign,
+  CampaignOverview,
+  CampaignProgress,
+  devsecopsCampaignManagePermission,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { randomUUID } from 'node:crypto';
+import { ControlCatalog } from '../config/ControlCatalog';
+import {
+  burnup,
+  counts,
+  daysFrom,
+  endReport,
+  entityProgress,
+  goalControls,
+  GoalState,
+  meetsGoal,
+  teamProgress,
+} from '../evaluate/campaigns';
+import { StageDefinition } from '../evaluate/types';
+import { RollupService, subtree } from '../scorecard/RollupService';
+import { CampaignStore } from '../store/CampaignStore';
+import { EntitySummary, SummaryStore } from '../store/SummaryStore';
+import { CampaignSettings, parseCampaignInput } from './campaignInput';
+
+export interface CampaignServiceOptions {
+  store: CampaignStore;
+  settings: CampaignSettings;
+  summaries: SummaryStore;
+  rollups: RollupService;
+  catalog: CatalogService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  notifications: NotificationService;
+  controls: ControlCatalog;
+  stages: StageDefinition[];
+  entityKinds: string[];
+  logger: LoggerService;
+  now?: () => Date;
+}
+
+/** What one evaluation pass loads once for every campaign it looks at. */
+interface Loaded {
+  all: EntitySummary[];
+  groups: () => Promise<Map<string, string[]>>;
+  tagged: (tag: string) => Promise<Set<string>>;
+}
+
+const utcDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/**
+ * Campaigns: created by the platform and security owners (`devsecops.campaign.manage`) or declared
+ * in configuration, evaluated from the stored summaries (where services stand today) and the
+ * daily snapshots (since when, and the burn-up) with the pure `evaluate/campaigns`; reminds owning
+ * teams before the target date and the campaign's owner when it ends, each once across instances.
+ */
+export class CampaignService {
+  constructor(private readonly options: CampaignServiceOptions) {
+    // A declared campaign naming an unknown control or stage stops the backend, naming its key.
+    options.settings.declared.forEach((campaign, index) => {
+      try {
+        this.checkGoal(campaign.goal, `devsecops.campaigns.declared[${index}].`);
+      } catch (error) {
+        throw new Error(`Invalid devsecops configuration: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  private now() {
+    return this.options.now?.() ?? new Date();
+  }
+
+  async create(input: unknown, credentials: BackstageCredentials<BackstageUserPrincipal>): Promise<Campaign> {
+    const [decision] = await this.options.permissions.authorize(
+      [{ permission: devsecopsCampaignManagePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError('The permission policy does not allow devsecops.campaign.manage');
+    }
+    const fields = parseCampaignInput(input, '', this.options.settings.reminderDaysBefore, this.now());
+    this.checkGoal(fields.goal, '');
+    // The scope must name catalog entities that exist (404 → a 400 naming the field).
+    try {
+      await this.options.rollups.scoped(fields.scope, { all: [], groups: () => this.options.rollups.groups() });
+    } catch (error) {
+      if (error instanceof NotFoundError) throw new InputError(`scope: ${error.message}`);
+      throw error;
+    }
+    const campaign: Campaign & { createdBy: string; createdAt: string } = {
+      id: randomUUID(),
+      ...fields,
+      source: 'api',
+      createdBy: credentials.principal.userEntityRef,
+      createdAt: this.now().toISOString(),
+    };
+    await this.options.store.insert(campaign);
+    return campaign;
+  }
+
+  /** Controls the goal names must exist; a stage goal must be a configured stage. */
+  checkGoal(goal: Campaign['goal'], prefix: string) {
+    if (goal.type === 'controls') {
+      const unknown = goal.controls.filter(id => !this.options.controls.has(id));
+      if (unknown.length > 0) throw new InputError(`${prefix}goal.controls: unknown control ${unknown.join(', ')}`);
+    } else if (!this.options.stages.some(s => s.stage === goal.stage)) {
+      throw new InputError(`${prefix}goal.stage: no maturity stage ${goal.stage} (stages ${this.options.stages.map(s => s.stage).join(', ')})`);
+    }
+  }
+
+  /** Declared campaigns (checked at start-up) and stored ones, soonest target first. */
+  async campaigns(): Promise<Campaign[]> {
+    const stored = await this.options.store.list();
+    return [...this.options.settings.declared, ...stored].sort(
+      (a, b) => a.targetDate.localeCompare(b.targetDate) || a.id.localeCompare(b.id),
+    );
+  }
+
+  /**
+   * Every campaign with its counts; with `entity`, only those the service is in (with its
+   * progress); with `group`, only those in which the group or a group below it owns services.
+   */
+  async list(filter: { entity?: string; group?: string } = {}): Promise<CampaignOverview[]> {
+    const today = utcDay(this.now());
+    const loaded = await this.load();
+    const out: CampaignOverview[] = [];
+    for (const campaign of await this.campaigns()) {
+      const states = await this.inScope(campaign, loaded);
+      const controls = goalControls(campaign.goal, this.options.stages);
+      const overview = this.overview(campaign, states, today);
+      if (filter.entity) {
+        const state = states.find(s => s.entityRef === filter.entity);
+        if (!state) continue;
+        const [entity] = await this.progressOf(campaign, [state], today);
+        out.push({ ...overview, entity });
+      } else if (filter.group) {
+        const owners = subtree(await loaded.groups(), filter.group);
+        const mine = states.filter(s => s.ownerRef && owners.has(s.ownerRef));
+        if (mine.length === 0) continue;
+        out.push({ ...overview, team: { ownerRef: filter.group, ...counts(campaign.goal, controls, mine) } });
+      } else {
+        out.push(overview);
+      }
+    }
+    return out;
+  }
+
+  /** One campaign: counts, per team, the burn-up, a page of its services (unfinished first), the end report. */
+  async get(id: string, page: { limit: number; offset: number }): Promise<CampaignProgress> {
+    const campaign = await this.find(id);
+    const today = utcDay(this.now());
+    const states = await this.inScope(campaign, await this.load());
+    const controls = goalControls(campaign.goal, this.options.stages);
+    const sorted = [...states].sort(
+      (a, b) =>
+        Number(meetsGoal(campaign.goal, a)) - Number(meetsGoal(campaign.goal, b)) ||
+        a.entityRef.localeCompare(b.entityRef),
+    );
+    const ended = today > campaign.targetDate;
+    // The end report needs every service's done day; a running campaign only the page's.
+    const listed = ended ? sorted : sorted.slice(page.offset, page.offset + page.limit);
+    const progress = await this.progressOf(campaign, listed, today);
+    const history = await this.options.summaries.historyOf(
+      states.map(s => s.entityRef),
+      campaign.startDate,
+    );
+    return {
+      ...this.overview(campaign, states, today),
+      teams: teamProgress(campaign.goal, controls, states),
+      burnup: burnup(campaign.goal, history, campaign.startDate, today),
+      entities: {
+        items: ended ? progress.slice(page.offset, page.offset + page.limit) : progress,
+        totalCount: states.length,
+        ...page,
+      },
+      ...(ended ? { report: endReport(campaign.targetDate, progress) } : {}),
+    };
+  }
+
+  /**
+   * Reminders to the owning teams of unfinished services when a reminder offset is reached (one
+   * per campaign, team and offset: a campaign created late sends the nearest one only), and the
+   * end report to the campaign's owner the day after the target date. Claimed in the database
+   * first, so two instances send each once. Returns how many were sent.
+   */
+  async notifyDue(): Promise<number> {
+    const today = utcDay(this.now());
+    const loaded = await this.load();
+    let sent = 0;
+    for (const campaign of await this.campaigns()) {
+      if (campaign.startDate > today) continue;
+      const daysLeft = daysFrom(today, campaign.targetDate);
+      const link = `/devsecops/campaigns/${encodeURIComponent(campaign.id)}`;
+      if (daysLeft < 0) {
+        if (await this.claim(campaign.id, campaign.ownerRef, 'ended')) {
+          const states = await this.inScope(campaign, loaded);
+          const report = endReport(campaign.targetDate, await this.progressOf(campaign, states, today));
+          sent += await this.send(campaign.id, campaign.ownerRef, 'ended', {
+            title: `Campaign ended: ${campaign.title}`,
+            description: `${report.doneOnTime.length} done on time, ${report.doneLate.length} late, ${report.excepted.length} through exceptions, ${report.notDone.length} not done.`,
+            link,
+            topic: 'devsecops-campaign-ended',
+            severity: 'normal',
+          });
+        }
+        continue;
+      }
+      const offset = [...campaign.reminderDaysBefore].sort((a, b) => a - b).find(d => d >= daysLeft);
+      if (offset === undefined) continue;
+      const states = await this.inScope(campaign, loaded);
+      const byOwner = new Map<string, number>();
+      for (const s of states) {
+        if (s.ownerRef && !meetsGoal(campaign.goal, s)) byOwner.set(s.ownerRef, (byOwner.get(s.ownerRef) ?? 0) + 1);
+      }
+      for (const [ownerRef, left] of byOwner) {
+        const kind = `reminder-${offset}d`;
+        if (!(await this.claim(campaign.id, ownerRef, kind))) continue;
+        sent += await this.send(campaign.id, ownerRef, kind, {
+          title: `${campaign.title}: ${left} service${left === 1 ? '' : 's'} not done, due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`,
+          description: `Target ${campaign.targetDate}. The campaign page lists the next step for each service.`,
+          link,
+          topic: 'devsecops-campaign-reminder',
+          severity: daysLeft <= 3 ? 'high' : 'normal',
+        });
+      }
+    }
+    return sent;
+  }
+
+  private claim(campaignId: string, recipient: string, kind: string) {
+    return this.options.store.claimNotification(campaignId, recipient, kind, this.now());
+  }
+
+  private async send(
+    campaignId: string,
+    recipient: string,
+    kind: string,
+    payload: { title: string; description: string; link: string; topic: string; severity: 'high' | 'normal' },
+  ): Promise<number> {
+    try {
+      await this.options.notifications.send({ recipients: { type: 'entity', entityRef: recipient }, payload });
+      return 1;
+    } catch (error) {
+      // Give the claim back so the next run retries.
+      await this.options.store.releaseNotification(campaignId, recipient, kind);
+      this.options.logger.warn(`Could not send the ${kind} notification of campaign ${campaignId}: ${error}`);
+      return 0;
+    }
+  }
+
+  private async find(id: string): Promise<Campaign> {
+    const declared = this.options.settings.declared.find(c => c.id === id.toLowerCase());
+    const campaign = declared ?? (await this.options.store.get(id.toLowerCase()));
+    if (!campaign) throw new NotFoundError(`No campaign ${id}`);
+    return campaign;
+  }
+
+  private overview(campaign: Campaign, states: GoalState[], today: string): CampaignOverview {
+    return {
+      ...campaign,
+      status: today < campaign.startDate ? 'upcoming' : today > campaign.targetDate ? 'ended' : 'active',
+      daysLeft: daysFrom(today, campaign.targetDate),
+      counts: counts(campaign.goal, goalControls(campaign.goal, this.options.stages), states),
+    };
+  }
+
+  /** The services' progress: done day from their snapshots, next step from their stored scorecard. */
+  private async progressOf(campaign: Campaign, states: GoalState[], today: string) {
+    const refs = states.map(s => s.entityRef);
+    const history = await this.options.summaries.historyOf(refs, campaign.startDate);
+    const byEntity = new Map<string, Array<GoalState & { day: string }>>();
+    for (const [day, snapshots] of [...history.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const s of snapshots) byEntity.set(s.entityRef, [...(byEntity.get(s.entityRef) ?? []), { ...s, day }]);
+    }
+    const unfinished = states.filter(s => !meetsGoal(campaign.goal, s)).map(s => s.entityRef);
+    const scorecards =
+      campaign.goal.type === 'stage' && unfinished.length > 0
+        ? await this.options.summaries.storedScorecards(unfinished)
+        : new Map();
+    const controls = goalControls(campaign.goal, this.options.stages);
+    const controlTitle = (id: string) => this.options.controls.get(id)?.title ?? id;
+    return states.map(state =>
+      entityProgress(campaign.goal, controls, state, byEntity.get(state.entityRef) ?? [], today, {
+        controlTitle,
+        maturity: scorecards.get(state.entityRef)?.maturity,
+      }),
+    );
+  }
+
+  /** The services in a campaign's scope today (a scope naming a vanished group covers none). */
+  private async inScope(campaign: Campaign, loaded: Loaded): Promise<GoalState[]> {
+    const { tag, ...query } = campaign.scope;
+    let summaries: EntitySummary[];
+    try {
+      summaries = (await this.options.rollups.scoped(query, loaded)).summaries;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      this.options.logger.warn(`Campaign ${campaign.id}: ${error.message}; it covers no services`);
+      return [];
+    }
+    if (!tag) return summaries;
+    const tagged = await loaded.tagged(tag);
+    return summaries.filter(s => tagged.has(s.entityRef));
+  }
+
+  /** The summaries, group tree and tagged entities, each read once per pass. */
+  private async load(): Promise<Loaded> {
+    const { catalog, auth, entityKinds } = this.options;
+    let groups: Promise<Map<string, string[]>> | undefined;
+    const tags = new Map<string, Promise<Set<string>>>();
+    return {
+      all: await this.options.summaries.all(),
+      groups: () => (groups ??= this.options.rollups.groups()),
+      tagged: tag => {
+        if (!tags.has(tag)) {
+          tags.set(
+            tag,
+            (async () => {
+              const { items } = await catalog.getEntities(
+                { filter: { kind: entityKinds, 'metadata.tags': tag }, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
+                { credentials: await auth.getOwnServiceCredentials() },
+              );
+              return new Set(items.map(e => stringifyEntityRef(e)));
+            })(),
+          );
+        }
+        return tags.get(tag)!;
+      },
+    };
+  }
+}

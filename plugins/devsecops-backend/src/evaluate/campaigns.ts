@@ -1,0 +1,182 @@
+import {
+  CampaignCounts,
+  CampaignEntityProgress,
+  CampaignGoal,
+  CampaignReport,
+  CampaignStep,
+  CampaignTeamProgress,
+  ControlState,
+  MaturityResult,
+} from '@devsecops-scorecard/plugin-devsecops-common';
+import { CriterionRule, StageDefinition } from './types';
+
+/** What campaign evaluation reads of a summary or a daily snapshot. */
+export interface GoalState {
+  entityRef: string;
+  ownerRef?: string;
+  stage: number;
+  controlStates: Record<string, ControlState>;
+}
+
+/** A control counts towards a goal when it passes, is excepted, or does not apply. */
+const MEETS: ControlState[] = ['passing', 'excepted', 'not_applicable'];
+
+/**
+ * The controls an exception could stand in for under the goal: the goal's controls, or those
+ * the `controls` criteria of stages 1..target name.
+ */
+export function goalControls(goal: CampaignGoal, stages: StageDefinition[]): string[] {
+  if (goal.type === 'controls') return [...goal.controls];
+  const out = new Set<string>();
+  const walk = (rule: CriterionRule) => {
+    if (rule.type === 'controls') rule.controls.forEach(c => out.add(c));
+    if (rule.type === 'any' || rule.type === 'all') rule.rules.forEach(walk);
+  };
+  for (const stage of stages) {
+    if (stage.stage <= goal.stage) stage.criteria.forEach(c => walk(c.rule));
+  }
+  return [...out].sort();
+}
+
+export function meetsGoal(goal: CampaignGoal, state: Pick<GoalState, 'stage' | 'controlStates'>): boolean {
+  if (goal.type === 'stage') return state.stage >= goal.stage;
+  return goal.controls.every(id => MEETS.includes(state.controlStates[id] ?? 'not_reported'));
+}
+
+/** Met, but only because an approved exception stands in for one of the goal's controls. */
+function exceptedFor(controls: string[], state: GoalState): boolean {
+  return controls.some(id => state.controlStates[id] === 'excepted');
+}
+
+/**
+ * The first day of the latest unbroken run of daily snapshots meeting the goal, or `today` when
+ * the newest snapshot does not (it met the goal since then). Snapshots: oldest first.
+ */
+export function doneOn(goal: CampaignGoal, snapshots: Array<GoalState & { day: string }>, today: string): string {
+  let since = today;
+  for (let i = snapshots.length - 1; i >= 0; i--) {
+    if (snapshots[i].day > today) continue;
+    if (!meetsGoal(goal, snapshots[i])) break;
+    since = snapshots[i].day;
+  }
+  return since;
+}
+
+export interface StepContext {
+  /** The control's title, for the step's sentence. */
+  controlTitle: (id: string) => string;
+  /** The entity's stored maturity, for a stage goal: the unmet criteria up to the target. */
+  maturity?: MaturityResult;
+}
+
+/** What is left for one service, and the one thing to do next. */
+export function stepsLeft(goal: CampaignGoal, state: GoalState, context: StepContext): { stepsLeft: number; nextStep?: CampaignStep } {
+  if (meetsGoal(goal, state)) return { stepsLeft: 0 };
+  if (goal.type === 'controls') {
+    const unmet = goal.controls.filter(id => !MEETS.includes(state.controlStates[id] ?? 'not_reported'));
+    const first = unmet[0];
+    const current = (state.controlStates[first] ?? 'not_reported').replace('_', ' ');
+    return {
+      stepsLeft: unmet.length,
+      nextStep: { kind: 'control', controlId: first, text: `Make ${context.controlTitle(first)} pass (it is ${current})` },
+    };
+  }
+  const stages = (context.maturity?.stages ?? []).filter(s => s.stage <= goal.stage && s.stage > state.stage);
+  const unmet = stages.flatMap(s => s.criteria.filter(c => !c.met).map(c => ({ stage: s.stage, ...c })));
+  const first = unmet[0];
+  if (!first) {
+    // No stored scorecard to read the criteria from: the stages still to reach are what is known.
+    return {
+      stepsLeft: goal.stage - state.stage,
+      nextStep: { kind: 'criterion', stage: state.stage + 1, text: `Reach stage ${state.stage + 1} (open the scorecard for its criteria)` },
+    };
+  }
+  return {
+    stepsLeft: unmet.length,
+    nextStep: {
+      kind: 'criterion',
+      stage: first.stage,
+      criterionId: first.id,
+      text: `Stage ${first.stage}, ${first.title}: ${first.reason}`,
+    },
+  };
+}
+
+/** One service of the campaign today; `doneOn` from its snapshots since the start. */
+export function entityProgress(
+  goal: CampaignGoal,
+  controls: string[],
+  state: GoalState,
+  snapshots: Array<GoalState & { day: string }>,
+  today: string,
+  context: StepContext,
+): CampaignEntityProgress {
+  const done = meetsGoal(goal, state);
+  return {
+    entityRef: state.entityRef,
+    ...(state.ownerRef ? { ownerRef: state.ownerRef } : {}),
+    done,
+    excepted: done && exceptedFor(controls, state),
+    ...(done ? { doneOn: doneOn(goal, snapshots, today) } : {}),
+    ...stepsLeft(goal, state, context),
+  };
+}
+
+export function counts(goal: CampaignGoal, controls: string[], states: GoalState[]): CampaignCounts {
+  let done = 0;
+  let excepted = 0;
+  for (const state of states) {
+    if (!meetsGoal(goal, state)) continue;
+    done++;
+    if (exceptedFor(controls, state)) excepted++;
+  }
+  return {
+    inScope: states.length,
+    done,
+    excepted,
+    ...(states.length > 0 ? { donePct: Math.round((done / states.length) * 1000) / 10 } : {}),
+  };
+}
+
+/** Per owning team, by team ref. */
+export function teamProgress(goal: CampaignGoal, controls: string[], states: GoalState[]): CampaignTeamProgress[] {
+  const byOwner = new Map<string, GoalState[]>();
+  for (const state of states) {
+    const owner = state.ownerRef ?? 'unowned';
+    byOwner.set(owner, [...(byOwner.get(owner) ?? []), state]);
+  }
+  return [...byOwner.keys()].sort().map(ownerRef => ({ ownerRef, ...counts(goal, controls, byOwner.get(ownerRef)!) }));
+}
+
+/**
+ * Per day with snapshots from the start on (oldest first): the services in scope today that had a
+ * snapshot that day, and those of them that met the goal.
+ */
+export function burnup(
+  goal: CampaignGoal,
+  snapshotsByDay: Map<string, GoalState[]>,
+  startDate: string,
+  today: string,
+): Array<{ day: string; inScope: number; done: number }> {
+  return [...snapshotsByDay.entries()]
+    .filter(([day]) => day >= startDate && day <= today)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([day, states]) => ({ day, inScope: states.length, done: states.filter(s => meetsGoal(goal, s)).length }));
+}
+
+/** How the campaign ended: each service done on time, late, through an exception, or not done. */
+export function endReport(targetDate: string, entities: CampaignEntityProgress[]): CampaignReport {
+  const report: CampaignReport = { targetDate, doneOnTime: [], doneLate: [], excepted: [], notDone: [] };
+  for (const e of entities) {
+    if (!e.done) report.notDone.push(e.entityRef);
+    else if (e.excepted) report.excepted.push(e.entityRef);
+    else if ((e.doneOn ?? targetDate) <= targetDate) report.doneOnTime.push(e.entityRef);
+    else report.doneLate.push(e.entityRef);
+  }
+  return report;
+}
+
+/** Whole days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
+export function daysFrom(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}

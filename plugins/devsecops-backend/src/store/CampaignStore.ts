@@ -1,0 +1,101 @@
+import { Campaign } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Knex } from 'knex';
+import { DbTime } from './rowTypes';
+import { dbText } from './text';
+import { fromDbTime, toDbTime } from './time';
+
+const CAMPAIGNS = 'devsecops_campaigns';
+const NOTIFICATIONS = 'devsecops_campaign_notifications';
+
+/** A row of devsecops_campaigns. */
+interface CampaignRow {
+  id: string;
+  title: string;
+  description: string | null;
+  /** JSON: CampaignGoal */
+  goal: string;
+  /** JSON: CampaignScope */
+  scope: string;
+  start_date: string;
+  target_date: string;
+  owner_ref: string;
+  /** JSON: number[] */
+  reminder_days: string;
+  created_by: string;
+  created_at: DbTime;
+}
+
+/** A row of devsecops_campaign_notifications. */
+interface CampaignNotificationRow {
+  campaign_id: string;
+  recipient: string;
+  kind: string;
+  claimed_at: DbTime;
+}
+
+/** Owns devsecops_campaigns (campaigns created through the API) and their reminder claims. */
+export class CampaignStore {
+  constructor(private readonly knex: Knex) {}
+
+  async insert(campaign: Campaign & { createdBy: string; createdAt: string }): Promise<void> {
+    await this.knex<CampaignRow>(CAMPAIGNS).insert({
+      id: campaign.id,
+      title: dbText(campaign.title, 200),
+      description: dbText(campaign.description ?? null),
+      goal: JSON.stringify(campaign.goal),
+      scope: JSON.stringify(campaign.scope),
+      start_date: campaign.startDate,
+      target_date: campaign.targetDate,
+      owner_ref: campaign.ownerRef,
+      reminder_days: JSON.stringify(campaign.reminderDaysBefore),
+      created_by: dbText(campaign.createdBy, 255),
+      created_at: toDbTime(new Date(campaign.createdAt)),
+    });
+  }
+
+  async get(id: string): Promise<Campaign | undefined> {
+    const row = await this.knex<CampaignRow>(CAMPAIGNS).where({ id }).first();
+    return row ? toCampaign(row) : undefined;
+  }
+
+  /** Every stored campaign, soonest target first (a bounded number: campaigns are few). */
+  async list(): Promise<Campaign[]> {
+    const rows = await this.knex<CampaignRow>(CAMPAIGNS)
+      .orderBy([{ column: 'target_date', order: 'asc' }, { column: 'id', order: 'asc' }])
+      .limit(1000);
+    return rows.map(toCampaign);
+  }
+
+  /** Claims a reminder before it is sent; false when it was claimed already (here or elsewhere). */
+  async claimNotification(campaignId: string, recipient: string, kind: string, now: Date): Promise<boolean> {
+    const inserted = await this.knex<CampaignNotificationRow>(NOTIFICATIONS)
+      .insert({ campaign_id: campaignId, recipient, kind, claimed_at: toDbTime(now) })
+      .onConflict(['campaign_id', 'recipient', 'kind'])
+      .ignore()
+      .returning('campaign_id');
+    return inserted.length === 1;
+  }
+
+  async releaseNotification(campaignId: string, recipient: string, kind: string): Promise<void> {
+    await this.knex<CampaignNotificationRow>(NOTIFICATIONS)
+      .where({ campaign_id: campaignId, recipient, kind })
+      .delete();
+  }
+}
+
+function toCampaign(row: CampaignRow): Campaign {
+  return {
+    id: row.id,
+    title: row.title,
+    ...(row.description ? { description: row.description } : {}),
+    goal: JSON.parse(row.goal),
+    scope: JSON.parse(row.scope),
+    startDate: row.start_date,
+    targetDate: row.target_date,
+    ownerRef: row.owner_ref,
+    reminderDaysBefore: JSON.parse(row.reminder_days),
+    source: 'api',
+    createdBy: row.created_by,
+    createdAt: fromDbTime(row.created_at),
+  };
+}
