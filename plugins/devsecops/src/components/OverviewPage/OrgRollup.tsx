@@ -1,6 +1,6 @@
 import { Link } from '@backstage/core-components';
 import { parseEntityRef } from '@backstage/catalog-model';
-import { PipelineControl, Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlState, PipelineControl, Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
 import Box from '@mui/material/Box';
 import Chip from '@mui/material/Chip';
 import Table from '@mui/material/Table';
@@ -10,6 +10,10 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
+import { HeatMap, HeatMapSort } from './HeatMap';
+import { entityLink } from './links';
+import { GATE_LOOK, lookSx, STATE_LOOK } from './statePalette';
 
 const STAGES = ['0', '1', '2', '3', '4'];
 
@@ -77,7 +81,12 @@ export function ControlAdoption({
               </TableCell>
               <TableCell>
                 {Object.entries(adoption.states).map(([state, count]) => (
-                  <Chip key={state} size="small" sx={{ mr: 0.5 }} label={`${state.replace('_', ' ')} ${count}`} />
+                  <Chip
+                    key={state}
+                    size="small"
+                    sx={{ ...lookSx(STATE_LOOK[state as ControlState]), mr: 0.5 }}
+                    label={`${state.replace('_', ' ')} ${count}`}
+                  />
                 ))}
               </TableCell>
             </TableRow>
@@ -88,76 +97,10 @@ export function ControlAdoption({
   );
 }
 
-/** The Security tab of a component or a group: the drill-down from org to team to service. */
-export function securityTabLink(ref: string) {
-  const { kind, namespace, name } = parseEntityRef(ref);
-  return `/catalog/${namespace}/${kind.toLowerCase()}/${name}/security`;
-}
-
-/**
- * Groups × controls: the share of each team's services passing (or excepted on) each control.
- * Empty cells are controls that apply to none of the team's services. The columns are the
- * backend's configured catalogue (`GET /controls`), so a control added in app-config shows too.
- */
-export function ControlHeatMap({
-  rows,
-  controls,
-}: {
-  rows: NonNullable<Rollup['owners']>;
-  controls: readonly PipelineControl[];
-}) {
-  if (rows.length === 0) {
-    return (
-      <Typography variant="body2" color="text.secondary">
-        No team owns a scored service in this selection.
-      </Typography>
-    );
-  }
-  return (
-    <Box sx={{ overflowX: 'auto' }}>
-      <Table size="small" aria-label="control adoption by team" sx={{ tableLayout: 'fixed', minWidth: 880 }}>
-        <TableHead>
-          <TableRow>
-            <TableCell sx={{ width: 128, px: 1 }}>Team</TableCell>
-            {controls.map(control => (
-              <TableCell
-                key={control.id}
-                align="center"
-                sx={{ fontSize: 11, lineHeight: 1.2, px: 0.25, verticalAlign: 'bottom', hyphens: 'auto' }}
-              >
-                {control.title}
-              </TableCell>
-            ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {rows.map(row => (
-            <TableRow key={row.scope.ref}>
-              <TableCell sx={{ px: 1, overflowWrap: 'anywhere' }}>
-                <Link to={securityTabLink(row.scope.ref!)}>{parseEntityRef(row.scope.ref!).name}</Link>
-                <Typography variant="caption" component="p" color="text.secondary">
-                  {row.entityCount} service{row.entityCount === 1 ? '' : 's'}
-                </Typography>
-              </TableCell>
-              {controls.map(control => {
-                const pct = row.controlAdoption[control.id]?.passingPct;
-                return (
-                  <TableCell
-                    key={control.id}
-                    align="center"
-                    aria-label={`${parseEntityRef(row.scope.ref!).name}, ${control.title}: ${pct === undefined ? 'not applicable' : `${pct}% passing`}`}
-                    sx={{ bgcolor: heat(pct), px: 0.25, fontSize: 12, color: 'text.primary' }}
-                  >
-                    {pct === undefined ? '·' : `${Math.round(pct)}%`}
-                  </TableCell>
-                );
-              })}
-            </TableRow>
-          ))}
-        </TableBody>
-      </Table>
-    </Box>
-  );
+/** The heat map with its sort kept in the component (the org overview keeps it in the URL instead). */
+export function ControlHeatMap({ rollup, controls }: { rollup: Rollup; controls: readonly PipelineControl[] }) {
+  const [sort, setSort] = useState<HeatMapSort>({ by: 'failing', dir: 'desc' });
+  return <HeatMap rollup={rollup} controls={controls} sort={sort} onSort={setSort} />;
 }
 
 /** Teams (owners) with their services' stages and gate outcomes, linking to each Security tab. */
@@ -168,38 +111,50 @@ export function TeamsTable({ rollup }: { rollup: Rollup }) {
     byOwner.set(owner, [...(byOwner.get(owner) ?? []), entity]);
   }
   return (
-    <Table size="small" aria-label="teams">
+    <Table size="small" aria-label="teams" sx={{ tableLayout: 'fixed' }}>
       <TableHead>
         <TableRow>
-          <TableCell>Team</TableCell>
-          <TableCell align="right">Entities</TableCell>
-          <TableCell>Stage of each</TableCell>
+          <TableCell sx={{ width: '30%' }}>Team</TableCell>
+          <TableCell align="right" sx={{ width: 72 }}>Entities</TableCell>
+          <TableCell>Stage and production gate of each</TableCell>
         </TableRow>
       </TableHead>
       <TableBody>
-        {[...byOwner.entries()].sort().map(([owner, entities]) => (
-          <TableRow key={owner}>
-            <TableCell>
-              {owner === 'no owner' ? owner : <Link to={securityTabLink(owner)}>{parseEntityRef(owner).name}</Link>}
-            </TableCell>
-            <TableCell align="right">{entities.length}</TableCell>
-            <TableCell>
-              {entities.map(e => (
-                <Tooltip key={e.entityRef} describeChild title={e.productionGate ? `production gate: ${e.productionGate}` : 'no production gate decision'}>
-                  <Chip
-                    size="small"
-                    clickable
-                    component={Link}
-                    to={securityTabLink(e.entityRef)}
-                    label={`${parseEntityRef(e.entityRef).name} · ${e.stage}`}
-                    color={e.productionGate === 'deny' ? 'error' : 'default'}
-                    sx={{ mr: 0.5, mb: 0.5, color: e.productionGate === 'deny' ? 'error.contrastText' : 'text.primary' }}
-                  />
-                </Tooltip>
-              ))}
-            </TableCell>
-          </TableRow>
-        ))}
+        {[...byOwner.entries()].sort().map(([owner, entities]) => {
+          const ownerLink = owner === 'no owner' ? undefined : entityLink(owner);
+          const ownerName = owner === 'no owner' ? owner : parseEntityRef(owner).name;
+          return (
+            <TableRow key={owner}>
+              <TableCell sx={{ overflowWrap: 'anywhere' }}>{ownerLink ? <Link to={ownerLink}>{ownerName}</Link> : ownerName}</TableCell>
+              <TableCell align="right">{entities.length}</TableCell>
+              <TableCell sx={{ minWidth: 0 }}>
+                {entities.map(e => {
+                  const look = GATE_LOOK[e.productionGate ?? 'none'];
+                  const link = entityLink(e.entityRef);
+                  const name = parseEntityRef(e.entityRef).name;
+                  const label = `${look.symbol} ${name} · ${e.stage}`;
+                  const title = `${e.entityRef}: stage ${e.stage}, production gate ${look.label}${link ? '' : ' (no Security tab for this kind)'}`;
+                  // The chip inside the link (not the chip as the link): the link's colour never
+                  // reaches the chip's text, which keeps the palette's contrast.
+                  const chip = <Chip size="small" label={label} sx={{ ...lookSx(look), maxWidth: '100%', cursor: link ? 'pointer' : 'default' }} />;
+                  return (
+                    <Tooltip key={e.entityRef} describeChild title={title}>
+                      <Box component="span" sx={{ display: 'inline-block', maxWidth: '100%', mr: 0.5, mb: 0.5 }}>
+                        {link ? (
+                          <Link to={link} underline="none" aria-label={`${name}, stage ${e.stage}, production gate ${look.label}`}>
+                            {chip}
+                          </Link>
+                        ) : (
+                          chip
+                        )}
+                      </Box>
+                    </Tooltip>
+                  );
+                })}
+              </TableCell>
+            </TableRow>
+          );
+        })}
       </TableBody>
     </Table>
   );

@@ -50,12 +50,12 @@ describe('OverviewContent', () => {
 
     const heat = screen.getByRole('table', { name: 'control adoption by team' });
     expect(within(heat).getAllByRole('row')).toHaveLength(3);
-    expect(within(heat).getByLabelText('team-payments, SAST: 50% passing')).toHaveTextContent('50%');
+    expect(within(heat).getByLabelText('team-payments, SAST: not reported (1 passing, 1 not reported)')).toHaveTextContent('– 1/2');
     expect(within(heat).getByRole('link', { name: 'team-payments' })).toHaveAttribute(
       'href',
       '/catalog/default/group/team-payments/security',
     );
-    expect(within(screen.getByRole('table', { name: 'teams' })).getByText('payments-api · 1').closest('a')).toHaveAttribute(
+    expect(within(screen.getByRole('table', { name: 'teams' })).getByRole('link', { name: /^payments-api, stage 1/ })).toHaveAttribute(
       'href',
       '/catalog/default/component/payments-api/security',
     );
@@ -79,10 +79,11 @@ describe('OverviewContent', () => {
     await screen.findByText('Maturity across 2 services');
     const heat = screen.getByRole('table', { name: 'control adoption by team' });
     expect(within(heat).getByRole('columnheader', { name: 'DAST' })).toBeInTheDocument();
-    expect(within(heat).getByLabelText('team-payments, DAST: 75% passing')).toHaveTextContent('75%');
-    expect(within(heat).getByLabelText('team-checkout, DAST: 75% passing')).toHaveTextContent('75%');
+    expect(within(heat).getByLabelText('team-payments, DAST: failing (3 passing, 1 failing)')).toHaveTextContent('✕ 3/4');
+    expect(within(heat).getByLabelText('team-checkout, DAST: failing (3 passing, 1 failing)')).toHaveTextContent('✕ 3/4');
     expect(within(heat).queryByRole('columnheader', { name: 'IaC lint' })).not.toBeInTheDocument();
-    expect(within(heat).getAllByRole('columnheader')).toHaveLength(1 + 15);
+    // Team, services, failing, then the 15 configured controls.
+    expect(within(heat).getAllByRole('columnheader')).toHaveLength(3 + 15);
 
     const adoption = screen.getByRole('table', { name: 'control adoption' });
     const dast = within(adoption).getByRole('row', { name: /^DAST/ });

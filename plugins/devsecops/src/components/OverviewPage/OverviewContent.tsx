@@ -17,21 +17,34 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import Grid from '@mui/material/Grid';
 import Button from '@mui/material/Button';
-import { useState } from 'react';
+import { useMemo } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { StageByGroupChart } from '../shared/charts';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { saveBlob } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
-import {
-  ControlAdoption,
-  ControlHeatMap,
-  StageDistribution,
-  TeamsTable,
-} from './OrgRollup';
+import { HeatMap, HeatMapSort } from './HeatMap';
+import { ControlAdoption, StageDistribution, TeamsTable } from './OrgRollup';
+import { HeatMapCsvButtons, ScopeAuditPackageButton } from './OverviewExports';
 import { RollupFilters } from './RollupFilters';
 import { RollupTrends } from './RollupTrends';
+import { ResponsibilityMatrixCard } from '../Responsibility';
+import { ControlFailureReviewCard } from '../ControlFailureReview';
+import { RecurringFindingsCard } from '../RecurringFindings';
+
+const QUERY_KEYS = ['group', 'system', 'domain', 'lifecycle'] as const;
+
+/** The roll-up query a URL's search parameters hold (only the keys present). */
+export function queryFromParams(params: URLSearchParams): RollupQuery {
+  const query: RollupQuery = {};
+  for (const key of QUERY_KEYS) {
+    const value = params.get(key);
+    if (value) query[key] = value;
+  }
+  return query;
+}
 
 function scopeTitle(query: RollupQuery): string {
   const ref = query.group ?? query.system ?? query.domain;
@@ -55,7 +68,23 @@ function stagesByGroup(rollup: Rollup) {
  */
 export function OverviewContent() {
   const api = useApi(devsecopsApiRef);
-  const [query, setQuery] = useState<RollupQuery>({});
+  // Filters and the heat map's sort live in the URL: a link shares the view, a reload restores it.
+  const [params, setParams] = useSearchParams();
+  const query = useMemo(() => queryFromParams(params), [params]);
+  const sort: HeatMapSort = {
+    by: params.get('sort') ?? 'failing',
+    dir: params.get('dir') === 'asc' ? 'asc' : 'desc',
+  };
+  const update = (changes: Record<string, string | undefined>) => {
+    const next = new URLSearchParams(params);
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    setParams(next);
+  };
+  const setQuery = (q: RollupQuery) =>
+    update({ group: q.group, system: q.system, domain: q.domain, lifecycle: q.lifecycle });
   const base = useAsync(
     async () =>
       Promise.all([api.getHealth(), api.getControlStack(), api.listFormats()]),
@@ -90,6 +119,7 @@ export function OverviewContent() {
         </Alert>
       )}
       <RollupFilters value={query} onChange={setQuery} />
+      <ScopeAuditPackageButton query={query} />
       {scoped.error && <ResponseErrorPanel error={scoped.error} />}
       {!rollup && !scoped.error && <Progress />}
       {rollup && history && (
@@ -135,11 +165,20 @@ export function OverviewContent() {
             <Grid item xs={12}>
               <InfoCard
                 title="Control adoption by team"
-                subheader="Share of each team's services passing each control"
+                subheader="Each team's services by control state; open a team for its services"
+                action={
+                  <HeatMapCsvButtons
+                    rollup={rollup}
+                    controls={stack.controls}
+                    sort={sort}
+                  />
+                }
               >
-                <ControlHeatMap
-                  rows={rollup.owners ?? []}
+                <HeatMap
+                  rollup={rollup}
                   controls={stack.controls}
+                  sort={sort}
+                  onSort={next => update({ sort: next.by, dir: next.dir })}
                 />
               </InfoCard>
             </Grid>
@@ -176,7 +215,7 @@ export function OverviewContent() {
                       )
                     }
                   >
-                    Export CSV
+                    Services CSV
                   </Button>
                 }
               >
@@ -191,6 +230,12 @@ export function OverviewContent() {
           </Grid>
         </Box>
       )}
+      {!query.system && !query.domain && (
+        <>
+          <ControlFailureReviewCard group={query.group} />
+          <RecurringFindingsCard group={query.group} />
+        </>
+      )}
       <InfoCard title="Pipeline control stack">
         <Typography variant="body2" color="text.secondary" mb={2}>
           Every service is evaluated against these controls. A control without
@@ -198,6 +243,7 @@ export function OverviewContent() {
         </Typography>
         <ControlStackBoard stack={stack} />
       </InfoCard>
+      <ResponsibilityMatrixCard />
       <InfoCard title="Backend">
         <Typography variant="body2">
           Database: {health.database.client} (

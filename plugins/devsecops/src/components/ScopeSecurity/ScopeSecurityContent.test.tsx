@@ -66,7 +66,7 @@ describe('ScopeSecurityContent', () => {
     expect(getControlStack).toHaveBeenCalled();
     const heat = screen.getByRole('table', { name: 'control adoption by team' });
     expect(within(heat).getByRole('columnheader', { name: 'DAST' })).toBeInTheDocument();
-    expect(within(heat).getByLabelText('team-payments, DAST: 75% passing')).toHaveTextContent('75%');
+    expect(within(heat).getByLabelText('team-payments, DAST: failing (3 passing, 1 failing)')).toHaveTextContent('✕ 3/4');
     const dast = within(screen.getByRole('table', { name: 'control adoption' })).getByRole('row', { name: /^DAST/ });
     expect(dast).toHaveTextContent('75%');
     expect(dast).toHaveTextContent('failing 1');

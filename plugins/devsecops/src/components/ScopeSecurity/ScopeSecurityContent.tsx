@@ -14,12 +14,13 @@ import { devsecopsApiRef } from '../../api';
 import {
   ControlAdoption,
   ControlHeatMap,
-  securityTabLink,
   StageDistribution,
   TeamsTable,
 } from '../OverviewPage/OrgRollup';
+import { entityLink } from '../OverviewPage/links';
 import { RollupTrends } from '../OverviewPage/RollupTrends';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
+import { ControlFailureReviewCard } from '../ControlFailureReview';
 
 /**
  * The scorecard of a group (its services and its sub-teams', through the catalog hierarchy) or of
@@ -73,7 +74,7 @@ export function ScopeSecurityContent() {
                 {rollup.children.map(child => (
                   <TableRow key={child.scope.ref}>
                     <TableCell>
-                      <Link to={securityTabLink(child.scope.ref!)}>{parseEntityRef(child.scope.ref!).name}</Link>
+                      <Link to={entityLink(child.scope.ref!)!}>{parseEntityRef(child.scope.ref!).name}</Link>
                     </TableCell>
                     <TableCell align="right">{child.entityCount}</TableCell>
                     <TableCell>{['0', '1', '2', '3', '4'].map(s => child.stageDistribution[s] ?? 0).join(' / ')}</TableCell>
@@ -85,6 +86,11 @@ export function ScopeSecurityContent() {
           </InfoCard>
         </Grid>
       )}
+      {scope.group && (
+        <Grid item xs={12}>
+          <ControlFailureReviewCard group={entityRef} />
+        </Grid>
+      )}
       <Grid item xs={12}>
         <InfoCard title="Trends" subheader={`Last 90 days of daily snapshots of the ${scope.system ? "system's" : "team's"} services`}>
           <RollupTrends history={history} />
@@ -92,7 +98,7 @@ export function ScopeSecurityContent() {
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Control adoption by team">
-          <ControlHeatMap rows={rollup.owners ?? []} controls={controls} />
+          <ControlHeatMap rollup={rollup} controls={controls} />
         </InfoCard>
       </Grid>
       <Grid item xs={12}>
