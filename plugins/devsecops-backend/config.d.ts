@@ -174,8 +174,31 @@ export interface Config {
         /** Stage number, 1–10. */
         stage: number;
         title: string;
-        criteria: Array<{ id: string; title: string; rule: DevsecopsCriterionRule }>;
+        criteria: Array<{
+          id: string;
+          title: string;
+          rule: DevsecopsCriterionRule;
+          /** The responsibility model's capability it belongs to (as for a control). */
+          capability?:
+            | 'threat-modeling'
+            | 'ci-cd-controls'
+            | 'dependency-security'
+            | 'cloud-iac-policy'
+            | 'incident-response'
+            | 'compliance-evidence';
+        }>;
       }>;
+    };
+    /**
+     * The responsibility model's roles beyond the product team (each entity's catalog owner):
+     * catalog group refs (kind defaults to group). Every control and criterion result names them
+     * as who provides and who decides; unset, results name the owner only.
+     */
+    responsibility?: {
+      /** The platform team: provides reusable workflows, runners, bots, policy bundles. */
+      platformTeam?: string;
+      /** The security/compliance owner: defines required controls and severity policy, decides risk. */
+      securityOwner?: string;
     };
     /**
      * The framework mapping shipped in audit packages, over the shipped map (NIST SSDF and SOC 2
@@ -251,6 +274,17 @@ interface DevsecopsControlOverride {
   equals?: string | number | boolean;
   /** The fact's minimum value. */
   atLeast?: number;
+  /**
+   * The responsibility model's capability it belongs to, so its results name who acts (the
+   * entity's owner), provides and decides (devsecops.responsibility).
+   */
+  capability?:
+    | 'threat-modeling'
+    | 'ci-cd-controls'
+    | 'dependency-security'
+    | 'cloud-iac-policy'
+    | 'incident-response'
+    | 'compliance-evidence';
 }
 
 /**

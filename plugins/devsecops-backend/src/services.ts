@@ -50,6 +50,7 @@ import { HumanAttestationService } from './humanAttestations/HumanAttestationSer
 import { ControlFailureReviewService } from './reviews/ControlFailureReviewService';
 import { RecurringFindingsService } from './reviews/RecurringFindingsService';
 import { DEFAULT_REVIEW_SETTINGS } from './reviews/reviewSettings';
+import { responsibilityMatrix } from './responsibility/responsibilityMatrix';
 import { RecurringFindingQueries } from './store/RecurringFindingQueries';
 import { FactStore } from './store/FactStore';
 import { FeedStore } from './store/FeedStore';
@@ -263,6 +264,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     rollups,
     queries: new RecurringFindingQueries(knex),
     defaultMinServices: reviewSettings.recurringMinServices,
+    catalog,
+    auth,
   });
   // devsecops.entity.read: whose findings, reports, chains and audit packages a caller reads.
   const readScopes = new ReadScopes({
@@ -329,6 +332,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     humanAttestations,
     controlFailureReviews,
     recurringFindings,
+    responsibility: { matrix: () => responsibilityMatrix(controls.list(), scorecardSettings.evaluation) },
     campaigns,
     evidenceChains,
     auditPackages,

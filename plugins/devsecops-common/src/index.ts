@@ -14,6 +14,7 @@ export * from './model/humanAttestations';
 export * from './model/labels';
 export * from './model/reviews';
 export * from './model/factSources';
+export * from './model/responsibility';
 export * from './model/campaigns';
 export * from './permissions';
 export * from './csv';

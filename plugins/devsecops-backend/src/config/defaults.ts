@@ -1,5 +1,6 @@
 import {
   BuiltInControlId,
+  CapabilityId,
   ControlDefinition,
   ControlRule,
   FindingSeverity,
@@ -17,9 +18,12 @@ const DEPLOYABLE = ['service', 'website'];
  * that is not built in) does not compile. Controls added by configuration get theirs from
  * `devsecops.controls` (readScorecardConfig).
  */
-const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number; appliesToTypes?: string[] }> = {
-  'secret-scanning': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
-  'pre-commit-checks': { rule: { type: 'fact', fact: 'pre_commit.enabled' }, freshnessDays: 90 },
+const RULES: Record<
+  BuiltInControlId,
+  { rule: ControlRule; freshnessDays: number; appliesToTypes?: string[]; capability: CapabilityId }
+> = {
+  'secret-scanning': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30, capability: 'ci-cd-controls' },
+  'pre-commit-checks': { rule: { type: 'fact', fact: 'pre_commit.enabled' }, freshnessDays: 90, capability: 'ci-cd-controls' },
   'code-review': {
     // Required reviews, and — where observed (the GitHub provider observes both) — required status
     // checks and code owner review (CODEOWNERS + require_code_owner_reviews): "PR review and check status".
@@ -33,31 +37,36 @@ const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number
       ],
     },
     freshnessDays: 30,
+    capability: 'ci-cd-controls',
   },
-  'dependency-diff': { rule: { type: 'fact', fact: 'dependency_review.enabled' }, freshnessDays: 30 },
-  'iac-lint': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
-  sast: { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30 },
-  'dependency-scan': { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 14 },
-  sbom: { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 30 },
+  'dependency-diff': { rule: { type: 'fact', fact: 'dependency_review.enabled' }, freshnessDays: 30, capability: 'dependency-security' },
+  'iac-lint': { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30, capability: 'cloud-iac-policy' },
+  sast: { rule: { type: 'findings', failOnSeverity: 'high' }, freshnessDays: 30, capability: 'ci-cd-controls' },
+  'dependency-scan': { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 14, capability: 'dependency-security' },
+  sbom: { rule: { type: 'findings', failOnSeverity: 'critical' }, freshnessDays: 30, capability: 'compliance-evidence' },
   'container-scan': {
     rule: { type: 'findings', failOnSeverity: 'critical' },
     freshnessDays: 14,
     appliesToTypes: DEPLOYABLE,
+    capability: 'dependency-security',
   },
   'policy-as-code': {
     rule: { type: 'gate-decision', environment: 'production' },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
+    capability: 'cloud-iac-policy',
   },
   'production-approval': {
     rule: { type: 'deployment-approval', environment: 'production' },
     freshnessDays: 90,
     appliesToTypes: DEPLOYABLE,
+    capability: 'ci-cd-controls',
   },
   'signed-artifact-verification': {
     rule: { type: 'signature', environment: 'production' },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
+    capability: 'ci-cd-controls',
   },
   'cloud-audit-logs': {
     rule: {
@@ -68,11 +77,13 @@ const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number
     },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
+    capability: 'incident-response',
   },
   'workload-telemetry': {
     rule: { type: 'fact', fact: 'workload_telemetry.enabled', failOnOpenSignals: ['incident'], monitoredBySignals: true },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
+    capability: 'incident-response',
   },
   'vulnerability-monitoring': {
     rule: {
@@ -83,6 +94,7 @@ const RULES: Record<BuiltInControlId, { rule: ControlRule; freshnessDays: number
     },
     freshnessDays: 30,
     appliesToTypes: DEPLOYABLE,
+    capability: 'incident-response',
   },
 };
 
@@ -138,6 +150,7 @@ export const DEFAULT_STAGES: StageDefinition[] = [
     criteria: [
       {
         id: 'branch-protection',
+        capability: 'ci-cd-controls',
         title: 'Enforce branch protection and required reviews',
         rule: {
           type: 'all',
@@ -149,6 +162,7 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       },
       {
         id: 'secret-scanning-and-dependency-alerts',
+        capability: 'ci-cd-controls',
         title: 'Turn on secret scanning and dependency alerts',
         rule: {
           type: 'all',
@@ -158,8 +172,8 @@ export const DEFAULT_STAGES: StageDefinition[] = [
           ],
         },
       },
-      { id: 'ownership', title: 'Establish ownership for production repositories', rule: { type: 'owner' } },
-      { id: 'severity-policy', title: 'Create a vulnerability severity policy', rule: { type: 'severity-policy' } },
+      { id: 'ownership', capability: 'compliance-evidence', title: 'Establish ownership for production repositories', rule: { type: 'owner' } },
+      { id: 'severity-policy', capability: 'dependency-security', title: 'Create a vulnerability severity policy', rule: { type: 'severity-policy' } },
     ],
   },
   {
@@ -168,21 +182,25 @@ export const DEFAULT_STAGES: StageDefinition[] = [
     criteria: [
       {
         id: 'reusable-workflows',
+        capability: 'ci-cd-controls',
         title: 'Move onto reusable CI/CD workflows',
         rule: { type: 'fact', fact: 'ci.reusable_workflow', equals: true },
       },
       {
         id: 'iac-and-container-scanning',
+        capability: 'cloud-iac-policy',
         title: 'Add IaC scanning and container scanning to the pipeline',
         rule: { type: 'controls', controls: ['iac-lint', 'container-scan'], states: FRESH },
       },
       {
         id: 'sboms',
+        capability: 'compliance-evidence',
         title: 'Generate SBOMs for production artifacts',
         rule: { type: 'controls', controls: ['sbom'], states: HEALTHY },
       },
       {
         id: 'exception-records',
+        capability: 'cloud-iac-policy',
         title: 'Define exception records with owner, risk, and expiration date',
         rule: { type: 'exception-records' },
       },
@@ -194,11 +212,13 @@ export const DEFAULT_STAGES: StageDefinition[] = [
     criteria: [
       {
         id: 'traceable-deployments',
+        capability: 'compliance-evidence',
         title: 'Link source commit, artifact digest, deployment, and runtime service',
         rule: { type: 'traceable-deployment', environment: 'production' },
       },
       {
         id: 'evidence-export',
+        capability: 'compliance-evidence',
         title: 'Export CI/CD and access evidence for customer security reviews',
         // An audit package exported from the portal (recorded per covered entity in the evidence
         // log); POST /v1/facts refuses an `evidence.exported` claim (factSources).
@@ -206,11 +226,13 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       },
       {
         id: 'policy-as-code',
+        capability: 'cloud-iac-policy',
         title: 'Add policy-as-code for cloud and Kubernetes controls',
         rule: { type: 'controls', controls: ['policy-as-code'], states: HEALTHY },
       },
       {
         id: 'failure-review',
+        capability: 'incident-response',
         title: 'Review control failures in the same cadence as reliability incidents',
         // A review a named person recorded (POST /v1/human-attestations), never a posted number.
         rule: { type: 'human-attestation', kind: 'control-failure-review', withinDays: 90 },
@@ -223,6 +245,7 @@ export const DEFAULT_STAGES: StageDefinition[] = [
     criteria: [
       {
         id: 'tabletop-exercises',
+        capability: 'incident-response',
         title: 'Run tabletop exercises for leaked secrets, compromised CI tokens, dependency compromise, and cloud account abuse',
         // Recorded exercises (POST /v1/exercises), one per scenario within a year.
         rule: {
@@ -234,11 +257,13 @@ export const DEFAULT_STAGES: StageDefinition[] = [
       },
       {
         id: 'metrics',
+        capability: 'dependency-security',
         title: 'Measure mean time to rotate, mean time to patch, and exception age',
         rule: { type: 'metrics' },
       },
       {
         id: 'feedback-into-templates',
+        capability: 'ci-cd-controls',
         title: 'Feed recurring findings back into platform templates',
         rule: { type: 'human-attestation', kind: 'template-feedback', withinDays: 180 },
       },

@@ -86,6 +86,7 @@ describe('readScorecardConfig', () => {
         freshnessDays: 7,
         rule: { type: 'findings', failOnSeverity: 'high' },
         appliesToTypes: undefined,
+        capability: 'dependency-security',
       });
       expect(control(settings, 'sast')).toMatchObject({
         freshnessDays: 30,

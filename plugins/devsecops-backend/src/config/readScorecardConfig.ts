@@ -1,11 +1,13 @@
 import { Config } from '@backstage/config';
 import {
+  CAPABILITY_IDS,
   ControlDefinition,
   GateRequirement,
   PIPELINE_STAGES,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { z } from 'zod';
 import { EvaluationConfig, StageDefinition } from '../evaluate/types';
+import { readResponsibilityGroups, responsibilityConfig } from './responsibilityConfig';
 import {
   DEFAULT_CONTROLS,
   DEFAULT_METRIC_TARGETS,
@@ -50,6 +52,7 @@ const controlOverride = z
     fact: factName.optional(),
     equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
     atLeast: z.number().optional(),
+    capability: z.enum(CAPABILITY_IDS as [string, ...string[]]).optional(),
   })
   .strict();
 
@@ -102,7 +105,18 @@ const stages = z
       .object({
         stage: z.number().int().min(1).max(10),
         title: z.string().min(1),
-        criteria: z.array(z.object({ id: z.string().min(1), title: z.string().min(1), rule: criterionRule }).strict()).min(1),
+        criteria: z
+          .array(
+            z
+              .object({
+                id: z.string().min(1),
+                title: z.string().min(1),
+                rule: criterionRule,
+                capability: z.enum(CAPABILITY_IDS as [string, ...string[]]).optional(),
+              })
+              .strict(),
+          )
+          .min(1),
       })
       .strict(),
   )
@@ -120,6 +134,7 @@ export const scorecardConfigSchema = z
     controls: z.record(controlId, controlOverride).optional(),
     policies: z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), policy).optional(),
     maturity: z.object({ stages }).strict().optional(),
+    responsibility: responsibilityConfig.optional(),
     scorecard: z
       .object({
         entityKinds: z
@@ -188,6 +203,7 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
       },
       metricTargets: { ...DEFAULT_METRIC_TARGETS, ...config.metricTargets },
       stages: stageDefinitions,
+      responsibility: readResponsibilityGroups(config.responsibility),
     },
     policies,
     entityKinds: config.scorecard?.entityKinds ?? DEFAULT_ENTITY_KINDS,
@@ -245,6 +261,7 @@ function applyControlOverrides(
       freshnessDays: o.freshnessDays ?? base!.freshnessDays,
       appliesToTypes: o.appliesToTypes ?? base?.appliesToTypes,
       rule: rule!,
+      ...((o.capability ?? base?.capability) ? { capability: (o.capability ?? base?.capability) as ControlDefinition['capability'] } : {}),
     });
   }
   return [...byId.values()];

@@ -1,5 +1,6 @@
 import {
   ControlResult,
+  responsibilityFor,
   EntityMetrics,
   MaturityResult,
   StageCriterionResult,
@@ -33,6 +34,15 @@ export function evaluateMaturity(context: CriterionContext): MaturityResult {
         id: criterion.id,
         title: criterion.title,
         ...decide(criterion.rule, context),
+        ...(criterion.capability
+          ? {
+              responsibility: responsibilityFor(
+                criterion.capability,
+                context.evidence.entity.ownerRef,
+                context.config.responsibility ?? {},
+              ),
+            }
+          : {}),
       }));
       return {
         stage: stage.stage,

@@ -1,4 +1,4 @@
-import { EntityScorecard, GateDecision } from '@devsecops-scorecard/plugin-devsecops-common';
+import { EntityScorecard, GateDecision, responsibilityFor } from '@devsecops-scorecard/plugin-devsecops-common';
 import { evaluateControls } from './controls';
 import { evaluateMaturity } from './maturity';
 import { computeMetrics } from './metrics';
@@ -10,7 +10,14 @@ export function evaluateEntity(
   config: EvaluationConfig,
   now: Date,
 ): EntityScorecard {
-  const controls = evaluateControls(config.controls, evidence, now);
+  const capabilities = new Map(config.controls.map(c => [c.id, c.capability]));
+  // Who acts (the owner), provides and decides (configured groups) for each control.
+  const controls = evaluateControls(config.controls, evidence, now).map(result => {
+    const capability = capabilities.get(result.controlId);
+    return capability
+      ? { ...result, responsibility: responsibilityFor(capability, evidence.entity.ownerRef, config.responsibility ?? {}) }
+      : result;
+  });
   const metrics = computeMetrics(evidence, config.severityPolicy, now, config.metricTargets.windowDays);
   const maturity = evaluateMaturity({ evidence, controls, metrics, config, now });
   return {

@@ -1,4 +1,5 @@
 import {
+  CapabilityId,
   ControlDefinition,
   ControlFact,
   Deployment,
@@ -8,6 +9,7 @@ import {
   FindingSeverity,
   GateDecision,
   RuntimeMonitor,
+  ResponsibilityGroups,
   RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 
@@ -166,6 +168,8 @@ export interface EvaluationConfig {
   severityPolicy: SeverityPolicy;
   metricTargets: MetricTargets;
   stages: StageDefinition[];
+  /** The platform and security/compliance groups (devsecops.responsibility; absent: none named). */
+  responsibility?: ResponsibilityGroups;
 }
 
 /** A maturity criterion, decided from controls, facts, ownership, deployments or metrics. */
@@ -193,6 +197,8 @@ export interface CriterionDefinition {
   id: string;
   title: string;
   rule: CriterionRule;
+  /** The responsibility model's capability it belongs to. */
+  capability?: CapabilityId;
 }
 
 export interface StageDefinition {

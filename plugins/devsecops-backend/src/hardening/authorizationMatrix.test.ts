@@ -350,6 +350,8 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/control-failure-reviews/pending': get('/v1/control-failure-reviews/pending?group=team-payments'),
   // Narrowed reads count only the services the caller reads (200 with fewer rows, never 404).
   'GET /v1/findings/recurring': get('/v1/findings/recurring?group=team-payments'),
+  // The configured model, no entity data: like GET /controls.
+  'GET /v1/responsibility': get('/v1/responsibility'),
   'GET /v1/human-attestations': {
     ...get('/v1/human-attestations?entity=payments-api'),
     narrowed: OWNERS_ONLY,

@@ -20,6 +20,7 @@ import { rejectNulCharacters } from '../validation/nulCharacters';
 import { mountRuntimeRoutes } from './runtimeRoutes';
 import { mountHumanAttestationRoutes } from './humanAttestationRoutes';
 import { mountReviewRoutes } from './reviewRoutes';
+import { mountResponsibilityRoutes } from './responsibilityRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 import { mountCampaignRoutes } from './campaignRoutes';
 
@@ -105,6 +106,7 @@ export async function createRouter(
   mountRuntimeRoutes(area);
   mountHumanAttestationRoutes(area);
   mountReviewRoutes(area);
+  mountResponsibilityRoutes(area);
   mountEvidenceRoutes(area);
   mountFeedRoutes(area);
   mountCampaignRoutes(area);

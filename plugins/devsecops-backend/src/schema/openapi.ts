@@ -7,6 +7,7 @@ import { campaignPaths } from './paths/campaigns';
 import { feedPaths } from './paths/feeds';
 import { exceptionActionPaths } from './paths/exceptionActions';
 import { reviewPaths } from './paths/reviews';
+import { responsibilityPaths } from './paths/responsibility';
 
 const entityParams = [
   {
@@ -357,6 +358,7 @@ export const spec = {
     ...feedPaths,
     ...exceptionActionPaths,
     ...reviewPaths,
+    ...responsibilityPaths,
     '/health': {
       get: {
         operationId: 'getHealth',

@@ -11,6 +11,7 @@ import {
 } from '../model/scorecard';
 import { Exercise, RecurringFinding, RuntimeSignal } from '../model/runtime';
 import { HumanAttestation, HumanAttestationInput } from '../model/humanAttestations';
+import { ResponsibilityMatrix } from '../model/responsibility';
 import { ExceptionRecord, ExceptionScope, RiskOwnerEligibility, RiskRating } from '../model/exceptions';
 
 /** A new exception request. @public */
@@ -95,6 +96,8 @@ export interface DevsecopsApi {
   recordHumanAttestation(input: HumanAttestationInput): Promise<HumanAttestation>;
   /** The human attestations that count for an entity (its own and its owner groups'). */
   listHumanAttestations(query: { entity: string; limit?: number }): Promise<Page<HumanAttestation>>;
+  /** The responsibility model as configured: per capability, the groups and the controls and criteria. */
+  getResponsibilityMatrix(): Promise<ResponsibilityMatrix>;
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
   listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
   requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
@@ -183,6 +186,10 @@ export class DevsecopsClient implements DevsecopsApi {
 
   listHumanAttestations(query: { entity: string; limit?: number }): Promise<Page<HumanAttestation>> {
     return this.get('/v1/human-attestations', query);
+  }
+
+  getResponsibilityMatrix(): Promise<ResponsibilityMatrix> {
+    return this.get('/v1/responsibility');
   }
 
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {

@@ -1,6 +1,7 @@
 import { FindingSeverity } from './evidence';
 import { PipelineStageId } from './controlStack';
 import { RuntimeSignalKind } from './runtime';
+import { CapabilityId, Responsibility } from './responsibility';
 
 /**
  * A control's result is never just pass/fail: no evidence is "not_reported" (never a pass),
@@ -87,6 +88,8 @@ export interface ControlDefinition {
   rule: ControlRule;
   /** Entity spec.type values the control applies to; absent means every type. */
   appliesToTypes?: string[];
+  /** The responsibility model's capability it belongs to (model/responsibility). */
+  capability?: CapabilityId;
 }
 
 /** Points at the evidence behind a result. @public */
@@ -108,6 +111,8 @@ export interface ControlResult {
   /** Time of the newest evidence, if any. */
   lastEvidenceAt?: string;
   evidence: EvidenceRef[];
+  /** Who acts, provides and decides for it (absent: the control names no capability). */
+  responsibility?: Responsibility;
 }
 
 /** One requirement of a release policy, in the seed's vocabulary. @public */
@@ -149,6 +154,8 @@ export interface StageCriterionResult {
   title: string;
   met: boolean;
   reason: string;
+  /** Who acts, provides and decides for it (absent: the criterion names no capability). */
+  responsibility?: Responsibility;
 }
 
 /** @public */

@@ -12,6 +12,7 @@ import {
   RollupHistory,
   RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+import { sampleResponsibilityMatrix } from './fakeResponsibility';
 
 const emptyCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 
@@ -287,6 +288,7 @@ export function fakeDevsecopsApi(
       };
     },
     listHumanAttestations: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
+    getResponsibilityMatrix: async () => sampleResponsibilityMatrix,
     listEligibleRiskOwners: async query => ({
       entityRef: query.entity,
       riskRating: query.riskRating,

@@ -38,6 +38,8 @@ describe('OverviewContent', () => {
     expect(await screen.findByText('Maturity across 2 services')).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'stage distribution' })).toHaveTextContent('Stage 1');
     expect(screen.getByText(/1 allowed, 0 denied, 1 without a decision \(100% pass\)/)).toBeInTheDocument();
+    // The responsibility model, below the control stack.
+    expect(await screen.findByRole('table', { name: 'responsibility matrix' })).toBeInTheDocument();
   });
 
   it('charts trends, stages by team and the groups × controls heat map, linking teams to their tab', async () => {

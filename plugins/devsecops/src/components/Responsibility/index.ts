@@ -1,0 +1,1 @@
+export { ResponsibilityMatrixCard } from './ResponsibilityMatrixCard';
