@@ -5,6 +5,7 @@ import orgPlugin from '@backstage/plugin-org/alpha';
 import signalsPlugin from '@backstage/plugin-signals/alpha';
 import userSettingsPlugin from '@backstage/plugin-user-settings/alpha';
 import devsecopsPlugin from '@devsecops-scorecard/plugin-devsecops/alpha';
+import { catalogColumnsModule } from './modules/catalogColumns';
 import { navModule } from './modules/nav';
 import { signInModule } from './modules/signIn';
 import { themeModule } from './modules/theme';
@@ -17,6 +18,7 @@ export default createApp({
     signalsPlugin,
     userSettingsPlugin,
     devsecopsPlugin,
+    catalogColumnsModule,
     navModule,
     signInModule,
     themeModule,

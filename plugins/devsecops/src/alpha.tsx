@@ -120,3 +120,6 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
 });
 
 export default devsecopsFrontendPlugin;
+
+/** The catalog table's stage and gate column, and the "my services" home card, for apps to mount. @alpha */
+export { devsecopsStageGateColumn, MyServicesCard } from './components/StageGate';

@@ -14,3 +14,4 @@ export {
   SystemSecurityContent,
 } from './plugin';
 export { devsecopsApiRef } from './api';
+export { DevsecopsMyServicesCard, devsecopsStageGateColumn } from './stageGateExtensions';

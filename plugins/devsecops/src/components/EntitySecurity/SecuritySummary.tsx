@@ -41,12 +41,10 @@ export function gateExplanation(scorecard: EntityScorecard): string | undefined 
     const reads = requirements.map(r => GATE_REQUIREMENTS[r]?.label ?? r.replace(/_/g, ' ')).join('; ');
     const names = unread.map(c => c.title).join(', ');
     const verb = unread.length === 1 ? 'fails' : 'fail';
-    return [
-      `The ${decision.environment} gate (${decision.policy}) reads only ${reads}; ${names} ${verb} outside it` +
-        (decision.decision === 'allow'
-          ? `, so ${unread.length === 1 ? 'it does' : 'they do'} not stop the release.`
-          : '; the denial comes from the requirements it reads.'),
-    ];
+    const pronoun = unread.length === 1 ? 'it does' : 'they do';
+    const consequence =
+      decision.decision === 'allow' ? `, so ${pronoun} not stop the release.` : '; the denial comes from the requirements it reads.';
+    return [`The ${decision.environment} gate (${decision.policy}) reads only ${reads}; ${names} ${verb} outside it${consequence}`];
   });
   return notes.length ? notes.join(' ') : undefined;
 }

@@ -139,11 +139,12 @@ export function HeatMap({
       </Typography>
     );
   }
+  const flipped = sort.dir === 'asc' ? 'desc' : 'asc';
   const header = (by: string, label: string, defaultDir: 'asc' | 'desc' = 'desc') => (
     <TableSortLabel
       active={sort.by === by}
       direction={sort.by === by ? sort.dir : defaultDir}
-      onClick={() => onSort({ by, dir: sort.by === by ? (sort.dir === 'asc' ? 'desc' : 'asc') : defaultDir })}
+      onClick={() => onSort({ by, dir: sort.by === by ? flipped : defaultDir })}
     >
       {label}
     </TableSortLabel>

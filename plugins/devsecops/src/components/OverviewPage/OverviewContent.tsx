@@ -23,6 +23,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { StageByGroupChart } from '../shared/charts';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
+import { MyServicesCard } from '../StageGate';
 import { saveBlob } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
 import { HeatMap, HeatMapSort } from './HeatMap';
@@ -104,6 +105,7 @@ export function OverviewContent() {
   return (
     <Stack spacing={3}>
       <DemoDataNotice />
+      <MyServicesCard title="Your teams' services" />
       <Typography variant="body2">
         <Link to="/devsecops/exceptions" underline="always">
           Exception queue
@@ -232,8 +234,8 @@ export function OverviewContent() {
       )}
       {!query.system && !query.domain && (
         <>
-          <ControlFailureReviewCard group={query.group} />
-          <RecurringFindingsCard group={query.group} />
+          <ControlFailureReviewCard group={query.group} lifecycle={query.lifecycle} />
+          <RecurringFindingsCard group={query.group} lifecycle={query.lifecycle} />
         </>
       )}
       <InfoCard title="Pipeline control stack">

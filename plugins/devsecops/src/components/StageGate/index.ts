@@ -1,0 +1,3 @@
+export { devsecopsStageGateColumn } from './catalogColumn';
+export { MyServicesCard } from './MyServicesCard';
+export { StageGateCell } from './StageGateCell';
