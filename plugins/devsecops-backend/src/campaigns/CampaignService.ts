@@ -135,6 +135,9 @@ export class CampaignService {
   async list(filter: { entity?: string; group?: string } = {}): Promise<CampaignOverview[]> {
     const today = utcDay(this.now());
     const loaded = await this.load();
+    if (filter.group && !(await loaded.groups()).has(filter.group)) {
+      throw new NotFoundError(`No catalog group ${filter.group}`);
+    }
     const out: CampaignOverview[] = [];
     for (const campaign of await this.campaigns()) {
       const states = await this.inScope(campaign, loaded);

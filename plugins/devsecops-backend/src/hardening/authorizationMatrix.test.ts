@@ -33,6 +33,7 @@ import {
   devsecopsExceptionConditions,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { devsecopsPlugin } from '../plugin';
+import { declaredCampaignId } from '../campaigns/campaignInput';
 import { spec } from '../schema/openapi';
 
 jest.setTimeout(180_000);
@@ -94,7 +95,7 @@ const CONFIG = {
     campaigns: {
       declared: [
         {
-          id: 'matrix-campaign',
+          key: 'matrix-campaign',
           title: 'Matrix campaign',
           goal: { type: 'stage', stage: 1 },
           startDate: '2026-01-01',
@@ -263,6 +264,18 @@ const pipeline = (ok: number, send: Row['send']): Row => {
   return { send, allow: statuses, deny: statuses };
 };
 
+const MATRIX_KEV = {
+  catalogVersion: '2026.12.04',
+  dateReleased: '2026-12-04T15:01:22.4173Z',
+  vulnerabilities: [{ cveID: 'CVE-2021-44228', dateAdded: '2021-12-10' }],
+};
+/** Feed imports: users with devsecops.feed.import, the unlisted (org-wide) static token. */
+const FEED_IMPORT: Omit<Row, 'send'> = {
+  allow: everyone(403, { 'no token': 401, ...users(200), 'static token': 200 }),
+  demo: everyone(403, { 'no token': 401, 'security/risk owner': 200, 'static token': 200 }),
+  deny: everyone(403, { 'no token': 401, 'static token': 200 }),
+};
+
 /** Every operation of the OpenAPI document, and what each caller gets. */
 const MATRIX: Record<string, Row> = {
   'GET /health': {
@@ -352,13 +365,16 @@ const MATRIX: Record<string, Row> = {
   'GET /v1/findings/recurring': get('/v1/findings/recurring?group=team-payments'),
   // The configured model, no entity data: like GET /controls.
   'GET /v1/responsibility': get('/v1/responsibility'),
+  // Control states and facts, read like the scorecard (devsecops.read).
+  'GET /v1/checklist': get('/v1/checklist?entity=payments-api'),
   'GET /v1/human-attestations': {
     ...get('/v1/human-attestations?entity=payments-api'),
     narrowed: OWNERS_ONLY,
   },
+  'GET /v1/feeds': get('/v1/feeds'),
   // Campaigns are read like roll-ups (devsecops.read).
   'GET /v1/campaigns': get('/v1/campaigns?group=team-payments'),
-  'GET /v1/campaigns/{id}': get('/v1/campaigns/matrix-campaign'),
+  'GET /v1/campaigns/{id}': get(`/v1/campaigns/${declaredCampaignId('matrix-campaign')}`),
 
   'POST /v1/reports': pipeline(201, async (a, _f, as) =>
     as(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy'))
@@ -529,6 +545,22 @@ const MATRIX: Record<string, Row> = {
     }),
     deny: everyone(403, { 'no token': 401 }),
   },
+  // Exploitability feeds are org-wide data: a user with devsecops.feed.import (the demo policy:
+  // security) or an org-wide service token; CI identities bound to entities are refused.
+  'POST /v1/feeds/kev': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/feeds/kev'))
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(MATRIX_KEV)),
+    ...FEED_IMPORT,
+  },
+  'POST /v1/feeds/epss': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/feeds/epss'))
+        .set('Content-Type', 'text/csv')
+        .send('#model_version:v2025.03.14,score_date:2026-12-05T00:00:00Z\ncve,epss,percentile\nCVE-2021-44228,0.94358,0.99961\n'),
+    ...FEED_IMPORT,
+  },
   // Campaigns are created by a signed-in person with devsecops.campaign.manage, never by a token.
   'POST /v1/campaigns': {
     send: async (a, _f, as) =>
@@ -658,6 +690,11 @@ const demoPermissions = createServiceFactory({
             claims.includes('group:default/security-compliance') ||
               claims.includes('group:default/platform-team') ||
               owns({ claims }),
+          );
+        case 'devsecops.campaign.manage':
+          return verdict(
+            claims.includes('group:default/security-compliance') ||
+              claims.includes('group:default/platform-team'),
           );
         case 'devsecops.attestation.template-feedback.record':
           return verdict(claims.includes('group:default/platform-team'));

@@ -1819,7 +1819,23 @@ describe.each(databases.eachSupportedId())(
         detectedAt: inDays(-2),
         source: 'siem',
       }).expect(201);
+      const exercise = await post('/v1/exercises', DANA, {
+        scenario: 'leaked-secrets',
+        heldOn: inDays(-3).slice(0, 10),
+        scopeRef: 'group:default/team-payments',
+        participants: ['user:default/dana'],
+        followUps: [{ action: 'Rotate the provider key', owner: 'user:default/dana', due: inDays(10).slice(0, 10) }],
+      }).expect(201);
+      const campaign = await post('/v1/campaigns', DANA, {
+        title: 'Stage 1 for every service',
+        goal: { type: 'stage', stage: 1 },
+        startDate: inDays(-3).slice(0, 10),
+        targetDate: inDays(30).slice(0, 10),
+        ownerRef: 'group:default/security-compliance',
+      }).expect(201);
       ctx.ids = {
+        campaignId: campaign.body.id,
+        exerciseId: exercise.body.id,
         requestedId: ctx.exceptionId,
         requestedId2: requested2.body.id,
         approvedId: ctx.approvedId,

@@ -1,23 +1,22 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
-import { normalizeOwner } from '../validation/owners';
 import { paging } from '../validation/query';
-import { AreaContext } from './request';
+import { AreaContext, optionalEntity } from './request';
 
-/** A ref given in a query, with its kind defaulted; a 400 naming the parameter when malformed. */
-function refParam(value: string | undefined, name: string, defaultKind: string): string | undefined {
+/** A group given in a query (kind defaults to group), as roll-ups read it. */
+function groupParam(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   try {
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace: 'default' }));
-  } catch {
-    throw new InputError(`Malformed ${name}: use an entity ref, e.g. ${defaultKind}:default/name`);
+    return stringifyEntityRef(parseEntityRef(value, { defaultKind: 'group', defaultNamespace: 'default' }));
+  } catch (error) {
+    throw new InputError(`Malformed group ref '${value}': ${(error as Error).message}`);
   }
 }
 
 /** Campaigns: created by platform and security owners, read like roll-ups (devsecops.read). */
 export function mountCampaignRoutes({ router, services, callers }: AreaContext) {
   const { reader, person } = callers;
-  const { campaigns } = services;
+  const { campaigns, entities } = services;
 
   router.post('/v1/campaigns', async (req, res) => {
     res.status(201).json(await campaigns.create(req.body, await person(req)));
@@ -28,8 +27,8 @@ export function mountCampaignRoutes({ router, services, callers }: AreaContext) 
     if (req.query.entity && req.query.group) throw new InputError('Filter by entity or by group, not both');
     res.json({
       items: await campaigns.list({
-        entity: refParam(req.query.entity, 'entity', 'component'),
-        group: req.query.group === undefined ? undefined : normalizeOwner(req.query.group),
+        entity: await optionalEntity(entities, { entity: req.query.entity }),
+        group: groupParam(req.query.group),
       }),
     });
   });

@@ -25,8 +25,10 @@ export type CtxId =
   | 'approvedId'
   | 'approvedId2'
   | 'signalId'
+  | 'exerciseId'
   | 'reportId'
-  | 'deploymentId';
+  | 'deploymentId'
+  | 'campaignId';
 
 export type Marker =
   | { $repeat: string; times: number }
