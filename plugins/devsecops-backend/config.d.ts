@@ -32,10 +32,20 @@ export interface Config {
     schedules?: {
       /** The daily snapshot of every scored entity (shipped: daily). */
       dailySnapshot?: DevsecopsJobSchedule;
+      /**
+       * Storing each scorecard that follows a time-based change (an exception expiring, evidence
+       * leaving a freshness window, a due date) up to 10 minutes ahead of it (shipped: every minute).
+       */
+      scorecardRefresh?: DevsecopsJobSchedule;
       /** Exception expiry and notifications (shipped: every 15 minutes). */
       exceptionLifecycle?: DevsecopsJobSchedule;
       /** Dropping report bodies past their retention (shipped: daily). */
       reportBodyRetention?: DevsecopsJobSchedule;
+      /**
+       * Fetching the KEV and EPSS feeds from `exploitability.feeds` URLs (shipped: daily; only
+       * scheduled when a URL is configured).
+       */
+      exploitabilityFeeds?: DevsecopsJobSchedule;
     };
     exceptions?: {
       /** Longest an exception may run, in days from its request. Default 90. */
@@ -131,6 +141,38 @@ export interface Config {
         low?: number;
         /** Default 365. */
         info?: number;
+      };
+    };
+    /**
+     * Exploitability (issue 20). By default severity alone decides (`failOn: severity`, the
+     * operating model's shape). With `failOn: exploitable`, the findings controls and the gate
+     * requirement listed in `appliesTo` count a finding at their severity only when it is
+     * exploitable: listed in CISA KEV or with an EPSS score at or above `epssThreshold` (imported
+     * feeds first, else what the scanner reported). Reasons name KEV / EPSS.
+     */
+    exploitability?: {
+      /** `severity` (default) or `exploitable`. */
+      failOn?: 'severity' | 'exploitable';
+      /** EPSS probability (0..1) from which a finding is exploitable. Default 0.1. */
+      epssThreshold?: number;
+      /**
+       * Findings controls and/or `container_critical_vulns` (the release gate requirement) the
+       * policy applies to. Default [dependency-scan, container-scan, container_critical_vulns].
+       */
+      appliesTo?: string[];
+      /**
+       * Where the scheduled job fetches the feeds when the deployment is online (absent: feeds
+       * arrive only by upload, `POST /v1/feeds/kev|epss` or `devsecops feeds import`).
+       */
+      feeds?: {
+        /** URL of CISA's known_exploited_vulnerabilities.json. */
+        kevUrl?: string;
+        /** URL of FIRST's EPSS CSV (gzip or plain), e.g. epss_scores-current.csv.gz. */
+        epssUrl?: string;
+        /** Largest feed accepted, packed or unpacked, in bytes. Default 32 MiB. */
+        maxBytes?: number;
+        /** Bound on one fetch, in seconds. Default 120. */
+        fetchTimeoutSeconds?: number;
       };
     };
     /** Targets of the metrics shown on scorecards and roll-ups. */

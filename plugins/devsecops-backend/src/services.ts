@@ -51,6 +51,7 @@ import { ControlFailureReviewService } from './reviews/ControlFailureReviewServi
 import { RecurringFindingsService } from './reviews/RecurringFindingsService';
 import { DEFAULT_REVIEW_SETTINGS } from './reviews/reviewSettings';
 import { responsibilityMatrix } from './responsibility/responsibilityMatrix';
+import { ChecklistService } from './checklist/ChecklistService';
 import { RecurringFindingQueries } from './store/RecurringFindingQueries';
 import { FactStore } from './store/FactStore';
 import { FeedStore } from './store/FeedStore';
@@ -333,6 +334,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     controlFailureReviews,
     recurringFindings,
     responsibility: { matrix: () => responsibilityMatrix(controls.list(), scorecardSettings.evaluation) },
+    checklist: new ChecklistService({ ...evidenceSources, rollups }),
     campaigns,
     evidenceChains,
     auditPackages,

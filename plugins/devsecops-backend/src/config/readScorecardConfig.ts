@@ -8,6 +8,7 @@ import {
 import { z } from 'zod';
 import { EvaluationConfig, StageDefinition } from '../evaluate/types';
 import { readResponsibilityGroups, responsibilityConfig } from './responsibilityConfig';
+import { ExploitabilityPolicy, readExploitabilityPolicy, withExploitability } from '../feeds/exploitabilityConfig';
 import {
   DEFAULT_CONTROLS,
   DEFAULT_METRIC_TARGETS,
@@ -30,6 +31,8 @@ export interface ScorecardSettings {
    * only they get stored summaries and snapshots and appear in roll-ups.
    */
   entityKinds: string[];
+  /** `devsecops.exploitability`: severity alone (default) or exploitable findings only. */
+  exploitability: ExploitabilityPolicy;
 }
 
 /** The kinds counted when `devsecops.scorecard.entityKinds` is not set. */
@@ -171,7 +174,9 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
   }
   const config = parsed.data;
 
-  const controls = applyControlOverrides(DEFAULT_CONTROLS, config.controls ?? {});
+  const configured = applyControlOverrides(DEFAULT_CONTROLS, config.controls ?? {});
+  const exploitability = readExploitabilityPolicy(root, configured);
+  const controls = withExploitability(configured, exploitability);
   const knownControls = new Set(controls.map(c => c.id));
   const stageDefinitions = (config.maturity?.stages as StageDefinition[] | undefined) ?? DEFAULT_STAGES;
   checkStageControls(stageDefinitions, knownControls, !config.maturity?.stages);
@@ -207,6 +212,7 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
     },
     policies,
     entityKinds: config.scorecard?.entityKinds ?? DEFAULT_ENTITY_KINDS,
+    exploitability,
   };
 }
 

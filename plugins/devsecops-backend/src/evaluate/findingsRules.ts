@@ -1,5 +1,6 @@
 import { ControlDefinition, EvidenceRef, FindingSeverity } from '@devsecops-scorecard/plugin-devsecops-common';
 import { coveringException } from './exceptions';
+import { countedUnderPolicy, describeExploitability, exploitableCondition, notExploitableNote } from './exploitability';
 import { atLeast } from './severity';
 import { newest } from './time';
 import { EntityEvidence } from './types';
@@ -25,13 +26,18 @@ export function decideFindings(
   const stale = staleness(control, lastAt, now, [reportRef]);
   if (stale) return stale;
 
-  const failing = evidence.openFindings.filter(
-    f => f.control === control.id && atLeast(f.severity, failOn),
+  const exploitable = control.rule.type === 'findings' ? control.rule.exploitable : undefined;
+  const { counted: failing, notExploitable } = countedUnderPolicy(
+    evidence.openFindings.filter(f => f.control === control.id && atLeast(f.severity, failOn)),
+    exploitable,
   );
+  // "at critical or above" / "at critical or above and exploitable (in KEV or EPSS ≥ 0.1)"
+  const condition = exploitable ? `${failOn} or above and ${exploitableCondition(exploitable.epssThreshold)}` : `${failOn} or above`;
   if (failing.length === 0) {
+    const unexploited = notExploitableNote(notExploitable, `at ${failOn} or above`, 3);
     return {
       state: 'passing',
-      reason: `No open findings at ${failOn} or above`,
+      reason: `No open findings at ${condition}${unexploited}`,
       lastEvidenceAt: lastAt,
       evidence: [reportRef],
     };
@@ -49,15 +55,17 @@ export function decideFindings(
     );
     return {
       state: 'excepted',
-      reason: `${failing.length} open finding(s) at ${failOn} or above, all covered by approved exceptions`,
+      reason: `${failing.length} open finding(s) at ${condition}, all covered by approved exceptions`,
       lastEvidenceAt: lastAt,
       evidence: [...refs, ...[...used].map(id => ({ kind: 'exception' as const, id }))],
     };
   }
-  const examples = [...new Set(uncovered.map(f => f.vulnerabilityId ?? f.ruleId))].slice(0, 3);
+  const examples = [
+    ...new Set(uncovered.map(f => (exploitable ? `${f.vulnerabilityId ?? f.ruleId} (${describeExploitability(f)})` : f.vulnerabilityId ?? f.ruleId))),
+  ].slice(0, 3);
   return {
     state: 'failing',
-    reason: `${uncovered.length} open finding(s) at ${failOn} or above without an exception (${examples.join(', ')}${uncovered.length > examples.length ? ', …' : ''})`,
+    reason: `${uncovered.length} open finding(s) at ${condition} without an exception (${examples.join(', ')}${uncovered.length > examples.length ? ', …' : ''})`,
     lastEvidenceAt: lastAt,
     evidence: refs,
   };

@@ -6,6 +6,7 @@ import {
   GateRequirementResult,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { coveringException } from './exceptions';
+import { countedUnderPolicy, describeExploitability, exploitableCondition, notExploitableNote } from './exploitability';
 import { daysBetween } from './time';
 import { EntityFacts, ExceptionCover, OpenFinding, ReportSighting } from './types';
 
@@ -32,6 +33,11 @@ export interface GateInput {
    * evidence fails the requirement as stale; a requirement without a window is not aged.
    */
   freshnessDays: Partial<Record<'branch_protection' | 'artifact_signature' | 'container_critical_vulns', number>>;
+  /**
+   * `devsecops.exploitability` with failOn exploitable for container_critical_vulns: only
+   * criticals in KEV or with EPSS at or above the threshold fail it. Absent: every critical does.
+   */
+  exploitable?: { epssThreshold: number };
   now: Date;
 }
 
@@ -113,19 +119,26 @@ function checkRequirement(requirement: GateRequirement, input: GateInput): GateR
       const scanRef: EvidenceRef = { kind: 'report', id: scan.id, at: scan.scannedAt };
       const outdated = stale(name, expected, input, `The newest container scan of ${input.artifactDigest}`, scan.scannedAt, [scanRef]);
       if (outdated) return outdated;
-      const critical = input.containerFindings.filter(f => f.severity === 'critical');
+      const { counted: critical, notExploitable } = countedUnderPolicy(
+        input.containerFindings.filter(f => f.severity === 'critical'),
+        input.exploitable,
+      );
+      const which = input.exploitable ? `critical ${exploitableCondition(input.exploitable.epssThreshold)} ` : 'critical ';
+      const unexploited = notExploitableNote(notExploitable, 'critical', 5);
       const honoursExceptions = expected === 'none_or_approved_exception';
       const uncovered = honoursExceptions
         ? critical.filter(f => !coveringException(input.exceptions, f, input.now))
         : critical;
       const refs = [scanRef, ...uncovered.slice(0, 20).map(f => ({ kind: 'finding' as const, id: f.id }))];
       if (uncovered.length > 0) {
-        const ids = [...new Set(uncovered.map(f => f.vulnerabilityId ?? f.ruleId))].slice(0, 5);
-        return fail(name, expected, `${uncovered.length} critical vulnerabilit${uncovered.length === 1 ? 'y' : 'ies'} without an approved exception: ${ids.join(', ')}`, refs);
+        const ids = [
+          ...new Set(uncovered.map(f => (input.exploitable ? `${f.vulnerabilityId ?? f.ruleId} (${describeExploitability(f)})` : f.vulnerabilityId ?? f.ruleId))),
+        ].slice(0, 5);
+        return fail(name, expected, `${uncovered.length} ${which}vulnerabilit${uncovered.length === 1 ? 'y' : 'ies'} without an approved exception: ${ids.join(', ')}`, refs);
       }
       return critical.length === 0
-        ? pass(name, expected, 'No critical vulnerabilities in the container scan', refs)
-        : pass(name, expected, `${critical.length} critical vulnerabilit${critical.length === 1 ? 'y is' : 'ies are'} covered by approved exceptions`, refs);
+        ? pass(name, expected, `No ${which}vulnerabilities in the container scan${unexploited}`, refs)
+        : pass(name, expected, `${critical.length} ${which}vulnerabilit${critical.length === 1 ? 'y is' : 'ies are'} covered by approved exceptions${unexploited}`, refs);
     }
     case 'deployment_owner': {
       const owner = input.entity.ownerRef;

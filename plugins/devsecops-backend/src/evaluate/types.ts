@@ -55,6 +55,10 @@ export interface OpenFinding {
   artifactDigest?: string;
   kind: string;
   firstSeenAt: string;
+  /** Listed in CISA KEV (imported catalog, else the scanner's word). */
+  kev?: boolean;
+  /** EPSS probability (imported feed, else the scanner's). */
+  epss?: number;
 }
 
 export interface ResolvedFinding {

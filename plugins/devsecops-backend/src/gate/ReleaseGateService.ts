@@ -9,6 +9,7 @@ import { EvidenceWriter } from '../identity/ciIdentities';
 import { DEFAULT_CONTROLS } from '../config/defaults';
 import { ReleasePolicy, ScorecardSettings } from '../config/readScorecardConfig';
 import { evaluateControls } from '../evaluate/controls';
+import { gateExploitability } from '../feeds/exploitabilityConfig';
 import { evaluateGate } from '../evaluate/gate';
 import { EvidenceLoader, entityFacts } from '../scorecard/EvidenceLoader';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
@@ -126,6 +127,7 @@ export class ReleaseGateService {
       containerScans,
       containerFindings,
       secretScanning,
+      exploitable: gateExploitability(this.o.settings.exploitability),
       facts: evidence.facts,
       signature: signature && {
         verified: signature.verified,

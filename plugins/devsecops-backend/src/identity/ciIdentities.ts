@@ -13,6 +13,8 @@ export interface EvidenceWriter {
   readonly name: string;
   /** Throws NotAllowedError (403) when this writer may not write evidence for the entity. */
   assertMayWrite(entity: ResolvedEntity): void;
+  /** True for writers of every entity (plugins, unlisted tokens): they may also write org-wide data (feeds). */
+  readonly orgWide?: boolean;
 }
 
 /** An OIDC issuer whose tokens `backend.auth.externalAccess` (type jwks) verifies. */
@@ -52,7 +54,7 @@ export const EMPTY_CI_IDENTITY_POLICY: CiIdentityPolicy = {
 
 /** A writer for every entity: plugins' own tokens, unlisted static tokens, the benchmarks. */
 export function unrestrictedWriter(name: string): EvidenceWriter {
-  return { name, assertMayWrite: () => {} };
+  return { name, orgWide: true, assertMayWrite: () => {} };
 }
 
 const DEFAULT_ANNOTATION = {

@@ -1,3 +1,4 @@
+import { withBasicDecisionCache } from '../permissions/basicDecisionCache';
 import { HttpAuthService } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError } from '@backstage/errors';
@@ -21,6 +22,7 @@ import { mountRuntimeRoutes } from './runtimeRoutes';
 import { mountHumanAttestationRoutes } from './humanAttestationRoutes';
 import { mountReviewRoutes } from './reviewRoutes';
 import { mountResponsibilityRoutes } from './responsibilityRoutes';
+import { mountChecklistRoutes } from './checklistRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 import { mountCampaignRoutes } from './campaignRoutes';
 
@@ -97,7 +99,8 @@ export async function createRouter(
 
   mountHealthRoute(router, services);
 
-  const area = { router, services, callers: callers(httpAuth, services.permissions, ciIdentities) };
+  // devsecops.read is asked on every read: its answer is reused per principal for a few seconds.
+  const area = { router, services, callers: callers(httpAuth, withBasicDecisionCache(services.permissions), ciIdentities) };
   mountReportRoutes(area);
   mountScorecardRoutes(area);
   mountDeployRoutes(area);
@@ -107,6 +110,7 @@ export async function createRouter(
   mountHumanAttestationRoutes(area);
   mountReviewRoutes(area);
   mountResponsibilityRoutes(area);
+  mountChecklistRoutes(area);
   mountEvidenceRoutes(area);
   mountFeedRoutes(area);
   mountCampaignRoutes(area);

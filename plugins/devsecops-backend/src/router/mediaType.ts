@@ -3,11 +3,17 @@ import { spec } from '../schema/openapi';
 
 /** The request bodies the API takes as raw bytes, and the media types the OpenAPI document lists for each. */
 const RAW_BODY_TYPES: Record<string, string[]> = Object.fromEntries(
-  ['/v1/reports', '/v1/attestations'].map(path => [
+  ['/v1/reports', '/v1/attestations', '/v1/feeds/kev', '/v1/feeds/epss'].map(path => [
     path,
     Object.keys((spec.paths as any)[path].post.requestBody.content as Record<string, unknown>),
   ]),
 );
+
+const RAW_BODY_NAMES: Record<string, string> = {
+  '/v1/reports': 'report',
+  '/v1/feeds/kev': 'KEV catalog',
+  '/v1/feeds/epss': 'EPSS scores',
+};
 
 /** `text/HTML; charset=utf-8` → `text/html`. */
 function essence(contentType: string): string {
@@ -31,7 +37,7 @@ export function unsupportedMediaType(req: Request, res: Response, next: NextFunc
     error: {
       name: 'UnsupportedMediaTypeError',
       message: `Unsupported media type ${essence(header).slice(0, 100)}: send the ${
-        req.path === '/v1/reports' ? 'report' : 'attestation'
+        RAW_BODY_NAMES[req.path] ?? 'attestation'
       } as the raw request body with Content-Type ${accepted.join(', ')}`,
     },
     request: { method: req.method, url: req.originalUrl },

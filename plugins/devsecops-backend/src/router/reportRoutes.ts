@@ -107,7 +107,7 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
         statuses: csv(q.status) as FindingStatus[] | undefined,
         tool: q.tool,
         orderBy: (q.orderBy ?? 'severity') as FindingOrder,
-        order: q.order ?? (q.orderBy && q.orderBy !== 'severity' ? 'asc' : 'desc'),
+        order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
         ...paging(q),
       }),
     );

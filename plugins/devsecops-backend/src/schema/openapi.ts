@@ -8,6 +8,7 @@ import { feedPaths } from './paths/feeds';
 import { exceptionActionPaths } from './paths/exceptionActions';
 import { reviewPaths } from './paths/reviews';
 import { responsibilityPaths } from './paths/responsibility';
+import { checklistPaths } from './paths/checklist';
 
 const entityParams = [
   {
@@ -359,6 +360,7 @@ export const spec = {
     ...exceptionActionPaths,
     ...reviewPaths,
     ...responsibilityPaths,
+    ...checklistPaths,
     '/health': {
       get: {
         operationId: 'getHealth',

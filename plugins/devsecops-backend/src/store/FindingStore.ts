@@ -9,6 +9,15 @@ import { Knex } from 'knex';
 import { dbText } from './text';
 import { DbBigInt, DbBoolean, DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
+import {
+  applyFeeds,
+  EXPLOITABILITY_COLUMNS,
+  ExploitabilityColumn,
+  exploitabilityInfo,
+  exploitabilitySignal,
+  exploitabilityOrder,
+  scannerRiskColumns,
+} from './findingExploitability';
 
 const TABLE = 'devsecops_findings';
 
@@ -44,6 +53,16 @@ interface FindingRow {
   resolved_at: DbTime | null;
   first_report_id: string;
   last_report_id: string;
+  /** What the scanner said (Grype knownExploited / epss, CVSS of any scanner). */
+  scanner_kev: DbBoolean | null;
+  scanner_epss: number | null;
+  scanner_epss_percentile: number | null;
+  cvss_score: number | null;
+  cvss_vector: string | null;
+  /** What the imported feeds say (FindingStore.applyFeeds). */
+  kev_added_on: string | null;
+  feed_epss: number | null;
+  feed_epss_percentile: number | null;
 }
 const IDENTITY = [
   'entity_ref',
@@ -73,6 +92,11 @@ const REFRESHED_ON_REIMPORT: Array<keyof FindingRow> = [
   'last_seen_at',
   'resolved_at',
   'last_report_id',
+  'scanner_kev',
+  'scanner_epss',
+  'scanner_epss_percentile',
+  'cvss_score',
+  'cvss_vector',
 ];
 
 // Keeps every batch well under SQLite's bound-variable limit (32766) at ~25 columns a row.
@@ -103,6 +127,7 @@ export interface ScanApplied {
 
 export type FindingOrder =
   | 'severity'
+  | 'exploitability'
   | 'firstSeenAt'
   | 'lastSeenAt'
   | 'ruleId'
@@ -170,6 +195,11 @@ export class FindingStore {
       resolved_at: null,
       first_report_id: context.reportId,
       last_report_id: context.reportId,
+      ...scannerRiskColumns(f),
+      // Filled from the imported feeds right after the insert (applyFeeds); a refresh keeps them.
+      kev_added_on: null,
+      feed_epss: null,
+      feed_epss_percentile: null,
     }));
 
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
@@ -178,6 +208,9 @@ export class FindingStore {
         .onConflict([...IDENTITY])
         .merge(REFRESHED_ON_REIMPORT);
     }
+
+    // What the imported KEV / EPSS feeds say about the vulnerabilities this report names.
+    await applyFeeds(tx, { rows: { ...scopeWhere, last_report_id: context.reportId } });
 
     const resolved = await tx<FindingRow>(TABLE)
       .where(scopeWhere)
@@ -210,9 +243,9 @@ export class FindingStore {
     currentArtifacts?: Record<string, string>,
   ) {
     const rows: Array<
-      Pick<FindingRow, 'id' | 'control' | 'severity' | 'rule_id' | 'vulnerability_id' | 'fingerprint' | 'scope_digest' | 'kind' | 'first_seen_at'>
+      Pick<FindingRow, 'id' | 'control' | 'severity' | 'rule_id' | 'vulnerability_id' | 'fingerprint' | 'scope_digest' | 'kind' | 'first_seen_at' | ExploitabilityColumn>
     > = await this.knex<FindingRow>(TABLE)
-      .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at')
+      .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at', ...EXPLOITABILITY_COLUMNS)
       .where({ entity_ref: entityRef, status: 'open' })
       .modify(q => {
         if (control) q.where({ control });
@@ -236,7 +269,17 @@ export class FindingStore {
       artifactDigest: r.scope_digest || undefined,
       kind: r.kind,
       firstSeenAt: fromDbTime(r.first_seen_at),
+      ...exploitabilitySignal(r),
     }));
+  }
+
+  /**
+   * Refreshes every open or suppressed finding's feed columns from the imported KEV catalog or
+   * EPSS scores (set-based updates, in the import's transaction); returns the entities whose
+   * findings changed.
+   */
+  async applyFeed(tx: Knex.Transaction, feed: 'kev' | 'epss'): Promise<string[]> {
+    return applyFeeds(tx, { feed });
   }
 
   /** Whether any finding of the entity (any status) falls inside an exception's scope. */
@@ -283,7 +326,11 @@ export class FindingStore {
     });
     const [{ count }] = await query.clone().count({ count: '*' });
     const ordered = query.clone().select('*');
-    if (filter.orderBy === 'severity') {
+    if (filter.orderBy === 'exploitability') {
+      // KEV first, then EPSS (feed, else scanner), then severity.
+      ordered.orderByRaw(exploitabilityOrder(filter.order === 'asc' ? 'asc' : 'desc'));
+    }
+    if (filter.orderBy === 'severity' || filter.orderBy === 'exploitability') {
       ordered.orderByRaw(
         `CASE severity ${Object.entries(SEVERITY_RANK)
           .map(([s, rank]) => `WHEN '${s}' THEN ${rank}`)
@@ -327,7 +374,7 @@ function formatLocation(finding: NormalizedFinding): string | null {
   return startLine ? `${path}:${startLine}` : path;
 }
 
-function toColumn(order: Exclude<FindingOrder, 'severity'>): string {
+function toColumn(order: Exclude<FindingOrder, 'severity' | 'exploitability'>): string {
   switch (order) {
     case 'firstSeenAt':
       return 'first_seen_at';
@@ -376,5 +423,6 @@ function toFinding(row: FindingRow): Finding {
     resolvedAt: fromDbTimeOrUndefined(row.resolved_at),
     firstReportId: row.first_report_id,
     lastReportId: row.last_report_id,
+    ...exploitabilityInfo(row),
   };
 }

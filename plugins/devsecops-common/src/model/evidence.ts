@@ -76,6 +76,22 @@ export interface Finding {
   resolvedAt?: string;
   firstReportId: string;
   lastReportId: string;
+  /**
+   * How likely the vulnerability is exploited: CISA KEV listing and FIRST EPSS score from the
+   * imported feeds, else from the scanner; the CVSS base score the scanner gave.
+   */
+  exploitability?: FindingExploitabilityInfo;
+  /** When the finding is due under the severity SLA (first seen + the SLA days of its severity). */
+  dueAt?: string;
+}
+
+/** Exploitability of a finding's vulnerability, with where each value came from. @public */
+export interface FindingExploitabilityInfo {
+  /** Listed in CISA's Known Exploited Vulnerabilities catalog (`addedOn`: the catalog's dateAdded). */
+  kev?: { listed: boolean; addedOn?: string; source: 'feed' | 'scanner' };
+  /** EPSS probability (0..1) and percentile. */
+  epss?: { score: number; percentile?: number; source: 'feed' | 'scanner' };
+  cvss?: { score: number; vector?: string };
 }
 
 /** @public */

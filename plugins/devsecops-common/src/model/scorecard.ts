@@ -32,6 +32,11 @@ export type ControlRule =
       /** Open findings of the control's reports at or above this severity fail it. */
       type: 'findings';
       failOnSeverity: FindingSeverity;
+      /**
+       * Only exploitable findings fail (`devsecops.exploitability.failOn: exploitable`): listed in
+       * CISA KEV or with an EPSS score at or above the threshold. Absent: severity alone decides.
+       */
+      exploitable?: { epssThreshold: number };
     }
   | {
       /** An observed control fact; passes when equal to `equals` (default true) or ≥ `atLeast`. */
@@ -227,7 +232,10 @@ export interface Rollup {
     openBySeverity: Record<FindingSeverity, number>;
     pastSla: Record<FindingSeverity, number>;
   };
+  /** The entities in scope, by entity ref: all of them, or one page when `entitiesLimit` was given. */
   entities: Array<{ entityRef: string; ownerRef?: string; type?: string; stage: number; productionGate?: 'allow' | 'deny' }>;
+  /** With `entitiesLimit`: how many entities are in scope, and the cursor of the next page if any. */
+  entitiesPage?: { total: number; nextCursor?: string };
   /** For a group: the same roll-up for each direct sub-group (without their entity lists). */
   children?: Array<Omit<Rollup, 'entities' | 'children' | 'owners'>>;
   /** The same roll-up for each owning team of the entities in scope (groups × controls). */

@@ -48,6 +48,21 @@ export interface NormalizedFinding {
   fingerprint: string;
   /** Suppressed by the tool itself (SARIF suppression, VEX not_affected, …): kept, not counted. */
   suppressed?: boolean;
+  /**
+   * Exploitability the scanner states for the vulnerability (Grype's `epss` and `knownExploited`),
+   * kept beside what the backend's imported KEV / EPSS feeds say.
+   */
+  exploitability?: FindingExploitability;
+  /** The CVSS base score and vector the scanner gives (the NVD's when it gives several). */
+  cvss?: { score: number; vector?: string; source?: string };
+}
+
+/** What a scanner says about a vulnerability being exploited. @public */
+export interface FindingExploitability {
+  /** FIRST EPSS probability (0..1) and percentile, with the day it was scored when given. */
+  epss?: { score: number; percentile?: number; date?: string };
+  /** Listed in CISA's Known Exploited Vulnerabilities catalog, per the scanner's database. */
+  knownExploited?: boolean;
 }
 
 /** One package of an SBOM. @public */

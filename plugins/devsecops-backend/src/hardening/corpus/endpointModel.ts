@@ -60,6 +60,8 @@ export interface QueryParam {
     | 'scope'
     | 'scenario'
     | 'uuid'
+    | 'entitiesLimit'
+    | 'entitiesCursor'
     | 'group'
     | 'system'
     | 'domain'
@@ -71,7 +73,8 @@ export interface QueryParam {
     | 'scannedAt'
     | 'lifecycle'
     | 'riskRating'
-    | 'evlimit';
+    | 'evlimit'
+    | 'minServices';
   max?: number;
 }
 
@@ -88,7 +91,7 @@ export interface Endpoint {
   /** The path id: a mutation of it; `notFound` names the message of a well-formed unknown id. */
   pathId?: { placeholder: string; notFound: (id: string) => string; param: string };
   json?: { base: Record<string, unknown>; fields: Field[] };
-  raw?: 'report' | 'attestation';
+  raw?: 'report' | 'attestation' | 'kev' | 'epss';
   /** Who may not call it (403). */
   forbidden?: Auth[];
   /** How a hostile but well-formed value becomes a refused request. */

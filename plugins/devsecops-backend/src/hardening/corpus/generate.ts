@@ -28,6 +28,7 @@ import { jsonFieldCases, wholeJsonCases } from './jsonBodyCases';
 import { nulCases, nulOutcome } from './nulCases';
 import { readEndpoints } from './readEndpoints';
 import { baseRequest, encoded, queryString, request } from './requests';
+import { feedBodyCases } from './feedCases';
 import { bodyOnGetCases, rawBodyCases } from './uploadCases';
 import { pathIdCases, queryCases } from './urlCases';
 import { writeEndpoints } from './writeEndpoints';
@@ -68,6 +69,8 @@ const cases = (ep: Endpoint): CorpusCase[] => {
   if (ep.json) {
     for (const field of ep.json.fields) out.push(...jsonFieldCases(ep, field));
     out.push(...wholeJsonCases(ep));
+  } else if (ep.raw === 'kev' || ep.raw === 'epss') {
+    out.push(...feedBodyCases(ep));
   } else if (ep.raw) {
     out.push(...rawBodyCases(ep));
   } else {

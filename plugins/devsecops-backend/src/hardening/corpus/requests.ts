@@ -4,6 +4,7 @@
  */
 import { Auth, Body, CorpusRequest, Marker, Text } from './model';
 import { BUNDLE, Endpoint, trivyImage } from './endpointModel';
+import { EPSS_FIXTURE, KEV_FIXTURE } from './feedCases';
 import { q } from './helpers';
 
 export const queryString = (query: Array<[string, string]>) =>
@@ -29,6 +30,12 @@ export function pathParts(path: string): Text[] {
 export function bodyOf(ep: Endpoint, json: unknown): Pick<CorpusRequest, 'body' | 'headers'> {
   if (ep.raw === 'report') {
     return { headers: { 'Content-Type': 'application/json' }, body: { json: trivyImage } };
+  }
+  if (ep.raw === 'kev') {
+    return { headers: { 'Content-Type': 'application/json' }, body: { fixture: KEV_FIXTURE } };
+  }
+  if (ep.raw === 'epss') {
+    return { headers: { 'Content-Type': 'application/gzip' }, body: { fixture: EPSS_FIXTURE } };
   }
   if (ep.raw === 'attestation') {
     return { headers: { 'Content-Type': 'application/json' }, body: { fixture: BUNDLE } };

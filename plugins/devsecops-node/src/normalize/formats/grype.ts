@@ -25,6 +25,7 @@ import {
   requiredString as sharedRequiredString,
   stringsOf,
 } from './shared';
+import { grypeCvss, grypeExploitability } from './scannerRisk';
 
 /*
  * Grype JSON (`grype -o json`), FORMATS.md §5, current schema and the legacy 0.7 one
@@ -153,6 +154,8 @@ function matchMember(
       ...(type ? { ecosystem: type } : {}),
     },
     ...fixOf(vuln),
+    ...grypeExploitability(vuln, key),
+    ...grypeCvss(vuln),
     fingerprint: stableFingerprint(
       TOOL,
       key,

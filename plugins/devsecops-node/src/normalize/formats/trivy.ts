@@ -23,6 +23,7 @@ import {
   purlWithoutVersion,
   requiredString as sharedRequiredString,
 } from './shared';
+import { trivyCvss } from './scannerRisk';
 
 /*
  * Trivy JSON (`trivy image|fs|repo|config|k8s --format json`), FORMATS.md §4.
@@ -282,6 +283,7 @@ function vulnerabilityFinding(
       ...(type ? { ecosystem: type } : {}),
     },
     ...fixOf(vuln),
+    ...trivyCvss(vuln),
     fingerprint: stableFingerprint(
       TOOL,
       vulnId,
