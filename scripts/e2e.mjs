@@ -453,7 +453,8 @@ try {
       .getByText('Pipeline controls')
       .first()
       .waitFor({ timeout: 30_000 });
-    await dev.getByTestId('maturity-stage').waitFor({ timeout: 30_000 });
+    // The stage sits in the summary strip; the maturity criteria are folded below it.
+    await dev.getByTestId('summary-stage').waitFor({ timeout: 30_000 });
     await dev
       .getByRole('button', { name: 'Request exception' })
       .first()
