@@ -4,6 +4,7 @@ import { gateCommand } from './commands/gate';
 import { uploadCommand } from './commands/upload';
 import { verifyPackageCommand } from './commands/verifyPackage';
 import { attestCommand } from './commands/attest';
+import { feedsCommand } from './commands/feeds';
 import { CommandContext, VERSION } from './context';
 import {
   CliDeps,
@@ -28,6 +29,8 @@ Commands:
   verify-package  verify an exported audit package offline (files, manifest, evidence-log chain)
   attest <file>   upload a Sigstore bundle / attestation; the portal verifies it offline
                   and records the signature for each signed digest (exit 1 if one fails)
+  feeds import <file>
+                  import the CISA KEV catalog or FIRST EPSS scores (offline mirrors)
 
 Environment:
   DEVSECOPS_URL    Backstage backend base URL, e.g. http://localhost:7007 (or use --url)
@@ -51,6 +54,7 @@ const commands: Record<
   facts: factsCommand,
   'verify-package': verifyPackageCommand,
   attest: attestCommand,
+  feeds: feedsCommand,
 };
 
 /**
