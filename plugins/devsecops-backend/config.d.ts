@@ -75,6 +75,23 @@ export interface Config {
         allowRequesterTeams?: boolean;
       };
     };
+    /** Control-failure reviews and recurring findings (the Stage 3 and Stage 4 criteria people act on). */
+    reviews?: {
+      controlFailures?: {
+        /**
+         * Days `GET /v1/control-failure-reviews/pending` looks back for a scope never reviewed
+         * (1–730). Default 90.
+         */
+        windowDays?: number;
+      };
+      recurringFindings?: {
+        /**
+         * In how many services a rule or vulnerability must be open to recur
+         * (`GET /v1/findings/recurring` without `minServices`; 2–1000). Default 3.
+         */
+        minServices?: number;
+      };
+    };
     /** Named human attestations (`POST /v1/human-attestations`). */
     humanAttestations?: {
       /**
@@ -87,6 +104,45 @@ export interface Config {
         'template-feedback'?: number;
         'threat-model-review'?: number;
       };
+    };
+    /**
+     * Campaigns (`/v1/campaigns`): a goal over a scope of services with a target date. Created
+     * through the API by the platform and security owners (`devsecops.campaign.manage`), or
+     * declared here (campaigns as code: read-only through the API).
+     */
+    campaigns?: {
+      /**
+       * Days before the target date on which the owning teams of unfinished services are reminded
+       * (Backstage notification, topic devsecops-campaign-reminder), for campaigns that name none.
+       * Default [14, 7, 1].
+       */
+      reminderDaysBefore?: number[];
+      /** Campaigns as code. */
+      declared?: Array<{
+        /** Lower-case letters, digits and dashes; the campaign's id is a stable UUID derived from it. */
+        key: string;
+        title: string;
+        description?: string;
+        /** `{ type: stage, stage: 2 }` or `{ type: controls, controls: [dependency-scan, sast] }`. */
+        goal:
+          | { type: 'stage'; stage: number }
+          | { type: 'controls'; controls: string[] };
+        /** The roll-up filters (one of group, system, domain; lifecycle) and a catalog tag. */
+        scope?: {
+          group?: string;
+          system?: string;
+          domain?: string;
+          lifecycle?: string;
+          tag?: string;
+        };
+        /** YYYY-MM-DD */
+        startDate: string;
+        /** YYYY-MM-DD */
+        targetDate: string;
+        /** The group that runs it, e.g. group:default/platform-team. */
+        ownerRef: string;
+        reminderDaysBefore?: number[];
+      }>;
     };
     /** Defaults of the plugin's permission rules (see the README's Permissions section). */
     permissions?: {

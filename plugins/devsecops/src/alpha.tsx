@@ -9,6 +9,9 @@ import {
 } from '@backstage/frontend-plugin-api';
 import { DevsecopsClient } from '@devsecops-scorecard/plugin-devsecops-common';
 import SecurityIcon from '@mui/icons-material/Security';
+import GavelIcon from '@mui/icons-material/Gavel';
+import GroupsIcon from '@mui/icons-material/Groups';
+import FlagIcon from '@mui/icons-material/Flag';
 import { Content } from '@backstage/core-components';
 import {
   EntityCardBlueprint,
@@ -48,10 +51,41 @@ const exceptionsPage = PageBlueprint.make({
   params: {
     path: '/devsecops/exceptions',
     title: 'Exceptions',
+    icon: <GavelIcon fontSize="inherit" />,
     loader: () =>
       import('./components/Exceptions').then(m => (
         <Content>
-          <m.ExceptionQueue />
+          <m.ExceptionsPage />
+        </Content>
+      )),
+  },
+});
+
+const exercisesPage = PageBlueprint.make({
+  name: 'exercises',
+  params: {
+    path: '/devsecops/exercises',
+    title: 'Exercises',
+    icon: <GroupsIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/Exercises').then(m => (
+        <Content>
+          <m.ExercisesPage />
+        </Content>
+      )),
+  },
+});
+
+const campaignsPage = PageBlueprint.make({
+  name: 'campaigns',
+  params: {
+    path: '/devsecops/campaigns',
+    title: 'Campaigns',
+    icon: <FlagIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/Campaigns').then(m => (
+        <Content>
+          <m.CampaignsPage />
         </Content>
       )),
   },
@@ -112,6 +146,8 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
     devsecopsApi,
     overviewPage,
     exceptionsPage,
+    exercisesPage,
+    campaignsPage,
     entitySecurityContent,
     groupScorecardContent,
     systemScorecardContent,

@@ -10,6 +10,8 @@ export {
   EntitySecurityCard,
   EntitySecurityContent,
   DevsecopsExceptionsPage,
+  DevsecopsExercisesPage,
+  DevsecopsCampaignsPage,
   GroupSecurityContent,
   SystemSecurityContent,
 } from './plugin';

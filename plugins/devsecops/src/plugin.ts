@@ -69,14 +69,44 @@ export const EntitySecurityCard = devsecopsPlugin.provide(
 );
 
 /**
- * The risk owner's exception queue page (legacy frontend system).
+ * The risk owner's exception queue and each exception's page at `<id>` (legacy frontend system:
+ * mount it at `/devsecops/exceptions/*`, where notifications link).
  * @public
  */
 export const DevsecopsExceptionsPage = devsecopsPlugin.provide(
   createComponentExtension({
     name: 'DevsecopsExceptionsPage',
     component: {
-      lazy: () => import('./components/Exceptions').then(m => m.ExceptionQueue),
+      lazy: () => import('./components/Exceptions').then(m => m.ExceptionsPage),
+    },
+  }),
+);
+
+/**
+ * Tabletop exercises: record one, mark follow-ups done, the org's exercises and overdue
+ * follow-ups (legacy frontend system: mount it at `/devsecops/exercises`).
+ * @public
+ */
+export const DevsecopsExercisesPage = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'DevsecopsExercisesPage',
+    component: {
+      lazy: () => import('./components/Exercises').then(m => m.ExercisesPage),
+    },
+  }),
+);
+
+/**
+ * Campaigns: the list with "New campaign", and each campaign's page at `<id>` with progress,
+ * burn-up and next steps (legacy frontend system: mount it at `/devsecops/campaigns/*`, where
+ * reminders link).
+ * @public
+ */
+export const DevsecopsCampaignsPage = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'DevsecopsCampaignsPage',
+    component: {
+      lazy: () => import('./components/Campaigns').then(m => m.CampaignsPage),
     },
   }),
 );

@@ -1,3 +1,4 @@
+import { Campaign, CampaignInput, CampaignOverview, CampaignProgress } from '../model/campaigns';
 import { ResponseError } from '@backstage/errors';
 import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
@@ -9,9 +10,12 @@ import {
   Rollup,
   RollupHistory,
 } from '../model/scorecard';
-import { Exercise, RecurringFinding, RuntimeSignal } from '../model/runtime';
+import { Exercise, ExerciseScenario, OverdueFollowUp, RecurringFinding, RuntimeSignal } from '../model/runtime';
+import { ExceptionViewerActions } from '../model/exceptionActions';
 import { HumanAttestation, HumanAttestationInput } from '../model/humanAttestations';
+import { PendingControlFailureReview, RecurringFindingsResponse } from '../model/reviews';
 import { ResponsibilityMatrix } from '../model/responsibility';
+import { EntityChecklist, ScopeChecklist } from '../model/checklist';
 import { ExceptionRecord, ExceptionScope, RiskOwnerEligibility, RiskRating } from '../model/exceptions';
 
 /** A new exception request. @public */
@@ -28,7 +32,15 @@ export interface ExceptionRequest {
 /** Filters of the exception queue. @public */
 export interface ExceptionsQuery {
   entity?: string;
+  /** `me`, or a user or group ref. */
   riskOwner?: string;
+  /** `me`, or a user ref. */
+  requester?: string;
+  /** The owning team, e.g. group:default/team-payments. */
+  owner?: string;
+  riskRating?: RiskRating;
+  /** By expiry: soonest first (asc, the default) or latest first. */
+  order?: 'asc' | 'desc';
   status?: string[];
   expiringWithinDays?: number;
   limit?: number;
@@ -43,7 +55,8 @@ export interface FindingsQuery {
   severity?: string[];
   status?: string[];
   tool?: string;
-  orderBy?: 'severity' | 'firstSeenAt' | 'lastSeenAt' | 'ruleId' | 'control';
+  /** `exploitability`: KEV-listed first, then by EPSS, then severity. */
+  orderBy?: 'severity' | 'exploitability' | 'firstSeenAt' | 'lastSeenAt' | 'ruleId' | 'control';
   order?: 'asc' | 'desc';
   limit?: number;
   offset?: number;
@@ -56,11 +69,32 @@ export interface RollupQuery {
   domain?: string;
   /** Only entities in this catalog lifecycle. */
   lifecycle?: string;
+  /**
+   * getRollup only: list at most this many entities (0–500; 0 for aggregates and team rows only);
+   * absent: every entity in scope.
+   */
+  entitiesLimit?: number;
+  /** getRollup only: the previous page's `entitiesPage.nextCursor`. */
+  entitiesCursor?: string;
 }
 
 /** Recurring exercise findings: titles seen in more than one exercise of a scope. @public */
 export interface ExercisesPage extends Page<Exercise> {
   recurringFindings: RecurringFinding[];
+  /** Follow-ups past their due day and not done, over every matching exercise. */
+  overdueFollowUps: OverdueFollowUp[];
+}
+
+/** A tabletop exercise as recorded (POST /v1/exercises). @public */
+export interface ExerciseRecordInput {
+  scenario: ExerciseScenario;
+  /** YYYY-MM-DD, not in the future */
+  heldOn: string;
+  /** The group or entity it was held for (kind defaults to group). */
+  scopeRef: string;
+  participants: string[];
+  findings?: Array<{ title: string; recurring?: boolean }>;
+  followUps?: Array<{ action: string; owner: string; due: string }>;
 }
 
 /**
@@ -91,15 +125,31 @@ export interface DevsecopsApi {
   getRollup(query?: RollupQuery): Promise<Rollup>;
   getRollupHistory(query?: RollupQuery, days?: number): Promise<RollupHistory>;
   listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>>;
-  listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage>;
+  /** Exercises of a group or entity, or of the whole org without `scope`. */
+  listExercises(query: { scope?: string; limit?: number }): Promise<ExercisesPage>;
+  recordExercise(input: ExerciseRecordInput): Promise<Exercise>;
+  /** Marks follow-up `index` (from 0) of an exercise done, or not done again. */
+  setExerciseFollowUpDone(id: string, index: number, done: boolean): Promise<Exercise>;
   /** Record a named human attestation as the signed-in user (`POST /v1/human-attestations`). */
   recordHumanAttestation(input: HumanAttestationInput): Promise<HumanAttestation>;
   /** The human attestations that count for an entity (its own and its owner groups'). */
   listHumanAttestations(query: { entity: string; limit?: number }): Promise<Page<HumanAttestation>>;
+  /** Control failures since the previous review of a group (or the org) that no review has covered yet. */
+  getPendingControlFailureReview(query: { group?: string; lifecycle?: string }): Promise<PendingControlFailureReview>;
+  /** Findings open in at least `minServices` services, with what those services share. */
+  listRecurringFindings(query: { group?: string; lifecycle?: string; minServices?: number }): Promise<RecurringFindingsResponse>;
   /** The responsibility model as configured: per capability, the groups and the controls and criteria. */
   getResponsibilityMatrix(): Promise<ResponsibilityMatrix>;
+  /** The DevSecOps checklist of one service. */
+  getChecklist(query: { entity: string }): Promise<EntityChecklist>;
+  /** The DevSecOps checklist counted over a group's services (or the org's without `group`). */
+  getScopeChecklist(query: { group?: string }): Promise<ScopeChecklist>;
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>>;
   listExceptions(query: ExceptionsQuery): Promise<Page<ExceptionRecord>>;
+  /** One exception with its whole history (404 when the caller may not read it). */
+  getException(id: string): Promise<ExceptionRecord>;
+  /** The actions the signed-in person may take on the exception, each with the reason when not. */
+  getExceptionActions(id: string): Promise<ExceptionViewerActions>;
   requestException(request: ExceptionRequest): Promise<ExceptionRecord>;
   /** Who the signed-in user may name as risk owner of an exception on the entity. */
   listEligibleRiskOwners(query: { entity: string; riskRating: RiskRating; control?: string }): Promise<RiskOwnerEligibility>;
@@ -112,6 +162,12 @@ export interface DevsecopsApi {
   getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain>;
   /** The audit package zip of an entity, a group or the org (see the audit-packages API). */
   exportAuditPackage(query: { entity?: string; group?: string; org?: boolean; from?: string; to?: string }): Promise<{ blob: Blob; filename: string }>;
+  /** Campaigns with their counts; with `entity` that service's progress, with `group` the team's. */
+  listCampaigns(query?: { entity?: string; group?: string }): Promise<{ items: CampaignOverview[] }>;
+  /** One campaign with its progress: teams, burn-up, a page of its services, the end report. */
+  getCampaign(id: string, page?: { limit?: number; offset?: number }): Promise<CampaignProgress>;
+  /** Create a campaign (devsecops.campaign.manage: platform and security owners). */
+  createCampaign(input: CampaignInput): Promise<Campaign>;
 }
 
 /**
@@ -165,7 +221,8 @@ export class DevsecopsClient implements DevsecopsApi {
   }
 
   getRollupHistory(query: RollupQuery = {}, days?: number): Promise<RollupHistory> {
-    return this.get('/v1/rollups/history', { ...query, days });
+    const { entitiesLimit: _limit, entitiesCursor: _cursor, ...scope } = query;
+    return this.get('/v1/rollups/history', { ...scope, days });
   }
 
   listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>> {
@@ -176,8 +233,16 @@ export class DevsecopsClient implements DevsecopsApi {
     });
   }
 
-  listExercises(query: { scope: string; limit?: number }): Promise<ExercisesPage> {
+  listExercises(query: { scope?: string; limit?: number }): Promise<ExercisesPage> {
     return this.get('/v1/exercises', query);
+  }
+
+  recordExercise(input: ExerciseRecordInput): Promise<Exercise> {
+    return this.post('/v1/exercises', input);
+  }
+
+  setExerciseFollowUpDone(id: string, index: number, done: boolean): Promise<Exercise> {
+    return this.post(`/v1/exercises/${encodeURIComponent(id)}/follow-ups/${index}`, { done });
   }
 
   recordHumanAttestation(input: HumanAttestationInput): Promise<HumanAttestation> {
@@ -188,8 +253,24 @@ export class DevsecopsClient implements DevsecopsApi {
     return this.get('/v1/human-attestations', query);
   }
 
+  getPendingControlFailureReview(query: { group?: string; lifecycle?: string }): Promise<PendingControlFailureReview> {
+    return this.get('/v1/control-failure-reviews/pending', query);
+  }
+
+  listRecurringFindings(query: { group?: string; lifecycle?: string; minServices?: number }): Promise<RecurringFindingsResponse> {
+    return this.get('/v1/findings/recurring', query);
+  }
+
   getResponsibilityMatrix(): Promise<ResponsibilityMatrix> {
     return this.get('/v1/responsibility');
+  }
+
+  getChecklist(query: { entity: string }): Promise<EntityChecklist> {
+    return this.get('/v1/checklist', query);
+  }
+
+  getScopeChecklist(query: { group?: string }): Promise<ScopeChecklist> {
+    return this.get('/v1/checklist', query);
   }
 
   listGateDecisions(query: { entity: string; environment?: string; limit?: number }): Promise<Page<GateDecision>> {
@@ -202,6 +283,14 @@ export class DevsecopsClient implements DevsecopsApi {
 
   requestException(request: ExceptionRequest): Promise<ExceptionRecord> {
     return this.post('/v1/exceptions', request);
+  }
+
+  getException(id: string): Promise<ExceptionRecord> {
+    return this.get(`/v1/exceptions/${encodeURIComponent(id)}`);
+  }
+
+  getExceptionActions(id: string): Promise<ExceptionViewerActions> {
+    return this.get(`/v1/exceptions/${encodeURIComponent(id)}/actions`);
   }
 
   listEligibleRiskOwners(query: { entity: string; riskRating: RiskRating; control?: string }): Promise<RiskOwnerEligibility> {
@@ -218,6 +307,18 @@ export class DevsecopsClient implements DevsecopsApi {
 
   getEvidenceChain(query: { entity: string; environment?: string; deployment?: string }): Promise<EvidenceChain> {
     return this.get('/v1/evidence/chain', query);
+  }
+
+  listCampaigns(query: { entity?: string; group?: string } = {}): Promise<{ items: CampaignOverview[] }> {
+    return this.get('/v1/campaigns', query);
+  }
+
+  getCampaign(id: string, page: { limit?: number; offset?: number } = {}): Promise<CampaignProgress> {
+    return this.get(`/v1/campaigns/${encodeURIComponent(id)}`, page);
+  }
+
+  createCampaign(input: CampaignInput): Promise<Campaign> {
+    return this.post('/v1/campaigns', input);
   }
 
   async exportAuditPackage(query: { entity?: string; group?: string; org?: boolean; from?: string; to?: string }) {

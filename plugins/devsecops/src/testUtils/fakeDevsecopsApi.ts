@@ -12,7 +12,10 @@ import {
   RollupHistory,
   RuntimeSignal,
 } from '@devsecops-scorecard/plugin-devsecops-common';
+import { samplePendingReview, sampleRecurringFindings } from './fakeReviews';
 import { sampleResponsibilityMatrix } from './fakeResponsibility';
+import { sampleChecklist, sampleScopeChecklist } from './fakeChecklist';
+import { sampleCampaign, sampleCampaignProgress } from './fakeCampaigns';
 
 const emptyCounts = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
 
@@ -264,15 +267,50 @@ export function fakeDevsecopsApi(
     getScorecardHistory: async () => sampleHistory,
     getRollupHistory: async () => sampleRollupHistory,
     listRuntimeSignals: async () => ({ items: [sampleSignal], totalCount: 1, limit: 50, offset: 0 }),
-    listExercises: async ({ scope }) => ({
-      items: scope === sampleExercise.scopeRef ? [sampleExercise] : [],
-      totalCount: scope === sampleExercise.scopeRef ? 1 : 0,
-      limit: 20,
-      offset: 0,
-      recurringFindings: [],
+    listExercises: async ({ scope }) => {
+      const items = !scope || scope === sampleExercise.scopeRef ? [sampleExercise] : [];
+      return {
+        items,
+        totalCount: items.length,
+        limit: 20,
+        offset: 0,
+        recurringFindings: [],
+        overdueFollowUps: items.map(x => ({
+          ...x.followUps[0],
+          exerciseId: x.id,
+          index: 0,
+          scenario: x.scenario,
+          scopeRef: x.scopeRef,
+          heldOn: x.heldOn,
+          daysOverdue: 30,
+        })),
+      };
+    },
+    recordExercise: async input => ({
+      ...sampleExercise,
+      ...input,
+      id: 'x2',
+      findings: input.findings ?? [],
+      followUps: input.followUps ?? [],
+    }),
+    setExerciseFollowUpDone: async (_id, index, done) => ({
+      ...sampleExercise,
+      followUps: sampleExercise.followUps.map((f, i) =>
+        i === index ? { ...f, done, ...(done ? { doneAt: '2026-12-01T00:00:00.000Z', doneBy: 'user:default/dana' } : {}) } : f,
+      ),
     }),
     listGateDecisions: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
     listExceptions: async () => ({ items: [sampleException], totalCount: 1, limit: 100, offset: 0 }),
+    getException: async id => ({ ...sampleException, id }),
+    getExceptionActions: async id => ({
+      exceptionId: id,
+      actions: [
+        { action: 'approve', allowed: true },
+        { action: 'reject', allowed: true },
+        { action: 'revoke', allowed: false, reason: 'Only approved exceptions can be revoked (this one is requested)' },
+        { action: 'renew', allowed: false, reason: 'Only approved or expired exceptions are renewed (this one is requested)' },
+      ],
+    }),
     requestException: async request => ({ ...sampleException, ...request, status: 'requested' }),
     recordHumanAttestation: async input => {
       const { kind, scopeRef, date, expiresAt, ...details } = input;
@@ -288,7 +326,14 @@ export function fakeDevsecopsApi(
       };
     },
     listHumanAttestations: async () => ({ items: [], totalCount: 0, limit: 50, offset: 0 }),
+    getPendingControlFailureReview: async () => samplePendingReview,
+    listRecurringFindings: async () => sampleRecurringFindings,
     getResponsibilityMatrix: async () => sampleResponsibilityMatrix,
+    getChecklist: async () => sampleChecklist,
+    getScopeChecklist: async () => sampleScopeChecklist,
+    listCampaigns: async () => ({ items: [sampleCampaign] }),
+    getCampaign: async () => sampleCampaignProgress,
+    createCampaign: async input => ({ ...sampleCampaign, ...input, scope: input.scope ?? {}, reminderDaysBefore: [14, 7, 1] }),
     listEligibleRiskOwners: async query => ({
       entityRef: query.entity,
       riskRating: query.riskRating,
@@ -300,6 +345,7 @@ export function fakeDevsecopsApi(
       ],
       defaultOwner: 'group:default/security-compliance',
       excluded: ['group:default/team-payments', 'user:default/paula-payne'],
+      expiry: { maxDurationDays: 90, latest: new Date(Date.now() + 90 * 86_400_000).toISOString() },
     }),
     changeException: async (_id, action) => ({
       ...sampleException,

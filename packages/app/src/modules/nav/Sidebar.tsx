@@ -29,6 +29,9 @@ export const SidebarContent = NavContentBlueprint.make({
           <SidebarGroup label="Menu" icon={<MenuIcon />}>
             {nav.take('page:catalog')}
             {nav.take('page:devsecops')}
+            {nav.take('page:devsecops/exceptions')}
+            {nav.take('page:devsecops/exercises')}
+            {nav.take('page:devsecops/campaigns')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}

@@ -26,6 +26,8 @@ import { UploadHowTo } from './UploadHowTo';
 import { UploadsPanel } from './UploadsPanel';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { EvidenceChainPanel, ExportAuditPackageButton } from './EvidenceChainPanel';
+import { EntityChecklistCard } from '../Checklist';
+import { EntityCampaignsCard } from '../Campaigns';
 
 /**
  * The entity's Security tab, answer first: a summary (gate, failing/stale/not-reported controls by
@@ -114,6 +116,10 @@ export function EntitySecurityContent() {
           {exceptions.error && <ResponseErrorPanel error={exceptions.error} />}
           {exceptions.value && <ExceptionsTable exceptions={exceptions.value.items} onChanged={refresh} />}
         </InfoCard>
+      </Grid>
+      <Grid item xs={12}><EntityCampaignsCard /></Grid>
+      <Grid item xs={12}>
+        <EntityChecklistCard entityRef={entityRef} />
       </Grid>
       <Grid item xs={12}>
         <InfoCard title="Metrics" subheader="Now, and day by day over the last 90 days">

@@ -21,6 +21,8 @@ import { entityLink } from '../OverviewPage/links';
 import { RollupTrends } from '../OverviewPage/RollupTrends';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
 import { ControlFailureReviewCard } from '../ControlFailureReview';
+import { ScopeChecklistCard } from '../Checklist';
+import { GroupCampaignsCard } from '../Campaigns';
 
 /**
  * The scorecard of a group (its services and its sub-teams', through the catalog hierarchy) or of
@@ -89,6 +91,12 @@ export function ScopeSecurityContent() {
       {scope.group && (
         <Grid item xs={12}>
           <ControlFailureReviewCard group={entityRef} />
+        </Grid>
+      )}
+      {scope.group && <Grid item xs={12}><GroupCampaignsCard /></Grid>}
+      {scope.group && (
+        <Grid item xs={12}>
+          <ScopeChecklistCard group={entityRef} />
         </Grid>
       )}
       <Grid item xs={12}>
