@@ -20,6 +20,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { findingAnchor } from '../shared/JumpLink';
+import { ExploitabilityCell } from './ExploitabilityCell';
 
 const SEVERITY_COLOR = {
   critical: 'error',
@@ -59,7 +60,7 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
     if (orderBy === column) setOrder(order === 'asc' ? 'desc' : 'asc');
     else {
       setOrderBy(column);
-      setOrder(column === 'severity' ? 'desc' : 'asc');
+      setOrder(column === 'severity' || column === 'exploitability' ? 'desc' : 'asc');
     }
     setPage(0);
   };
@@ -95,6 +96,7 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
         <TableHead>
           <TableRow>
             <TableCell>{header('severity', 'Severity')}</TableCell>
+            <TableCell>{header('exploitability', 'Exploitability')}</TableCell>
             <TableCell>{header('ruleId', 'Rule / CVE')}</TableCell>
             <TableCell>Title</TableCell>
             <TableCell>Where</TableCell>
@@ -114,6 +116,9 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
               <TableCell>
                 <Chip size="small" label={f.severity} color={SEVERITY_COLOR[f.severity]} />
               </TableCell>
+              <TableCell>
+                <ExploitabilityCell exploitability={f.exploitability} />
+              </TableCell>
               <TableCell>{f.vulnerabilityId ?? f.ruleId}</TableCell>
               <TableCell sx={{ maxWidth: 320 }}>{f.title}</TableCell>
               <TableCell sx={{ wordBreak: 'break-all' }}>
@@ -127,7 +132,7 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
           ))}
           {value && value.items.length === 0 && (
             <TableRow>
-              <TableCell colSpan={8}>
+              <TableCell colSpan={9}>
                 <Typography variant="body2" color="text.secondary">No findings match these filters.</Typography>
               </TableCell>
             </TableRow>
