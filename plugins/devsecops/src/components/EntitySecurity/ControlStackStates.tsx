@@ -7,6 +7,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { controlAnchor, JumpLink, reportAnchor } from '../shared/JumpLink';
 import { ReasonText } from '../shared/ReasonText';
+import { Responsibility } from '../shared/Responsibility';
 import { CONTROL_STATE_LOOK } from './controlStates';
 
 /** States in which a control is "turned on": it reports fresh evidence, whatever the result. */
@@ -95,6 +96,12 @@ export function ControlStackStates({
                         <EvidenceDate control={control} />
                         {gateControls?.has(control.controlId) ? ' · the release gate reads this control' : ''}
                       </Typography>
+                      {control.state === 'failing' && control.responsibility && (
+                        <Box component="details" sx={{ mt: 0.5, '& > summary': { cursor: 'pointer', typography: 'caption' } }}>
+                          <summary>Who acts, provides, decides</summary>
+                          <Responsibility responsibility={control.responsibility} title={`Responsibility for ${control.title}`} />
+                        </Box>
+                      )}
                       {control.state === 'failing' && onRequestException && (
                         <Button size="small" sx={{ px: 0 }} onClick={() => onRequestException(control)}>
                           Request exception
