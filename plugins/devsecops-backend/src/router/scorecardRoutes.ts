@@ -1,6 +1,7 @@
 import { InputError } from '@backstage/errors';
 import { parseObservedTime } from '../validation/inputTimes';
 import { historyDays } from '../validation/query';
+import { pageRollupEntities } from '../scorecard/rollupEntitiesPage';
 import { AreaContext, optionalEntity } from './request';
 
 /** Entity scorecards and their history, backfilled snapshots, roll-ups and their history. */
@@ -44,7 +45,8 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
 
   router.get('/v1/rollups', async (req, res) => {
     await reader(req);
-    res.json(await rollups.rollup(req.query));
+    const { entitiesLimit, entitiesCursor, ...scope } = req.query;
+    res.json(pageRollupEntities(await rollups.rollup(scope), { entitiesLimit, entitiesCursor }));
   });
 
   router.get('/v1/rollups/history', async (req, res) => {

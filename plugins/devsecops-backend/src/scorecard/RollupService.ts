@@ -5,6 +5,7 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Rollup, RollupHistory } from '@devsecops-scorecard/plugin-devsecops-common';
 import { aggregate } from '../evaluate/rollup';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
+import { snapshotAll } from './dailySnapshot';
 import { ScorecardService } from './ScorecardService';
 
 export interface RollupQuery {
@@ -183,30 +184,11 @@ export class RollupService {
   }
 
   /**
-   * Evaluates every counted catalog entity (devsecops.scorecard.entityKinds) and writes today's snapshot; run daily (once across
-   * instances). Re-running the same day replaces that day's snapshot, so it is idempotent.
+   * Today's snapshot of every counted catalog entity (devsecops.scorecard.entityKinds), copied
+   * set-based from the stored summaries (dailySnapshot.ts); run daily (once across instances).
+   * Re-running the same day replaces that day's snapshot, so it is idempotent.
    */
   async snapshotAll(now: Date): Promise<number> {
-    const credentials = await this.options.auth.getOwnServiceCredentials();
-    const day = now.toISOString().slice(0, 10);
-    let count = 0;
-    let cursor: string | undefined;
-    do {
-      const page: any = await this.options.catalog.queryEntities(
-        cursor ? { cursor, limit: 200 } : { filter: { kind: this.options.scorecards.entityKinds }, limit: 200 },
-        { credentials },
-      );
-      for (const entity of page.items as Entity[]) {
-        try {
-          const summary = await this.options.scorecards.summaryOf(entity);
-          await this.options.summaries.snapshot(summary, day);
-          count++;
-        } catch (error) {
-          this.options.logger.warn(`Could not snapshot ${stringifyEntityRef(entity)}: ${error}`);
-        }
-      }
-      cursor = page.pageInfo?.nextCursor;
-    } while (cursor);
-    return count;
+    return (await snapshotAll(this.options, now)).count;
   }
 }

@@ -6,7 +6,7 @@ import { EntityLookup } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
 import { nextChangeAt } from '../evaluate/nextChange';
 import { evaluateEntity } from '../evaluate/scorecard';
-import { EntitySummary, ExpiringScorecard, SummaryStore } from '../store/SummaryStore';
+import { CatalogColumns, EntitySummary, ExpiringScorecard, SummaryStore } from '../store/SummaryStore';
 import { entityFacts, EvidenceLoader, EvidenceLoaderOptions } from './EvidenceLoader';
 
 /** How many candidate instants the refresh job steps over for one entity in one run. */
@@ -187,15 +187,22 @@ function relationRef(entity: Entity, field: 'system' | 'domain', kind: string): 
   return stringifyEntityRef(parseEntityRef(value, { defaultKind: kind, defaultNamespace: entity.metadata.namespace ?? 'default' }));
 }
 
-export function toSummary(entity: Entity, scorecard: EntityScorecard): EntitySummary {
+/** What a summary keeps of the catalog entity (a change in any of them re-evaluates it). */
+export function catalogColumnsOf(entity: Entity): CatalogColumns {
   const facts = entityFacts(entity);
   return {
-    entityRef: facts.entityRef,
     ownerRef: facts.ownerRef,
     systemRef: relationRef(entity, 'system', 'system'),
     domainRef: relationRef(entity, 'domain', 'domain'),
     type: facts.type,
     lifecycle: facts.lifecycle,
+  };
+}
+
+export function toSummary(entity: Entity, scorecard: EntityScorecard): EntitySummary {
+  return {
+    entityRef: stringifyEntityRef(entity),
+    ...catalogColumnsOf(entity),
     stage: scorecard.maturity.stage,
     controlStates: Object.fromEntries(scorecard.controls.map(c => [c.controlId, c.state])),
     metrics: scorecard.metrics,

@@ -191,6 +191,29 @@ export function paramValues(param: QueryParam): Array<[string, string, Expect]> 
         ['in 2999', '2999-01-01T00:00:00Z', [400, `${name} '2999-01-01T00:00:00Z' is in the future`]],
       ];
     }
+    case 'entitiesLimit':
+      return [
+        ['501', '501', [400, 'entitiesLimit must be between 0 and 500']],
+        ['999', '999', [400, 'entitiesLimit must be between 0 and 500']],
+        ['-1', '-1', pat],
+        ['abc', 'abc', pat],
+        ['1e2', '1e2', pat],
+        ['4 digits', '1000', pat],
+        ['empty', '', pat],
+        ...hostile(pat),
+      ];
+    case 'entitiesCursor': {
+      // Shaped like a cursor but not one the API gave out (base64url of text without its prefix).
+      const forged = Buffer.from('group:default/team-payments', 'utf8').toString('base64url');
+      // A cursor needs entitiesLimit (the API test sends forged ones with it).
+      return [
+        ['without entitiesLimit', forged, [400, 'entitiesCursor needs entitiesLimit']],
+        ['701 characters', 'a'.repeat(701), pat],
+        ['with padding', `${forged}=`, pat],
+        ['empty', '', pat],
+        ...hostile(pat),
+      ];
+    }
     case 'uuid': {
       const shape: Expect = [400, `request/query/${esc(name)} must match pattern "\\^\\[0-9a-fA-F\\]\\{8\\}-`];
       return [
@@ -241,6 +264,21 @@ export function paramValues(param: QueryParam): Array<[string, string, Expect]> 
         ['a script', SCRIPT, [400, `Malformed commit '${lit(SCRIPT)}'`]],
         ['SQL', SQL, [400, `Malformed commit '${lit(SQL)}'`]],
       ];
+    case 'minServices': {
+      const range: Expect = [400, 'minServices must be an integer from 2 to 1000'];
+      return [
+        ['0', '0', range],
+        ['1', '1', range],
+        ['1001', '1001', range],
+        ['-1', '-1', pat],
+        ['abc', 'abc', pat],
+        ['1e3', '1e3', pat],
+        ['2.5', '2.5', pat],
+        ['99999', '99999', pat],
+        ['empty', '', pat],
+        ...hostile(pat),
+      ];
+    }
     default:
       throw new Error(`No values for ${param.type}`);
   }
@@ -267,12 +305,15 @@ export function validParamValue(param: QueryParam): string {
     text: 'trivy',
     owner: 'team-payments',
     riskOwner: 'me',
+    riskRating: 'high',
     days: '30',
     withinDays: '30',
     open: 'true',
     scope: 'team-payments',
     scenario: 'leaked-secrets',
     uuid: UUID,
+    entitiesLimit: '5',
+    entitiesCursor: 'YWZ0ZXI6eA',
     group: 'team-payments',
     system: 'payments',
     domain: 'commerce',
@@ -280,6 +321,7 @@ export function validParamValue(param: QueryParam): string {
     instant: '2026-01-01T00:00:00Z',
     format: 'trivy',
     commit: 'abcdef1',
+    minServices: '3',
   };
   return values[param.type] ?? 'x';
 }
