@@ -7,6 +7,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EventsService } from '@backstage/plugin-events-node';
+import { DevsecopsEvents, refreshPublishingChanges } from './events/DevsecopsEvents';
 import {
   builtInNormalizers,
   NormalizerRegistry,
@@ -36,7 +38,7 @@ import { ReportIngestService } from './ingest/ReportIngestService';
 import { ReadScopes } from './permissions/readScope';
 import { RuntimeService } from './runtime/RuntimeService';
 import { EvidenceLoader } from './scorecard/EvidenceLoader';
-import { OnEvidenceChanged, refreshScorecardsQuietly } from './scorecard/onEvidenceChanged';
+import { OnEvidenceChanged } from './scorecard/onEvidenceChanged';
 import { RollupService } from './scorecard/RollupService';
 import { ScorecardService } from './scorecard/ScorecardService';
 import { ArtifactStore } from './store/ArtifactStore';
@@ -86,6 +88,8 @@ export interface DevsecopsServiceDeps {
   userInfo: UserInfoService;
   auditor: AuditorService;
   notifications: NotificationService;
+  /** Backstage's events service: the plugin publishes devsecops.* topics on it (docs/events.md). */
+  events: EventsService;
   /**
    * Whether each write refreshes the scorecards it changes (the plugin: true). Only a benchmark
    * that times the write and the refresh apart passes false.
@@ -149,8 +153,10 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceLog,
   };
   const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
+  const events = new DevsecopsEvents({ events: deps.events, logger });
+  // Each write refreshes the scorecards it changes and publishes what moved (controls, stage, gate).
   const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites
-    ? refreshScorecardsQuietly(scorecards, logger)
+    ? refreshPublishingChanges(scorecards, summaries, events, logger)
     : async () => {};
   const rollups = new RollupService({
     catalog,
@@ -220,6 +226,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     scopeMatches: (entityRef, scope) => findings.scopeMatches(entityRef, scope),
     riskOwners: new RiskOwnerPolicy(settings.riskOwners, entities, controls.ids()),
     onEvidenceChanged,
+    events,
   });
   const runtime = new RuntimeService({
     knex,
@@ -342,5 +349,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     readScopes,
     onEvidenceChanged,
     feeds: feedService,
+    /** The severity SLA: each finding's due date (evaluate/dueDates). */
+    slaDays: scorecardSettings.evaluation.severityPolicy.slaDays,
   };
 }

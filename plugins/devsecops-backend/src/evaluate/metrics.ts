@@ -1,3 +1,4 @@
+import { isPastDue } from './dueDates';
 import { EntityMetrics } from '@devsecops-scorecard/plugin-devsecops-common';
 import { isActive } from './exceptions';
 import { atLeast, emptyCounts } from './severity';
@@ -35,7 +36,7 @@ export function computeMetrics(
   const pastSla = emptyCounts();
   for (const finding of evidence.openFindings) {
     openBySeverity[finding.severity]++;
-    if (daysBetween(finding.firstSeenAt, now) > policy.slaDays[finding.severity]) {
+    if (isPastDue(finding, policy.slaDays, now)) {
       pastSla[finding.severity]++;
     }
   }

@@ -87,6 +87,8 @@ describe.each(databases.eachSupportedId())('exploitability feeds and policy (%p)
     const log4shell = (await findings('entity=checkout-web&control=dependency-scan')).find(
       (f: any) => f.vulnerabilityId === 'CVE-2021-44228',
     );
+    // Due under the severity SLA (critical: 7 days after first seen).
+    expect(new Date(log4shell.dueAt).getTime() - new Date(log4shell.firstSeenAt).getTime()).toBe(7 * 86_400_000);
     expect(log4shell.exploitability).toEqual({
       kev: { listed: true, addedOn: '2021-12-10', source: 'feed' },
       epss: { score: 0.94358, percentile: 0.99961, source: 'feed' },

@@ -6,6 +6,7 @@ import {
   PIPELINE_STAGES,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
+import { findingDueAt } from '../evaluate/dueDates';
 import { FindingOrder } from '../store/FindingStore';
 import { normalizeOwner } from '../validation/owners';
 import { csv, knownControls, MAX_PAGE, optionalDigest, paging } from '../validation/query';
@@ -98,19 +99,22 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
     const scope = await readScopes.of(await reader(req));
     const q = req.query;
     const entityRef = await optionalEntity(entities, q);
-    res.json(
-      await stores.findings.list({
-        entityRefs: narrowEntities(scope, entityRef ? [entityRef] : undefined),
-        ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
-        controls: knownControls(controls, q.control),
-        severities: csv(q.severity) as FindingSeverity[] | undefined,
-        statuses: csv(q.status) as FindingStatus[] | undefined,
-        tool: q.tool,
-        orderBy: (q.orderBy ?? 'severity') as FindingOrder,
-        order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
-        ...paging(q),
-      }),
-    );
+    const page = await stores.findings.list({
+      entityRefs: narrowEntities(scope, entityRef ? [entityRef] : undefined),
+      ownerRefs: q.owner ? [normalizeOwner(q.owner)] : undefined,
+      controls: knownControls(controls, q.control),
+      severities: csv(q.severity) as FindingSeverity[] | undefined,
+      statuses: csv(q.status) as FindingStatus[] | undefined,
+      tool: q.tool,
+      orderBy: (q.orderBy ?? 'severity') as FindingOrder,
+      order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
+      ...paging(q),
+    });
+    // Open findings are due under the severity SLA; resolved and suppressed ones are not.
+    res.json({
+      ...page,
+      items: page.items.map(f => (f.status === 'open' ? { ...f, dueAt: findingDueAt(f, services.slaDays) } : f)),
+    });
   });
 
   router.get('/v1/artifacts/:digest', async (req, res) => {

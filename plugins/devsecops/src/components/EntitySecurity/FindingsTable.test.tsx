@@ -28,13 +28,14 @@ const finding = (id: string, over: Partial<Finding>): Finding => ({
 });
 
 const log4shell = finding('CVE-2021-44228', {
+  dueAt: '2026-12-08T00:00:00.000Z',
   exploitability: {
     kev: { listed: true, addedOn: '2021-12-10', source: 'feed' },
     epss: { score: 0.94358, percentile: 0.99961, source: 'feed' },
     cvss: { score: 10, vector: 'CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H' },
   },
 });
-const unlikely = finding('CVE-2023-44981', { exploitability: { epss: { score: 0.00286, source: 'scanner' } } });
+const unlikely = finding('CVE-2023-44981', { dueAt: '2020-01-08T00:00:00.000Z', exploitability: { epss: { score: 0.00286, source: 'scanner' } } });
 const unknown = finding('CVE-2026-9', {});
 
 describe('FindingsTable exploitability', () => {
@@ -61,6 +62,9 @@ describe('FindingsTable exploitability', () => {
     expect(row('CVE-2023-44981')).toHaveTextContent('EPSS 0.3%');
     expect(within(row('CVE-2023-44981')).queryByText('KEV')).toBeNull();
     expect(within(row('CVE-2026-9')).getByLabelText('exploitability unknown')).toHaveTextContent('—');
+    // Due under the severity SLA; overdue once past.
+    expect(row('CVE-2023-44981')).toHaveTextContent(`${new Date('2020-01-08T00:00:00.000Z').toLocaleDateString()} (overdue)`);
+    expect(row('CVE-2021-44228')).not.toHaveTextContent('overdue');
 
     fireEvent.click(within(table).getByRole('button', { name: 'Exploitability' }));
     await within(table).findByText('CVE-2021-44228');

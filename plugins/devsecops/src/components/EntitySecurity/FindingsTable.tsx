@@ -20,7 +20,7 @@ import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { findingAnchor } from '../shared/JumpLink';
-import { ExploitabilityCell } from './ExploitabilityCell';
+import { DueDate, ExploitabilityCell } from './ExploitabilityCell';
 
 const SEVERITY_COLOR = {
   critical: 'error',
@@ -103,6 +103,7 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
             <TableCell>{header('control', 'Control')}</TableCell>
             <TableCell>Tool</TableCell>
             <TableCell>{header('firstSeenAt', 'First seen')}</TableCell>
+            <TableCell>Due</TableCell>
             <TableCell>Status</TableCell>
           </TableRow>
         </TableHead>
@@ -127,12 +128,15 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
               <TableCell>{f.control}</TableCell>
               <TableCell>{f.tool}</TableCell>
               <TableCell>{new Date(f.firstSeenAt).toLocaleDateString()}</TableCell>
+              <TableCell>
+                <DueDate dueAt={f.dueAt} />
+              </TableCell>
               <TableCell>{f.status}{f.resolvedAt ? ` ${new Date(f.resolvedAt).toLocaleDateString()}` : ''}</TableCell>
             </TableRow>
           ))}
           {value && value.items.length === 0 && (
             <TableRow>
-              <TableCell colSpan={9}>
+              <TableCell colSpan={10}>
                 <Typography variant="body2" color="text.secondary">No findings match these filters.</Typography>
               </TableCell>
             </TableRow>
