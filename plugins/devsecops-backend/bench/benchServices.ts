@@ -8,6 +8,7 @@ import {
 import { ConfigReader } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EventsService } from '@backstage/plugin-events-node';
 import { Knex } from 'knex';
 import { SignatureVerifier } from '../src/attest/SignatureVerifier';
 import { DEFAULT_CONTROL_MAP } from '../src/config/controlMap';
@@ -52,6 +53,7 @@ export function benchServices(knex: Knex, catalog: CatalogService, auth: AuthSer
     userInfo: unused<UserInfoService>('user info'),
     auditor: unused<AuditorService>('auditor'),
     notifications: unused<NotificationService>('notifications'),
+    events: unused<EventsService>('events'),
     refreshAfterWrites: false,
   });
 }

@@ -8,6 +8,7 @@ import {
 import { Config, ConfigReader, JsonObject } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
 import {
   devsecopsEntityReadPermission,
   devsecopsExceptionDecidePermission,
@@ -90,6 +91,7 @@ export const devsecopsPlugin = createBackendPlugin({
         userInfo: coreServices.userInfo,
         auditor: coreServices.auditor,
         notifications: notificationService,
+        events: eventsServiceRef,
       },
       async init({
         logger,
@@ -105,6 +107,7 @@ export const devsecopsPlugin = createBackendPlugin({
         userInfo,
         auditor,
         notifications,
+        events,
       }) {
         const settings = readDevsecopsConfig(config);
         // An invalid control, policy or stage stops the backend here, naming the bad key.
@@ -135,6 +138,7 @@ export const devsecopsPlugin = createBackendPlugin({
           userInfo,
           auditor,
           notifications,
+          events,
           refreshAfterWrites: true,
         });
         const { rollups, exceptions, campaigns } = services;

@@ -56,6 +56,7 @@ import { responsibilityMatrix } from './responsibility/responsibilityMatrix';
 import { ChecklistService } from './checklist/ChecklistService';
 import { RecurringFindingQueries } from './store/RecurringFindingQueries';
 import { FactStore } from './store/FactStore';
+import { ComponentSearchQueries } from './store/ComponentSearchQueries';
 import { FeedStore } from './store/FeedStore';
 import { FindingStore } from './store/FindingStore';
 import { GateDecisionStore } from './store/GateDecisionStore';
@@ -131,6 +132,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     exercises: new ExerciseStore(knex),
     humanAttestations: new HumanAttestationStore(knex),
     feeds: new FeedStore(knex),
+    components: new ComponentSearchQueries(knex),
     campaigns: new CampaignStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;

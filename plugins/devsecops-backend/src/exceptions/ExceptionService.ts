@@ -25,6 +25,8 @@ import { RiskOwnerPolicy } from './RiskOwnerPolicy';
 import { ExceptionAccess, UserCredentials } from './ExceptionAccess';
 import { checkExpiry, checkScope, describeScope, parsePrincipal } from './exceptionInput';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
+import { DevsecopsEvents } from '../events/DevsecopsEvents';
+import { viewerActions } from './viewerActions';
 
 export interface ExceptionRequestInput extends EntityLookup {
   scope: ExceptionScope;
@@ -54,6 +56,8 @@ export interface ExceptionServiceOptions {
   onEvidenceChanged: OnEvidenceChanged;
   /** Who may be named risk owner (configuration and the catalog). */
   riskOwners: RiskOwnerPolicy;
+  /** Publishes devsecops.exception.changed after each committed transition. */
+  events?: Pick<DevsecopsEvents, 'exceptionChanged'>;
   now?: () => Date;
 }
 
@@ -138,6 +142,7 @@ export class ExceptionService {
     });
     await this.access.audit('exception-request', credentials, record.id, { entityRef: record.entityRef, riskOwner });
     const stored = (await this.o.store.get(record.id))!;
+    await this.o.events?.exceptionChanged(stored, renewalOf ? 'renewal-requested' : 'requested', requester, record.requestedAt);
     await this.o.notifier.awaitingDecision(stored);
     return stored;
   }
@@ -218,7 +223,8 @@ export class ExceptionService {
       throw new InputError(`Unknown control '${query.control}'. Controls: ${this.o.controlIds.join(', ')}`);
     }
     const resolved = await this.o.entities.resolve(query);
-    return this.o.riskOwners.eligibility({
+    const latest = new Date(this.now().getTime() + this.o.maxDurationDays * 86_400_000);
+    const eligibility = await this.o.riskOwners.eligibility({
       entityRef: resolved.entityRef,
       ownerRef: resolved.ownerRef,
       riskRating: query.riskRating,
@@ -226,6 +232,7 @@ export class ExceptionService {
       requester: credentials.principal.userEntityRef,
       requesterClaims: await this.claims(credentials),
     });
+    return { ...eligibility, expiry: { maxDurationDays: this.o.maxDurationDays, latest: latest.toISOString() } };
   }
 
   /** Marks approved exceptions past their expiry as expired (evaluation already ignores them). */
@@ -257,6 +264,7 @@ export class ExceptionService {
       if (!moved) continue; // revoked or expired by another instance meanwhile
       expired++;
       const record = (await this.o.store.get(due.id))!;
+      await this.o.events?.exceptionChanged(record, 'expired', event.actor, event.at);
       await this.o.notifier.expired(record);
       await this.o.onEvidenceChanged([due.entityRef]);
     }
@@ -272,11 +280,20 @@ export class ExceptionService {
     return this.mustGet(id);
   }
 
+  /** The actions the person may take on the exception, each with the reason when not. */
+  async actionsFor(record: ExceptionRecord, credentials: UserCredentials) {
+    return viewerActions(record, credentials, this.access);
+  }
+
   async list(filter: {
     entityRef?: string;
     /** A conditional `devsecops.exception.read` decision in query form, applied in the query. */
     readable?: ExceptionFilter['readable'];
     riskOwners?: string[];
+    requester?: string;
+    ownerRef?: string;
+    riskRating?: RiskRating;
+    order?: 'asc' | 'desc';
     statuses?: ExceptionStatus[];
     expiringWithinDays?: number;
     limit: number;
@@ -324,6 +341,8 @@ export class ExceptionService {
     if (!moved) {
       throw new ConflictError(`Exception ${record.id} changed while you decided; reload it`);
     }
+    const changed = await this.o.store.get(record.id);
+    if (changed) await this.o.events?.exceptionChanged(changed, event.action, event.actor, event.at);
   }
 
   private async mustGet(id: string) {
