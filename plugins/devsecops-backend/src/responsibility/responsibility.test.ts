@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import { CAPABILITY_IDS } from '@devsecops-scorecard/plugin-devsecops-common';
+import { emptyEvidence } from '../__testUtils__/evidence';
 import { DEFAULT_CONTROLS, DEFAULT_STAGES } from '../config/defaults';
 import { readScorecardConfig } from '../config/readScorecardConfig';
 import { evaluateEntity } from '../evaluate/scorecard';
@@ -8,17 +9,8 @@ import { responsibilityMatrix } from './responsibilityMatrix';
 
 const NOW = new Date('2026-12-06T12:00:00Z');
 const settings = (devsecops: object) => readScorecardConfig(new ConfigReader({ devsecops }));
-const evidence = (ownerRef?: string): EntityEvidence => ({
-  entity: { entityRef: 'component:default/payments-api', kind: 'Component', type: 'service', ownerRef },
-  reports: [],
-  openFindings: [],
-  resolvedFindings: [],
-  facts: [],
-  deployments: [],
-  gateDecisions: [],
-  exceptions: [],
-  signatures: [],
-});
+const evidence = (ownerRef?: string): EntityEvidence =>
+  emptyEvidence({ entityRef: 'component:default/payments-api', kind: 'Component', type: 'service', ownerRef });
 
 describe('the responsibility model', () => {
   it('names a capability for every built-in control and shipped criterion', () => {

@@ -1,0 +1,1 @@
+export { EntityChecklistCard, ScopeChecklistCard } from './ChecklistCard';
