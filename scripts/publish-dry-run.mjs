@@ -1,8 +1,9 @@
 // Checks that each of the six packages publishes as an adopter needs it (issue 16): builds and
 // packs them (scripts/pack-packages.mjs), then per tarball asserts
-//  - the files: dist/, README.md, LICENSE, CHANGELOG.md, config.d.ts when the package declares
-//    configuration, migrations/ for the backend (any package with a migrations folder), and every
-//    file package.json points at (main, module, types, exports, bin, configSchema);
+//  - the files: dist/, README.md, LICENSE, CHANGELOG.md, the configuration schema when the package
+//    declares one (config.d.ts, packed as config.schema.json named by configSchema), migrations/
+//    for the backend (any package with a migrations folder), and every file package.json points
+//    at (main, module, types, exports, bin, configSchema);
 //  - the packed package.json: not private, and no `*`, `workspace:`, `file:` or `link:` range in
 //    dependencies, peerDependencies or optionalDependencies (siblings are ^x.y.z);
 // and runs `npm publish --dry-run` on it. Exit 1 with every problem listed.
@@ -32,9 +33,12 @@ function referencedFiles(pkg) {
   for (const field of ['main', 'module', 'types', 'browser']) {
     if (typeof pkg[field] === 'string') refs.push(pkg[field]);
   }
+  // (an export's `backstage` condition names the feature type, not a file)
   const walk = v => {
     if (typeof v === 'string') refs.push(v);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+    else if (v && typeof v === 'object') {
+      Object.entries(v).forEach(([k, x]) => k !== 'backstage' && walk(x));
+    }
   };
   walk(pkg.exports);
   walk(pkg.bin);
@@ -52,8 +56,9 @@ for (const p of packed) {
     if (!files.has(required)) problem(`${required} is not in the package`);
   }
   if (!has('dist')) problem('dist/ is not in the package (was it built?)');
-  if (existsSync(join(p.dir, 'config.d.ts')) && !files.has('config.d.ts')) {
-    problem('config.d.ts is not in the package');
+  // prepack compiles config.d.ts into config.schema.json and names it in configSchema
+  if (existsSync(join(p.dir, 'config.d.ts')) && !files.has(pkg.configSchema)) {
+    problem('its configuration schema (config.d.ts, packed as configSchema) is not in the package');
   }
   if (existsSync(join(p.dir, 'migrations')) && !has('migrations')) {
     problem('migrations/ is not in the package');
