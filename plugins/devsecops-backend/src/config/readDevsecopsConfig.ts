@@ -1,6 +1,7 @@
 import { Config } from '@backstage/config';
 import { readRiskOwnerSettings, RiskOwnerSettings } from '../exceptions/RiskOwnerPolicy';
 import { HumanAttestationValidity, readHumanAttestationValidity } from '../humanAttestations/humanAttestationInput';
+import { readReviewSettings, ReviewSettings } from '../reviews/reviewSettings';
 
 export interface DevsecopsConfig {
   maxReportBytes: number;
@@ -24,6 +25,8 @@ export interface DevsecopsConfig {
   databaseHealthCheckTimeoutMs: number;
   /** `devsecops.humanAttestations.validityDays` (absent: the defaults). */
   humanAttestationValidity?: HumanAttestationValidity;
+  /** `devsecops.reviews` (absent: the defaults). */
+  reviews?: ReviewSettings;
 }
 
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
@@ -110,5 +113,6 @@ export function readDevsecopsConfig(
     transitiveOwnership: config?.getOptionalBoolean('permissions.transitiveOwnership') ?? false,
     databaseHealthCheckTimeoutMs,
     humanAttestationValidity: readHumanAttestationValidity(config),
+    reviews: readReviewSettings(config),
   };
 }

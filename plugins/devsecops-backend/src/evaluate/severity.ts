@@ -8,6 +8,9 @@ const RANK: Record<FindingSeverity, number> = {
   info: 1,
 };
 
+/** Higher is more severe (critical 5 … info 1), for ordering in queries. */
+export const SEVERITY_RANKS: Readonly<Record<FindingSeverity, number>> = RANK;
+
 export function atLeast(severity: FindingSeverity, threshold: FindingSeverity): boolean {
   return RANK[severity] >= RANK[threshold];
 }

@@ -41,6 +41,10 @@ export function HumanAttestationDialog(props: {
   open: boolean;
   onClose: () => void;
   onRecorded: () => void;
+  /** template-feedback: the findings fed back, pre-filled (from the recurring findings). */
+  initialFindings?: string[];
+  /** control-failure-review: the failures reviewed (their keys, from the pending review), sent instead of a count. */
+  failures?: string[];
 }) {
   const api = useApi(devsecopsApiRef);
   const { kind } = props;
@@ -50,7 +54,7 @@ export function HumanAttestationDialog(props: {
   const [notesUrl, setNotesUrl] = useState('');
   const [failuresReviewed, setFailuresReviewed] = useState('0');
   const [template, setTemplate] = useState('');
-  const [findings, setFindings] = useState('');
+  const [findings, setFindings] = useState((props.initialFindings ?? []).join(', '));
   const [changeUrl, setChangeUrl] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -58,7 +62,14 @@ export function HumanAttestationDialog(props: {
   const input = (): HumanAttestationInput =>
     kind === 'template-feedback'
       ? { kind, scopeRef, date, template, findings: list(findings), changeUrl }
-      : { kind, scopeRef, date, attendees: list(attendees), notesUrl, failuresReviewed: Number(failuresReviewed) };
+      : {
+          kind,
+          scopeRef,
+          date,
+          attendees: list(attendees),
+          notesUrl,
+          ...(props.failures ? { failures: props.failures } : { failuresReviewed: Number(failuresReviewed) }),
+        };
 
   const field = (label: string, value: string, set: (v: string) => void, extra: object = {}) => (
     <TextField fullWidth margin="dense" label={label} value={value} onChange={e => set(e.target.value)} {...extra} />
@@ -89,7 +100,11 @@ export function HumanAttestationDialog(props: {
           <>
             {field('Attendees (user refs, comma-separated)', attendees, setAttendees)}
             {field('Link to the notes', notesUrl, setNotesUrl)}
-            {field('Failures reviewed', failuresReviewed, setFailuresReviewed, { type: 'number', inputProps: { min: 0 } })}
+            {props.failures ? (
+              <Typography variant="body2">{props.failures.length} failures reviewed, listed with the review.</Typography>
+            ) : (
+              field('Failures reviewed', failuresReviewed, setFailuresReviewed, { type: 'number', inputProps: { min: 0 } })
+            )}
           </>
         )}
         {error && (

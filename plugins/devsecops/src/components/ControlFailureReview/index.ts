@@ -1,0 +1,1 @@
+export { ControlFailureReviewCard } from './ControlFailureReviewCard';

@@ -1,0 +1,1 @@
+export { RecurringFindingsCard } from './RecurringFindingsCard';
