@@ -54,6 +54,17 @@ export class ExceptionAccess {
     }
   }
 
+  /** Whether the permission policy allows it, without throwing (for the actions a viewer is offered). */
+  async allows(permission: BasicPermission | ResourcePermission, credentials: UserCredentials, resourceRef?: string) {
+    try {
+      await this.authorize(permission, credentials, resourceRef);
+      return true;
+    } catch (error) {
+      if (error instanceof NotAllowedError) return false;
+      throw error;
+    }
+  }
+
   async audit(eventId: string, credentials: UserCredentials, id: string, meta: Record<string, string | undefined>) {
     const event = await this.o.auditor.createEvent({
       eventId,

@@ -142,7 +142,7 @@ export class RiskOwnerPolicy {
   }
 
   /** The eligible owners for the dialog: the listed refs and the listed groups' members. */
-  async eligibility(context: EligibilityContext): Promise<RiskOwnerEligibility> {
+  async eligibility(context: EligibilityContext): Promise<Omit<RiskOwnerEligibility, 'expiry'>> {
     const excluded = this.excluded(context);
     const listed = this.listed(context.riskRating, context.control);
     const owners: EligibleRiskOwner[] = [];

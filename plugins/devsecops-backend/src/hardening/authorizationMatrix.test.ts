@@ -372,6 +372,8 @@ const MATRIX: Record<string, Row> = {
     narrowed: OWNERS_ONLY,
   },
   'GET /v1/feeds': get('/v1/feeds'),
+  // Portfolio search: narrowed reads list only the entities the caller reads (200 with fewer rows).
+  'GET /v1/components': get('/v1/components?package=log4j-core'),
   // Campaigns are read like roll-ups (devsecops.read).
   'GET /v1/campaigns': get('/v1/campaigns?group=team-payments'),
   'GET /v1/campaigns/{id}': get(`/v1/campaigns/${declaredCampaignId('matrix-campaign')}`),

@@ -14,6 +14,7 @@ import { mountDeployRoutes } from './deployRoutes';
 import { mountEvidenceRoutes } from './evidenceRoutes';
 import { mountExceptionRoutes } from './exceptionRoutes';
 import { mountFeedRoutes } from './feedRoutes';
+import { mountPortfolioRoutes } from './portfolioRoutes';
 import { mountExceptionActionRoutes } from './exceptionActionRoutes';
 import { mountReportRoutes } from './reportRoutes';
 import { callers } from './request';
@@ -113,6 +114,7 @@ export async function createRouter(
   mountChecklistRoutes(area);
   mountEvidenceRoutes(area);
   mountFeedRoutes(area);
+  mountPortfolioRoutes(area);
   mountCampaignRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);

@@ -28,11 +28,24 @@ export function mountExceptionRoutes({ router, services, callers }: AreaContext)
     } else if (q.riskOwner) {
       riskOwners = [normalizeOwner(q.riskOwner.includes(':') ? q.riskOwner : `user:${q.riskOwner}`)];
     }
+    let requester: string | undefined;
+    if (q.requester === 'me') {
+      if (credentials.principal.type !== 'user') {
+        throw new InputError('requester=me needs a user token');
+      }
+      requester = credentials.principal.userEntityRef;
+    } else if (q.requester) {
+      requester = normalizeOwner(q.requester.includes(':') ? q.requester : `user:${q.requester}`);
+    }
     res.json(
       await exceptions.list({
         readable: await exceptionReadCriteria(services.permissions, credentials),
         entityRef,
         riskOwners,
+        requester,
+        ownerRef: q.owner ? normalizeOwner(q.owner) : undefined,
+        riskRating: q.riskRating,
+        order: q.order,
         statuses: csv(q.status) as ExceptionStatus[] | undefined,
         expiringWithinDays: q.expiringWithinDays === undefined ? undefined : Number(q.expiringWithinDays),
         ...paging(q),

@@ -1,4 +1,4 @@
-import { recurringFindings } from '../runtime/RuntimeService';
+import { overdueFollowUps, recurringFindings } from '../runtime/RuntimeService';
 import { paging } from '../validation/query';
 import { AreaContext, optionalEntity } from './request';
 
@@ -44,6 +44,10 @@ export function mountRuntimeRoutes({ router, services, callers }: AreaContext) {
     const page = await stores.exercises.list({ scopeRefs, scenario: q.scenario, ...paging(q) });
     // Recurring findings over every matching exercise, not just this page.
     const all = await stores.exercises.list({ scopeRefs, scenario: q.scenario, limit: 5000, offset: 0 });
-    res.json({ ...page, recurringFindings: recurringFindings(all.items) });
+    res.json({
+      ...page,
+      recurringFindings: recurringFindings(all.items),
+      overdueFollowUps: overdueFollowUps(all.items, new Date().toISOString().slice(0, 10)),
+    });
   });
 }

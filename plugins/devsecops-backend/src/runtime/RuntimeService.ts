@@ -31,7 +31,7 @@ import { checkOrder, parseTime, RuntimeSignalInput, TimelineInput } from './sign
 
 // The runtime area's parts: signals (input and timeline checks), heartbeats (the monitors),
 // exercises (input checks, recurring findings); this service records all three.
-export { recurringFindings } from './exercises';
+export { overdueFollowUps, recurringFindings } from './exercises';
 export type { ExerciseInput } from './exercises';
 export { MONITORED_CONTROLS } from './heartbeats';
 export type { HeartbeatInput, HeartbeatRecorded } from './heartbeats';
@@ -230,6 +230,40 @@ export class RuntimeService {
     });
     await this.options.onEvidenceChanged(await this.countedBy(recorded.scopeRef));
     return recorded;
+  }
+
+  /**
+   * Marks an exercise's follow-up done (or not done again): `devsecops.exercise.record` on the
+   * exercise's scope, the people who record its exercises. Appended to the evidence log; no
+   * scorecard reads follow-ups, so nothing is re-evaluated.
+   */
+  async setFollowUpDone(id: string, index: number, done: boolean, credentials: Credentials): Promise<Exercise> {
+    const exercise = await this.options.exercises.get(id);
+    if (!exercise) throw new NotFoundError(`No exercise ${id}`);
+    const followUp = exercise.followUps[index];
+    if (!followUp) {
+      throw new NotFoundError(`Exercise ${id} has no follow-up ${index} (it has ${exercise.followUps.length}, numbered from 0)`);
+    }
+    await this.authorize(devsecopsExerciseRecordPermission, exercise.scopeRef, credentials);
+    const actor = actorName(credentials);
+    const now = this.now();
+    return this.options.knex.transaction(async tx => {
+      const updated = await this.options.exercises.setFollowUpDone(
+        tx,
+        id,
+        index,
+        done ? { doneAt: now.toISOString(), doneBy: actor } : undefined,
+      );
+      await this.options.evidenceLog.append(tx, {
+        kind: done ? 'exercise.follow-up-done' : 'exercise.follow-up-reopened',
+        entityRef: exercise.scopeRef,
+        subjectId: id,
+        actor,
+        at: now,
+        payload: { exerciseId: id, index, action: followUp.action, owner: followUp.owner, due: followUp.due, done },
+      });
+      return updated;
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { Exercise, ExerciseScenario, RecurringFinding } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Exercise, ExerciseScenario, OverdueFollowUp, RecurringFinding } from '@devsecops-scorecard/plugin-devsecops-common';
 import { parseCalendarDay } from '../validation/inputTimes';
 
 export interface ExerciseInput {
@@ -56,6 +56,25 @@ export function recurringFindings(exercises: Exercise[]): RecurringFinding[] {
       lastHeldOn: e.exercises.map(x => x.heldOn).sort().reverse()[0],
     }))
     .sort((a, b) => b.occurrences - a.occurrences || a.title.localeCompare(b.title));
+}
+
+/** Follow-ups not done whose due day is before `today` (YYYY-MM-DD), most overdue first. */
+export function overdueFollowUps(exercises: Exercise[], today: string): OverdueFollowUp[] {
+  const todayMs = Date.parse(`${today}T00:00:00Z`);
+  return exercises
+    .flatMap(exercise =>
+      exercise.followUps.map((followUp, index) => ({
+        ...followUp,
+        exerciseId: exercise.id,
+        index,
+        scenario: exercise.scenario,
+        scopeRef: exercise.scopeRef,
+        heldOn: exercise.heldOn,
+        daysOverdue: Math.round((todayMs - Date.parse(`${followUp.due}T00:00:00Z`)) / 86_400_000),
+      })),
+    )
+    .filter(f => !f.done && f.daysOverdue > 0)
+    .sort((a, b) => b.daysOverdue - a.daysOverdue || a.action.localeCompare(b.action));
 }
 
 /** A follow-up owner as a catalog ref where it parses as one. */

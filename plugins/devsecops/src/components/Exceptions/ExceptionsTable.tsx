@@ -1,10 +1,10 @@
 import { Link } from '@backstage/core-components';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
-import { parseEntityRef } from '@backstage/catalog-model';
-import { ExceptionRecord } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ExceptionAction, ExceptionRecord } from '@devsecops-scorecard/plugin-devsecops-common';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Chip from '@mui/material/Chip';
+import Paper from '@mui/material/Paper';
 import Stack from '@mui/material/Stack';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
@@ -13,13 +13,13 @@ import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Tooltip from '@mui/material/Tooltip';
 import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
 import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
-import { devsecopsApiRef } from '../../api';
-import { ReasonDialog } from './ReasonDialog';
-import { RenewDialog } from './RenewDialog';
+import { ExceptionActionDialog } from './ExceptionActionDialog';
+import { describeScope, exceptionPath, securityTabPath, shortRef } from './exceptionLinks';
 
-const STATUS_COLOR = {
+export const STATUS_COLOR = {
   requested: 'warning',
   approved: 'info',
   rejected: 'default',
@@ -34,29 +34,33 @@ export function expiryCountdown(expiresAt: string, now = Date.now()): string {
   return `in ${days} d`;
 }
 
-type Action = 'approve' | 'reject' | 'revoke' | 'renew';
+const ACTIONS: Array<[ExceptionAction, string]> = [
+  ['approve', 'Approve'],
+  ['reject', 'Reject'],
+  ['revoke', 'Revoke'],
+  ['renew', 'Renew'],
+];
 
 /**
- * Exceptions with the actions the signed-in user may take. Buttons stay visible but disabled
- * with the reason when the user may not act (requester, not the risk owner, wrong state).
+ * Exceptions with the quick actions the signed-in user may take: a table, and a card per
+ * exception below 600 px (risk and actions visible without scrolling sideways). Buttons stay
+ * visible but disabled with the reason when the user may not act (requester, not the risk owner,
+ * wrong state); the exception's page asks the backend, policy included.
  */
 export function ExceptionsTable(props: {
   exceptions: ExceptionRecord[];
   onChanged: () => void;
   showEntity?: boolean;
 }) {
-  const api = useApi(devsecopsApiRef);
   const identity = useApi(identityApiRef);
+  const narrow = useMediaQuery('(max-width:599.95px)');
   const { value: claims = [] } = useAsync(async () => {
     const id = await identity.getBackstageIdentity();
     return [id.userEntityRef, ...id.ownershipEntityRefs];
   }, [identity]);
-  const [pending, setPending] = useState<{
-    record: ExceptionRecord;
-    action: Action;
-  }>();
+  const [pending, setPending] = useState<{ record: ExceptionRecord; action: ExceptionAction }>();
 
-  const why = (record: ExceptionRecord, action: Action): string | undefined => {
+  const why = (record: ExceptionRecord, action: ExceptionAction): string | undefined => {
     const me = claims[0];
     if (action === 'renew') {
       if (!['approved', 'expired'].includes(record.status))
@@ -66,54 +70,88 @@ export function ExceptionsTable(props: {
     if (action === 'revoke') {
       if (record.status !== 'approved')
         return `Only approved exceptions can be revoked (this one is ${record.status})`;
-      if (
-        !claims.includes(record.riskOwner) &&
-        !(record.ownerRef && claims.includes(record.ownerRef))
-      ) {
+      if (!claims.includes(record.riskOwner) && !(record.ownerRef && claims.includes(record.ownerRef))) {
         return `Only ${record.riskOwner} or the owners of the service may revoke`;
       }
       return undefined;
     }
     if (record.status !== 'requested') return `Already ${record.status}`;
-    if (record.requester === me)
-      return 'You requested this exception; someone else must decide';
-    if (!claims.includes(record.riskOwner))
-      return `Only ${record.riskOwner} may decide`;
+    if (record.requester === me) return 'You requested this exception; someone else must decide';
+    if (!claims.includes(record.riskOwner)) return `Only ${record.riskOwner} may decide`;
     return undefined;
   };
 
-  /** `group:default/security-compliance` reads as `security-compliance` (the full ref is the title). */
-  const shortRef = (ref: string) => {
-    try {
-      return parseEntityRef(ref).name;
-    } catch {
-      return ref;
-    }
-  };
+  const buttons = (record: ExceptionRecord, direction: 'row' | 'column') => (
+    <Stack direction={direction} alignItems="flex-start" flexWrap="wrap">
+      {ACTIONS.map(([action, label]) => {
+        const disabledReason = why(record, action);
+        return (
+          <Tooltip key={action} title={disabledReason ?? ''}>
+            <span>
+              <Button
+                size="small"
+                sx={{ whiteSpace: 'nowrap' }}
+                disabled={!!disabledReason}
+                onClick={() => setPending({ record, action })}
+              >
+                {label}
+              </Button>
+            </span>
+          </Tooltip>
+        );
+      })}
+    </Stack>
+  );
 
-  const button = (record: ExceptionRecord, action: Action, label: string) => {
-    const disabledReason = why(record, action);
-    return (
-      <Tooltip key={action} title={disabledReason ?? ''}>
-        <span>
-          <Button
-            size="small"
-            sx={{ whiteSpace: 'nowrap' }}
-            disabled={!!disabledReason}
-            onClick={() => setPending({ record, action })}
-          >
-            {label}
-          </Button>
-        </span>
-      </Tooltip>
-    );
-  };
+  const risk = (record: ExceptionRecord) => (
+    <>
+      <Chip size="small" label={record.riskRating} sx={{ mr: 1 }} />
+      <Link to={exceptionPath(record.id)}>{record.riskStatement}</Link>
+    </>
+  );
+
+  const status = (record: ExceptionRecord) => (
+    <>
+      <Chip size="small" label={record.status} color={STATUS_COLOR[record.status]} />
+      <Typography variant="body2" component="span" sx={{ ml: 1 }}>
+        <span style={{ whiteSpace: 'nowrap' }}>{record.expiresAt.slice(0, 10)}</span> (
+        {expiryCountdown(record.expiresAt)})
+      </Typography>
+    </>
+  );
 
   if (props.exceptions.length === 0) {
     return (
       <Typography variant="body2" color="text.secondary">
         No exceptions here.
       </Typography>
+    );
+  }
+  const dialog = (
+    <ExceptionActionDialog pending={pending} onClose={() => setPending(undefined)} onChanged={props.onChanged} />
+  );
+  if (narrow) {
+    return (
+      <>
+        <Stack spacing={1.5} component="ul" aria-label="exceptions" sx={{ listStyle: 'none', p: 0, m: 0 }}>
+          {props.exceptions.map(record => (
+            <Paper component="li" variant="outlined" key={record.id} data-testid={`exception-${record.id}`} sx={{ p: 1.5 }}>
+              <Typography variant="subtitle2" component="h3" sx={{ overflowWrap: 'anywhere' }}>
+                {props.showEntity && <Link to={securityTabPath(record.entityRef)}>{shortRef(record.entityRef)}</Link>}
+                {props.showEntity && ' · '}
+                {describeScope(record.scope)}
+              </Typography>
+              <Box sx={{ my: 1, overflowWrap: 'anywhere' }}>{risk(record)}</Box>
+              <Box sx={{ mb: 0.5 }}>{status(record)}</Box>
+              <Typography variant="body2" color="text.secondary" sx={{ overflowWrap: 'anywhere' }}>
+                Risk owner {shortRef(record.riskOwner)} · requested by {shortRef(record.requester)}
+              </Typography>
+              {buttons(record, 'row')}
+            </Paper>
+          ))}
+        </Stack>
+        {dialog}
+      </>
     );
   }
   return (
@@ -132,107 +170,29 @@ export function ExceptionsTable(props: {
             </TableRow>
           </TableHead>
           <TableBody>
-            {props.exceptions.map(record => {
-              const entity = parseEntityRef(record.entityRef);
-              return (
-                <TableRow
-                  key={record.id}
-                  data-testid={`exception-${record.id}`}
-                >
-                  {props.showEntity && (
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                      <Link
-                        to={`/catalog/${
-                          entity.namespace
-                        }/${entity.kind.toLowerCase()}/${entity.name}/security`}
-                      >
-                        {entity.name}
-                      </Link>
-                    </TableCell>
-                  )}
+            {props.exceptions.map(record => (
+              <TableRow key={record.id} data-testid={`exception-${record.id}`}>
+                {props.showEntity && (
                   <TableCell sx={{ whiteSpace: 'nowrap' }}>
-                    {record.scope.control}
-                    {[record.scope.vulnerabilityId, record.scope.ruleId]
-                      .filter(Boolean)
-                      .map(v => ` · ${v}`)}
+                    <Link to={securityTabPath(record.entityRef)}>{shortRef(record.entityRef)}</Link>
                   </TableCell>
-                  <TableCell sx={{ minWidth: 180, maxWidth: 300 }}>
-                    <Chip
-                      size="small"
-                      label={record.riskRating}
-                      sx={{ mr: 1 }}
-                    />
-                    {record.riskStatement}
-                  </TableCell>
-                  <TableCell
-                    title={record.riskOwner}
-                    sx={{ whiteSpace: 'nowrap' }}
-                  >
-                    {shortRef(record.riskOwner)}
-                  </TableCell>
-                  <TableCell
-                    title={record.requester}
-                    sx={{ whiteSpace: 'nowrap' }}
-                  >
-                    {shortRef(record.requester)}
-                  </TableCell>
-                  <TableCell>
-                    <Chip
-                      size="small"
-                      label={record.status}
-                      color={STATUS_COLOR[record.status]}
-                    />
-                    <Typography variant="body2" component="p" sx={{ mt: 0.5 }}>
-                      <span style={{ whiteSpace: 'nowrap' }}>
-                        {record.expiresAt.slice(0, 10)}
-                      </span>{' '}
-                      ({expiryCountdown(record.expiresAt)})
-                    </Typography>
-                  </TableCell>
-                  <TableCell>
-                    <Stack direction="column" alignItems="flex-start">
-                      {button(record, 'approve', 'Approve')}
-                      {button(record, 'reject', 'Reject')}
-                      {button(record, 'revoke', 'Revoke')}
-                      {button(record, 'renew', 'Renew')}
-                    </Stack>
-                  </TableCell>
-                </TableRow>
-              );
-            })}
+                )}
+                <TableCell sx={{ overflowWrap: 'anywhere', minWidth: 120 }}>{describeScope(record.scope)}</TableCell>
+                <TableCell sx={{ minWidth: 180, maxWidth: 300 }}>{risk(record)}</TableCell>
+                <TableCell title={record.riskOwner} sx={{ whiteSpace: 'nowrap' }}>
+                  {shortRef(record.riskOwner)}
+                </TableCell>
+                <TableCell title={record.requester} sx={{ whiteSpace: 'nowrap' }}>
+                  {shortRef(record.requester)}
+                </TableCell>
+                <TableCell sx={{ minWidth: 150 }}>{status(record)}</TableCell>
+                <TableCell>{buttons(record, 'column')}</TableCell>
+              </TableRow>
+            ))}
           </TableBody>
         </Table>
       </Box>
-      <RenewDialog
-        open={pending?.action === 'renew'}
-        onClose={() => setPending(undefined)}
-        onConfirm={async expiresAt => {
-          await api.renewException(pending!.record.id, expiresAt);
-          props.onChanged();
-        }}
-      />
-      <ReasonDialog
-        open={!!pending && pending.action !== 'renew'}
-        title={
-          pending
-            ? `${pending.action[0].toUpperCase()}${pending.action.slice(
-                1,
-              )} the exception for ${
-                parseEntityRef(pending.record.entityRef).name
-              }`
-            : ''
-        }
-        confirm={pending?.action ?? ''}
-        onClose={() => setPending(undefined)}
-        onConfirm={async reason => {
-          await api.changeException(
-            pending!.record.id,
-            pending!.action as 'approve' | 'reject' | 'revoke',
-            reason,
-          );
-          props.onChanged();
-        }}
-      />
+      {dialog}
     </>
   );
 }

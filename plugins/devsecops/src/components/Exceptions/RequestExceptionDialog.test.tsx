@@ -7,6 +7,8 @@ import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi } from '../../testUtils/fakeDevsecopsApi';
 import { RequestExceptionDialog } from './RequestExceptionDialog';
 
+jest.setTimeout(30_000);
+
 const control: ControlResult = {
   controlId: 'container-scan',
   stage: 'build',
@@ -110,6 +112,34 @@ describe('RequestExceptionDialog', () => {
     expect(onRequested).not.toHaveBeenCalled();
   });
 
+  it("caps the expiry at the server's maximum and shows the server's reason under the expiry field", async () => {
+    const latest = new Date(Date.now() + 30 * 86_400_000 + 3_600_000).toISOString();
+    const lastDay = new Date(Date.parse(latest) - 86_399_000).toISOString().slice(0, 10);
+    const message = 'expiresAt 2027-12-31T23:59:59.000Z is more than 30 days away (devsecops.exceptions.maxDurationDays)';
+    const api = fakeDevsecopsApi({
+      listEligibleRiskOwners: async query => ({
+        ...(await fakeDevsecopsApi().listEligibleRiskOwners(query)),
+        expiry: { maxDurationDays: 30, latest },
+      }),
+      requestException: async () => Promise.reject(await serverError(400, message)),
+    });
+    await renderDialog(api);
+    const expires = screen.getByLabelText('Expires');
+    await waitFor(() => expect(expires).toHaveAttribute('max', lastDay));
+    expect(screen.getByText(`At most 30 days: until ${lastDay} (devsecops.exceptions.maxDurationDays)`)).toBeInTheDocument();
+    // The default (30 days) is brought within the maximum.
+    expect((expires as HTMLInputElement).value <= lastDay).toBe(true);
+
+    fireEvent.change(expires, { target: { value: '2027-12-31' } });
+    fireEvent.change(screen.getByLabelText(/Risk statement/), { target: { value: 'Not reachable from the internet' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    // Under the expiry field: its helper text, linked to the input.
+    expect(expires).toHaveAttribute('aria-invalid', 'true');
+    expect(expires.getAttribute('aria-describedby')).toBe(alert.id);
+  });
+
   it('takes any ref when no owners are configured for the rating, and says why the list could not load', async () => {
     const api = fakeDevsecopsApi({
       listEligibleRiskOwners: async query => ({
@@ -118,6 +148,7 @@ describe('RequestExceptionDialog', () => {
         restricted: false,
         owners: [],
         excluded: ['group:default/team-payments', 'user:default/paula-payne'],
+        expiry: { maxDurationDays: 90, latest: new Date(Date.now() + 90 * 86_400_000).toISOString() },
       }),
     });
     const requestException = jest.spyOn(api, 'requestException');

@@ -17,8 +17,26 @@ import TextField from '@mui/material/TextField';
 import Typography from '@mui/material/Typography';
 import { useEffect, useState } from 'react';
 import { devsecopsApiRef } from '../../api';
+import { useFieldErrors } from '../shared/fieldError';
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The fields a server refusal can name, and how its message names them. */
+const FIELDS = {
+  vulnerabilityId: /\bscope\b|matches no finding/,
+  riskStatement: /\briskStatement\b/,
+  riskRating: /\briskRating\b/,
+  compensatingControls: /\bcompensatingControls\b/,
+  riskOwner: /\briskOwner\b/,
+  expires: /\bexpiresAt\b/,
+};
+
+/**
+ * The last day an expiry at the end of that day (23:59:59 UTC) stays within the server's maximum.
+ */
+export function lastExpiryDay(latest: string): string {
+  return new Date(Date.parse(latest) - 86_399_000).toISOString().slice(0, 10);
+}
 
 const ownerLabel = (owner: EligibleRiskOwner) =>
   owner.displayName === owner.ref ? owner.ref : `${owner.displayName} (${owner.ref})`;
@@ -31,13 +49,17 @@ const ownerLabel = (owner: EligibleRiskOwner) =>
 function RiskOwnerField(props: {
   eligibility?: RiskOwnerEligibility;
   loadError?: string;
+  /** The server's refusal about the risk owner. */
+  error?: string;
   value: string;
   onChange: (ref: string) => void;
 }) {
   const { eligibility } = props;
   const label = 'Risk owner (user or group)';
   let helper = 'Any user or group in the catalog except you, your team and the owning team (e.g. user:default/jane).';
-  if (props.loadError) {
+  if (props.error) {
+    helper = props.error;
+  } else if (props.loadError) {
     helper = `Eligible risk owners could not be loaded: ${props.loadError}`;
   } else if (eligibility?.restricted) {
     helper = `Only these may be risk owners of a ${eligibility.riskRating} exception here; never you, your team or the owning team.`;
@@ -50,7 +72,15 @@ function RiskOwnerField(props: {
         options={[] as string[]}
         inputValue={props.value}
         onInputChange={(_e, value) => props.onChange(value)}
-        renderInput={params => <TextField {...params} label={label} helperText={helper} error={!!props.loadError} />}
+        renderInput={params => (
+          <TextField
+            {...params}
+            label={label}
+            helperText={helper}
+            error={!!props.loadError || !!props.error}
+            FormHelperTextProps={props.error ? { role: 'alert' } : undefined}
+          />
+        )}
       />
     );
   }
@@ -65,7 +95,15 @@ function RiskOwnerField(props: {
       isOptionEqualToValue={(a, b) => a.ref === b.ref}
       groupBy={o => (o.kind === 'group' ? 'Groups' : `Members of ${o.memberOf ?? 'the listed groups'}`)}
       noOptionsText="No eligible risk owner: ask your platform team to configure devsecops.exceptions.riskOwners"
-      renderInput={params => <TextField {...params} label={label} helperText={helper} />}
+      renderInput={params => (
+        <TextField
+          {...params}
+          label={label}
+          helperText={helper}
+          error={!!props.error}
+          FormHelperTextProps={props.error ? { role: 'alert' } : undefined}
+        />
+      )}
     />
   );
 }
@@ -87,7 +125,7 @@ export function RequestExceptionDialog(props: {
   const [eligibilityError, setEligibilityError] = useState<string>();
   const [vulnerabilityId, setVulnerabilityId] = useState('');
   const [expires, setExpires] = useState(inDays(30));
-  const [error, setError] = useState<string>();
+  const { messageFor, general, clear, refused, feedback } = useFieldErrors(FIELDS);
   const [busy, setBusy] = useState(false);
   const { open, entityRef } = props;
   const controlId = props.control.controlId;
@@ -103,6 +141,9 @@ export function RequestExceptionDialog(props: {
       .then(result => {
         if (!current) return;
         setEligibility(result);
+        // Start within the server's maximum (the default 30 days may be beyond a shorter one).
+        const last = lastExpiryDay(result.expiry.latest);
+        setExpires(previous => (previous > last ? last : previous));
         if (result.restricted) {
           setRiskOwner(previous =>
             result.owners.some(o => o.ref === previous) ? previous : result.defaultOwner ?? '',
@@ -119,6 +160,8 @@ export function RequestExceptionDialog(props: {
     };
   }, [api, open, entityRef, riskRating, controlId]);
 
+  const lastDay = eligibility ? lastExpiryDay(eligibility.expiry.latest) : undefined;
+
   return (
     <Dialog open={props.open} onClose={props.onClose} fullWidth maxWidth="sm">
       <DialogTitle>Request an exception: {props.control.title}</DialogTitle>
@@ -127,17 +170,60 @@ export function RequestExceptionDialog(props: {
           {props.control.reason}. The risk owner decides; you cannot approve your own request.
         </Typography>
         <Stack spacing={2} mt={1}>
-          <TextField label="CVE or rule id (optional: narrows the exception)" value={vulnerabilityId} onChange={e => setVulnerabilityId(e.target.value)} />
-          <TextField label="Risk statement" required multiline minRows={2} value={riskStatement} onChange={e => setRiskStatement(e.target.value)} helperText="Why the risk is acceptable for now (at least 10 characters)" />
-          <TextField select label="Risk rating" value={riskRating} onChange={e => setRiskRating(e.target.value as any)}>
+          <TextField
+            label="CVE or rule id (optional: narrows the exception)"
+            value={vulnerabilityId}
+            onChange={e => setVulnerabilityId(e.target.value)}
+            {...feedback('vulnerabilityId')}
+          />
+          <TextField
+            label="Risk statement"
+            required
+            multiline
+            minRows={2}
+            value={riskStatement}
+            onChange={e => setRiskStatement(e.target.value)}
+            {...feedback('riskStatement', 'Why the risk is acceptable for now (at least 10 characters)')}
+          />
+          <TextField
+            select
+            label="Risk rating"
+            value={riskRating}
+            onChange={e => setRiskRating(e.target.value as any)}
+            {...feedback('riskRating')}
+          >
             {['critical', 'high', 'medium', 'low'].map(r => (
               <MenuItem key={r} value={r}>{r}</MenuItem>
             ))}
           </TextField>
-          <TextField label="Compensating controls" value={compensatingControls} onChange={e => setCompensatingControls(e.target.value)} />
-          <RiskOwnerField eligibility={eligibility} loadError={eligibilityError} value={riskOwner} onChange={setRiskOwner} />
-          <TextField label="Expires" type="date" value={expires} onChange={e => setExpires(e.target.value)} InputLabelProps={{ shrink: true }} />
-          {error && <Typography color="error" role="alert">{error}</Typography>}
+          <TextField
+            label="Compensating controls"
+            value={compensatingControls}
+            onChange={e => setCompensatingControls(e.target.value)}
+            {...feedback('compensatingControls')}
+          />
+          <RiskOwnerField
+            eligibility={eligibility}
+            loadError={eligibilityError}
+            error={messageFor('riskOwner')}
+            value={riskOwner}
+            onChange={setRiskOwner}
+          />
+          <TextField
+            label="Expires"
+            type="date"
+            value={expires}
+            onChange={e => setExpires(e.target.value)}
+            InputLabelProps={{ shrink: true }}
+            inputProps={{ min: inDays(1), ...(lastDay ? { max: lastDay } : {}) }}
+            {...feedback(
+              'expires',
+              eligibility
+                ? `At most ${eligibility.expiry.maxDurationDays} days: until ${lastDay} (devsecops.exceptions.maxDurationDays)`
+                : undefined,
+            )}
+          />
+          {general && <Typography color="error" role="alert">{general}</Typography>}
         </Stack>
       </DialogContent>
       <DialogActions>
@@ -147,7 +233,7 @@ export function RequestExceptionDialog(props: {
           disabled={busy || riskStatement.trim().length < 10 || !riskOwner.trim()}
           onClick={async () => {
             setBusy(true);
-            setError(undefined);
+            clear();
             try {
               await api.requestException({
                 entityRef: props.entityRef,
@@ -164,8 +250,9 @@ export function RequestExceptionDialog(props: {
               props.onRequested();
               props.onClose();
             } catch (e) {
-              // The client's errors carry the server's message (e.g. who is eligible).
-              setError((e as Error).message);
+              // The client's errors carry the server's message (e.g. who is eligible), shown
+              // under the field it names, or below the form.
+              refused(e);
             } finally {
               setBusy(false);
             }
