@@ -3,6 +3,7 @@ import {
   ExceptionRecord,
   ExceptionStatus,
   Page,
+  RiskRating,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { DevsecopsExceptionQuery } from '@devsecops-scorecard/plugin-devsecops-node';
@@ -64,6 +65,12 @@ interface ExceptionNotificationRow {
 export interface ExceptionFilter {
   entityRef?: string;
   riskOwners?: string[];
+  requester?: string;
+  /** The entity's owning team when requested. */
+  ownerRef?: string;
+  riskRating?: RiskRating;
+  /** By expiry; soonest first by default. */
+  order?: 'asc' | 'desc';
   statuses?: ExceptionStatus[];
   /** Approved exceptions expiring between now and now + days. */
   expiringWithinDays?: number;
@@ -178,6 +185,9 @@ export class ExceptionStore {
     const query = this.knex<ExceptionRow>(TABLE).where(builder => {
       if (filter.entityRef) builder.where('entity_ref', filter.entityRef);
       if (filter.riskOwners) builder.whereIn('risk_owner', filter.riskOwners);
+      if (filter.requester) builder.where('requester', filter.requester);
+      if (filter.ownerRef) builder.where('owner_ref', filter.ownerRef);
+      if (filter.riskRating) builder.where('risk_rating', filter.riskRating);
       if (filter.statuses) builder.whereIn('status', filter.statuses);
       if (filter.readable) builder.where(b => whereCriteria(b, filter.readable!));
       if (filter.expiringWithinDays !== undefined) {
@@ -192,7 +202,7 @@ export class ExceptionStore {
       .clone()
       .select('*')
       .orderBy([
-        { column: 'expires_at', order: 'asc' },
+        { column: 'expires_at', order: filter.order ?? 'asc' },
         { column: 'id', order: 'asc' },
       ])
       .limit(filter.limit)

@@ -43,6 +43,33 @@ export class ExerciseStore {
     return toExercise(row!);
   }
 
+  async get(id: string): Promise<Exercise | undefined> {
+    const row = await this.knex<ExerciseRow>(TABLE).where({ id }).first();
+    return row ? toExercise(row) : undefined;
+  }
+
+  /**
+   * Marks follow-up `index` done (with when and by whom) or not done, inside the caller's
+   * transaction; the row is locked on PostgreSQL so two completions of one exercise both stay.
+   */
+  async setFollowUpDone(
+    tx: Knex.Transaction,
+    id: string,
+    index: number,
+    done: { doneAt: string; doneBy: string } | undefined,
+  ): Promise<Exercise> {
+    const query = tx<ExerciseRow>(TABLE).where({ id }).first();
+    if (tx.client.config.client === 'pg') query.forUpdate();
+    const exercise = toExercise((await query)!);
+    const followUps = exercise.followUps.map((f, i) => {
+      if (i !== index) return f;
+      const { doneAt: _at, doneBy: _by, ...rest } = f;
+      return done ? { ...rest, done: true, ...done } : { ...rest, done: false };
+    });
+    await tx<ExerciseRow>(TABLE).where({ id }).update({ follow_ups: JSON.stringify(followUps) });
+    return { ...exercise, followUps };
+  }
+
   /** Exercises held for any of the scopes on or after a day (YYYY-MM-DD), newest first. */
   async heldFor(scopeRefs: string[], since?: string): Promise<Exercise[]> {
     if (scopeRefs.length === 0) return [];

@@ -72,4 +72,9 @@ export interface RiskOwnerEligibility {
   defaultOwner?: string;
   /** Never eligible for this request: the requester, their teams and the entity's owning team. */
   excluded: string[];
+  /**
+   * The longest expiry the server accepts for a request made now
+   * (`devsecops.exceptions.maxDurationDays`), so the dialog caps its date input.
+   */
+  expiry: { maxDurationDays: number; latest: string };
 }

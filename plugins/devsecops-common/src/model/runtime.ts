@@ -61,6 +61,28 @@ export const EXERCISE_SCENARIOS: ExerciseScenario[] = [
   'cloud-account-abuse',
 ];
 
+/** An action an exercise raised, with its owner and due day (YYYY-MM-DD). @public */
+export interface ExerciseFollowUp {
+  action: string;
+  owner: string;
+  due: string;
+  done?: boolean;
+  /** When and by whom it was marked done (POST /v1/exercises/{id}/follow-ups/{index}). */
+  doneAt?: string;
+  doneBy?: string;
+}
+
+/** A follow-up past its due day and not done, with its exercise (GET /v1/exercises). @public */
+export interface OverdueFollowUp extends ExerciseFollowUp {
+  exerciseId: string;
+  /** Its position in the exercise's followUps (the path of the completion endpoint). */
+  index: number;
+  scenario: ExerciseScenario;
+  scopeRef: string;
+  heldOn: string;
+  daysOverdue: number;
+}
+
 /** A tabletop exercise held for an entity or a group. @public */
 export interface Exercise {
   id: string;
@@ -71,7 +93,7 @@ export interface Exercise {
   scopeRef: string;
   participants: string[];
   findings: Array<{ title: string; recurring?: boolean }>;
-  followUps: Array<{ action: string; owner: string; due: string; done?: boolean }>;
+  followUps: ExerciseFollowUp[];
   recordedBy: string;
   recordedAt: string;
 }
