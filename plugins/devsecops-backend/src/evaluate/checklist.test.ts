@@ -100,6 +100,11 @@ describe('the DevSecOps checklist', () => {
     });
     expect(item(evidence({ facts: github(2, 0) }), 'protected-branches').state).toBe('unmet');
     expect(item(evidence({ facts: [scorecard('branch-protection', 9)] }), 'protected-branches')).toMatchObject({ state: 'met', reason: expect.stringContaining('Branch-Protection 9/10') });
+    // Reviews posted by CI without the status checks: not measured, naming what is missing.
+    expect(item(evidence({ facts: [fact('branch_protection.required_reviews', 2, 1, 'ci')] }), 'protected-branches')).toMatchObject({
+      state: 'not_measured',
+      reason: '2 required review(s) observed; required status checks not observed',
+    });
   });
 
   it('judges container images from the scan, pinning and the production digest; not applicable to a library', () => {

@@ -64,7 +64,14 @@ export function evaluateChecklist(evidence: EntityEvidence, card: EntityScorecar
           ['branch_protection.required_reviews', 'branch_protection.required_status_checks'],
         );
       }
-      return fromScorecard(scorecardCheck('branch-protection'), 'Branch-Protection', `${GITHUB_HOW}, or ${SCORECARD_HOW}`);
+      const branchProtection = scorecardCheck('branch-protection');
+      if (reviews && !branchProtection) {
+        return notMeasured(
+          `${num(reviews.value)} required review(s) observed; required status checks not observed`,
+          `${GITHUB_HOW} (it reads the required status checks), or ${SCORECARD_HOW}`,
+        );
+      }
+      return fromScorecard(branchProtection, 'Branch-Protection', `${GITHUB_HOW}, or ${SCORECARD_HOW}`);
     },
     'ci-log-redaction': () => ({
       state: 'not_measured',
