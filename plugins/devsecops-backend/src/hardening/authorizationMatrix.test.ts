@@ -698,6 +698,8 @@ const demoPermissions = createServiceFactory({
             claims.includes('group:default/security-compliance') ||
               claims.includes('group:default/platform-team'),
           );
+        case 'devsecops.feed.import':
+          return verdict(claims.includes('group:default/security-compliance'));
         case 'devsecops.attestation.template-feedback.record':
           return verdict(claims.includes('group:default/platform-team'));
         case 'devsecops.attestation.control-failure-review.record':

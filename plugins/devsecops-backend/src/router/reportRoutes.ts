@@ -7,6 +7,7 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { findingDueAt } from '../evaluate/dueDates';
+import { parsePackageQuery } from '../portfolio/packageQuery';
 import { FindingOrder } from '../store/FindingStore';
 import { normalizeOwner } from '../validation/owners';
 import { csv, knownControls, MAX_PAGE, optionalDigest, paging } from '../validation/query';
@@ -106,6 +107,8 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
       severities: csv(q.severity) as FindingSeverity[] | undefined,
       statuses: csv(q.status) as FindingStatus[] | undefined,
       tool: q.tool,
+      vulnerabilityId: q.vulnerabilityId,
+      package: q.package ? parsePackageQuery(q.package) : undefined,
       orderBy: (q.orderBy ?? 'severity') as FindingOrder,
       order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
       ...paging(q),

@@ -5,6 +5,7 @@
  */
 import { campaignPaths } from './paths/campaigns';
 import { feedPaths } from './paths/feeds';
+import { packageParam, portfolioPaths, vulnerabilityIdParam } from './paths/portfolio';
 import { exceptionActionPaths } from './paths/exceptionActions';
 import { reviewPaths } from './paths/reviews';
 import { responsibilityPaths } from './paths/responsibility';
@@ -357,6 +358,7 @@ export const spec = {
   paths: {
     ...campaignPaths,
     ...feedPaths,
+    ...portfolioPaths,
     ...exceptionActionPaths,
     ...reviewPaths,
     ...responsibilityPaths,
@@ -545,6 +547,8 @@ export const spec = {
             },
           },
           { name: 'tool', in: 'query', allowReserved: true, required: false, schema: text(255) },
+          vulnerabilityIdParam,
+          packageParam,
           {
             name: 'orderBy',
             in: 'query',

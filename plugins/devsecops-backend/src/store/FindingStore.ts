@@ -5,7 +5,9 @@ import {
   Page,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { NormalizedFinding } from '@devsecops-scorecard/plugin-devsecops-node';
+import { InputError } from '@backstage/errors';
 import { Knex } from 'knex';
+import { inRange, PackageQuery, purlBase } from '../portfolio/packageQuery';
 import { dbText } from './text';
 import { DbBigInt, DbBoolean, DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
@@ -99,6 +101,9 @@ const REFRESHED_ON_REIMPORT: Array<keyof FindingRow> = [
   'cvss_vector',
 ];
 
+/** A version range or purl is decided in code (see portfolio/packageQuery), over a bounded set. */
+const MAX_PACKAGE_ROWS = 20_000;
+
 // Keeps every batch well under SQLite's bound-variable limit (32766) at ~25 columns a row.
 const BATCH_ROWS = 500;
 
@@ -140,6 +145,10 @@ export interface FindingFilter {
   severities?: FindingSeverity[];
   statuses?: FindingStatus[];
   tool?: string;
+  /** A CVE, GHSA or other id: the finding's vulnerability id, rule id or one of its aliases. */
+  vulnerabilityId?: string;
+  /** A package by name or purl, optionally with a version or range (portfolio search). */
+  package?: PackageQuery;
   orderBy: FindingOrder;
   order: 'asc' | 'desc';
   limit: number;
@@ -315,17 +324,28 @@ export class FindingStore {
     }));
   }
 
-  async list(filter: FindingFilter): Promise<Page<Finding>> {
-    const query = this.knex<FindingRow>(TABLE).where(builder => {
-      if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);
-      if (filter.ownerRefs) builder.whereIn('owner_ref', filter.ownerRefs);
-      if (filter.controls) builder.whereIn('control', filter.controls);
-      if (filter.severities) builder.whereIn('severity', filter.severities);
-      if (filter.statuses) builder.whereIn('status', filter.statuses);
-      if (filter.tool) builder.where('tool', filter.tool);
-    });
-    const [{ count }] = await query.clone().count({ count: '*' });
-    const ordered = query.clone().select('*');
+  /** Findings of one package name whose version is in range (and purl matches), paged in code. */
+  private async listByPackage(
+    query: Knex.QueryBuilder,
+    filter: FindingFilter,
+    pkg: PackageQuery,
+  ): Promise<Page<Finding>> {
+    const rows: FindingRow[] = await this.ordered(query.clone().select('*'), filter).limit(MAX_PACKAGE_ROWS + 1);
+    if (rows.length > MAX_PACKAGE_ROWS) {
+      throw new InputError(`package: more than ${MAX_PACKAGE_ROWS} findings of ${pkg.name}; narrow the search (entity, status, severity)`);
+    }
+    const matching = rows.filter(
+      r => inRange(r.package_version, pkg.range) && (!pkg.purl || (r.package_purl !== null && purlBase(r.package_purl) === pkg.purl)),
+    );
+    return {
+      items: matching.slice(filter.offset, filter.offset + filter.limit).map(toFinding),
+      totalCount: matching.length,
+      limit: filter.limit,
+      offset: filter.offset,
+    };
+  }
+
+  private ordered(ordered: Knex.QueryBuilder, filter: FindingFilter): Knex.QueryBuilder {
     if (filter.orderBy === 'exploitability') {
       // KEV first, then EPSS (feed, else scanner), then severity.
       ordered.orderByRaw(exploitabilityOrder(filter.order === 'asc' ? 'asc' : 'desc'));
@@ -339,8 +359,32 @@ export class FindingStore {
     } else {
       ordered.orderBy(toColumn(filter.orderBy), filter.order);
     }
+    return ordered.orderBy('id', 'asc');
+  }
+
+  async list(filter: FindingFilter): Promise<Page<Finding>> {
+    const query = this.knex<FindingRow>(TABLE).where(builder => {
+      if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);
+      if (filter.ownerRefs) builder.whereIn('owner_ref', filter.ownerRefs);
+      if (filter.controls) builder.whereIn('control', filter.controls);
+      if (filter.severities) builder.whereIn('severity', filter.severities);
+      if (filter.statuses) builder.whereIn('status', filter.statuses);
+      if (filter.tool) builder.where('tool', filter.tool);
+      if (filter.vulnerabilityId) {
+        const id = filter.vulnerabilityId;
+        // Ids are letters, digits, '.', ':' and '-' (the API's pattern): nothing LIKE would read.
+        builder.where(b =>
+          b.where('vulnerability_id', id).orWhere('rule_id', id).orWhere('aliases', 'like', `%${JSON.stringify(id)}%`),
+        );
+      }
+      if (filter.package) builder.where('package_name', filter.package.name);
+    });
+    if (filter.package && (filter.package.range.length > 0 || filter.package.purl)) {
+      return this.listByPackage(query, filter, filter.package);
+    }
+    const [{ count }] = await query.clone().count({ count: '*' });
+    const ordered = this.ordered(query.clone().select('*'), filter);
     const rows = await ordered
-      .orderBy('id', 'asc')
       .limit(filter.limit)
       .offset(filter.offset);
     return {

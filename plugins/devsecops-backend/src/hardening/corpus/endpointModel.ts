@@ -74,7 +74,9 @@ export interface QueryParam {
     | 'lifecycle'
     | 'riskRating'
     | 'evlimit'
-    | 'minServices';
+    | 'minServices'
+    | 'vulnerabilityId'
+    | 'package';
   max?: number;
 }
 

@@ -104,6 +104,29 @@ export function paramValues(param: QueryParam): Array<[string, string, Expect]> 
       return [['constructor', 'constructor', enm], ['SQL', 'severity desc; --', enm], ['a column', 'rule_id', enm], ['empty', '', enm], ...hostile(enm)];
     case 'order':
       return [['sideways', 'sideways', enm], ['in capitals', 'DESC', enm], ['empty', '', enm], ...hostile(enm)];
+    case 'vulnerabilityId':
+      return [
+        ['empty', '', empty],
+        ['129 characters', `CVE-${'1'.repeat(125)}`, longer(128)],
+        ['a lone letter', 'C', pat],
+        ['starting with a digit', '2021-44228', pat],
+        ['a LIKE wildcard', 'CVE-%', pat],
+        ['an underscore', 'CVE_2021', pat],
+        ['a JSON quote', 'CVE-1"', pat],
+        ...hostile(pat),
+      ];
+    case 'package':
+      return [
+        ['empty', '', empty],
+        ['513 characters', 'p'.repeat(513), longer(512)],
+        ['a purl without a name', 'pkg:maven', [400, 'package: a purl must look like pkg:<type>/<namespace>/<name>']],
+        ['a tilde range', 'log4j-core@~>2', [400, 'package: the version part must be a version or comparators']],
+        ['an empty comparator', 'log4j-core@<2.0,', [400, 'package: the version part must be a version or comparators']],
+        ['a script as version', `log4j-core@${SCRIPT}`, [400, 'package: the version part must be a version or comparators']],
+        ...([SCRIPT, IMG, SQL, TRAVERSAL, `x${CTRL}`] as string[]).map(
+          v => [`a name of ${JSON.stringify(v).slice(1, -1).slice(0, 30)}`, v, [400, 'package: name a package']] as [string, string, Expect],
+        ),
+      ];
     case 'text':
       return [['empty', '', empty], [`${(param.max ?? 255) + 1} characters`, 't'.repeat((param.max ?? 255) + 1), longer(param.max ?? 255)]];
     case 'owner':
@@ -322,6 +345,8 @@ export function validParamValue(param: QueryParam): string {
     format: 'trivy',
     commit: 'abcdef1',
     minServices: '3',
+    vulnerabilityId: 'CVE-2021-44228',
+    package: 'log4j-core@<2.17.0',
   };
   return values[param.type] ?? 'x';
 }
