@@ -92,13 +92,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 // The organisation: 4 divisions → 3 departments each → 4 teams each (64 groups), components
 // owned by teams, grouped in systems of about ten.
 
-interface OrgModel {
+export interface OrgModel {
   groups: Entity[];
   components: Entity[];
   topGroupRef: string;
 }
 
-function buildOrg(entityCount: number): OrgModel {
+export function buildOrg(entityCount: number): OrgModel {
   reseed(20261128);
   const groups: Entity[] = [];
   const group = (name: string, type: string, parent?: string, children: string[] = []): Entity => ({
@@ -330,7 +330,7 @@ interface GeneratedOrg {
   heaviestRef: string;
 }
 
-async function generate(knex: Knex, org: OrgModel, now: number): Promise<GeneratedOrg> {
+export async function generate(knex: Knex, org: OrgModel, now: number): Promise<GeneratedOrg> {
   reseed(20261129);
   const entityCount = org.components.length;
   const findingCounts = skewedCounts(FINDINGS, entityCount, 1);
@@ -1007,7 +1007,8 @@ async function main() {
   for (const r of results) console.log(r.diagnostics.join('\n'));
 }
 
-main().catch(error => {
+// bench:compare imports buildOrg and generate; only a direct run measures.
+if (require.main === module) main().catch(error => {
   // Failed bulk inserts carry their whole SQL text; the start of it is enough.
   console.error(String(error?.stack ?? error).slice(0, 4000));
   process.exit(1);

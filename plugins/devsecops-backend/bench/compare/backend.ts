@@ -1,0 +1,24 @@
+/*
+ * The backend bench:compare measures: one Backstage backend with the catalog, guest sign-in, the
+ * permission backend with the demo's policy (the same for both plugins), this plugin, and Tech
+ * Insights (backend + JSON rules engine fact checker) loaded from the on-demand install in
+ * DEVSECOPS_BENCH_TI_DIR. Configuration comes from the files passed with --config.
+ */
+import { createBackend } from '@backstage/backend-defaults';
+import { join } from 'node:path';
+import { permissionPolicyModule } from '../../../../packages/backend/src/modules/permissionPolicy';
+
+const tiDir = process.env.DEVSECOPS_BENCH_TI_DIR;
+if (!tiDir) throw new Error('DEVSECOPS_BENCH_TI_DIR must name the Tech Insights install');
+const fromTi = (name: string) => require(join(tiDir, 'node_modules', name));
+
+const backend = createBackend();
+backend.add(import('@backstage/plugin-auth-backend'));
+backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+backend.add(import('@backstage/plugin-catalog-backend'));
+backend.add(import('@backstage/plugin-permission-backend'));
+backend.add(permissionPolicyModule);
+backend.add(import('../../src'));
+backend.add(fromTi('@backstage-community/plugin-tech-insights-backend').default);
+backend.add(fromTi('@backstage-community/plugin-tech-insights-backend-module-jsonfc').default);
+backend.start();

@@ -1,0 +1,427 @@
+/*
+ * bench:compare (issue 21): this plugin side by side with Backstage Tech Insights, in one backend
+ * process (bench/compare/backend.ts), on one database, with one auth and permission policy.
+ *
+ *   npm run bench:compare [-- --entities 5000] [--seconds 10] [--reps 3] [--db sqlite|postgres] [--quick]
+ *
+ * Tech Insights (backend 3.1.0 + jsonfc 0.10.0, pinned) is installed on demand into
+ * ~/.cache/devsecops-scorecard/bench-compare with its own package.json, never into the
+ * repository. The same N components (owners: 48 teams under 12 departments under 4 divisions,
+ * as bench:scorecard builds them) go into the catalog; this plugin's evidence is generated
+ * straight into its tables (bench:scorecard's generator: findings, deployments, facts, reports),
+ * Tech Insights gets its facts from its two catalog fact retrievers (ownership, metadata) and
+ * checks them with 6 JSON-rules checks. Each repetition measures, interleaved:
+ *   - the whole org: Tech Insights' bulk run (POST /checks/run, all entities) against our org
+ *     roll-up (GET /v1/rollups?entitiesLimit=0), sequential calls, user token;
+ *   - one entity, 50 clients: POST /checks/run/:ns/:kind/:name against GET /v1/scorecards,
+ *     random entities, user token and static service token.
+ * The 1-minute load average is recorded before each measure. The last line is
+ * `ratios: rollup=<x> scorecard_user=<y> scorecard_service=<z>` (medians over repetitions).
+ * PostgreSQL: DEVSECOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432).
+ */
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import knexFactory, { Knex } from 'knex';
+
+const TI_VERSIONS = {
+  '@backstage-community/plugin-tech-insights-backend': '3.1.0',
+  '@backstage-community/plugin-tech-insights-backend-module-jsonfc': '0.10.0',
+};
+const CHECKS = ['groupOwner', 'owner', 'title', 'description', 'tags', 'ownedAndDescribed'];
+
+interface Options {
+  entities: number;
+  seconds: number;
+  reps: number;
+  db: 'sqlite' | 'postgres';
+  port: number;
+  clients: number;
+}
+
+function parseArgs(argv: string[]): Options {
+  const o: Options = { entities: 5000, seconds: 10, reps: 3, db: 'sqlite', port: 7091, clients: 50 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    if (a === '--quick') Object.assign(o, { entities: 500, seconds: 4 });
+    else if (a === '--entities') o.entities = Number(next());
+    else if (a === '--seconds') o.seconds = Number(next());
+    else if (a === '--reps') o.reps = Number(next());
+    else if (a === '--port') o.port = Number(next());
+    else if (a === '--db') {
+      const db = next();
+      if (db !== 'sqlite' && db !== 'postgres') throw new Error('--db is sqlite or postgres');
+      o.db = db;
+    } else throw new Error(`Unknown option ${a} (--entities N, --seconds S, --reps R, --db sqlite|postgres, --port P, --quick)`);
+  }
+  if (!(o.entities >= 10 && o.seconds >= 1 && o.reps >= 1)) throw new Error('--entities ≥ 10, --seconds ≥ 1, --reps ≥ 1');
+  return o;
+}
+
+const log = (text: string) => process.stderr.write(`${text}\n`);
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+const load1 = () => loadavg()[0].toFixed(2);
+
+/** Installs the pinned Tech Insights packages once, outside the repository. */
+function ensureTechInsights(): string {
+  const dir = join(homedir(), '.cache', 'devsecops-scorecard', 'bench-compare');
+  const installed = Object.entries(TI_VERSIONS).every(([name, version]) => {
+    const pkg = join(dir, 'node_modules', name, 'package.json');
+    return existsSync(pkg) && JSON.parse(readFileSync(pkg, 'utf8')).version === version;
+  });
+  if (installed) return dir;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'devsecops-bench-compare', private: true, dependencies: TI_VERSIONS }, null, 2),
+  );
+  log(`Installing Tech Insights ${Object.values(TI_VERSIONS).join(' / ')} into ${dir} …`);
+  const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--omit=dev'], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (npm.status !== 0) throw new Error(`npm install in ${dir} failed (${npm.status})`);
+  return dir;
+}
+
+async function main() {
+  const o = parseArgs(process.argv.slice(2));
+  // bench:scorecard's generator reads its sizes from the environment when it is loaded.
+  process.env.DEVSECOPS_BENCH_FINDINGS ??= String(o.entities * 200);
+  process.env.DEVSECOPS_BENCH_DEPLOYMENTS ??= String(o.entities * 20);
+  const { buildOrg, generate } = require('./scorecardBenchmark') as typeof import('./scorecardBenchmark');
+  const { applyMigrations } = require('../src/store/migrations') as typeof import('../src/store/migrations');
+  const tiDir = ensureTechInsights();
+  const work = mkdtempSync(join(tmpdir(), 'devsecops-bench-compare-'));
+  const base = `http://localhost:${o.port}`;
+  const serviceToken = randomBytes(24).toString('hex');
+  const pgUrl = process.env.DEVSECOPS_BENCH_PG ?? 'postgresql://postgres@127.0.0.1:5432';
+  const prefix = `devsecops_cmp_${Date.now()}_`;
+
+  // The organisation, in the catalog (a YAML file location) and in our tables.
+  const org = buildOrg(o.entities);
+  const user = {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'bench-user', namespace: 'default' },
+    spec: { memberOf: ['division-1-dept-1-team-1'] },
+  };
+  const components = org.components.map((c, i) => ({
+    ...c,
+    metadata: {
+      ...c.metadata,
+      ...(i % 2 === 0 ? { description: `Component ${i}` } : {}),
+      ...(i % 3 === 0 ? { title: `Component number ${i}` } : {}),
+      ...(i % 5 === 0 ? { tags: ['java'] } : {}),
+    },
+  }));
+  writeFileSync(
+    join(work, 'org.yaml'),
+    [...org.groups, user, ...components].map(e => `---\n${JSON.stringify(e)}\n`).join(''),
+  );
+
+  const database =
+    o.db === 'sqlite'
+      ? { client: 'better-sqlite3', connection: { directory: work } }
+      : { client: 'pg', connection: pgUrl, prefix };
+  const check = (name: string, factIds: string[], conditions: Array<[string, string]>) => ({
+    type: 'json-rules-engine',
+    name,
+    description: name,
+    factIds,
+    rule: { conditions: { all: conditions.map(([fact]) => ({ fact, operator: 'equal', value: true })) } },
+  });
+  const config = {
+    app: { baseUrl: base },
+    backend: {
+      baseUrl: base,
+      listen: { port: o.port },
+      database,
+      auth: { externalAccess: [{ type: 'static', options: { token: serviceToken, subject: 'bench-compare' } }] },
+    },
+    auth: {
+      environment: 'development',
+      providers: { guest: { userEntityRef: 'user:default/bench-user', dangerouslyAllowOutsideDevelopment: true } },
+    },
+    catalog: {
+      rules: [{ allow: ['Component', 'Group', 'User', 'System', 'Location'] }],
+      locations: [{ type: 'file', target: join(work, 'org.yaml') }],
+    },
+    techInsights: {
+      factRetrievers: {
+        entityOwnershipFactRetriever: { cadence: '0 0 1 1 *', lifecycle: { maxItems: 1 } },
+        entityMetadataFactRetriever: { cadence: '0 0 1 1 *', lifecycle: { maxItems: 1 } },
+      },
+      factChecker: {
+        checks: {
+          groupOwner: check('Group owner', ['entityOwnershipFactRetriever'], [['hasGroupOwner', '']]),
+          owner: check('Owner', ['entityOwnershipFactRetriever'], [['hasOwner', '']]),
+          title: check('Title', ['entityMetadataFactRetriever'], [['hasTitle', '']]),
+          description: check('Description', ['entityMetadataFactRetriever'], [['hasDescription', '']]),
+          tags: check('Tags', ['entityMetadataFactRetriever'], [['hasTags', '']]),
+          ownedAndDescribed: check(
+            'Owned and described',
+            ['entityOwnershipFactRetriever', 'entityMetadataFactRetriever'],
+            [['hasOwner', ''], ['hasDescription', '']],
+          ),
+        },
+      },
+    },
+    // Triggered below once the catalog is in (a task's worker starts after its initial delay).
+    devsecops: { schedules: { dailySnapshot: { initialDelay: { seconds: 1 } } } },
+  };
+  writeFileSync(join(work, 'app-config.bench.json'), JSON.stringify(config));
+
+  // Our evidence, before the backend starts (it migrates again: nothing to do).
+  log(`Generating ${o.entities} entities' evidence (${process.env.DEVSECOPS_BENCH_FINDINGS} findings) on ${o.db} …`);
+  let seedKnex: Knex;
+  if (o.db === 'sqlite') {
+    seedKnex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(work, 'devsecops.sqlite') }, useNullAsDefault: true });
+  } else {
+    const admin = knexFactory({ client: 'pg', connection: pgUrl });
+    await admin.raw(`create database ${prefix}devsecops`);
+    await admin.destroy();
+    const url = new URL(pgUrl);
+    url.pathname = `/${prefix}devsecops`;
+    seedKnex = knexFactory({ client: 'pg', connection: url.toString() });
+  }
+  await applyMigrations(seedKnex);
+  const started = performance.now();
+  await generate(seedKnex, org, Date.now());
+  log(`  generated in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const backendLog = join(tmpdir(), 'devsecops-bench-compare-backend.log');
+  log(`Backend output: ${backendLog}`);
+  let backend: ChildProcess | undefined;
+  const results: Run[] = [];
+  try {
+    backend = spawn(
+      process.execPath,
+      ['--require', '@backstage/cli/config/nodeTransform.cjs', 'bench/compare/backend.ts', '--config', join(work, 'app-config.bench.json')],
+      {
+        cwd: join(__dirname, '..'),
+        env: { ...process.env, DEVSECOPS_BENCH_TI_DIR: tiDir, LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+        stdio: ['ignore', openSync(backendLog, 'w'), openSync(backendLog, 'a')],
+      },
+    );
+    const api = client(base, serviceToken);
+    await waitFor('the backend', async () => (await fetch(`${base}/api/devsecops/health`)).ok, 300);
+    await waitFor(`${o.entities} components in the catalog`, async () => {
+      const r = await api.get('/api/catalog/entities/by-query?filter=kind=component&limit=1', 'service');
+      return r.ok && (await r.json()).totalItems >= o.entities;
+    }, 900);
+    log('Building our summaries (the daily snapshot task) and Tech Insights facts (its two retrievers) …');
+    const trigger = async (plugin: string, task: string) => {
+      const r = await api.post(`/api/${plugin}/.backstage/scheduler/v1/tasks/${task}/trigger`, 'service', {});
+      if (!r.ok && r.status !== 409) throw new Error(`Triggering ${plugin} ${task}: ${r.status} ${await r.text()}`);
+    };
+    await trigger('tech-insights', 'entityOwnershipFactRetriever');
+    await trigger('tech-insights', 'entityMetadataFactRetriever');
+    let lastTrigger = 0;
+    await waitFor('our summaries', async () => {
+      // A run that started before the catalog was complete leaves some out: trigger again.
+      if (Date.now() - lastTrigger > 30_000) {
+        lastTrigger = Date.now();
+        await trigger('devsecops', 'devsecops-daily-snapshot');
+      }
+      const r = await api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'service');
+      return r.ok && (await r.json()).entityCount >= o.entities;
+    }, 1800);
+    await waitFor('Tech Insights facts', async () => {
+      const r = await api.post('/api/tech-insights/checks/run', 'service', {
+        checks: CHECKS,
+        entities: [`component:default/${org.components[o.entities - 1].metadata.name}`],
+      });
+      const body = r.ok ? await r.json() : [];
+      return body[0]?.results?.length === CHECKS.length;
+    }, 900);
+    const userToken = await api.guestToken();
+    const names = org.components.map(c => c.metadata.name);
+    for (let rep = 1; rep <= o.reps; rep++) {
+      log(`Repetition ${rep} of ${o.reps} (load average ${load1()}) …`);
+      results.push(await repetition(api, userToken, names, o));
+    }
+  } finally {
+    backend?.kill('SIGTERM');
+    await seedKnex.destroy();
+    if (o.db === 'postgres') {
+      await sleep(2000);
+      const admin = knexFactory({ client: 'pg', connection: pgUrl });
+      const { rows } = await admin.raw(`select datname from pg_database where datname like '${prefix}%'`);
+      for (const { datname } of rows) await admin.raw(`drop database if exists "${datname}" with (force)`);
+      await admin.destroy();
+    }
+    rmSync(work, { recursive: true, force: true });
+  }
+  report(o, results);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Who = 'user' | 'service';
+
+function client(base: string, serviceToken: string) {
+  let user: string | undefined;
+  const headers = (who: Who) => ({
+    Authorization: `Bearer ${who === 'service' ? serviceToken : user}`,
+    'Content-Type': 'application/json',
+  });
+  return {
+    base,
+    headers,
+    get: (path: string, who: Who) => fetch(`${base}${path}`, { headers: headers(who) }),
+    post: (path: string, who: Who, body: unknown) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: headers(who), body: JSON.stringify(body) }),
+    async guestToken() {
+      const r = await fetch(`${base}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
+      if (!r.ok) throw new Error(`Guest sign-in: ${r.status} ${await r.text()}`);
+      user = (await r.json()).backstageIdentity.token;
+      return user!;
+    },
+  };
+}
+
+async function waitFor(what: string, ready: () => Promise<boolean>, seconds: number) {
+  const until = Date.now() + seconds * 1000;
+  log(`Waiting for ${what} …`);
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      if (await ready()) return;
+    } catch (error) {
+      last = error; // not up yet
+    }
+    await sleep(1000);
+  }
+  throw new Error(`${what} not ready after ${seconds} s${last ? ` (last: ${last})` : ''}`);
+}
+
+interface Sequential {
+  calls: number;
+  p50: number;
+  p95: number;
+  bytes: number;
+  load: string;
+}
+interface Concurrent {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  load: string;
+}
+interface Run {
+  tiBulk: Sequential;
+  rollup: Sequential;
+  tiUser: Concurrent;
+  oursUser: Concurrent;
+  tiService: Concurrent;
+  oursService: Concurrent;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+
+/** Sequential calls for `seconds` (at least three). */
+async function sequential(call: () => Promise<Response>, seconds: number): Promise<Sequential> {
+  const load = load1();
+  const times: number[] = [];
+  let bytes = 0;
+  const until = Date.now() + seconds * 1000;
+  while (times.length < 3 || Date.now() < until) {
+    const t = performance.now();
+    const r = await call();
+    const body = await r.arrayBuffer();
+    times.push(performance.now() - t);
+    if (!r.ok) throw new Error(`${r.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
+    bytes = body.byteLength;
+  }
+  times.sort((a, b) => a - b);
+  return { calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, load };
+}
+
+/** `clients` connections for `seconds` on random entities (autocannon). */
+async function concurrent(
+  request: (name: string) => { method: 'GET' | 'POST'; path: string; body?: string },
+  headers: Record<string, string>,
+  names: string[],
+  o: Options,
+): Promise<Concurrent> {
+  const autocannon = require('autocannon');
+  const load = load1();
+  const result = await autocannon({
+    url: `http://localhost:${o.port}`,
+    connections: o.clients,
+    duration: o.seconds,
+    headers,
+    requests: [{ setupRequest: (req: object) => ({ ...req, ...request(names[Math.floor(Math.random() * names.length)]) }) }],
+  });
+  return {
+    rps: result.requests.total / o.seconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + result.non2xx,
+    load,
+  };
+}
+
+async function repetition(api: ReturnType<typeof client>, userToken: string, names: string[], o: Options): Promise<Run> {
+  void userToken;
+  const tiBulk = await sequential(() => api.post('/api/tech-insights/checks/run', 'user', { checks: CHECKS, entities: [] }), o.seconds);
+  const rollup = await sequential(() => api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'user'), o.seconds);
+  const ti = (name: string) => ({
+    method: 'POST' as const,
+    path: `/api/tech-insights/checks/run/default/component/${name}`,
+    body: JSON.stringify({ checks: CHECKS }),
+  });
+  const ours = (name: string) => ({ method: 'GET' as const, path: `/api/devsecops/v1/scorecards?entity=component:default/${name}` });
+  const tiUser = await concurrent(ti, api.headers('user'), names, o);
+  const oursUser = await concurrent(ours, api.headers('user'), names, o);
+  const tiService = await concurrent(ti, api.headers('service'), names, o);
+  const oursService = await concurrent(ours, api.headers('service'), names, o);
+  return { tiBulk, rollup, tiUser, oursUser, tiService, oursService };
+}
+
+const median = (values: number[]) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f = (n: number, digits = 1) => n.toFixed(digits);
+
+function report(o: Options, runs: Run[]) {
+  console.log(
+    `bench:compare — ${o.entities} components, ${o.db}, ${o.clients} clients, ${o.seconds} s per measure, ${runs.length} repetitions, Node ${process.version}, ${cpus().length} cores`,
+  );
+  console.log('\n| rep | measure | Tech Insights | this plugin | load avg (TI / ours) |');
+  console.log('|---|---|---|---|---|');
+  runs.forEach((r, i) => {
+    const rep = i + 1;
+    console.log(
+      `| ${rep} | whole org: TI bulk run vs org roll-up (entitiesLimit=0), sequential | p50 ${f(r.tiBulk.p50, 0)} ms, p95 ${f(r.tiBulk.p95, 0)} ms (${r.tiBulk.calls} calls), ${f(r.tiBulk.bytes / 1024, 0)} KB | p50 ${f(r.rollup.p50)} ms, p95 ${f(r.rollup.p95)} ms (${r.rollup.calls} calls), ${f(r.rollup.bytes / 1024)} KB | ${r.tiBulk.load} / ${r.rollup.load} |`,
+    );
+    for (const [label, ti, ours] of [
+      ['one entity, user token', r.tiUser, r.oursUser],
+      ['one entity, static service token', r.tiService, r.oursService],
+    ] as const) {
+      console.log(
+        `| ${rep} | ${label}, ${o.clients} clients | ${f(ti.rps, 0)} req/s, p50 ${ti.p50} ms, p99 ${ti.p99} ms, ${ti.errors} errors | ${f(ours.rps, 0)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors | ${ti.load} / ${ours.load} |`,
+      );
+    }
+  });
+  const rollup = median(runs.map(r => r.tiBulk.p50 / r.rollup.p50));
+  const user = median(runs.map(r => r.oursUser.rps / r.tiUser.rps));
+  const service = median(runs.map(r => r.oursService.rps / r.tiService.rps));
+  console.log(`\nratios: rollup=${f(rollup)} scorecard_user=${f(user, 2)} scorecard_service=${f(service, 2)}`);
+}
+
+main().catch(error => {
+  console.error(String(error?.stack ?? error).slice(0, 4000));
+  process.exit(1);
+});
