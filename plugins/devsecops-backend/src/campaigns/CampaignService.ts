@@ -24,6 +24,7 @@ import {
   daysFrom,
   endReport,
   entityProgress,
+  goalCondition,
   goalControls,
   GoalState,
   meetsGoal,
@@ -32,7 +33,7 @@ import {
 import { StageDefinition } from '../evaluate/types';
 import { RollupService, subtree } from '../scorecard/RollupService';
 import { CampaignStore } from '../store/CampaignStore';
-import { EntitySummary, SummaryStore } from '../store/SummaryStore';
+import { GoalSummary, SummaryStore } from '../store/SummaryStore';
 import { CampaignSettings, parseCampaignInput } from './campaignInput';
 
 export interface CampaignServiceOptions {
@@ -53,7 +54,7 @@ export interface CampaignServiceOptions {
 
 /** What one evaluation pass loads once for every campaign it looks at. */
 interface Loaded {
-  all: EntitySummary[];
+  all: GoalSummary[];
   groups: () => Promise<Map<string, string[]>>;
   tagged: (tag: string) => Promise<Set<string>>;
 }
@@ -175,14 +176,15 @@ export class CampaignService {
     // The end report needs every service's done day; a running campaign only the page's.
     const listed = ended ? sorted : sorted.slice(page.offset, page.offset + page.limit);
     const progress = await this.progressOf(campaign, listed, today);
-    const history = await this.options.summaries.historyOf(
+    const daily = await this.options.summaries.dailyCounts(
       states.map(s => s.entityRef),
       campaign.startDate,
+      goalCondition(campaign.goal),
     );
     return {
       ...this.overview(campaign, states, today),
       teams: teamProgress(campaign.goal, controls, states),
-      burnup: burnup(campaign.goal, history, campaign.startDate, today),
+      burnup: burnup(daily, campaign.startDate, today),
       entities: {
         items: ended ? progress.slice(page.offset, page.offset + page.limit) : progress,
         totalCount: states.length,
@@ -227,9 +229,11 @@ export class CampaignService {
       for (const s of states) {
         if (s.ownerRef && !meetsGoal(campaign.goal, s)) byOwner.set(s.ownerRef, (byOwner.get(s.ownerRef) ?? 0) + 1);
       }
+      const kind = `reminder-${offset}d`;
+      const claimed = await this.options.store.claimed(campaign.id);
       for (const [ownerRef, left] of byOwner) {
-        const kind = `reminder-${offset}d`;
-        if (!(await this.claim(campaign.id, ownerRef, kind))) continue;
+        // Skip what is claimed already without a write; the claim below decides races.
+        if (claimed.has(`${ownerRef} ${kind}`) || !(await this.claim(campaign.id, ownerRef, kind))) continue;
         sent += await this.send(campaign.id, ownerRef, kind, {
           title: `${campaign.title}: ${left} service${left === 1 ? '' : 's'} not done, due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`,
           description: `Target ${campaign.targetDate}. The campaign page lists the next step for each service.`,
@@ -305,7 +309,7 @@ export class CampaignService {
   /** The services in a campaign's scope today (a scope naming a vanished group covers none). */
   private async inScope(campaign: Campaign, loaded: Loaded): Promise<GoalState[]> {
     const { tag, ...query } = campaign.scope;
-    let summaries: EntitySummary[];
+    let summaries: GoalSummary[];
     try {
       summaries = (await this.options.rollups.scoped(query, loaded)).summaries;
     } catch (error) {
@@ -324,7 +328,7 @@ export class CampaignService {
     let groups: Promise<Map<string, string[]>> | undefined;
     const tags = new Map<string, Promise<Set<string>>>();
     return {
-      all: await this.options.summaries.all(),
+      all: await this.options.summaries.goalStates(),
       groups: () => (groups ??= this.options.rollups.groups()),
       tagged: tag => {
         if (!tags.has(tag)) {

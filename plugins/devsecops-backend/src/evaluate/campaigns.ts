@@ -38,6 +38,15 @@ export function goalControls(goal: CampaignGoal, stages: StageDefinition[]): str
   return [...out].sort();
 }
 
+/**
+ * The goal as conditions on stored columns, for counting daily snapshots in the database (the
+ * burn-up of a large scope): a minimum stage, or per control the states that meet it.
+ */
+export function goalCondition(goal: CampaignGoal): { minStage: number } | { controls: Array<{ id: string; states: ControlState[] }> } {
+  if (goal.type === 'stage') return { minStage: goal.stage };
+  return { controls: goal.controls.map(id => ({ id, states: [...MEETS] })) };
+}
+
 export function meetsGoal(goal: CampaignGoal, state: Pick<GoalState, 'stage' | 'controlStates'>): boolean {
   if (goal.type === 'stage') return state.stage >= goal.stage;
   return goal.controls.every(id => MEETS.includes(state.controlStates[id] ?? 'not_reported'));
@@ -150,18 +159,18 @@ export function teamProgress(goal: CampaignGoal, controls: string[], states: Goa
 
 /**
  * Per day with snapshots from the start on (oldest first): the services in scope today that had a
- * snapshot that day, and those of them that met the goal.
+ * snapshot that day, and those of them that met the goal (counted by the store with
+ * `goalCondition`).
  */
 export function burnup(
-  goal: CampaignGoal,
-  snapshotsByDay: Map<string, GoalState[]>,
+  countsByDay: Map<string, { inScope: number; done: number }>,
   startDate: string,
   today: string,
 ): Array<{ day: string; inScope: number; done: number }> {
-  return [...snapshotsByDay.entries()]
+  return [...countsByDay.entries()]
     .filter(([day]) => day >= startDate && day <= today)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([day, states]) => ({ day, inScope: states.length, done: states.filter(s => meetsGoal(goal, s)).length }));
+    .map(([day, c]) => ({ day, inScope: c.inScope, done: c.done }));
 }
 
 /** How the campaign ended: each service done on time, late, through an exception, or not done. */

@@ -29,7 +29,10 @@ export function subtree(groups: Map<string, string[]>, root: string): Set<string
   return out;
 }
 
-const ownedBy = (summaries: EntitySummary[], owners: Set<string>) =>
+/** What scoping reads of a summary: campaigns pass lighter rows (store/SummaryStore goalStates). */
+export type ScopedSummary = Pick<EntitySummary, 'entityRef' | 'ownerRef' | 'systemRef' | 'lifecycle'>;
+
+const ownedBy = <S extends ScopedSummary>(summaries: S[], owners: Set<string>) =>
   summaries.filter(s => s.ownerRef && owners.has(s.ownerRef));
 
 /**
@@ -104,9 +107,12 @@ export class RollupService {
    * The summaries a query selects: one of group (recursive), system, domain or all; then lifecycle.
    * Campaigns resolve many scopes at once and pass the summaries and group tree loaded once.
    */
-  async scoped(query: RollupQuery, loaded?: { all: EntitySummary[]; groups: () => Promise<Map<string, string[]>> }): Promise<{
+  async scoped<S extends ScopedSummary = EntitySummary>(
+    query: RollupQuery,
+    loaded?: { all: S[]; groups: () => Promise<Map<string, string[]>> },
+  ): Promise<{
     scope: Rollup['scope'];
-    summaries: EntitySummary[];
+    summaries: S[];
     groups?: Map<string, string[]>;
   }> {
     const given = [query.group, query.system, query.domain].filter(Boolean);
@@ -115,7 +121,7 @@ export class RollupService {
     }
     // Only the counted kinds (devsecops.scorecard.entityKinds), whatever rows an older version
     // stored for other kinds.
-    const all = (loaded?.all ?? (await this.options.summaries.all())).filter(
+    const all = (loaded?.all ?? ((await this.options.summaries.all()) as unknown as S[])).filter(
       s => this.options.scorecards.counts(s.entityRef) && (!query.lifecycle || s.lifecycle === query.lifecycle),
     );
     if (query.group) {

@@ -66,6 +66,14 @@ export class CampaignStore {
     return rows.map(toCampaign);
   }
 
+  /** The notifications of a campaign claimed so far, as `recipient kind` keys. */
+  async claimed(campaignId: string): Promise<Set<string>> {
+    const rows = await this.knex<CampaignNotificationRow>(NOTIFICATIONS)
+      .select('recipient', 'kind')
+      .where({ campaign_id: campaignId });
+    return new Set(rows.map(r => `${r.recipient} ${r.kind}`));
+  }
+
   /** Claims a reminder before it is sent; false when it was claimed already (here or elsewhere). */
   async claimNotification(campaignId: string, recipient: string, kind: string, now: Date): Promise<boolean> {
     const inserted = await this.knex<CampaignNotificationRow>(NOTIFICATIONS)

@@ -99,6 +99,9 @@ export interface EntitySummary {
   evaluatedAt: string;
 }
 
+/** A summary as campaigns read it (goalStates). */
+export type GoalSummary = Pick<EntitySummary, 'entityRef' | 'ownerRef' | 'systemRef' | 'lifecycle' | 'stage' | 'controlStates'>;
+
 export interface EntitySnapshot {
   day: string;
   stage: number;
@@ -240,6 +243,48 @@ export class SummaryStore {
       .merge();
   }
 
+  /**
+   * Per day since `sinceDay`, how many of the entities had a snapshot and how many of those met
+   * the condition (evaluate/campaigns goalCondition), counted by the database: a campaign's
+   * burn-up over thousands of services reads one row per day, not one per service and day.
+   * Control states are matched in the stored JSON (`"<control>":"<state>"`, as JSON.stringify
+   * writes it; control ids have no LIKE wildcards).
+   */
+  async dailyCounts(
+    entityRefs: string[],
+    sinceDay: string,
+    condition: { minStage: number } | { controls: Array<{ id: string; states: string[] }> },
+  ): Promise<Map<string, { inScope: number; done: number }>> {
+    const out = new Map<string, { inScope: number; done: number }>();
+    const bindings: Array<string | number> = [];
+    let met: string;
+    if ('minStage' in condition) {
+      met = 'stage >= ?';
+      bindings.push(condition.minStage);
+    } else {
+      met = condition.controls
+        .map(c => `(${c.states.map(() => 'control_states LIKE ?').join(' OR ')})`)
+        .join(' AND ');
+      for (const c of condition.controls) for (const state of c.states) bindings.push(`%${JSON.stringify(c.id)}:${JSON.stringify(state)}%`);
+    }
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      const rows: Array<{ day: string; in_scope: number | string; done: number | string | null }> = await this.knex(SNAPSHOTS)
+        .select('day')
+        .count({ in_scope: '*' })
+        .select(this.knex.raw(`SUM(CASE WHEN ${met} THEN 1 ELSE 0 END) AS done`, bindings))
+        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+        .where('day', '>=', sinceDay)
+        .groupBy('day');
+      for (const row of rows) {
+        const day = out.get(row.day) ?? { inScope: 0, done: 0 };
+        day.inScope += Number(row.in_scope);
+        day.done += Number(row.done ?? 0);
+        out.set(row.day, day);
+      }
+    }
+    return out;
+  }
+
   /** The stored scorecards of some entities, however old (campaign pages read their next steps). */
   async storedScorecards(entityRefs: string[]): Promise<Map<string, EntityScorecard>> {
     const out = new Map<string, EntityScorecard>();
@@ -304,6 +349,29 @@ export class SummaryStore {
       out.push(...rows.map(fromRow));
     }
     return out;
+  }
+
+  /**
+   * What campaigns read of every summary: where each entity stands (stage, control states) and
+   * what scopes it (owner, system, lifecycle), without the metrics.
+   */
+  async goalStates(): Promise<GoalSummary[]> {
+    const rows = await this.knex<SummaryRow>(SUMMARIES).select(
+      'entity_ref',
+      'owner_ref',
+      'system_ref',
+      'lifecycle',
+      'stage',
+      'control_states',
+    );
+    return rows.map(r => ({
+      entityRef: r.entity_ref,
+      ownerRef: r.owner_ref ?? undefined,
+      systemRef: r.system_ref ?? undefined,
+      lifecycle: r.lifecycle ?? undefined,
+      stage: Number(r.stage),
+      controlStates: JSON.parse(r.control_states),
+    }));
   }
 
   async all(): Promise<EntitySummary[]> {
