@@ -39,6 +39,9 @@ describe('EntitySecurityContent', () => {
     fireEvent.click(screen.getByRole('button', { name: /every stage's criteria/ }));
     expect(screen.getByTestId('maturity-stage')).toHaveTextContent('Stage 1');
     expect(screen.getByRole('list', { name: 'next steps' })).toHaveTextContent('Move onto reusable CI/CD workflows');
+    // Criteria reasons are sentences too: the fact's words, not its key.
+    expect(screen.getByRole('list', { name: 'next steps' })).toHaveTextContent('No observation of the shared (reusable) CI workflow.');
+    expect(screen.getByRole('list', { name: 'next steps' })).not.toHaveTextContent('ci.reusable_workflow');
     const gate = screen.getByRole('region', { name: 'production release gate' });
     expect(within(gate).getByText('Denied')).toBeInTheDocument();
     expect(within(gate).getByText(/CVE-2026-1/)).toBeInTheDocument();

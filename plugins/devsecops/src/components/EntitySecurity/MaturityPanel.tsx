@@ -9,6 +9,7 @@ import ListItemIcon from '@mui/material/ListItemIcon';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { useState } from 'react';
+import { ReasonText } from '../shared/ReasonText';
 import { WrappingListItemText } from '../shared/WrappingListItemText';
 import { HUMAN_CRITERIA, HumanAttestationDialog } from './HumanAttestationDialog';
 
@@ -56,7 +57,7 @@ export function MaturityPanel({
             <List dense aria-label="next steps">
               {maturity.nextSteps.map((step, index) => (
                 <ListItem key={step.id} disableGutters>
-                  <WrappingListItemText primary={`${index + 1}. ${step.title}`} secondary={step.reason} />
+                  <WrappingListItemText primary={`${index + 1}. ${step.title}`} secondary={<ReasonText reason={step.reason} />} />
                 </ListItem>
               ))}
             </List>
@@ -79,7 +80,7 @@ export function MaturityPanel({
                       <RadioButtonUncheckedIcon color="disabled" fontSize="small" titleAccess="missing" />
                     )}
                   </ListItemIcon>
-                  <WrappingListItemText primary={criterion.title} secondary={criterion.reason} />
+                  <WrappingListItemText primary={criterion.title} secondary={<ReasonText reason={criterion.reason} />} />
                   {action(criterion)}
                 </ListItem>
               ))}

@@ -155,7 +155,7 @@ describe('TeamsTable', () => {
   it('links only entities with a Security tab, and colours the gate with readable text', async () => {
     await renderInTestApp(<TeamsTable rollup={rollup} />);
     const table = screen.getByRole('table', { name: 'teams' });
-    expect(within(table).getByRole('link', { name: 'payments-api, stage 1, production gate denied' })).toHaveAttribute(
+    expect(within(table).getByRole('link', { name: '✕ payments-api · 1' })).toHaveAttribute(
       'href',
       '/catalog/default/component/payments-api/security',
     );

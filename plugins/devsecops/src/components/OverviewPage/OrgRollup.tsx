@@ -141,7 +141,7 @@ export function TeamsTable({ rollup }: { rollup: Rollup }) {
                     <Tooltip key={e.entityRef} describeChild title={title}>
                       <Box component="span" sx={{ display: 'inline-block', maxWidth: '100%', mr: 0.5, mb: 0.5 }}>
                         {link ? (
-                          <Link to={link} underline="none" aria-label={`${name}, stage ${e.stage}, production gate ${look.label}`}>
+                          <Link to={link} underline="none">
                             {chip}
                           </Link>
                         ) : (

@@ -57,7 +57,7 @@ describe('OverviewContent', () => {
       'href',
       '/catalog/default/group/team-payments/security',
     );
-    expect(within(screen.getByRole('table', { name: 'teams' })).getByRole('link', { name: /^payments-api, stage 1/ })).toHaveAttribute(
+    expect(within(screen.getByRole('table', { name: 'teams' })).getByRole('link', { name: '✓ payments-api · 1' })).toHaveAttribute(
       'href',
       '/catalog/default/component/payments-api/security',
     );

@@ -38,9 +38,9 @@ describe('the catalog column', () => {
         </ul>
       </TestApiProvider>,
     );
-    const worker = await screen.findByRole('link', { name: 'Security tab: stage 3, production gate denied' });
+    const worker = await screen.findByRole('link', { name: 'Stage 3 · ✕ denied' });
     expect(worker).toHaveAttribute('href', '/catalog/default/component/payments-worker/security');
-    expect(worker).toHaveTextContent('Stage 3 · ✕ denied');
+    expect(worker).toHaveAttribute('title', 'Security tab: stage 3, production gate denied');
     expect(within(screen.getByTestId('payments-db')).getByText('Stage 0 · – no decision')).toBeInTheDocument();
     expect(within(screen.getByTestId('payments-db')).queryByRole('link')).not.toBeInTheDocument();
     expect(within(screen.getByTestId('unscored')).getByText('—')).toBeInTheDocument();

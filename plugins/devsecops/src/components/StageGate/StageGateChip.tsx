@@ -11,7 +11,7 @@ export function StageGateChip({ row }: { row: StageGateRow }) {
   const chip = <Chip size="small" label={label} sx={{ ...lookSx(look), maxWidth: '100%' }} />;
   const link = entityLink(row.entityRef);
   return link ? (
-    <Link to={link} underline="none" aria-label={`Security tab: stage ${row.stage}, production gate ${look.label}`}>
+    <Link to={link} underline="none" title={`Security tab: stage ${row.stage}, production gate ${look.label}`}>
       {chip}
     </Link>
   ) : (
