@@ -4,7 +4,8 @@
 //
 //   node scripts/cli-report.mjs        # writes the report
 //   node scripts/cli-report.mjs --ci   # fails when the report is not up to date
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './pack-packages.mjs';
@@ -13,22 +14,24 @@ const cliDir = join(root, 'plugins', 'devsecops-cli');
 const reportPath = join(cliDir, 'cli-report.md');
 const pkg = JSON.parse(readFileSync(join(cliDir, 'package.json'), 'utf8'));
 
-function help(...args) {
-  const result = spawnSync('node', [join(cliDir, 'bin', 'devsecops'), ...args, '--help'], {
-    encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+async function help(...args) {
+  const { stdout } = await promisify(execFile)(
+    'node',
+    [join(cliDir, 'bin', 'devsecops'), ...args, '--help'],
+    { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } },
+  ).catch(error => {
+    throw new Error(`devsecops ${args.join(' ')} --help failed: ${error.message}`);
   });
-  if (result.status !== 0) {
-    throw new Error(`devsecops ${args.join(' ')} --help exited with ${result.status}:\n${result.stderr}`);
-  }
   // the version line changes with every release; the report is about commands and options
-  return result.stdout.replace(pkg.version, '<version>').trimEnd();
+  return stdout.replace(pkg.version, '<version>').trimEnd();
 }
 
-const main = help();
+const main = await help();
 const commandsSection = main.split(/\n(?=\S)/).find(s => s.startsWith('Commands:')) ?? '';
 const commands = [...commandsSection.matchAll(/^ {2}([a-z][\w-]*)/gm)].map(m => m[1]);
 if (!commands.length) throw new Error('devsecops --help lists no commands');
+// the commands' pages in parallel (each run loads the CLI's TypeScript sources)
+const pages = await Promise.all(commands.map(c => help(c)));
 
 const report = [
   `## CLI Report file for "${pkg.name}"`,
@@ -40,7 +43,7 @@ const report = [
   '```',
   main,
   '```',
-  ...commands.flatMap(c => ['', `### \`devsecops ${c}\``, '', '```', help(c), '```']),
+  ...commands.flatMap((c, i) => ['', `### \`devsecops ${c}\``, '', '```', pages[i], '```']),
   '',
 ].join('\n');
 
