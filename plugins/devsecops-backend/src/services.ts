@@ -9,6 +9,8 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { DevsecopsEvents, refreshPublishingChanges } from './events/DevsecopsEvents';
+import { RegressionAlerts } from './alerts/RegressionAlerts';
+import { RegressionAlertStore } from './store/RegressionAlertStore';
 import {
   builtInNormalizers,
   NormalizerRegistry,
@@ -156,9 +158,15 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
   };
   const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
   const events = new DevsecopsEvents({ events: deps.events, logger });
+  // The owning team hears of a control turned failing, a dropped stage, a denied gate: once per cause.
+  const regressionAlerts = new RegressionAlerts({
+    store: new RegressionAlertStore(knex),
+    notifications: deps.notifications,
+    logger,
+  });
   // Each write refreshes the scorecards it changes and publishes what moved (controls, stage, gate).
   const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites
-    ? refreshPublishingChanges(scorecards, summaries, events, logger)
+    ? refreshPublishingChanges(scorecards, summaries, [events, regressionAlerts], logger)
     : async () => {};
   const rollups = new RollupService({
     catalog,

@@ -52,14 +52,20 @@ export class DevsecopsEvents {
   }
 }
 
+/** Told of each re-evaluation after a write: the stored scorecard before and the new one. */
+export interface ScorecardChangeListener {
+  scorecardChanged(before: EntityScorecard | undefined, after: EntityScorecard): Promise<void>;
+}
+
 /**
- * The refresh hook with events: reads each entity's stored scorecard, re-evaluates it, and
- * publishes what changed. Like refreshScorecardsQuietly, a failure is logged and swallowed.
+ * The refresh hook with events and regression alerts: reads each entity's stored scorecard,
+ * re-evaluates it, and tells each listener what changed. Like refreshScorecardsQuietly, a failure
+ * is logged and swallowed.
  */
 export function refreshPublishingChanges(
   scorecards: { refresh(entityRef: string): Promise<EntityScorecard> },
   summaries: Pick<SummaryStore, 'storedScorecards'>,
-  events: DevsecopsEvents,
+  listeners: ScorecardChangeListener[],
   logger: LoggerService,
 ): OnEvidenceChanged {
   return async entityRefs => {
@@ -67,7 +73,7 @@ export function refreshPublishingChanges(
       try {
         const before = (await summaries.storedScorecards([entityRef])).get(entityRef);
         const after = await scorecards.refresh(entityRef);
-        await events.scorecardChanged(before, after);
+        for (const listener of listeners) await listener.scorecardChanged(before, after);
       } catch (error) {
         logger.warn(`Could not refresh the scorecard summary of ${entityRef}: ${error}`);
       }

@@ -1,0 +1,112 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
+import { parseEntityRef } from '@backstage/catalog-model';
+import { scorecardChanges } from '../events/scorecardChanges';
+import { RegressionAlertStore } from '../store/RegressionAlertStore';
+
+/** A regression to notify, or a cause that ended. */
+export interface RegressionCause {
+  /** control:<id> | stage | gate:<environment> */
+  cause: string;
+  /** Absent: the cause ended (release its claim). */
+  alert?: { topic: string; title: string; description: string; link: string; severity: 'high' | 'normal' };
+}
+
+/**
+ * The regressions between two evaluations of an entity (pure): a control turned failing, the
+ * stage dropped, a gate denied; and the causes that ended (the control no longer failing, the
+ * stage back, the environment's gate allowed). Nothing on a first evaluation (no before).
+ */
+export function regressionCauses(before: EntityScorecard | undefined, after: EntityScorecard): RegressionCause[] {
+  if (!before) return [];
+  const name = parseEntityRef(after.entityRef).name;
+  const changes = scorecardChanges(before, after);
+  const out: RegressionCause[] = [];
+  for (const c of changes.controls) {
+    const cause = `control:${c.controlId}`;
+    if (c.to === 'failing') {
+      const title = after.controls.find(x => x.controlId === c.controlId)?.title ?? c.controlId;
+      out.push({
+        cause,
+        alert: {
+          topic: 'devsecops-control-failing',
+          title: `${name}: ${title} is failing`,
+          description: c.reason,
+          link: c.link,
+          severity: 'high',
+        },
+      });
+    } else if (c.from === 'failing') {
+      out.push({ cause });
+    }
+  }
+  if (changes.stage && changes.stage.from !== undefined) {
+    if (changes.stage.to < changes.stage.from) {
+      out.push({
+        cause: 'stage',
+        alert: {
+          topic: 'devsecops-stage-dropped',
+          title: `${name} dropped from stage ${changes.stage.from} to ${changes.stage.to}`,
+          description: `Unmet now: ${after.maturity.stages.find(s => !s.met)?.criteria.filter(c => !c.met).map(c => c.title).join('; ') || 'see the scorecard'}`,
+          link: changes.stage.link,
+          severity: 'normal',
+        },
+      });
+    } else {
+      out.push({ cause: 'stage' });
+    }
+  }
+  for (const g of changes.gates) {
+    const cause = `gate:${g.environment}`;
+    if (g.decision === 'deny') {
+      out.push({
+        cause,
+        alert: {
+          topic: 'devsecops-gate-denied',
+          title: `${name}: release to ${g.environment} denied`,
+          description: `Failed: ${g.failedRequirements.join(', ')}`,
+          link: g.link,
+          severity: 'high',
+        },
+      });
+    } else {
+      out.push({ cause });
+    }
+  }
+  return out;
+}
+
+/**
+ * Notifies the owning team of each regression once per entity and cause until the cause ends
+ * (claimed in the database before sending, so two instances refreshing the same entity send it
+ * once); a cause that ended is released, so its next occurrence notifies again.
+ */
+export class RegressionAlerts {
+  constructor(
+    private readonly options: {
+      store: RegressionAlertStore;
+      notifications: NotificationService;
+      logger: LoggerService;
+      now?: () => Date;
+    },
+  ) {}
+
+  async scorecardChanged(before: EntityScorecard | undefined, after: EntityScorecard) {
+    const { store, notifications, logger } = this.options;
+    for (const { cause, alert } of regressionCauses(before, after)) {
+      if (!alert) {
+        await store.release(after.entityRef, cause);
+        continue;
+      }
+      if (!after.ownerRef) continue;
+      if (!(await store.claim(after.entityRef, cause, this.options.now?.() ?? new Date()))) continue;
+      try {
+        await notifications.send({ recipients: { type: 'entity', entityRef: after.ownerRef }, payload: alert });
+      } catch (error) {
+        await store.release(after.entityRef, cause);
+        logger.warn(`Could not send the ${alert.topic} notification of ${after.entityRef}: ${error}`);
+      }
+    }
+  }
+}
