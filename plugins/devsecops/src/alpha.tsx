@@ -12,6 +12,7 @@ import SecurityIcon from '@mui/icons-material/Security';
 import GavelIcon from '@mui/icons-material/Gavel';
 import GroupsIcon from '@mui/icons-material/Groups';
 import FlagIcon from '@mui/icons-material/Flag';
+import ManageSearchIcon from '@mui/icons-material/ManageSearch';
 import { Content } from '@backstage/core-components';
 import {
   EntityCardBlueprint,
@@ -91,6 +92,21 @@ const campaignsPage = PageBlueprint.make({
   },
 });
 
+const searchPage = PageBlueprint.make({
+  name: 'search',
+  params: {
+    path: '/devsecops/search',
+    title: 'Which services contain…',
+    icon: <ManageSearchIcon fontSize="inherit" />,
+    loader: () =>
+      import('./components/PortfolioSearch').then(m => (
+        <Content>
+          <m.PortfolioSearchPage />
+        </Content>
+      )),
+  },
+});
+
 const entitySecurityContent = EntityContentBlueprint.make({
   name: 'security',
   params: {
@@ -148,6 +164,7 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
     exceptionsPage,
     exercisesPage,
     campaignsPage,
+    searchPage,
     entitySecurityContent,
     groupScorecardContent,
     systemScorecardContent,

@@ -12,6 +12,7 @@ export {
   DevsecopsExceptionsPage,
   DevsecopsExercisesPage,
   DevsecopsCampaignsPage,
+  DevsecopsSearchPage,
   GroupSecurityContent,
   SystemSecurityContent,
 } from './plugin';

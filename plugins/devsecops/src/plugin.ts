@@ -112,6 +112,21 @@ export const DevsecopsCampaignsPage = devsecopsPlugin.provide(
 );
 
 /**
+ * Portfolio search: which services' stored SBOMs contain a package (`?package=log4j-core@<2.17`),
+ * with owners and where each artifact is deployed, as CSV (legacy frontend system: mount it at
+ * `/devsecops/search`).
+ * @public
+ */
+export const DevsecopsSearchPage = devsecopsPlugin.provide(
+  createComponentExtension({
+    name: 'DevsecopsSearchPage',
+    component: {
+      lazy: () => import('./components/PortfolioSearch').then(m => m.PortfolioSearchPage),
+    },
+  }),
+);
+
+/**
  * A group's Security tab: its services and sub-teams rolled up (legacy frontend system).
  * @public
  */

@@ -2,7 +2,7 @@ import { Campaign, CampaignInput, CampaignOverview, CampaignProgress } from '../
 import { ResponseError } from '@backstage/errors';
 import { DevsecopsHealth, ReportFormatInfo } from '../model/health';
 import { PipelineControl, PipelineStage } from '../model/controlStack';
-import { EvidenceChain, Finding, Page, Report } from '../model/evidence';
+import { ComponentSearchPage, EvidenceChain, Finding, Page, Report } from '../model/evidence';
 import {
   EntityHistory,
   EntityScorecard,
@@ -120,6 +120,8 @@ export interface DevsecopsApi {
   listFormats(): Promise<{ formats: ReportFormatInfo[] }>;
   getScorecard(entityRef: string): Promise<EntityScorecard>;
   listFindings(query: FindingsQuery): Promise<Page<Finding>>;
+  /** Portfolio search: which entities' stored SBOMs contain a package (`log4j-core@<2.17`). */
+  searchComponents(query: { package: string; limit?: number; offset?: number }): Promise<ComponentSearchPage>;
   listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>>;
   getScorecardHistory(entityRef: string, days?: number): Promise<EntityHistory>;
   getRollup(query?: RollupQuery): Promise<Rollup>;
@@ -206,6 +208,10 @@ export class DevsecopsClient implements DevsecopsApi {
       severity: query.severity?.join(','),
       status: query.status?.join(','),
     });
+  }
+
+  searchComponents(query: { package: string; limit?: number; offset?: number }): Promise<ComponentSearchPage> {
+    return this.get('/v1/components', query);
   }
 
   listReports(query: { entity: string; limit?: number; offset?: number }): Promise<Page<Report>> {

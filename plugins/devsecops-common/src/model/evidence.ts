@@ -85,6 +85,25 @@ export interface Finding {
   dueAt?: string;
 }
 
+/** One stored SBOM component found by a portfolio search (`GET /v1/components`). @public */
+export interface ComponentMatch {
+  entityRef: string;
+  /** The owner recorded with the SBOM. */
+  ownerRef?: string;
+  artifactDigest?: string;
+  name: string;
+  version?: string;
+  purl?: string;
+  /** The environments whose newest successful deployment of the entity is this artifact. */
+  deployedTo: Array<{ environment: string; deployedAt: string }>;
+  reportId: string;
+}
+
+/** A page of a portfolio search, with how many entities match in all. @public */
+export interface ComponentSearchPage extends Page<ComponentMatch> {
+  entityCount: number;
+}
+
 /** Exploitability of a finding's vulnerability, with where each value came from. @public */
 export interface FindingExploitabilityInfo {
   /** Listed in CISA's Known Exploited Vulnerabilities catalog (`addedOn`: the catalog's dateAdded). */

@@ -229,6 +229,7 @@ export function fakeDevsecopsApi(
     }),
     listFormats: async () => ({ formats: [{ id: 'sarif', title: 'SARIF' }] }),
     getScorecard: async () => sampleScorecard,
+    searchComponents: async query => ({ items: [], totalCount: 0, entityCount: 0, limit: query.limit ?? 50, offset: query.offset ?? 0 }),
     listFindings: async query => ({
       items: [
         {

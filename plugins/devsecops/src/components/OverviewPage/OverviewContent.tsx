@@ -23,6 +23,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { StageByGroupChart } from '../shared/charts';
 import { DemoDataNotice } from '../shared/DemoDataNotice';
+import { PortfolioSearchBox } from '../PortfolioSearch/PortfolioSearchBox';
 import { MyServicesCard } from '../StageGate';
 import { saveBlob } from '../shared/download';
 import { ControlStackBoard } from './ControlStackBoard';
@@ -105,6 +106,7 @@ export function OverviewContent() {
   return (
     <Stack spacing={3}>
       <DemoDataNotice />
+      <PortfolioSearchBox />
       <MyServicesCard title="Your teams' services" />
       <Typography variant="body2">
         <Link to="/devsecops/exceptions" underline="always">

@@ -1,0 +1,2 @@
+export { PortfolioSearchPage } from './PortfolioSearchPage';
+export { PortfolioSearchBox } from './PortfolioSearchBox';
