@@ -16,6 +16,9 @@ describe('readableReason', () => {
     );
     expect(readableReason('Stale: evidence is 40 days old.')).toBe('Stale: evidence is 40 days old.');
     expect(readableReason('')).toBe('');
+    // A value or reference at the start keeps its case.
+    expect(readableReason(`sha256:${'5a'.repeat(32)} is a known artifact`)).toBe(`sha256:${'5a'.repeat(32)} is a known artifact.`);
+    expect(readableReason('component:default/x has no owner')).toBe('component:default/x has no owner.');
   });
 });
 

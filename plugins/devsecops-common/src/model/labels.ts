@@ -48,7 +48,8 @@ export function readableReason(reason: string): string {
     .replace(/\bnot_applicable\b/g, 'not applicable')
     .trim();
   if (!words) return words;
-  const sentence = words[0].toUpperCase() + words.slice(1);
+  // A sentence starts with a capital, unless it starts with a name or value (`sha256:…`, a ref).
+  const sentence = /^[a-z][a-z'-]*(?=[\s,;]|$)/.test(words) ? words[0].toUpperCase() + words.slice(1) : words;
   return /[.!?]$/.test(sentence) ? sentence : `${sentence}.`;
 }
 

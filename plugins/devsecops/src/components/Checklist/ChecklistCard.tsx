@@ -9,6 +9,7 @@ import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
 import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
+import { ReasonText } from '../shared/ReasonText';
 
 /** A state in words and a symbol, never colour alone. */
 const STATE_LABEL: Record<ChecklistState, string> = {
@@ -61,7 +62,7 @@ export function EntityChecklistCard(props: { entityRef: string }) {
                     )}
                   </TableCell>
                   <TableCell>
-                    {item.reason}
+                    <ReasonText reason={item.reason} />
                     {item.howToMeasure && (
                       <Typography variant="body2" color="text.secondary">
                         To measure it: {item.howToMeasure}
