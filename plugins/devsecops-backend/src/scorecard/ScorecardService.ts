@@ -3,6 +3,7 @@ import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-m
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { EntityLookup } from '../catalog/EntityResolver';
+import { RecentEntityLookups } from '../catalog/recentEntityLookups';
 import { EvidenceWriter } from '../identity/ciIdentities';
 import { nextChangeAt } from '../evaluate/nextChange';
 import { evaluateEntity } from '../evaluate/scorecard';
@@ -27,9 +28,12 @@ export interface ScorecardServiceOptions extends EvidenceLoaderOptions {
  */
 export class ScorecardService {
   private readonly evidence: EvidenceLoader;
+  /** Reads reuse the catalog's answer for a few seconds; writes resolve afresh. */
+  private readonly readLookups: RecentEntityLookups;
 
   constructor(private readonly options: ScorecardServiceOptions) {
     this.evidence = new EvidenceLoader(options);
+    this.readLookups = new RecentEntityLookups(options.entities);
   }
 
   private now(): Date {
@@ -61,7 +65,7 @@ export class ScorecardService {
    * for the answer and nothing is stored: a read never changes what roll-ups count.
    */
   async scorecardJson(lookup: EntityLookup): Promise<string> {
-    const resolved = await this.options.entities.resolve(lookup);
+    const resolved = await this.readLookups.resolve(lookup);
     if (!this.counts(resolved.entity.kind)) return JSON.stringify(await this.evaluate(resolved.entity));
     const stored = await this.options.summaries.storedScorecard(resolved.entityRef, this.now());
     if (stored && stored.ownerRef === entityFacts(resolved.entity).ownerRef) return stored.json;

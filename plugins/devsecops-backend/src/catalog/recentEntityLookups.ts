@@ -1,0 +1,34 @@
+import { EntityLookup, EntityResolver, ResolvedEntity } from './EntityResolver';
+
+/** How long a read reuses the catalog's answer for the same lookup. */
+export const ENTITY_LOOKUP_TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+
+/**
+ * The catalog's answer to an entity lookup, reused for a few seconds by reads (a scorecard read
+ * is one stored row; without this, the catalog round trip is most of its cost). Writes resolve
+ * through EntityResolver directly, always fresh. A failed lookup is not reused; a catalog change
+ * (a new owner) reaches reads within the TTL.
+ */
+export class RecentEntityLookups {
+  private readonly cache = new Map<string, { until: number; resolved: Promise<ResolvedEntity> }>();
+
+  constructor(
+    private readonly entities: Pick<EntityResolver, 'resolve'>,
+    private readonly options: { ttlMs?: number; now?: () => number } = {},
+  ) {}
+
+  resolve(lookup: EntityLookup): Promise<ResolvedEntity> {
+    const key = JSON.stringify([lookup.entityRef ?? null, lookup.repository ?? null]);
+    const now = (this.options.now ?? Date.now)();
+    const hit = this.cache.get(key);
+    if (hit && hit.until > now) return hit.resolved;
+    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
+    const resolved = this.entities.resolve(lookup);
+    this.cache.set(key, { until: now + (this.options.ttlMs ?? ENTITY_LOOKUP_TTL_MS), resolved });
+    resolved.catch(() => {
+      if (this.cache.get(key)?.resolved === resolved) this.cache.delete(key);
+    });
+    return resolved;
+  }
+}
