@@ -6,6 +6,7 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory from 'knex';
 import request from 'supertest';
+import { trivyFilesystemReport } from '../__testUtils__/trivyReports';
 import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(180_000);
@@ -15,22 +16,10 @@ const API = '/api/devsecops';
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 
 let serial = 0;
-const trivy = (critical: boolean) =>
-  JSON.stringify({
-    SchemaVersion: 2,
-    ArtifactName: '.',
-    ArtifactType: 'filesystem',
-    Results: [
-      {
-        Target: `package-lock.json ${++serial}`,
-        Class: 'lang-pkgs',
-        Type: 'npm',
-        Vulnerabilities: critical
-          ? [{ VulnerabilityID: `CVE-2026-${6000 + serial}`, PkgName: `pkg${serial}`, InstalledVersion: '1.0.0', FixedVersion: '1.0.1', Severity: 'CRITICAL' }]
-          : [],
-      },
-    ],
-  });
+const trivy = (critical: boolean) => {
+  serial++;
+  return trivyFilesystemReport(critical ? [{ id: `CVE-2026-${6000 + serial}`, severity: 'CRITICAL' }] : [], `package-lock.json ${serial}`);
+};
 
 describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId => {
   it('notifies the owning team once per entity and cause across two instances, again once the cause ended and came back', async () => {

@@ -8,6 +8,7 @@ import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import { EventParams, eventsServiceRef } from '@backstage/plugin-events-node';
 import { DEVSECOPS_EVENT_TOPICS } from '@devsecops-scorecard/plugin-devsecops-common';
 import request from 'supertest';
+import { trivyFilesystemReport } from '../__testUtils__/trivyReports';
 import { ciHeader, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
 jest.setTimeout(120_000);
@@ -19,21 +20,7 @@ const RITA = mockCredentials.user.header('user:default/rita');
 const DIGEST = `sha256:${'c'.repeat(64)}`;
 
 const trivy = (critical: boolean) =>
-  JSON.stringify({
-    SchemaVersion: 2,
-    ArtifactName: '.',
-    ArtifactType: 'filesystem',
-    Results: [
-      {
-        Target: 'package-lock.json',
-        Class: 'lang-pkgs',
-        Type: 'npm',
-        Vulnerabilities: critical
-          ? [{ VulnerabilityID: 'CVE-2026-5151', PkgName: 'lodash', InstalledVersion: '1.0.0', FixedVersion: '1.0.1', Severity: 'CRITICAL' }]
-          : [],
-      },
-    ],
-  });
+  trivyFilesystemReport(critical ? [{ id: 'CVE-2026-5151', severity: 'CRITICAL', pkg: 'lodash' }] : []);
 
 /** A module subscribing to every devsecops topic, as an adopter's module would. */
 function subscriber(received: EventParams[]) {

@@ -6,6 +6,7 @@
  */
 import { mockCredentials, TestDatabases } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { trivyFilesystemReport } from '../__testUtils__/trivyReports';
 import { realPermissions } from '../__testUtils__/ownershipPolicy';
 import { ciHeader, organisationEntities, startDevsecopsBackend } from '../__testUtils__/testBackend';
 
@@ -22,21 +23,7 @@ const dayOf = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(
 const at = (n: number, hour: number) => `${dayOf(n)}T${String(hour).padStart(2, '0')}:00:00.000Z`;
 
 const trivyFs = (critical: boolean) =>
-  JSON.stringify({
-    SchemaVersion: 2,
-    ArtifactName: '.',
-    ArtifactType: 'filesystem',
-    Results: [
-      {
-        Target: 'package-lock.json',
-        Class: 'lang-pkgs',
-        Type: 'npm',
-        Vulnerabilities: critical
-          ? [{ VulnerabilityID: 'CVE-2026-4242', PkgName: 'left-pad', InstalledVersion: '1.0.0', FixedVersion: '1.0.1', Severity: 'CRITICAL' }]
-          : [],
-      },
-    ],
-  });
+  trivyFilesystemReport(critical ? [{ id: 'CVE-2026-4242', severity: 'CRITICAL', pkg: 'left-pad' }] : []);
 
 const campaign = (over: object = {}) => ({
   title: 'No critical dependencies in production',
