@@ -44,7 +44,7 @@ describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId
       // Both instances take a failing scan at once: one notification.
       const both = await Promise.all([upload(a.server, true), upload(b.server, true)]);
       expect(both.map(r => r.status)).toEqual([201, 201]);
-      expect(alerts('devsecops-control-failing').filter(n => n.payload.link.endsWith('#control-dependency-scan'))).toEqual([
+      expect(alerts('devsecops-control-failing').filter(n => (n.payload.link ?? '').endsWith('#control-dependency-scan'))).toEqual([
         {
           recipients: { type: 'entity', entityRef: 'group:default/team-payments' },
           payload: {
@@ -58,7 +58,7 @@ describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId
       ]);
       // Still failing: nothing new.
       expect((await upload(b.server, true)).status).toBe(201);
-      const dependencyScan = () => alerts('devsecops-control-failing').filter(n => n.payload.link.endsWith('#control-dependency-scan'));
+      const dependencyScan = () => alerts('devsecops-control-failing').filter(n => (n.payload.link ?? '').endsWith('#control-dependency-scan'));
       expect(dependencyScan()).toHaveLength(1);
       // Fixed, then failing again: a new notification.
       expect((await upload(a.server, false)).status).toBe(201);
@@ -84,7 +84,7 @@ describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId
         },
       ]);
       // The policy-as-code control turned failing along the way: its own cause, its own notification.
-      const failing = alerts('devsecops-control-failing').map(n => n.payload.link.split('#control-')[1]);
+      const failing = alerts('devsecops-control-failing').map(n => (n.payload.link ?? '').split('#control-')[1]);
       expect(failing.sort()).toEqual(['dependency-scan', 'dependency-scan', 'policy-as-code']);
       // One open claim per entity and cause.
       expect(await knex('devsecops_regression_alerts').orderBy('cause').select('entity_ref', 'cause')).toEqual([
