@@ -33,8 +33,8 @@ export interface FeedImportResult {
 
 /**
  * Imports the exploitability feeds (KEV, EPSS) from an upload or a configured URL: parse, replace
- * the feed's rows and re-enrich every open finding in one transaction, then refresh the
- * scorecards of the entities whose findings changed.
+ * the feed's rows in one transaction (every finding reads them through a join from then on), then
+ * refresh the scorecards of the entities with findings of a CVE whose listing or score changed.
  */
 export class FeedService {
   constructor(
@@ -62,14 +62,20 @@ export class FeedService {
     const parsed = feed === 'kev' ? parseKev(raw) : parseEpss(raw);
     const version = { version: parsed.version, publishedOn: parsed.publishedOn, bodySha256, source, importedBy };
     const { changed, entities } = await this.o.knex.transaction(async tx => {
+      // Findings read the feeds through a join: the import writes the feed tables only, and the
+      // entities to refresh are those with findings of a CVE whose listing or score changed.
+      const before = await this.o.feeds.valuesByCve(tx, feed);
+      const after =
+        'entries' in parsed
+          ? new Map(parsed.entries.map(e => [e.cveId, e.dateAdded]))
+          : new Map(parsed.scores.map(e => [e.cveId, `${e.score}/${e.percentile ?? ''}`]));
       const replaced =
         'entries' in parsed
           ? await this.o.feeds.replaceKev(tx, parsed.entries, version, now)
           : await this.o.feeds.replaceEpss(tx, parsed.scores, version, now);
-      return {
-        changed: replaced,
-        entities: replaced ? await this.o.findings.applyFeed(tx, feed) : [],
-      };
+      if (!replaced) return { changed: false, entities: [] };
+      const cves = [...new Set([...before.keys(), ...after.keys()])].filter(cve => before.get(cve) !== after.get(cve));
+      return { changed: true, entities: await this.o.findings.entitiesWithCves(tx, cves) };
     });
     if (entities.length > 0) await this.o.onEvidenceChanged(entities);
     const rows = 'entries' in parsed ? parsed.entries.length : parsed.scores.length;

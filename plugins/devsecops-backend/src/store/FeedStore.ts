@@ -112,6 +112,21 @@ export class FeedStore {
     );
   }
 
+  /**
+   * What the stored feed says per CVE, as one comparable value (KEV: dateAdded; EPSS: score and
+   * percentile), read in the import's transaction before it replaces the feed.
+   */
+  async valuesByCve(tx: Knex.Transaction, feed: FeedId): Promise<Map<string, string>> {
+    const rows: Array<{ cve_id: string; value: string }> =
+      feed === 'kev'
+        ? await tx(KEV_TABLE).select('cve_id', 'date_added as value')
+        : (await tx(EPSS_TABLE).select('cve_id', 'score', 'percentile')).map((r: { cve_id: string; score: number; percentile: number | null }) => ({
+            cve_id: r.cve_id,
+            value: `${Number(r.score)}/${r.percentile === null ? '' : Number(r.percentile)}`,
+          }));
+    return new Map(rows.map(r => [r.cve_id, r.value]));
+  }
+
   async kevEntry(cveId: string): Promise<KevEntry | undefined> {
     const row = await this.knex(KEV_TABLE).where('cve_id', cveId).first();
     if (!row) return undefined;

@@ -12,11 +12,13 @@ import { dbText } from './text';
 import { DbBigInt, DbBoolean, DbTime } from './rowTypes';
 import { fromDbTime, fromDbTimeOrUndefined, toDbTime } from './time';
 import {
-  applyFeeds,
-  EXPLOITABILITY_COLUMNS,
+  FEED_COLUMNS,
+  SCANNER_COLUMNS,
+  withFeeds,
   ExploitabilityColumn,
   exploitabilityInfo,
   exploitabilitySignal,
+  entitiesWithCves,
   exploitabilityOrder,
   scannerRiskColumns,
 } from './findingExploitability';
@@ -61,7 +63,7 @@ interface FindingRow {
   scanner_epss_percentile: number | null;
   cvss_score: number | null;
   cvss_vector: string | null;
-  /** What the imported feeds say (FindingStore.applyFeeds). */
+  /** What the imported feeds say: joined by vulnerability id when read (withFeeds), not stored. */
   kev_added_on: string | null;
   feed_epss: number | null;
   feed_epss_percentile: number | null;
@@ -179,7 +181,7 @@ export class FindingStore {
       scope_digest: scope.scopeDigest,
     };
 
-    const rows = unique.map((f): Omit<FindingRow, 'id'> => ({
+    const rows = unique.map((f): Omit<FindingRow, 'id' | 'kev_added_on' | 'feed_epss' | 'feed_epss_percentile'> => ({
       ...scopeWhere,
       fingerprint: f.fingerprint,
       owner_ref: context.ownerRef ?? null,
@@ -205,10 +207,6 @@ export class FindingStore {
       first_report_id: context.reportId,
       last_report_id: context.reportId,
       ...scannerRiskColumns(f),
-      // Filled from the imported feeds right after the insert (applyFeeds); a refresh keeps them.
-      kev_added_on: null,
-      feed_epss: null,
-      feed_epss_percentile: null,
     }));
 
     for (let i = 0; i < rows.length; i += BATCH_ROWS) {
@@ -217,9 +215,6 @@ export class FindingStore {
         .onConflict([...IDENTITY])
         .merge(REFRESHED_ON_REIMPORT);
     }
-
-    // What the imported KEV / EPSS feeds say about the vulnerabilities this report names.
-    await applyFeeds(tx, { rows: { ...scopeWhere, last_report_id: context.reportId } });
 
     const resolved = await tx<FindingRow>(TABLE)
       .where(scopeWhere)
@@ -253,8 +248,8 @@ export class FindingStore {
   ) {
     const rows: Array<
       Pick<FindingRow, 'id' | 'control' | 'severity' | 'rule_id' | 'vulnerability_id' | 'fingerprint' | 'scope_digest' | 'kind' | 'first_seen_at' | ExploitabilityColumn>
-    > = await this.knex<FindingRow>(TABLE)
-      .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at', ...EXPLOITABILITY_COLUMNS)
+    > = await withFeeds(this.knex<FindingRow>(TABLE))
+      .select('id', 'control', 'severity', 'rule_id', 'vulnerability_id', 'fingerprint', 'scope_digest', 'kind', 'first_seen_at', ...SCANNER_COLUMNS, ...FEED_COLUMNS)
       .where({ entity_ref: entityRef, status: 'open' })
       .modify(q => {
         if (control) q.where({ control });
@@ -282,13 +277,9 @@ export class FindingStore {
     }));
   }
 
-  /**
-   * Refreshes every open or suppressed finding's feed columns from the imported KEV catalog or
-   * EPSS scores (set-based updates, in the import's transaction); returns the entities whose
-   * findings changed.
-   */
-  async applyFeed(tx: Knex.Transaction, feed: 'kev' | 'epss'): Promise<string[]> {
-    return applyFeeds(tx, { feed });
+  /** The entities whose open or suppressed findings name one of these CVEs (a feed import's). */
+  entitiesWithCves(tx: Knex.Transaction, cves: string[]): Promise<string[]> {
+    return entitiesWithCves(tx, cves);
   }
 
   /** Whether any finding of the entity (any status) falls inside an exception's scope. */
@@ -330,7 +321,7 @@ export class FindingStore {
     filter: FindingFilter,
     pkg: PackageQuery,
   ): Promise<Page<Finding>> {
-    const rows: FindingRow[] = await this.ordered(query.clone().select('*'), filter).limit(MAX_PACKAGE_ROWS + 1);
+    const rows: FindingRow[] = await this.ordered(query.clone().select(`${TABLE}.*`, ...FEED_COLUMNS), filter).limit(MAX_PACKAGE_ROWS + 1);
     if (rows.length > MAX_PACKAGE_ROWS) {
       throw new InputError(`package: more than ${MAX_PACKAGE_ROWS} findings of ${pkg.name}; narrow the search (entity, status, severity)`);
     }
@@ -359,11 +350,11 @@ export class FindingStore {
     } else {
       ordered.orderBy(toColumn(filter.orderBy), filter.order);
     }
-    return ordered.orderBy('id', 'asc');
+    return ordered.orderBy(`${TABLE}.id`, 'asc');
   }
 
   async list(filter: FindingFilter): Promise<Page<Finding>> {
-    const query = this.knex<FindingRow>(TABLE).where(builder => {
+    const query = withFeeds(this.knex<FindingRow>(TABLE)).where(builder => {
       if (filter.entityRefs) builder.whereIn('entity_ref', filter.entityRefs);
       if (filter.ownerRefs) builder.whereIn('owner_ref', filter.ownerRefs);
       if (filter.controls) builder.whereIn('control', filter.controls);
@@ -383,7 +374,7 @@ export class FindingStore {
       return this.listByPackage(query, filter, filter.package);
     }
     const [{ count }] = await query.clone().count({ count: '*' });
-    const ordered = this.ordered(query.clone().select('*'), filter);
+    const ordered = this.ordered(query.clone().select(`${TABLE}.*`, ...FEED_COLUMNS), filter);
     const rows = await ordered
       .limit(filter.limit)
       .offset(filter.offset);
