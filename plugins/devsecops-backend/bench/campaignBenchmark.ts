@@ -155,7 +155,7 @@ function campaignsConfig() {
       title: `Bench campaign ${i}`,
       goal: i % 2 === 0 ? { type: 'stage', stage: 1 + (i % 3) } : { type: 'controls', controls: [CONTROL_IDS[i % CONTROL_IDS.length], CONTROL_IDS[(i + 3) % CONTROL_IDS.length]] },
       // Org-wide, a department, a team, and the org's production services.
-      scope: kind === 0 ? {} : kind === 1 ? { group: `dept-${1 + (i % 8)}` } : kind === 2 ? { group: `team-${1 + (i % 8)}-${1 + (i % 5)}` } : { lifecycle: 'production' },
+      scope: [{}, { group: `dept-${1 + (i % 8)}` }, { group: `team-${1 + (i % 8)}-${1 + (i % 5)}` }, { lifecycle: 'production' }][kind],
       startDate: dayOf(-DAYS),
       targetDate: dayOf(7 + i),
       ownerRef: 'group:default/platform-team',

@@ -275,9 +275,12 @@ export class CampaignService {
   }
 
   private overview(campaign: Campaign, states: GoalState[], today: string): CampaignOverview {
+    let status: CampaignOverview['status'] = 'active';
+    if (today < campaign.startDate) status = 'upcoming';
+    else if (today > campaign.targetDate) status = 'ended';
     return {
       ...campaign,
-      status: today < campaign.startDate ? 'upcoming' : today > campaign.targetDate ? 'ended' : 'active',
+      status,
       daysLeft: daysFrom(today, campaign.targetDate),
       counts: counts(campaign.goal, goalControls(campaign.goal, this.options.stages), states),
     };
