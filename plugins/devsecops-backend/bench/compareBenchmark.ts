@@ -25,6 +25,7 @@ import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, wri
 import { cpus, homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import knexFactory, { Knex } from 'knex';
 
 const TI_VERSIONS = {
@@ -308,7 +309,9 @@ interface Sequential {
   calls: number;
   p50: number;
   p95: number;
+  /** JSON size, and gzip size (what the backend's compression sends to a client that accepts it). */
   bytes: number;
+  gzipBytes: number;
   load: string;
 }
 interface Concurrent {
@@ -334,6 +337,7 @@ async function sequential(call: () => Promise<Response>, seconds: number): Promi
   const load = load1();
   const times: number[] = [];
   let bytes = 0;
+  let gzipBytes = 0;
   const until = Date.now() + seconds * 1000;
   while (times.length < 3 || Date.now() < until) {
     const t = performance.now();
@@ -342,9 +346,10 @@ async function sequential(call: () => Promise<Response>, seconds: number): Promi
     times.push(performance.now() - t);
     if (!r.ok) throw new Error(`${r.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
     bytes = body.byteLength;
+    gzipBytes = gzipSync(Buffer.from(body)).byteLength;
   }
   times.sort((a, b) => a - b);
-  return { calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, load };
+  return { calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, gzipBytes, load };
 }
 
 /** `clients` connections for `seconds` on random entities (autocannon). */
@@ -404,7 +409,7 @@ function report(o: Options, runs: Run[]) {
   runs.forEach((r, i) => {
     const rep = i + 1;
     console.log(
-      `| ${rep} | whole org: TI bulk run vs org roll-up (entitiesLimit=0), sequential | p50 ${f(r.tiBulk.p50, 0)} ms, p95 ${f(r.tiBulk.p95, 0)} ms (${r.tiBulk.calls} calls), ${f(r.tiBulk.bytes / 1024, 0)} KB | p50 ${f(r.rollup.p50)} ms, p95 ${f(r.rollup.p95)} ms (${r.rollup.calls} calls), ${f(r.rollup.bytes / 1024)} KB | ${r.tiBulk.load} / ${r.rollup.load} |`,
+      `| ${rep} | whole org: TI bulk run vs org roll-up (entitiesLimit=0), sequential | p50 ${f(r.tiBulk.p50, 0)} ms, p95 ${f(r.tiBulk.p95, 0)} ms (${r.tiBulk.calls} calls), ${f(r.tiBulk.bytes / 1024, 0)} KB (gzip ${f(r.tiBulk.gzipBytes / 1024, 0)} KB) | p50 ${f(r.rollup.p50)} ms, p95 ${f(r.rollup.p95)} ms (${r.rollup.calls} calls), ${f(r.rollup.bytes / 1024)} KB (gzip ${f(r.rollup.gzipBytes / 1024)} KB) | ${r.tiBulk.load} / ${r.rollup.load} |`,
     );
     for (const [label, ti, ours] of [
       ['one entity, user token', r.tiUser, r.oursUser],
