@@ -46,6 +46,7 @@ export default async function orgOverview(ctx) {
         await page.reload();
         await heat.locator('[data-testid^="team-row-"]').first().waitFor({ timeout: 60_000 });
         if (page.url() !== url) throw new Error(`the reload changed the URL to ${page.url()}`);
+        // The filter shows the URL's value at once, before the catalog's options arrive.
         const shown = await filters.getByRole('combobox', { name: 'Lifecycle' }).innerText();
         if (!/production/.test(shown)) throw new Error(`after the reload the lifecycle filter shows ${JSON.stringify(shown)}`);
         const after = await order();

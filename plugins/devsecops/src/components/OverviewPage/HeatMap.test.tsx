@@ -122,6 +122,20 @@ describe('the org heat map', () => {
     expect(screen.getByText(/Audit packages cover a service, a group or the organisation/)).toBeInTheDocument();
   });
 
+  it("shows the URL's filters before the catalog's options arrive", async () => {
+    const pending = { ...fakeCatalogApi(), getEntities: () => new Promise<never>(() => {}) };
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, fakeDevsecopsApi({ getRollup: async () => rollup })], [catalogApiRef, pending]]}>
+        <OverviewContent />
+      </TestApiProvider>,
+      { routeEntries: ['/devsecops?group=group%3Adefault%2Fteam-payments&lifecycle=production'] },
+    );
+    await screen.findByRole('table', { name: 'control adoption by team' });
+    const filters = screen.getByRole('search', { name: 'filters' });
+    expect(within(filters).getByRole('combobox', { name: 'Lifecycle' })).toHaveTextContent('production');
+    expect(within(filters).getByRole('combobox', { name: 'Group' })).toHaveTextContent('team-payments');
+  });
+
   it('opens a team to its services, each with its own control states', async () => {
     const getScorecard = jest.fn(async (ref: string) => ({ ...sampleScorecard, entityRef: ref }));
     await render(fakeDevsecopsApi({ getRollup: async () => rollup, getScorecard }));

@@ -1,4 +1,4 @@
-import { stringifyEntityRef } from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { useApi } from '@backstage/core-plugin-api';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { RollupQuery } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -53,6 +53,19 @@ export function RollupFilters({
     };
   }, [catalogApi]);
 
+  // A value from the URL shows before (and even without) the catalog's options: the select never
+  // holds a value it has no item for.
+  const withCurrent = <T,>(list: T[], current: string | undefined, has: (item: T) => boolean, make: (v: string) => T) =>
+    current && !list.some(has) ? [make(current), ...list] : list;
+  const scopeOptions = (key: ScopeKey) =>
+    withCurrent(
+      options.value?.[key] ?? [],
+      value[key],
+      o => o.ref === value[key],
+      ref => ({ ref, label: parseEntityRef(ref).name }),
+    );
+  const lifecycles = withCurrent(options.value?.lifecycle ?? [], value.lifecycle, l => l === value.lifecycle, l => l);
+
   const select = (key: ScopeKey, ref: string) =>
     onChange({ lifecycle: value.lifecycle, ...(ref ? { [key]: ref } : {}) });
 
@@ -74,7 +87,7 @@ export function RollupFilters({
           SelectProps={{ MenuProps: { PaperProps: { sx: { maxHeight: 360 } } } }}
         >
           <MenuItem value="">All</MenuItem>
-          {(options.value?.[key] ?? []).map(o => (
+          {scopeOptions(key).map(o => (
             <MenuItem key={o.ref} value={o.ref}>
               {o.label}
             </MenuItem>
@@ -90,7 +103,7 @@ export function RollupFilters({
         disabled={!options.value}
       >
         <MenuItem value="">All</MenuItem>
-        {(options.value?.lifecycle ?? []).map(l => (
+        {lifecycles.map(l => (
           <MenuItem key={l} value={l}>
             {l}
           </MenuItem>
