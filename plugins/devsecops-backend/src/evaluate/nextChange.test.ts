@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import { emptyEvidence } from '../__testUtils__/evidence';
 import { readScorecardConfig } from '../config/readScorecardConfig';
 import { nextChangeAt } from './nextChange';
 import { evaluateEntity } from './scorecard';
@@ -10,20 +11,11 @@ const at = (days: number) => new Date(NOW.getTime() + days * DAY_MS).toISOString
 const config = readScorecardConfig(new ConfigReader({})).evaluation;
 const freshness = (id: string) => config.controls.find(c => c.id === id)!.freshnessDays;
 
-function evidence(partial: Partial<EntityEvidence> = {}): EntityEvidence {
-  return {
-    entity: { entityRef: 'component:default/payments-api', kind: 'Component', type: 'service', ownerRef: 'group:default/team-payments' },
-    reports: [],
-    openFindings: [],
-    resolvedFindings: [],
-    facts: [],
-    deployments: [],
-    gateDecisions: [],
-    exceptions: [],
-    signatures: [],
-    ...partial,
-  };
-}
+const evidence = (partial: Partial<EntityEvidence> = {}) =>
+  emptyEvidence(
+    { entityRef: 'component:default/payments-api', kind: 'Component', type: 'service', ownerRef: 'group:default/team-payments' },
+    partial,
+  );
 
 const fact = (name: string, value: unknown, observedAt: string) => ({
   entityRef: 'component:default/payments-api',
