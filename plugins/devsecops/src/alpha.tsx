@@ -21,6 +21,9 @@ import {
 import { devsecopsApiRef } from './api';
 
 const overviewRouteRef = createRouteRef();
+// Pages with a route ref get a nav item (the demo's sidebar places them under DevSecOps).
+const exceptionsRouteRef = createRouteRef();
+const exercisesRouteRef = createRouteRef();
 
 const devsecopsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -51,6 +54,7 @@ const exceptionsPage = PageBlueprint.make({
   name: 'exceptions',
   params: {
     path: '/devsecops/exceptions',
+    routeRef: exceptionsRouteRef,
     title: 'Exceptions',
     icon: <GavelIcon fontSize="inherit" />,
     loader: () =>
@@ -66,6 +70,7 @@ const exercisesPage = PageBlueprint.make({
   name: 'exercises',
   params: {
     path: '/devsecops/exercises',
+    routeRef: exercisesRouteRef,
     title: 'Exercises',
     icon: <GroupsIcon fontSize="inherit" />,
     loader: () =>
