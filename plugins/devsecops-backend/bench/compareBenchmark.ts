@@ -359,6 +359,8 @@ async function concurrent(
   names: string[],
   o: Options,
 ): Promise<Concurrent> {
+  // The repository root declares autocannon (scripts/load-test.mjs); the bench borrows it.
+  // eslint-disable-next-line @backstage/no-undeclared-imports
   const autocannon = require('autocannon');
   const load = load1();
   const result = await autocannon({

@@ -6,6 +6,8 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { join } from 'node:path';
+// The demo portal's own policy, so both plugins run under the same one (a bench, not shipped code).
+// eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { permissionPolicyModule } from '../../../../packages/backend/src/modules/permissionPolicy';
 
 const tiDir = process.env.DEVSECOPS_BENCH_TI_DIR;
@@ -13,9 +15,12 @@ if (!tiDir) throw new Error('DEVSECOPS_BENCH_TI_DIR must name the Tech Insights 
 const fromTi = (name: string) => require(join(tiDir, 'node_modules', name));
 
 const backend = createBackend();
+// The demo portal (packages/backend) declares these; the bench borrows them from the workspace.
+/* eslint-disable @backstage/no-undeclared-imports */
 backend.add(import('@backstage/plugin-auth-backend'));
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 backend.add(import('@backstage/plugin-catalog-backend'));
+/* eslint-enable @backstage/no-undeclared-imports */
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 backend.add(import('../../src'));
