@@ -32,13 +32,13 @@ const day = (n: number) => daysAgo(n).slice(0, 10);
 /** The responsibility policy, with devsecops.entity.read narrowed to the owners (security reads all). */
 class NarrowedReadsPolicy implements PermissionPolicy {
   private readonly inner = ownershipTestPolicy();
-  async handle(request: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
-    if (isPermission(request.permission, devsecopsEntityReadPermission)) {
+  async handle(query: PolicyQuery, user?: PolicyQueryUser): Promise<PolicyDecision> {
+    if (isPermission(query.permission, devsecopsEntityReadPermission)) {
       const claims = user?.info.ownershipEntityRefs ?? [];
       if (claims.includes('group:default/security-compliance')) return { result: AuthorizeResult.ALLOW };
-      return createDevsecopsEntityConditionalDecision(request.permission, devsecopsEntityConditions.isEntityOwner({ claims }));
+      return createDevsecopsEntityConditionalDecision(query.permission, devsecopsEntityConditions.isEntityOwner({ claims }));
     }
-    return this.inner.handle(request, user);
+    return this.inner.handle(query, user);
   }
 }
 
