@@ -210,6 +210,7 @@ export class DevsecopsClient implements DevsecopsApi {
     });
   }
 
+  /** Portfolio search over stored SBOMs (`GET /v1/components?package=log4j-core@<2.17`). */
   searchComponents(query: { package: string; limit?: number; offset?: number }): Promise<ComponentSearchPage> {
     return this.get('/v1/components', query);
   }
