@@ -299,6 +299,8 @@ try {
   await browser?.close().catch(() => undefined);
   cleanup();
 }
+// (the backend's output pipes may still hold the event loop)
+process.exit(process.exitCode ?? 0);
 
 // ================================================================================ helpers
 
