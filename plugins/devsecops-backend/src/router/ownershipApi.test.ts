@@ -278,7 +278,11 @@ describe.each(databases.eachSupportedId())('ownership as resource permissions on
         ],
         defaultOwner: 'group:default/security-compliance',
         excluded: ['group:default/team-payments', 'user:default/dana'],
+        expiry: { maxDurationDays: 90, latest: expect.any(String) },
       });
+      // The latest expiry a request may ask for: now + the configured maximum (90 days).
+      const latest = Date.parse(critical.body.expiry.latest);
+      expect(Math.abs(latest - (Date.now() + 90 * 86_400_000))).toBeLessThan(120_000);
 
       const low = await get('/exceptions/risk-owners?entity=payments-api&riskRating=low', DANA).expect(200);
       expect(low.body.owners.map((o: any) => o.ref)).toEqual([
