@@ -88,7 +88,9 @@ function recordingScheduler(instance: string, runs: Run[], schedulers: Record<st
           ...task,
           fn: async signal => {
             const run: Run = { instance, job: task.id, startedAt: Date.now() };
-            runs.push(run);
+            // The three jobs this test is about; the scorecard refresh runs every minute by design
+            // (its own tests cover it), the feed and campaign jobs are covered by theirs.
+            if (JOBS.includes(task.id)) runs.push(run);
             try {
               await task.fn(signal);
             } finally {
@@ -152,7 +154,8 @@ describe.each(databases.eachSupportedId())('scheduled jobs on two backend instan
     const started: Array<Awaited<ReturnType<typeof startDevsecopsBackend>>> = [];
     try {
       // Window one's work, in place before either instance starts: two approved exceptions past
-      // their expiry, one approved expiring in two days (warned 14 and 3 days ahead), one request.
+      // their expiry, one approved expiring in two days (one warning, from the tightest threshold it is within,
+      // with the real day count), one request.
       await applyMigrations(knex);
       const store = new ExceptionStore(knex);
       const now = Date.now();
@@ -194,8 +197,7 @@ describe.each(databases.eachSupportedId())('scheduled jobs on two backend instan
         'Exception awaiting your decision',
         'Exception expired',
         'Exception expired',
-        'Exception expires in 14 days',
-        'Exception expires in 3 days',
+        'Exception expires in 2 days',
       ]);
       const [{ count: expiredRecords }] = await knex('devsecops_evidence_log').where({ kind: 'exception.expired' }).count({ count: '*' });
       expect(Number(expiredRecords)).toBe(2);
@@ -261,8 +263,7 @@ describe.each(databases.eachSupportedId())('scheduled jobs on two backend instan
         'Exception expired',
         'Exception expired',
         'Exception expired',
-        'Exception expires in 14 days',
-        'Exception expires in 3 days',
+        'Exception expires in 2 days',
       ]);
       const statuses = await knex('devsecops_exceptions').select('id', 'status', 'version').orderBy('id');
       expect(statuses.map((s: any) => [s.status, Number(s.version)])).toEqual([
