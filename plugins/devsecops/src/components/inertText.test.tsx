@@ -151,7 +151,7 @@ describe('hostile text is rendered inertly', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByTestId('exception-h1')).toBeInTheDocument();
-    for (const text of [SCRIPT, IMG, CONTROL, IMG_NAME, CONTROL_NAME, `container-scan · ${SCRIPT} · ${IMG}`]) {
+    for (const text of [SCRIPT, IMG, CONTROL, IMG_NAME, CONTROL_NAME, `container-scan · ${SCRIPT} · rule ${IMG}`]) {
       await expectLiteral(text);
     }
     expectInert();

@@ -1,6 +1,6 @@
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { configApiRef } from '@backstage/core-plugin-api';
-import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiRef, entityRouteRef } from '@backstage/plugin-catalog-react';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { OverviewContent } from './OverviewContent';
@@ -15,6 +15,8 @@ const render = (api = fakeApi()) =>
     <TestApiProvider apis={[[devsecopsApiRef, api], [catalogApiRef, fakeCatalogApi()]]}>
       <OverviewContent />
     </TestApiProvider>,
+    // The responsibility matrix links the configured groups to their catalog pages.
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 
 // Several renders with menus and charts: slow when the machine is busy.
