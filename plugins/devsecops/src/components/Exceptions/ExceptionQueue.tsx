@@ -101,6 +101,8 @@ export function ExceptionQueue() {
           onChange={set('status')}
           sx={{ minWidth: 130 }}
           helperText={tabFixesStatus ? 'Set by the tab' : undefined}
+          // A disabled field's helper text is still read: keep it at AA contrast (4.5:1).
+          FormHelperTextProps={{ sx: { '&.Mui-disabled': { color: 'text.secondary' } } }}
         >
           <MenuItem value="">Any</MenuItem>
           {['requested', 'approved', 'rejected', 'revoked', 'expired'].map(s => (
