@@ -137,7 +137,12 @@ export function ExceptionsTable(props: {
           {props.exceptions.map(record => (
             <Paper component="li" variant="outlined" key={record.id} data-testid={`exception-${record.id}`} sx={{ p: 1.5 }}>
               <Typography variant="subtitle2" component="h3" sx={{ overflowWrap: 'anywhere' }}>
-                {props.showEntity && <Link to={securityTabPath(record.entityRef)}>{shortRef(record.entityRef)}</Link>}
+                {/* Underlined: a link inside a line of text must not rely on colour alone (axe link-in-text-block). */}
+                {props.showEntity && (
+                  <Link to={securityTabPath(record.entityRef)} underline="always">
+                    {shortRef(record.entityRef)}
+                  </Link>
+                )}
                 {props.showEntity && ' · '}
                 {describeScope(record.scope)}
               </Typography>
