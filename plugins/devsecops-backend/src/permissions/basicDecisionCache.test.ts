@@ -61,3 +61,37 @@ describe('withBasicDecisionCache', () => {
     expect(policy.calls).toHaveLength(6);
   });
 });
+
+describe('withBasicDecisionCache: only read-only basic permissions', () => {
+  const campaignManage = createPermission({ name: 'devsecops.campaign.manage', attributes: { action: 'create' } });
+  const feedImport = createPermission({ name: 'devsecops.feed.import', attributes: { action: 'update' } });
+  // A basic read permission of someone else's plugin is not ours to reuse either.
+  const otherRead = createPermission({ name: 'catalog.entity.read.basic', attributes: { action: 'read' } });
+
+  it.each([
+    ['devsecops.campaign.manage', campaignManage],
+    ['devsecops.feed.import', feedImport],
+    ['a read permission not in the list', otherRead],
+  ])('a revoked %s grant is refused on the next request', async (_name, permission) => {
+    const policy = fakePolicy([AuthorizeResult.ALLOW, AuthorizeResult.DENY]);
+    const cached = withBasicDecisionCache(policy.service, { ttlMs: 60_000, now: () => 0 });
+    const paula = { credentials: mockCredentials.user('user:default/paula') };
+    expect((await cached.authorize([{ permission }], paula))[0].result).toBe(AuthorizeResult.ALLOW);
+    // The grant is revoked: well within the TTL, the very next request is refused.
+    expect((await cached.authorize([{ permission }], paula))[0].result).toBe(AuthorizeResult.DENY);
+    expect(policy.calls).toEqual([`user:default/paula:${permission.name}`, `user:default/paula:${permission.name}`]);
+  });
+
+  it('a batch mixing devsecops.read with a write permission goes to the policy every time', async () => {
+    const policy = fakePolicy([AuthorizeResult.ALLOW]);
+    const cached = withBasicDecisionCache(policy.service, { now: () => 0 });
+    const paula = { credentials: mockCredentials.user('user:default/paula') };
+    await cached.authorize([{ permission: read }, { permission: campaignManage }], paula);
+    await cached.authorize([{ permission: read }, { permission: campaignManage }], paula);
+    expect(policy.calls).toHaveLength(2);
+    // devsecops.read alone is still reused.
+    await cached.authorize([{ permission: read }], paula);
+    await cached.authorize([{ permission: read }], paula);
+    expect(policy.calls).toHaveLength(3);
+  });
+});

@@ -1,5 +1,13 @@
 import { BackstageCredentials, PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizePermissionRequest, AuthorizePermissionResponse } from '@backstage/plugin-permission-common';
+import { devsecopsReadPermission } from '@devsecops-scorecard/plugin-devsecops-common';
+
+/**
+ * The only permissions whose decisions are reused: read-only basic permissions, asked on every
+ * read. Write permissions (devsecops.campaign.manage, devsecops.feed.import, …) are never in this
+ * list, so a revoked write grant is refused on the very next request.
+ */
+export const CACHEABLE_BASIC_PERMISSIONS: ReadonlySet<string> = new Set([devsecopsReadPermission.name]);
 
 /** How long a basic decision is reused for the same principal. */
 export const BASIC_DECISION_TTL_MS = 5_000;
@@ -14,12 +22,12 @@ function principalKey(credentials: BackstageCredentials): string | undefined {
 }
 
 /**
- * Reuses the policy's answer to a basic permission (one without a resource, such as
- * devsecops.read, asked on every read) for the same principal for a few seconds, as the catalog's
- * permission integration does for conditional decisions: one round trip to the permission
- * backend per principal and TTL instead of one per request. Resource permissions and
- * conditional decisions always go to the policy; an error is never reused. A policy change
- * reaches a principal within the TTL.
+ * Reuses the policy's answer to a read-only basic permission (one without a resource, named in
+ * CACHEABLE_BASIC_PERMISSIONS: devsecops.read, asked on every read) for the same principal for a
+ * few seconds, as the catalog's permission integration does for conditional decisions: one round
+ * trip to the permission backend per principal and TTL instead of one per request. Write
+ * permissions, resource permissions and conditional decisions always go to the policy; an error
+ * is never reused. A policy change to a read reaches a principal within the TTL.
  */
 export function withBasicDecisionCache(
   permissions: PermissionsService,
@@ -32,8 +40,16 @@ export function withBasicDecisionCache(
     authorizeConditional: (requests, opts) => permissions.authorizeConditional(requests, opts),
     authorize: ((requests: AuthorizePermissionRequest[], opts: { credentials: BackstageCredentials }) => {
       const principal = principalKey(opts.credentials);
-      const basic = requests.every(r => (r as { resourceRef?: unknown }).resourceRef === undefined && r.permission.type === 'basic');
-      if (!principal || !basic) return permissions.authorize(requests, opts);
+      const cacheable =
+        requests.length > 0 &&
+        requests.every(
+          r =>
+            (r as { resourceRef?: unknown }).resourceRef === undefined &&
+            r.permission.type === 'basic' &&
+            r.permission.attributes.action === 'read' &&
+            CACHEABLE_BASIC_PERMISSIONS.has(r.permission.name),
+        );
+      if (!principal || !cacheable) return permissions.authorize(requests, opts);
       const key = `${principal}\n${requests.map(r => r.permission.name).join('\n')}`;
       const at = now();
       const hit = cache.get(key);
