@@ -19,6 +19,7 @@ const SAMPLES: Record<string, string> = {
   gitleaks: 'gitleaks/dd-v7.5-legacy.json',
   trufflehog: 'trufflehog/v3-git.jsonl',
   'openssf-scorecard': 'scorecard/scorecard-oidc-test-results.json',
+  openvex: 'openvex/vexctl-openvex-demo.vex.json',
 };
 
 const registry = new NormalizerRegistry();

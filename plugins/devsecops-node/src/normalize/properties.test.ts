@@ -62,6 +62,7 @@ for (const folder of [
   'gitleaks',
   'trufflehog',
   'scorecard',
+  'openvex',
 ]) {
   for (const file of listFixtures(folder)) {
     if (/\/(large|schema)\//.test(file)) continue;

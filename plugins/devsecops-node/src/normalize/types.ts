@@ -107,6 +107,46 @@ export interface NormalizedReport {
    * Names follow the facts API (`^[a-z][a-z0-9_.-]{0,127}$`); values are small JSON values.
    */
   facts?: ReportFact[];
+  /**
+   * For VEX documents (OpenVEX, a standalone CycloneDX VEX): the statements it makes about
+   * vulnerabilities in products. The backend keeps them per entity (and artifact) and applies
+   * them to the matching findings of every scanner.
+   */
+  vex?: VexDocument;
+}
+
+/** The status a VEX statement gives a vulnerability in a product (OpenVEX's vocabulary). @public */
+export type VexStatus = 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+
+/** A VEX document's own identity and its statements. @public */
+export interface VexDocument {
+  /** The document's id (`@id` of OpenVEX, `serialNumber` of CycloneDX). */
+  documentId?: string;
+  author?: string;
+  /** When the document was issued (ISO-8601). */
+  timestamp?: string;
+  statements: VexStatement[];
+}
+
+/** One statement of a VEX document about one vulnerability in one product. @public */
+export interface VexStatement {
+  /** The vulnerability as named (a CVE when the document names one), with its other ids. */
+  vulnerabilityId: string;
+  aliases?: string[];
+  /**
+   * The package the statement is about, as a purl (`pkg:deb/debian/libc6@2.28-10`) or a bare
+   * name; a version when the purl or document gives one.
+   */
+  product: { purl?: string; name: string; version?: string };
+  /** The image the statement is scoped to, when its product names one (`pkg:oci/…@sha256:…`). */
+  artifactDigest?: string;
+  status: VexStatus;
+  /** Why not affected (OpenVEX justification labels, CycloneDX's mapped onto them or kept). */
+  justification?: string;
+  impactStatement?: string;
+  actionStatement?: string;
+  /** When this statement was made (the statement's, else the document's timestamp). */
+  timestamp?: string;
 }
 
 /** One control fact a report states. @public */

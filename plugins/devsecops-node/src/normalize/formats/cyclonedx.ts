@@ -18,6 +18,7 @@ import {
   SbomComponent,
   Severity,
 } from '../types';
+import { cyclonedxVexDocument, isStandaloneVex } from './cyclonedxVex';
 import {
   advisoryIdIn,
   artifactFrom,
@@ -411,6 +412,10 @@ function normalizeBom(value: unknown): NormalizedReport {
   if (hasVulnerabilities) controls.push('dependency-scan');
 
   const artifact = artifactOf(metadata);
+  // A standalone VEX also applies to the findings of every other scanner (cyclonedxVex.ts).
+  const vex = isStandaloneVex(doc)
+    ? cyclonedxVexDocument(doc, aliasesOf, ref => byRef.get(ref) ?? componentFromRef(ref), subject)
+    : undefined;
   return {
     format: 'cyclonedx',
     ...toolOf(metadata),
@@ -418,6 +423,7 @@ function normalizeBom(value: unknown): NormalizedReport {
     findings,
     components,
     ...(artifact ? { artifact } : {}),
+    ...(vex && vex.statements.length > 0 ? { vex } : {}),
   };
 }
 

@@ -4,6 +4,7 @@ import { cyclonedxNormalizer } from './cyclonedx';
 import { gitleaksNormalizer } from './gitleaks';
 import { grypeNormalizer } from './grype';
 import { kicsNormalizer } from './kics';
+import { openvexNormalizer } from './openvex';
 import { osvScannerNormalizer } from './osv';
 import { sarifNormalizer } from './sarif';
 import { scorecardNormalizer } from './scorecard';
@@ -32,6 +33,7 @@ export const builtInNormalizers: readonly ReportNormalizer[] = [
   tfsecNormalizer,
   gitleaksNormalizer,
   trufflehogNormalizer,
+  openvexNormalizer,
 ];
 
 export {
@@ -40,6 +42,7 @@ export {
   gitleaksNormalizer,
   grypeNormalizer,
   kicsNormalizer,
+  openvexNormalizer,
   osvScannerNormalizer,
   sarifNormalizer,
   scorecardNormalizer,
