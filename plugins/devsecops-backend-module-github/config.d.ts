@@ -23,6 +23,29 @@ export interface Config {
        * call one of them; when absent, a call to any other repository's reusable workflow counts.
        */
       pavedRoadWorkflows?: string[];
+      /**
+       * The example events subscriber (module `github-issues`): one GitHub issue in a Component's
+       * repository (`github.com/project-slug`) for a control failing longer than `openAfterDays`,
+       * closed when it passes again. The GitHub App needs `issues: write`.
+       */
+      issues?: {
+        /** Opt-in; default false. */
+        enabled?: boolean;
+        /** Days a control must have failed (counted from the daily snapshots) before an issue is opened. 0–365, default 7. */
+        openAfterDays?: number;
+        /**
+         * How often the check runs (once across instances): a duration or a cron expression.
+         * Default every 6 hours.
+         */
+        schedule?:
+          | {
+              days?: number;
+              hours?: number;
+              minutes?: number;
+              seconds?: number;
+            }
+          | string;
+      };
     };
   };
 }

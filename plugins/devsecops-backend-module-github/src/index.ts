@@ -9,3 +9,11 @@ export * from './GithubPullProvider';
 export * from './mapping';
 export * from './sync';
 export * from './repositoryContents';
+export {
+  devsecopsGithubIssuesModule,
+  readGithubIssuesConfig,
+} from './issues/issuesModule';
+export type { GithubIssuesConfig } from './issues/issuesModule';
+export * from './issues/ControlIssues';
+export * from './issues/GithubIssuesClient';
+export { httpScorecardReader } from './issues/scorecardReader';
