@@ -164,6 +164,42 @@ describe('RequestExceptionDialog', () => {
     );
   });
 
+  it("validates a free-text risk owner on the server and shows its refusal under the field when none are configured", async () => {
+    const message = 'riskOwner user:default/rita is not a user or group in the catalog';
+    const api = fakeDevsecopsApi({
+      listEligibleRiskOwners: async query => ({
+        entityRef: query.entity,
+        riskRating: query.riskRating,
+        restricted: false,
+        owners: [],
+        excluded: ['group:default/team-payments', 'user:default/paula-payne'],
+        expiry: { maxDurationDays: 90, latest: new Date(Date.now() + 90 * 86_400_000).toISOString() },
+      }),
+    });
+    const requestException = jest
+      .spyOn(api, 'requestException')
+      .mockImplementationOnce(async () => Promise.reject(await serverError(400, message)));
+    const { onRequested } = await renderDialog(api);
+    await screen.findByText(/Any user or group in the catalog except you/);
+    fireEvent.change(riskOwnerInput(), { target: { value: 'rita' } });
+    fireEvent.change(screen.getByLabelText(/Risk statement/), { target: { value: 'Not reachable from the internet' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+    // The typed text goes to the server as is: the server, not the dialog, decides what is valid.
+    await waitFor(() => expect(requestException).toHaveBeenCalledWith(expect.objectContaining({ riskOwner: 'rita' })));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(message);
+    expect(riskOwnerInput().getAttribute('aria-describedby')).toContain(alert.id);
+    expect(riskOwnerInput()).toHaveValue('rita');
+    expect(screen.queryByText(/Request failed with/)).not.toBeInTheDocument();
+    expect(onRequested).not.toHaveBeenCalled();
+
+    // Corrected, the same field sends the full ref and the request goes through.
+    fireEvent.change(riskOwnerInput(), { target: { value: 'user:default/carl-compliance' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Request' }));
+    await waitFor(() => expect(onRequested).toHaveBeenCalled());
+    expect(requestException).toHaveBeenLastCalledWith(expect.objectContaining({ riskOwner: 'user:default/carl-compliance' }));
+  });
+
   it('says when the eligible owners cannot be loaded', async () => {
     await renderDialog(
       fakeDevsecopsApi({ listEligibleRiskOwners: async () => Promise.reject(await serverError(403, 'The permission policy does not allow devsecops.read')) }),
