@@ -9,7 +9,10 @@ export interface Config {
     root?: string;
     /** Replay the people's side as the demo personas: exception requests, decisions, exercises. */
     activity?: boolean;
-    /** A generated history (demoHistory.ts): scans, facts, deployments and alerts day by day. */
+    /**
+     * A generated history (demoHistory.ts): scans, GitHub pulls, deployments and alerts day by
+     * day. The entities' repositories are also served by the demo GitHub API (demoGithub.ts).
+     */
     history?: {
       /** Days of history; 0 for none. */
       days?: number;
@@ -20,11 +23,10 @@ export interface Config {
         deployable?: boolean;
       }>;
     };
-    /** Today's evidence, from real scanner reports. */
+    /** Today's evidence, from real scanner reports (facts come from the GitHub module, never from here). */
     evidence?: Array<{
       entity: string;
       reports?: Array<{ file: string; format?: string; artifact?: string; commit?: string; branch?: string }>;
-      facts?: Array<{ fact: string; value: string | number | boolean }>;
       deployments?: Array<{
         environment: string;
         artifactDigest: string;

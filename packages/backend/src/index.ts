@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { demoEvidenceModule } from './modules/demoEvidence';
+import { demoGithubPlugin } from './modules/demoGithub';
 import { demoSignInModule } from './modules/demoSignIn';
 import { permissionPolicyModule } from './modules/permissionPolicy';
 
@@ -32,7 +33,9 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 backend.add(import('@devsecops-scorecard/plugin-devsecops-backend'));
 // Reads branch protection, security features and alerts from GitHub when devsecops.github is set.
 backend.add(import('@devsecops-scorecard/plugin-devsecops-backend-module-github'));
-// Uploads demo evidence when app-config has devsecopsDemo (the local app-config.yaml does).
+// Uploads demo evidence when app-config has devsecopsDemo (app-config.demo.yaml does).
 backend.add(demoEvidenceModule);
+// The demo organisation's fake GitHub REST API, which the GitHub module reads (app-config.demo.yaml).
+backend.add(demoGithubPlugin);
 
 backend.start();

@@ -2,8 +2,10 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
+import { httpWriter, readPavedRoadWorkflows } from '@devsecops-scorecard/plugin-devsecops-backend-module-github';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { runDemoGithubPull } from './demoGithubPull';
 import {
   DemoCall,
   DemoHistoryEntity,
@@ -12,8 +14,8 @@ import {
   Trajectory,
 } from './demoHistory';
 
-const PATHS: Record<Exclude<DemoCall['kind'], 'report' | 'human-attestation' | 'audit-export'>, string> = {
-  facts: '/v1/facts',
+/** The paths of the pipeline's calls. No `/v1/facts`: the demo's facts come from the GitHub module. */
+const PATHS: Record<Exclude<DemoCall['kind'], 'report' | 'human-attestation' | 'audit-export' | 'github-pull'>, string> = {
   deployment: '/v1/deployments',
   'runtime-signal': '/v1/runtime-signals',
   snapshot: '/v1/scorecards/snapshots',
@@ -39,11 +41,13 @@ export function refuseDemoInProduction(
 
 /**
  * Demo only: after start, replays `devsecopsDemo.history` (a generated history of
- * `days` days for the listed entities, see demoHistory.ts; its control-failure reviews and template
- * feedback are made as the demo personas), then uploads the reports, facts and
- * deployments listed under `devsecopsDemo.evidence` as today's, all through the devsecops API as
- * CI pipelines would, so the local portal has scorecards and trends to show. Off unless those
- * keys are present.
+ * `days` days for the listed entities, see demoHistory.ts; its repository facts are the GitHub
+ * module's weekly pulls of the demo's GitHub API, demoGithub.ts; its control-failure reviews and
+ * template feedback are made as the demo personas), then uploads the reports and deployments
+ * listed under `devsecopsDemo.evidence` as today's, all through the devsecops API as CI pipelines
+ * would, so the local portal has scorecards and trends to show. It posts no fact: today's
+ * repository facts come from the GitHub module's scheduled pull (app-config.demo.yaml). Off
+ * unless those keys are present.
  */
 export const demoEvidenceModule = createBackendModule({
   pluginId: 'devsecops',
@@ -75,13 +79,17 @@ export const demoEvidenceModule = createBackendModule({
           // The catalog reads the demo files shortly after start; retry until it knows the entities.
           void (async () => {
             const baseUrl = await discovery.getBaseUrl('devsecops');
-            const headers = async (contentType: string) => {
-              const { token } = await auth.getPluginRequestToken({
-                onBehalfOf: await auth.getOwnServiceCredentials(),
-                targetPluginId: 'devsecops',
-              });
-              return { Authorization: `Bearer ${token}`, 'Content-Type': contentType };
-            };
+            const serviceToken = async () =>
+              (
+                await auth.getPluginRequestToken({
+                  onBehalfOf: await auth.getOwnServiceCredentials(),
+                  targetPluginId: 'devsecops',
+                })
+              ).token;
+            const headers = async (contentType: string) => ({
+              Authorization: `Bearer ${await serviceToken()}`,
+              'Content-Type': contentType,
+            });
             /**
              * Exception requests, decisions, exercises and human attestations are people's acts:
              * done as the demo personas, signed in through the demo sign-in provider (development
@@ -211,7 +219,20 @@ export const demoEvidenceModule = createBackendModule({
                 historyDays,
               );
               let refused = 0;
+              // The GitHub module's code, run for each past day's pull against the demo GitHub API.
+              const writer = httpWriter({ baseUrl: async () => baseUrl, token: serviceToken });
+              const demoGithubUrl = `${await discovery.getBaseUrl('devsecops-demo')}/github`;
+              const pavedRoadWorkflows = readPavedRoadWorkflows(config);
               for (const call of calls) {
+                if (call.kind === 'github-pull') {
+                  try {
+                    await runDemoGithubPull(call, { demoGithubUrl, writer, pavedRoadWorkflows });
+                  } catch (error) {
+                    logger.warn(`Demo history: GitHub pull of ${call.slug} on ${call.at}: ${error}`);
+                    refused++;
+                  }
+                  continue;
+                }
                 if (call.kind === 'audit-export') {
                   // A person's export from the portal, recorded as evidence for the entity it covers.
                   const response = await fetch(`${baseUrl}/v1/audit-packages?${new URLSearchParams(call.query)}`, {
@@ -259,14 +280,6 @@ export const demoEvidenceModule = createBackendModule({
                 }
                 const body = await readFile(resolve(root, report.getString('file')));
                 await send(`/v1/reports?${query}`, body, 'application/octet-stream');
-              }
-              const facts = item.getOptional<Array<{ fact: string; value: unknown }>>('facts');
-              if (facts?.length) {
-                await send(
-                  '/v1/facts',
-                  JSON.stringify({ entityRef: entity, facts: facts.map(f => ({ ...f, source: 'demo' })) }),
-                  'application/json',
-                );
               }
               for (const deployment of item.getOptional<object[]>('deployments') ?? []) {
                 await send(

@@ -12,7 +12,11 @@ import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { factWithOwnSource } from '@devsecops-scorecard/plugin-devsecops-common';
+import { httpWriter } from '@devsecops-scorecard/plugin-devsecops-backend-module-github';
+import { AddressInfo } from 'node:net';
 import { DemoHistoryEntity, planDemoActivity, planDemoHistory } from './demoHistory';
+import { demoGithubPlugin } from './demoGithub';
+import { runDemoGithubPull } from './demoGithubPull';
 
 jest.setTimeout(300_000);
 
@@ -91,8 +95,8 @@ function timesOf(call: ReturnType<typeof planDemoHistory>[number]): string[] {
   switch (call.kind) {
     case 'report':
       return [call.query.scannedAt];
-    case 'facts':
-      return call.body.facts.map(f => f.observedAt);
+    case 'github-pull':
+      return [call.at];
     case 'deployment':
       return [call.body.deployedAt];
     case 'snapshot':
@@ -108,14 +112,13 @@ function timesOf(call: ReturnType<typeof planDemoHistory>[number]): string[] {
 
 /** The entity a planned history call is about. */
 function entityOf(call: ReturnType<typeof planDemoHistory>[number]): string {
-  if (call.kind === 'report') return call.entity;
+  if (call.kind === 'report' || call.kind === 'github-pull') return call.entity;
   if (call.kind === 'human-attestation') return call.body.scopeRef;
   if (call.kind === 'audit-export') return call.query.entity;
   return call.body.entityRef;
 }
 
 const PATHS = {
-  facts: '/v1/facts',
   deployment: '/v1/deployments',
   'runtime-signal': '/v1/runtime-signals',
   snapshot: '/v1/scorecards/snapshots',
@@ -143,13 +146,22 @@ describe('demo history', () => {
     }
   });
 
-  it('records control-failure reviews and template feedback as the personas, never as facts', () => {
+  it('posts no fact: repository facts are weekly GitHub pulls, people\'s facts the personas\' attestations', () => {
     const calls = planDemoHistory(HISTORY, 90);
-    const posted = calls.flatMap(c => (c.kind === 'facts' ? c.body.facts.map(f => f.fact) : []));
-    // No fact with its own source: the API would refuse each of them (factSources).
-    expect(posted.filter(f => factWithOwnSource(f))).toEqual([]);
-    expect(posted).not.toContain('control_failure_review.cadence_days');
-    expect(posted).not.toContain('platform_templates.feedback');
+    // Every call goes to a collector path; none is a posted fact.
+    expect(new Set(calls.map(c => c.kind))).toEqual(
+      new Set(['github-pull', 'report', 'deployment', 'runtime-signal', 'snapshot', 'human-attestation', 'audit-export']),
+    );
+    expect(JSON.stringify(calls)).not.toContain('/v1/facts');
+    // Each entity's repository is read every week of the history, from its first day.
+    for (const { entity } of HISTORY) {
+      const pulls = calls.flatMap(c => (c.kind === 'github-pull' && c.entity === entity ? [c] : []));
+      expect(pulls.length).toBeGreaterThanOrEqual(13);
+      expect(pulls[0].slug).toBe(`acme/${entity.split('/')[1]}`);
+    }
+    // Runtime monitoring is a heartbeat, never a posted *.enabled fact.
+    const heartbeats = calls.filter(c => c.kind === 'runtime-signal' && c.body.kind === 'heartbeat');
+    expect(heartbeats.length).toBeGreaterThan(0);
     const attestations = calls.flatMap(c => (c.kind === 'human-attestation' ? [c] : []));
     // Only the users auth.providers.demo.users lists can sign in; reviews by the owning team
     // (Paula, team-payments) or security/compliance (Rita), template feedback by the platform team (Pat).
@@ -175,11 +187,17 @@ describe('demo history', () => {
     const backend = await startTestBackend({
       features: [
         devsecopsPlugin,
+        // The demo's GitHub, which the GitHub module's code reads for the history's pulls.
+        demoGithubPlugin,
         mockServices.database.factory({ knex: await databases.init('SQLITE_3') }),
         catalogServiceMock.factory({ entities }),
         userInfo.factory,
         mockServices.rootConfig.factory({
           data: {
+            devsecopsDemo: {
+              root: resolvePath(__dirname, '../../../..'),
+              history: { days: 90, entities: HISTORY.map(({ entity, trajectory, deployable }) => ({ entity, trajectory, deployable })) },
+            },
             devsecops: {
               severityPolicy: { slaDays: { critical: 7, high: 30, medium: 90, low: 180, info: 365 } },
               policies: DEMO_POLICIES,
@@ -193,7 +211,31 @@ describe('demo history', () => {
     try {
       const calls = planDemoHistory(HISTORY, 90);
       const refused: string[] = [];
+      const base = `http://localhost:${(backend.server.address() as AddressInfo).port}/api`;
+      // What reaches POST /v1/facts, and from whom: only the GitHub module's writer may send facts.
+      const factPosts: Array<{ caller: string; sources: string[] }> = [];
+      const recording: typeof fetch = async (input, init) => {
+        if (String(input).includes('/v1/facts')) {
+          factPosts.push({ caller: 'github-module', sources: JSON.parse(String(init?.body)).facts.map((f: any) => f.source) });
+        }
+        return fetch(input, init);
+      };
+      const writer = httpWriter({
+        baseUrl: async () => `${base}/devsecops`,
+        token: async () => mockCredentials.service.token(),
+        fetch: recording,
+      });
+      const PAVED_ROAD = parseYaml(readFileSync(resolvePath(__dirname, '../../../../app-config.demo.yaml'), 'utf8')).devsecops.github
+        .pavedRoadWorkflows;
       for (const call of calls) {
+        if (call.kind === 'github-pull') {
+          try {
+            await runDemoGithubPull(call, { demoGithubUrl: `${base}/devsecops-demo/github`, writer, pavedRoadWorkflows: PAVED_ROAD });
+          } catch (error) {
+            refused.push(`${call.kind} ${call.slug} ${call.at}: ${error}`);
+          }
+          continue;
+        }
         if (call.kind === 'audit-export') {
           const response = await request(backend.server)
             .get(`/api/devsecops/v1/audit-packages?${new URLSearchParams(call.query)}`)
@@ -224,6 +266,28 @@ describe('demo history', () => {
         if (response.status >= 300) refused.push(`${call.kind} ${response.status} ${response.text}`);
       }
       expect(refused).toEqual([]);
+      // Every fact came through the collector: the GitHub module's writer, source github.
+      expect(factPosts.length).toBe(calls.filter(c => c.kind === 'github-pull').length);
+      expect(new Set(factPosts.flatMap(p => p.sources))).toEqual(new Set(['github']));
+      const stored = (
+        await request(backend.server).get('/api/devsecops/v1/facts?entity=payments-api').set('Authorization', mockCredentials.service.header()).expect(200)
+      ).body.facts as Array<{ fact: string; value: unknown; source: string }>;
+      expect(new Set(stored.map(f => f.source))).toEqual(new Set(['github']));
+      // None of them is a fact with a source of its own (the API would refuse it: factSources).
+      expect(stored.filter(f => factWithOwnSource(f.fact))).toEqual([]);
+      const value = (fact: string) => stored.find(f => f.fact === fact)?.value;
+      // Each kind of fact the demo used to post arrives from the repository the GitHub module read.
+      expect(value('branch_protection.enabled')).toBe(true);
+      expect(value('branch_protection.required_reviews')).toBe(2);
+      expect(value('code_review.owner_review')).toBe(true);
+      expect(value('dependency_alerts.enabled')).toBe(true);
+      expect(value('ci.reusable_workflow')).toBe(true);
+      expect(value('dependency_review.enabled')).toBe(true);
+      expect(value('pre_commit.enabled')).toBe(true);
+      const legacy = (
+        await request(backend.server).get('/api/devsecops/v1/facts?entity=legacy-billing').set('Authorization', mockCredentials.service.header()).expect(200)
+      ).body.facts as Array<{ fact: string; value: unknown }>;
+      expect(legacy.find(f => f.fact === 'ci.reusable_workflow')?.value).toBe(false);
 
       const history = async (name: string) =>
         (

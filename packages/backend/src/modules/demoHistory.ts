@@ -1,12 +1,17 @@
 import { createHash } from 'node:crypto';
 
+/** The GitHub repository of a demo entity (examples/entities.yaml: `github.com/project-slug: acme/<name>`). */
+export const demoSlugOf = (entity: string) => `acme/${entity.replace(/^.*[:/]/, '')}`;
+
 /**
  * Demo only: a plausible history of a few months for the demo organisation, as the calls a CI
  * pipeline, a deploy job and a monitoring system would have made day by day: scans dated when
- * they ran (`scannedAt`), facts and deployments with their own times, and each evening the day's
+ * they ran (`scannedAt`), GitHub pulls and deployments with their own times, and each evening the day's
  * snapshot. Everything is generated from a seed, so every start shows the same history, and is
- * marked: reports come from the `demo-history` branch, facts from the source `demo data`,
- * deployments from the deployer `demo-pipeline`.
+ * marked: reports come from the `demo-history` branch, deployments from the deployer
+ * `demo-pipeline`. Repository facts (branch protection, pre-commit, reusable workflows,
+ * dependency review, code owners, dependency alerts) come from the GitHub module reading the
+ * demo's GitHub API (demoGithubRepositories.ts), never from posted facts.
  */
 
 /** How a service's security moves over the history. */
@@ -24,7 +29,12 @@ export interface DemoHistoryEntity {
 /** One call to the devsecops API. */
 export type DemoCall =
   | { kind: 'report'; entity: string; query: Record<string, string>; body: string }
-  | { kind: 'facts'; body: { entityRef: string; facts: Array<{ fact: string; value: unknown; source: string; observedAt: string }> } }
+  /**
+   * The GitHub pull of that day: the GitHub module reads the entity's repository (`slug`) as the
+   * demo's GitHub API answered at `at` (demoGithub.ts) and posts the facts it observes, as it does
+   * for a real organisation. The demo itself never posts a fact.
+   */
+  | { kind: 'github-pull'; entity: string; slug: string; at: string }
   | { kind: 'deployment'; body: Record<string, string> }
   | { kind: 'runtime-signal'; body: { entityRef: string; detectedAt: string; [field: string]: string | string[] } }
   | { kind: 'snapshot'; body: { entityRef: string; at: string } }
@@ -49,7 +59,6 @@ export type HumanAttestationBody =
   | { kind: 'template-feedback'; scopeRef: string; date: string; template: string; findings: string[]; changeUrl: string };
 
 const DAY = 86_400_000;
-const SOURCE = 'demo data';
 const BRANCH = 'demo-history';
 
 const PAULA = 'user:default/paula-payne';
@@ -88,7 +97,7 @@ function attendeesOf(owner: string | undefined, recorder: string): string[] {
 }
 
 /** A small deterministic PRNG (mulberry32), seeded per entity, so each start replays the same. */
-function random(seed: string): () => number {
+export function random(seed: string): () => number {
   let state = createHash('sha256').update(seed).digest().readUInt32LE(0);
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -108,13 +117,30 @@ interface OpenVuln {
   severity: string;
 }
 
+/** When each practice is adopted, in days before today (see adoption). */
+export interface DemoAdoption {
+  basics?: number;
+  standard?: number;
+  evidence?: number;
+  patchRate: (daysAgo: number) => number;
+  newPerWeek: number;
+}
+
+/**
+ * The adoption plan of one entity: the same one its history follows (the first draws of the
+ * entity's seed), so the demo's GitHub repositories change on the days its history says.
+ */
+export function demoAdoption(entity: string, trajectory: Trajectory, days: number): DemoAdoption {
+  return adoption(trajectory, days, random(entity));
+}
+
 /**
  * When each practice is adopted, in days before today; undefined: not during the history. An
  * improving service climbs from stage 0–1 to 2 and, with the audit package security/compliance
  * exports for it today, 3; a steady one holds stage 1–2; a struggling one lets its scans go stale
  * and stays low.
  */
-function adoption(trajectory: Trajectory, days: number, rand: () => number) {
+function adoption(trajectory: Trajectory, days: number, rand: () => number): DemoAdoption {
   const jitter = () => Math.floor(rand() * 6);
   switch (trajectory) {
     case 'improving':
@@ -250,7 +276,7 @@ function gitleaks(leaks: string[]) {
 }
 
 /**
- * Every call of the history, oldest first: for each day, each entity's scans, facts and
+ * Every call of the history, oldest first: for each day, each entity's GitHub pull, scans and
  * deployments of that day, then every entity's snapshot of that evening. Once an improving
  * service exports evidence, its team reviews the control failures every two weeks and the
  * platform team feeds its recurring SAST findings into the CI templates: named human attestations
@@ -289,23 +315,15 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
         severity: SEVERITIES[Math.floor(rand() * SEVERITIES.length)],
       });
 
-      // Facts are re-observed weekly (their freshness windows are 30–90 days).
+      // The GitHub module reads the repository weekly (the facts' freshness windows are 30–90
+      // days): what it sees is what the repository had that day (unprotected before the basics;
+      // then branch protection; reusable workflows, dependency review and pre-commit from the
+      // standard stage on: demoGithubRepositories.ts).
+      if (scanDay) {
+        calls.push({ kind: 'github-pull', entity: s.entity, slug: demoSlugOf(s.entity), at: at(now, daysAgo, 5) });
+      }
       if (scanDay && adopted(plan.basics)) {
         const observedAt = at(now, daysAgo, 5);
-        const facts: Array<[string, unknown]> = [
-          ['branch_protection.enabled', true],
-          ['branch_protection.branch', 'main'],
-          ['branch_protection.required_reviews', s.trajectory === 'improving' && adopted(plan.standard) ? 2 : 1],
-          ['dependency_alerts.enabled', true],
-        ];
-        if (adopted(plan.standard)) facts.push(['ci.reusable_workflow', true], ['dependency_review.enabled', true]);
-        calls.push({
-          kind: 'facts',
-          body: {
-            entityRef: s.entity,
-            facts: facts.map(([fact, value]) => ({ fact, value, source: SOURCE, observedAt })),
-          },
-        });
         // From the evidence stage on, the runtime sources say they watch the service (heartbeats;
         // monitoring is never a posted fact).
         if (s.deployable && adopted(plan.evidence)) {
