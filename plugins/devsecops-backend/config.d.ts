@@ -97,12 +97,13 @@ export interface Config {
       /**
        * How long an attestation of each kind counts, in days from the day it was held (the
        * longest `expiresAt` a recorder may give). Defaults: control-failure-review 90,
-       * template-feedback 180, threat-model-review 365.
+       * template-feedback 180, threat-model-review 365, ci-log-redaction 180.
        */
       validityDays?: {
         'control-failure-review'?: number;
         'template-feedback'?: number;
         'threat-model-review'?: number;
+        'ci-log-redaction'?: number;
       };
     };
     /**
@@ -435,7 +436,7 @@ type DevsecopsCriterionRule =
   | {
       /** A named human attestation of the kind in force (unexpired) and held within the window. */
       type: 'human-attestation';
-      kind: 'control-failure-review' | 'template-feedback' | 'threat-model-review';
+      kind: 'control-failure-review' | 'template-feedback' | 'threat-model-review' | 'ci-log-redaction';
       withinDays?: number;
     }
   | { type: 'all'; rules: DevsecopsCriterionRule[] }

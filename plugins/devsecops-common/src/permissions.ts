@@ -78,6 +78,11 @@ export const devsecopsHumanAttestationPermissions = {
     attributes: { action: 'create' },
     resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
   }),
+  'ci-log-redaction': createPermission({
+    name: 'devsecops.attestation.ci-log-redaction.record',
+    attributes: { action: 'create' },
+    resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+  }),
 };
 
 /**

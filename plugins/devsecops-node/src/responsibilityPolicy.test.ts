@@ -198,6 +198,14 @@ describe('DevsecopsResponsibilityPolicy', () => {
     expect(await decide(feedback, nobody)).toEqual({ result: AuthorizeResult.DENY });
   });
 
+  it('devsecops.attestation.ci-log-redaction.record: the platform team only (it provides the CI workflows and runners)', async () => {
+    const redaction = devsecopsHumanAttestationPermissions['ci-log-redaction'];
+    expect(await decide(redaction, pat)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(redaction, paula)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(redaction, rita)).toEqual({ result: AuthorizeResult.DENY });
+    expect(await decide(redaction, nobody)).toEqual({ result: AuthorizeResult.DENY });
+  });
+
   it('devsecops.campaign.manage: the platform and security groups only', async () => {
     const manage = devsecopsCampaignManagePermission as unknown as ResourcePermission;
     expect(await decide(manage, pat)).toEqual({ result: AuthorizeResult.ALLOW });

@@ -82,7 +82,9 @@ const DEVSECOPS_PERMISSION_NAMES = new Set(devsecopsPermissions.map(p => p.name)
  * - `devsecops.attestation.control-failure-review.record` and
  *   `devsecops.attestation.threat-model-review.record`: as exercises (the owning team, or the
  *   security/compliance owner);
- * - `devsecops.attestation.template-feedback.record`: members of the platform groups only;
+ * - `devsecops.attestation.template-feedback.record` and
+ *   `devsecops.attestation.ci-log-redaction.record`: members of the platform groups only (they
+ *   maintain the templates and provide the CI workflows and runners);
  * - `devsecops.campaign.manage` (create campaigns): members of the platform and security groups;
  * - `devsecops.feed.import` (KEV / EPSS imports, org-wide data): members of the security groups;
  * - the other devsecops permissions (`devsecops.read`, `devsecops.entity.read`,
@@ -144,8 +146,9 @@ export class DevsecopsResponsibilityPolicy implements PermissionPolicy {
         devsecopsEntityConditions.isEntityOwner({ claims, transitive: false, ancestors: true }),
       );
     }
-    // Template feedback: the platform team, which maintains the templates.
-    if (isPermission(permission, attestation['template-feedback'])) {
+    // Template feedback: the platform team, which maintains the templates. CI log redaction: the
+    // platform team too, which provides the CI workflows and runners that mask secrets.
+    if (isPermission(permission, attestation['template-feedback']) || isPermission(permission, attestation['ci-log-redaction'])) {
       return { result: platform ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
     }
     // Campaigns are run by the platform team and the security/compliance owner.

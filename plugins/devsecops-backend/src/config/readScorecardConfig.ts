@@ -96,7 +96,7 @@ const criterionRule: z.ZodType<any> = z.lazy(() =>
     z.object({ type: z.literal('traceable-deployment'), environment }).strict(),
     z.object({ type: z.literal('metrics') }).strict(),
     z.object({ type: z.literal('exercise'), scenario: z.enum(['leaked-secrets', 'compromised-ci-token', 'dependency-compromise', 'cloud-account-abuse']), withinDays: days.optional() }).strict(),
-    z.object({ type: z.literal('human-attestation'), kind: z.enum(['control-failure-review', 'template-feedback', 'threat-model-review']), withinDays: days.optional() }).strict(),
+    z.object({ type: z.literal('human-attestation'), kind: z.enum(['control-failure-review', 'template-feedback', 'threat-model-review', 'ci-log-redaction']), withinDays: days.optional() }).strict(),
     z.object({ type: z.literal('all'), rules: z.array(criterionRule).min(1) }).strict(),
     z.object({ type: z.literal('any'), rules: z.array(criterionRule).min(1) }).strict(),
   ]),

@@ -130,30 +130,78 @@ describe('the DevSecOps checklist', () => {
     expect(item(evidence({ ...base, facts: [scorecard('dependency-update-tool', 0)] }), 'critical-dependencies').reason).toBe('no update bot (Dependency-Update-Tool 0/10)');
   });
 
-  it('counts a threat-model review as the blast-radius context of IaC reviews', () => {
+  it('needs a threat-model review in force for the blast-radius context of IaC reviews: met while fresh, unmet once expired', () => {
     const reviewed = {
       reports: [{ id: 'r1', controls: ['iac-lint'], scannedAt: ago(1) }],
       facts: [fact('branch_protection.required_reviews', 1), fact('code_review.owner_review', true)],
     };
-    const collected = item(evidence(reviewed), 'iac-review');
-    expect(collected).toMatchObject({ state: 'met', source: 'collected' });
-    expect(collected.howToMeasure).toContain('threat-model-review');
+    // Scans and reviews alone say nothing of the blast radius.
+    const scansOnly = item(evidence(reviewed), 'iac-review');
+    expect(scansOnly).toMatchObject({
+      state: 'unmet',
+      source: 'collected',
+      reason: 'no threat-model review in force names the blast radius (none recorded, or the last one expired)',
+    });
+    expect(scansOnly.howToMeasure).toContain('threat-model-review');
     const threatModel: HumanAttestation = {
       id: 'tm1',
       kind: 'threat-model-review',
       scopeRef: 'component:default/payments-api',
       date: ago(3).slice(0, 10),
-      details: { highRiskChangesFlagged: true },
+      details: { url: 'https://wiki.example.com/tm/payments', reviewer: 'user:default/rita', highRiskChangesFlagged: true },
       expiresAt: new Date(NOW.getTime() + 300 * DAY).toISOString(),
       recordedBy: 'user:default/dana',
       recordedAt: ago(3),
     };
-    expect(item(evidence({ ...reviewed, humanAttestations: [threatModel] }), 'iac-review')).toMatchObject({
+    const met = item(evidence({ ...reviewed, humanAttestations: [threatModel] }), 'iac-review');
+    expect(met).toMatchObject({ state: 'met', source: 'attested', evidence: ['control:iac-lint', 'control:code-review', 'human-attestation:tm1'] });
+    expect(met.reason).toBe(
+      `IaC scan passing and owner code review required; blast radius from the threat-model review held on ${ago(3).slice(0, 10)}, recorded by user:default/dana (reviewer user:default/rita; high-risk changes flagged; threat model https://wiki.example.com/tm/payments), valid until ${new Date(NOW.getTime() + 300 * DAY).toISOString().slice(0, 10)}`,
+    );
+    expect(met.howToMeasure).toBeUndefined();
+    // Expired: not met again, whatever the scans say.
+    expect(item(evidence({ ...reviewed, humanAttestations: [{ ...threatModel, expiresAt: ago(1) }] }), 'iac-review')).toMatchObject({ state: 'unmet', source: 'collected' });
+    // Recorded for a day still to come: not yet.
+    expect(item(evidence({ ...reviewed, humanAttestations: [{ ...threatModel, date: '2026-12-07' }] }), 'iac-review').state).toBe('unmet');
+    // A fresh threat model does not hide a failing IaC scan.
+    const failingScan = evidence({
+      ...reviewed,
+      humanAttestations: [threatModel],
+      openFindings: [{ id: 'f1', control: 'iac-lint', severity: 'critical', ruleId: 'CKV_AWS_1', fingerprint: 'fp', kind: 'iac', firstSeenAt: ago(1) }],
+    });
+    expect(item(failingScan, 'iac-review')).toMatchObject({ state: 'unmet', reason: expect.stringContaining('IaC scan is failing') });
+  });
+
+  it('measures CI log redaction only from a check a person recorded, until it expires', () => {
+    const check: HumanAttestation = {
+      id: 'cl1',
+      kind: 'ci-log-redaction',
+      scopeRef: 'group:default/acme',
+      date: ago(10).slice(0, 10),
+      details: {
+        ciSystem: 'GitHub Actions',
+        verification: 'secrets registered as masked; a canary secret printed as *** in run 42',
+        url: 'https://github.com/acme/payments-api/actions/runs/42',
+      },
+      expiresAt: new Date(NOW.getTime() + 170 * DAY).toISOString(),
+      recordedBy: 'user:default/pat',
+      recordedAt: ago(10),
+    };
+    expect(item(evidence({ humanAttestations: [check] }), 'ci-log-redaction')).toEqual({
+      id: 'ci-log-redaction',
+      title: 'CI logs redact secrets and avoid printing sensitive environment variables.',
       state: 'met',
       source: 'attested',
-      reason: expect.stringContaining(`blast radius reviewed in the threat model of ${ago(3).slice(0, 10)} (user:default/dana)`),
+      reason: `CI log redaction check held on ${ago(10).slice(0, 10)} for group:default/acme, recorded by user:default/pat (GitHub Actions: secrets registered as masked; a canary secret printed as *** in run 42; evidence https://github.com/acme/payments-api/actions/runs/42), valid until ${new Date(NOW.getTime() + 170 * DAY).toISOString().slice(0, 10)}`,
+      evidence: ['human-attestation:cl1'],
     });
-    expect(item(evidence({ ...reviewed, humanAttestations: [{ ...threatModel, expiresAt: ago(1) }] }), 'iac-review').source).toBe('collected');
+    const expired = item(evidence({ humanAttestations: [{ ...check, expiresAt: ago(1) }] }), 'ci-log-redaction');
+    expect(expired).toMatchObject({ state: 'not_measured', evidence: [] });
+    expect(expired.howToMeasure).toContain('kind ci-log-redaction');
+    // Another kind of attestation does not count for it.
+    expect(item(evidence({ humanAttestations: [{ ...check, kind: 'threat-model-review' }] }), 'ci-log-redaction').state).toBe('not_measured');
+    // Scanner facts do not make it measured either: nothing collected observes what logs print.
+    expect(item(evidence({ facts: [scorecard('token-permissions', 10), scorecard('dangerous-workflow', 10)] }), 'ci-log-redaction').state).toBe('not_measured');
   });
 
   it('needs a traceable, approved production deployment for an auditable record', () => {

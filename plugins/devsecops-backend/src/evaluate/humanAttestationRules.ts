@@ -6,6 +6,7 @@ const LABEL: Record<HumanAttestationKind, string> = {
   'control-failure-review': 'control-failure review',
   'template-feedback': 'template feedback',
   'threat-model-review': 'threat-model review',
+  'ci-log-redaction': 'CI log redaction check',
 };
 
 /**
@@ -49,6 +50,9 @@ export function describe(a: HumanAttestation): string {
     const findings = list(d.findings);
     parts.push(`${findings.length} finding${findings.length === 1 ? '' : 's'} (${findings.join(', ')}) fed into ${d.template}`);
     if (d.changeUrl) parts.push(`change ${d.changeUrl}`);
+  } else if (a.kind === 'ci-log-redaction') {
+    parts.push(`${d.ciSystem}: ${d.verification}`);
+    if (d.url) parts.push(`evidence ${d.url}`);
   } else {
     if (d.reviewer) parts.push(`reviewer ${d.reviewer}`);
     parts.push(d.highRiskChangesFlagged ? 'high-risk changes flagged' : 'no high-risk changes flagged');

@@ -15,6 +15,8 @@ export const DEFAULT_VALIDITY_DAYS: HumanAttestationValidity = {
   'control-failure-review': 90,
   'template-feedback': 180,
   'threat-model-review': 365,
+  // CI settings, runners and workflows drift: a redaction check is redone twice a year.
+  'ci-log-redaction': 180,
 };
 
 /** `devsecops.humanAttestations.validityDays` over the defaults (whole days, 1 to 730). */
@@ -36,6 +38,7 @@ const FIELDS: Record<HumanAttestationKind, { required: string[]; optional: strin
   'control-failure-review': { required: ['attendees', 'notesUrl'], optional: ['failuresReviewed', 'failures'] },
   'template-feedback': { required: ['template', 'findings', 'changeUrl'], optional: [] },
   'threat-model-review': { required: ['url', 'reviewer', 'highRiskChangesFlagged'], optional: [] },
+  'ci-log-redaction': { required: ['ciSystem', 'verification', 'url'], optional: [] },
 };
 const COMMON = ['kind', 'scopeRef', 'date', 'expiresAt'];
 
@@ -99,12 +102,24 @@ export function checkHumanAttestation(
     details.template = /^https?:/i.test(input.template!) ? link('template', input.template!) : entityRef('template', input.template!);
     details.findings = unique(input.findings!);
     details.changeUrl = link('changeUrl', input.changeUrl!);
+  } else if (kind === 'ci-log-redaction') {
+    details.ciSystem = text('ciSystem', input.ciSystem!, 100);
+    details.verification = text('verification', input.verification!, 1000);
+    details.url = link('url', input.url!);
   } else {
     details.url = link('url', input.url!);
     details.reviewer = userRef('reviewer', input.reviewer!);
     details.highRiskChangesFlagged = input.highRiskChangesFlagged;
   }
   return { date, expiresAt, details };
+}
+
+/** Free text a person typed: trimmed, not blank, at most `max` characters. */
+function text(field: string, value: string, max: number): string {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (!trimmed) throw new InputError(`${field} must not be blank`);
+  if (trimmed.length > max) throw new InputError(`${field} is longer than ${max} characters`);
+  return trimmed;
 }
 
 function unique(values: string[]): string[] {

@@ -302,9 +302,9 @@ export const spec = {
         type: 'object',
         additionalProperties: false,
         description:
-          'A named human attestation; which of the optional fields are required depends on kind (control-failure-review: attendees, notesUrl, failuresReviewed or failures; template-feedback: template, findings, changeUrl; threat-model-review: url, reviewer, highRiskChangesFlagged)',
+          'A named human attestation; which of the optional fields are required depends on kind (control-failure-review: attendees, notesUrl, failuresReviewed or failures; template-feedback: template, findings, changeUrl; threat-model-review: url, reviewer, highRiskChangesFlagged; ci-log-redaction: ciSystem, verification, url)',
         properties: {
-          kind: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review'] },
+          kind: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review', 'ci-log-redaction'] },
           scopeRef: { ...text(255), description: 'The entity or group it is made for (kind defaults to group)' },
           date: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD: the day of the review or change' },
           expiresAt: { type: 'string', format: 'date-time', description: 'Default: the date plus the kind\'s validity (devsecops.humanAttestations.validityDays), also the latest allowed' },
@@ -315,9 +315,11 @@ export const spec = {
           template: { ...text(2000), description: 'The platform template: an entity ref or a URL' },
           findings: { type: 'array', minItems: 1, maxItems: 1000, items: text(500), description: 'Finding ids or rule ids fed back' },
           changeUrl: text(2000),
-          url: { ...text(2000), description: 'The threat model' },
+          url: { ...text(2000), description: 'The threat model (threat-model-review); the log, run or review showing the redaction (ci-log-redaction)' },
           reviewer: { ...text(255), description: 'A user ref' },
           highRiskChangesFlagged: { type: 'boolean' },
+          ciSystem: { ...text(100), description: 'The CI system checked, e.g. GitHub Actions' },
+          verification: { ...text(1000), description: 'How the redaction was verified' },
         },
         required: ['kind', 'scopeRef', 'date'],
       },
@@ -1016,7 +1018,7 @@ export const spec = {
         operationId: 'listHumanAttestations',
         parameters: [
           ...entityParams,
-          { name: 'kind', in: 'query', required: false, schema: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review'] } },
+          { name: 'kind', in: 'query', required: false, schema: { type: 'string', enum: ['control-failure-review', 'template-feedback', 'threat-model-review', 'ci-log-redaction'] } },
           ...paging,
         ],
         responses: {

@@ -1,17 +1,22 @@
 /**
  * Named human attestations: what only people know (a control-failure review held, recurring
- * findings fed back into a platform template, a threat model reviewed), recorded by a signed-in
- * user for an entity or a group, with an expiry.
+ * findings fed back into a platform template, a threat model reviewed, CI logs verified to redact
+ * secrets), recorded by a signed-in user for an entity or a group, with an expiry.
  */
 
 /** @public */
-export type HumanAttestationKind = 'control-failure-review' | 'template-feedback' | 'threat-model-review';
+export type HumanAttestationKind =
+  | 'control-failure-review'
+  | 'template-feedback'
+  | 'threat-model-review'
+  | 'ci-log-redaction';
 
 /** @public */
 export const HUMAN_ATTESTATION_KINDS: HumanAttestationKind[] = [
   'control-failure-review',
   'template-feedback',
   'threat-model-review',
+  'ci-log-redaction',
 ];
 
 /** The body of `POST /v1/human-attestations`; which fields a kind requires is checked per kind. @public */
@@ -36,6 +41,13 @@ export interface HumanAttestationInput {
   url?: string;
   reviewer?: string;
   highRiskChangesFlagged?: boolean;
+  /**
+   * ci-log-redaction: the CI system checked (`GitHub Actions`, `GitLab CI`, …), how it was
+   * verified (e.g. "secrets registered as masked; no step prints the environment; a canary secret
+   * ran through the pipeline and the log showed ***"), and `url`: the log, run or review showing it.
+   */
+  ciSystem?: string;
+  verification?: string;
 }
 
 /** A recorded human attestation. @public */

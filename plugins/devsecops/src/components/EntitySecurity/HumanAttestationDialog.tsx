@@ -22,6 +22,7 @@ const TITLES: Record<HumanAttestationKind, string> = {
   'control-failure-review': 'Record a control-failure review',
   'template-feedback': 'Record template feedback',
   'threat-model-review': 'Record a threat-model review',
+  'ci-log-redaction': 'Record a CI log redaction check',
 };
 
 const list = (text: string) =>
