@@ -5,7 +5,7 @@ import express from 'express';
 import { FeedId } from '../store/FeedStore';
 import { AreaContext, principalName } from './request';
 
-/** Exploitability feeds: import (KEV, EPSS) and their status. */
+/** Exploitability feeds: import (KEV, EPSS), OSV advisory matching, and their status. */
 export function mountFeedRoutes({ router, services, callers }: AreaContext) {
   const { reader, writer } = callers;
 
@@ -44,6 +44,17 @@ export function mountFeedRoutes({ router, services, callers }: AreaContext) {
 
   router.post('/v1/feeds/kev', importFeed('kev'));
   router.post('/v1/feeds/epss', importFeed('epss'));
+
+  /** OSV advisories: matched against stored SBOM components, opening findings without a rescan. */
+  router.post('/v1/feeds/osv', async (req, res) => {
+    const by = await importer(req);
+    const sboms = req.query.sboms ?? 'deployed';
+    if (sboms !== 'deployed' && sboms !== 'all') throw new InputError('sboms must be deployed or all');
+    if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+      throw new InputError('The OSV advisory set (an advisory, an array of them or a zip) must be sent as the request body');
+    }
+    res.json(await services.osvMatches.import(req.body, by, sboms));
+  });
 
   router.get('/v1/feeds', async (req, res) => {
     await reader(req);

@@ -3,7 +3,7 @@ import { spec } from '../schema/openapi';
 
 /** The request bodies the API takes as raw bytes, and the media types the OpenAPI document lists for each. */
 const RAW_BODY_TYPES: Record<string, string[]> = Object.fromEntries(
-  ['/v1/reports', '/v1/attestations', '/v1/feeds/kev', '/v1/feeds/epss'].map(path => [
+  ['/v1/reports', '/v1/attestations', '/v1/feeds/kev', '/v1/feeds/epss', '/v1/feeds/osv'].map(path => [
     path,
     Object.keys((spec.paths as any)[path].post.requestBody.content as Record<string, unknown>),
   ]),
@@ -13,6 +13,7 @@ const RAW_BODY_NAMES: Record<string, string> = {
   '/v1/reports': 'report',
   '/v1/feeds/kev': 'KEV catalog',
   '/v1/feeds/epss': 'EPSS scores',
+  '/v1/feeds/osv': 'OSV advisory set',
 };
 
 /** `text/HTML; charset=utf-8` → `text/html`. */

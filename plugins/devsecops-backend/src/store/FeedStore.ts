@@ -7,6 +7,8 @@ export const KEV_TABLE = 'devsecops_kev_entries';
 export const EPSS_TABLE = 'devsecops_epss_scores';
 
 export type FeedId = 'kev' | 'epss';
+/** Every imported feed: KEV and EPSS replace their rows; an OSV advisory set is matched and not kept. */
+export type FeedStatusId = FeedId | 'osv';
 
 export interface KevEntry {
   cveId: string;
@@ -37,13 +39,13 @@ export interface FeedVersion {
 }
 
 export interface FeedStatus extends FeedVersion {
-  feed: FeedId;
+  feed: FeedStatusId;
   rowCount: number;
   importedAt: string;
 }
 
 interface FeedRow {
-  feed: FeedId;
+  feed: FeedStatusId;
   version: string;
   published_on: string;
   row_count: number;
@@ -125,6 +127,23 @@ export class FeedStore {
             value: `${Number(r.score)}/${r.percentile === null ? '' : Number(r.percentile)}`,
           }));
     return new Map(rows.map(r => [r.cve_id, r.value]));
+  }
+
+  /** Records the newest import of a feed whose rows are not kept (OSV: its matches are findings). */
+  async recordImport(tx: Knex.Transaction, feed: 'osv', version: FeedVersion, rowCount: number, now: Date): Promise<void> {
+    await tx(FEEDS_TABLE)
+      .insert({
+        feed,
+        version: version.version.slice(0, 64),
+        published_on: version.publishedOn,
+        row_count: rowCount,
+        body_sha256: version.bodySha256,
+        source: version.source.slice(0, 512),
+        imported_by: version.importedBy.slice(0, 255),
+        imported_at: toDbTime(now),
+      })
+      .onConflict('feed')
+      .merge();
   }
 
   async kevEntry(cveId: string): Promise<KevEntry | undefined> {

@@ -22,6 +22,7 @@ import {
   exploitabilityOrder,
   scannerRiskColumns,
 } from './findingExploitability';
+import { AdvisoryMatch, AdvisoryMatchesApplied, applyAdvisoryMatches } from './advisoryFindings';
 
 const TABLE = 'devsecops_findings';
 
@@ -280,6 +281,11 @@ export class FindingStore {
   /** The entities whose open or suppressed findings name one of these CVEs (a feed import's). */
   entitiesWithCves(tx: Knex.Transaction, cves: string[]): Promise<string[]> {
     return entitiesWithCves(tx, cves);
+  }
+
+  /** Findings from an OSV advisory import's matches (see advisoryFindings). */
+  applyAdvisoryMatches(tx: Knex.Transaction, advisoryIds: string[], matches: AdvisoryMatch[], seenAt: Date): Promise<AdvisoryMatchesApplied> {
+    return applyAdvisoryMatches(tx, advisoryIds, matches, seenAt);
   }
 
   /** Whether any finding of the entity (any status) falls inside an exception's scope. */

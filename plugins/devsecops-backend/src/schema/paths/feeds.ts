@@ -57,4 +57,24 @@ export const feedPaths = {
       responses: importResponses,
     },
   },
+  '/v1/feeds/osv': {
+    post: {
+      operationId: 'importOsvAdvisories',
+      description: `Import an OSV advisory set (one OSV JSON advisory, a JSON array of them, or a zip of <id>.json files as osv.dev exports per ecosystem; optionally gzip) as the raw body. Each advisory is matched against the stored SBOM components (by ecosystem and package from the purl, and the advisory's SEMVER/ECOSYSTEM ranges and versions list) and every match opens a finding of tool osv-advisory-match (rule id = the advisory id, with its CVE, aliases and fixed versions) on the component's entity without a rescan: control container-scan for an artifact's SBOM, dependency-scan for a source SBOM. Importing the same advisory again does not duplicate; a withdrawn advisory, or one that no longer matches, resolves its findings. ${who}`,
+      parameters: [
+        {
+          name: 'sboms',
+          in: 'query',
+          required: false,
+          description: 'deployed (default): the SBOMs of artifacts that are the newest successful deployment of an environment; all: every stored SBOM, source SBOMs too',
+          schema: { type: 'string', enum: ['deployed', 'all'] },
+        },
+      ],
+      requestBody: { ...rawBody, content: { ...rawBody.content, 'application/zip': { schema: {} } } },
+      responses: {
+        ...importResponses,
+        '200': ok('The advisories were matched: advisories, withdrawn, componentsMatched, findingsOpened, findingsResolved, entitiesChanged'),
+      },
+    },
+  },
 } as const;
