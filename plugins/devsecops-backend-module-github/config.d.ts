@@ -7,7 +7,8 @@ export interface Config {
     github?: {
       /**
        * How often to read GitHub for every catalog Component with a `github.com/project-slug`
-       * annotation: a duration (`{ hours: 6 }`) or a cron expression. Default every 6 hours.
+       * annotation: a duration (`{ hours: 6 }`), a cron expression, or `manual` (only when
+       * triggered: `scheduler.triggerTask('devsecops-github-pull')`). Default every 6 hours.
        */
       schedule?:
         | {

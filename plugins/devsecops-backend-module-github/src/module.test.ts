@@ -163,6 +163,13 @@ describe('devsecopsModuleGithub', () => {
         }),
       ).frequency,
     ).toEqual({ minutes: 30 });
+    // Only when triggered (the demo portal triggers it once its history is in).
+    // (without the initial delay, after which the scheduler would run it anyway).
+    expect(readSchedule(new ConfigReader({ devsecops: { github: { schedule: 'manual' } } }))).toEqual({
+      frequency: { trigger: 'manual' },
+      timeout: { hours: 1 },
+      scope: 'global',
+    });
   });
 
   it('reads the paved-road workflows and refuses entries that are not owner/repo/path without a ref', () => {

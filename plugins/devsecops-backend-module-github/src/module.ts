@@ -11,7 +11,10 @@ import {
 } from './GithubPullProvider';
 import { httpWriter, syncEntity } from './sync';
 
-/** `devsecops.github.schedule`: a duration object or a cron string; default every 6 hours. */
+/**
+ * `devsecops.github.schedule`: a duration object, a cron string, or `manual` (the pull runs only
+ * when something calls `scheduler.triggerTask('devsecops-github-pull')`); default every 6 hours.
+ */
 export function readSchedule(
   config: Config,
 ): SchedulerServiceTaskScheduleDefinition {
@@ -19,6 +22,10 @@ export function readSchedule(
   let frequency: SchedulerServiceTaskScheduleDefinition['frequency'] = {
     hours: 6,
   };
+  if (config.getOptional(key) === 'manual') {
+    // No initial delay: the scheduler would run a manual task once that delay has passed.
+    return { frequency: { trigger: 'manual' }, timeout: { hours: 1 }, scope: 'global' };
+  }
   if (typeof config.getOptional(key) === 'string') {
     frequency = { cron: config.getString(key) };
   } else if (config.has(key)) {
