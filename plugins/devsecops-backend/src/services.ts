@@ -35,10 +35,11 @@ import { ExceptionService } from './exceptions/ExceptionService';
 import { RiskOwnerPolicy } from './exceptions/RiskOwnerPolicy';
 import { ReleaseGateService } from './gate/ReleaseGateService';
 import { FeedService, FeedSettings } from './feeds/FeedService';
-import { OsvMatchService } from './feeds/OsvMatchService';
-import { AdvisoryMatchQueries } from './store/AdvisoryMatchQueries';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
+import { DEFAULT_VEX_MAX_AGE_DAYS } from './vex/vexConfig';
+import { VexService } from './vex/VexService';
+import { VexStore } from './vex/VexStore';
 import { ReadScopes } from './permissions/readScope';
 import { RuntimeService } from './runtime/RuntimeService';
 import { EvidenceLoader } from './scorecard/EvidenceLoader';
@@ -140,6 +141,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     campaigns: new CampaignStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
+  // VEX statements apply to every scanner's findings when they are evaluated and listed.
+  const vex = new VexService(knex, new VexStore(knex), settings.vexMaxAgeDays ?? DEFAULT_VEX_MAX_AGE_DAYS);
 
   const evidenceSources = {
     settings: scorecardSettings,
@@ -157,6 +160,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     humanAttestations: stores.humanAttestations,
     // The portal's own acts: audit-package exports recorded per covered entity.
     evidenceLog,
+    vex,
   };
   const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
   const events = new DevsecopsEvents({ events: deps.events, logger });
@@ -189,6 +193,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     decisions,
     evidenceLog,
     onEvidenceChanged,
+    vex,
   });
 
   const reportIngest = new ReportIngestService({
@@ -203,6 +208,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     evidenceLog,
     controls,
     onEvidenceChanged,
+    vex: { store: vex.store, maxAgeDays: vex.maxAgeDays },
     maxReportBytes: settings.maxReportBytes,
     normalizeContext: {
       secretFingerprint: secret => createHmac('sha256', secretKey).update(secret).digest('hex'),
@@ -326,15 +332,6 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     settings: deps.feedSettings,
     onEvidenceChanged,
   });
-  const osvMatches = new OsvMatchService({
-    knex,
-    logger,
-    feeds: stores.feeds,
-    findings,
-    queries: new AdvisoryMatchQueries(knex),
-    maxBytes: deps.feedSettings.maxBytes,
-    onEvidenceChanged,
-  });
   // Facts recorded for verified signatures refresh the entity through the evidence recorder.
   const attestations = new AttestationService(deps.signatureVerifier, evidence);
 
@@ -370,7 +367,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     readScopes,
     onEvidenceChanged,
     feeds: feedService,
-    osvMatches,
+    /** VEX statements applied to findings (the findings API shows the one that applies). */
+    vex,
     /** The severity SLA: each finding's due date (evaluate/dueDates). */
     slaDays: scorecardSettings.evaluation.severityPolicy.slaDays,
   };

@@ -2,6 +2,7 @@ import { Config } from '@backstage/config';
 import { readRiskOwnerSettings, RiskOwnerSettings } from '../exceptions/RiskOwnerPolicy';
 import { HumanAttestationValidity, readHumanAttestationValidity } from '../humanAttestations/humanAttestationInput';
 import { readReviewSettings, ReviewSettings } from '../reviews/reviewSettings';
+import { readVexMaxAgeDays } from '../vex/vexConfig';
 
 export interface DevsecopsConfig {
   maxReportBytes: number;
@@ -27,6 +28,8 @@ export interface DevsecopsConfig {
   humanAttestationValidity?: HumanAttestationValidity;
   /** `devsecops.reviews` (absent: the defaults). */
   reviews?: ReviewSettings;
+  /** `devsecops.vex.maxAgeDays`: how long a VEX statement is in force after it was made (default 90). */
+  vexMaxAgeDays?: number;
 }
 
 const DEFAULT_MAX_REPORT_BYTES = 50 * 1024 * 1024;
@@ -114,5 +117,6 @@ export function readDevsecopsConfig(
     databaseHealthCheckTimeoutMs,
     humanAttestationValidity: readHumanAttestationValidity(config),
     reviews: readReviewSettings(config),
+    vexMaxAgeDays: readVexMaxAgeDays(root),
   };
 }

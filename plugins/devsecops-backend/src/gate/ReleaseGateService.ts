@@ -18,6 +18,7 @@ import { EvidenceLogStore } from '../store/EvidenceLogStore';
 import { FindingStore } from '../store/FindingStore';
 import { GateDecisionStore } from '../store/GateDecisionStore';
 import { ReportStore } from '../store/ReportStore';
+import { VexService } from '../vex/VexService';
 
 export interface GateRequest extends EntityLookup {
   artifactDigest: string;
@@ -40,6 +41,8 @@ export interface ReleaseGateServiceOptions {
   decisions: GateDecisionStore;
   evidenceLog: EvidenceLogStore;
   onEvidenceChanged: OnEvidenceChanged;
+  /** VEX statements: a container finding they suppress does not deny a release (absent: none apply). */
+  vex?: Pick<VexService, 'withoutSuppressed'>;
   now?: () => Date;
 }
 
@@ -104,7 +107,9 @@ export class ReleaseGateService {
       artifacts.get(digest, entity.entityRef),
       reports.forArtifact(entity.entityRef, digest, 'sbom'),
       reports.forArtifact(entity.entityRef, digest, 'container-scan'),
-      findings.openForEntity(entity.entityRef, 'container-scan', digest),
+      findings
+        .openForEntity(entity.entityRef, 'container-scan', digest)
+        .then(open => (this.o.vex ? this.o.vex.withoutSuppressed(entity.entityRef, open, now) : open)),
     ]);
     const secretScanning = evaluateControls(
       this.o.settings.evaluation.controls.filter(c => c.id === 'secret-scanning'),

@@ -18,6 +18,7 @@ import { EntityLookup, EntityResolver } from '../catalog/EntityResolver';
 import { EvidenceWriter } from '../identity/ciIdentities';
 import { ControlCatalog } from '../config/ControlCatalog';
 import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
+import { VexStore } from '../vex/VexStore';
 import { decompressBody, gzipEvidence } from './reportBody';
 import { reportFactRecords } from './reportFacts';
 import { reportControls, reportStreams, summarize, uploadDedupKey } from './reportScope';
@@ -62,6 +63,8 @@ export interface ReportIngestServiceOptions {
   /** The configured controls: an upload's `control` must be one of them. */
   controls: ControlCatalog;
   onEvidenceChanged: OnEvidenceChanged;
+  /** Where the statements of VEX documents (OpenVEX, standalone CycloneDX VEX) are recorded. */
+  vex?: { store: VexStore; maxAgeDays: number };
   now?: () => Date;
 }
 
@@ -242,6 +245,23 @@ export class ReportIngestService {
           recordedAt: receivedAt,
         });
         await this.facts.insert(tx, facts);
+        // A VEX document's statements, for the findings of every scanner (vex/VexService).
+        const vexStatements =
+          report.vex && this.options.vex
+            ? await this.options.vex.store.insert(
+                tx,
+                {
+                  entityRef: resolved.entityRef,
+                  artifactDigest: artifactDigest ?? '',
+                  reportId,
+                  documentId: report.vex.documentId,
+                  author: report.vex.author,
+                  recordedAt: receivedAt,
+                  maxAgeDays: this.options.vex.maxAgeDays,
+                },
+                report.vex.statements,
+              )
+            : 0;
         // The report and its evidence-log record commit together.
         await this.options.evidenceLog.append(tx, {
           kind: 'report.ingested',
@@ -262,6 +282,7 @@ export class ReportIngestService {
             summary,
             findings: total,
             ...(facts.length > 0 ? { facts: facts.map(f => f.fact) } : {}),
+            ...(vexStatements > 0 ? { vexStatements } : {}),
           },
         });
         return total;

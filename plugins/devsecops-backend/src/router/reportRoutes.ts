@@ -113,10 +113,12 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
       order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
       ...paging(q),
     });
-    // Open findings are due under the severity SLA; resolved and suppressed ones are not.
+    // Open findings are due under the severity SLA; resolved and suppressed ones are not. Each
+    // shows the VEX statement that applies to it, if any (`vex.suppresses`: not counted).
+    const items = await services.vex.annotate(page.items, new Date());
     res.json({
       ...page,
-      items: page.items.map(f => (f.status === 'open' ? { ...f, dueAt: findingDueAt(f, services.slaDays) } : f)),
+      items: items.map(f => (f.status === 'open' ? { ...f, dueAt: findingDueAt(f, services.slaDays) } : f)),
     });
   });
 

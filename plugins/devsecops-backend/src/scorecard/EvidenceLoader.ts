@@ -23,6 +23,7 @@ import { ReportStore } from '../store/ReportStore';
 import { RuntimeSignalStore } from '../store/RuntimeSignalStore';
 import { RuntimeMonitorStore } from '../store/RuntimeMonitorStore';
 import { EVIDENCE_EXPORTED, EvidenceLogStore } from '../store/EvidenceLogStore';
+import { VexService } from '../vex/VexService';
 
 /** Where approved exceptions come from; the exceptions feature plugs in here. */
 export interface ExceptionSource {
@@ -70,6 +71,8 @@ export interface EvidenceLoaderOptions {
   evidenceLog?: EvidenceLogStore;
   /** Named human attestations (absent: only the facts of the human criteria count). */
   humanAttestations?: HumanAttestationStore;
+  /** VEX statements: findings they suppress are not open problems (absent: none apply). */
+  vex?: Pick<VexService, 'withoutSuppressed'>;
 }
 
 /**
@@ -88,7 +91,9 @@ export class EvidenceLoader {
     );
     const [openFindings, resolvedFindings, facts, deployments, gateDecisions, exceptions, signatureFacts] =
       await Promise.all([
-        o.findings.openForEntity(entity.entityRef, undefined, undefined, currentArtifacts),
+        o.findings
+          .openForEntity(entity.entityRef, undefined, undefined, currentArtifacts)
+          .then(open => (o.vex ? o.vex.withoutSuppressed(entity.entityRef, open, now) : open)),
         o.findings.resolvedSince(entity.entityRef, windowStart),
         o.facts.current(entity.entityRef),
         o.deployments.latestPerEnvironment(entity.entityRef),

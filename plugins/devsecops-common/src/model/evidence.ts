@@ -83,6 +83,32 @@ export interface Finding {
   exploitability?: FindingExploitabilityInfo;
   /** When the finding is due under the severity SLA (first seen + the SLA days of its severity). */
   dueAt?: string;
+  /**
+   * The newest VEX statement (OpenVEX, CycloneDX VEX upload) about this finding's vulnerability in
+   * its package, from any document uploaded for the entity or this artifact. `suppresses`: the
+   * statement is `not_affected` with a justification and not expired, so the finding is not
+   * counted by the scorecard and the release gate.
+   */
+  vex?: FindingVexStatement;
+}
+
+/** A VEX statement as applied to a finding. @public */
+export interface FindingVexStatement {
+  status: 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
+  suppresses: boolean;
+  justification?: string;
+  impactStatement?: string;
+  actionStatement?: string;
+  /** When the author made the statement. */
+  statedAt: string;
+  /** When it was recorded here: a suppressing statement suppresses since then. */
+  recordedAt: string;
+  /** When a `not_affected` statement stops suppressing unless restated (`devsecops.vex.maxAgeDays`). */
+  expiresAt: string;
+  documentId?: string;
+  author?: string;
+  /** The uploaded VEX document, kept as evidence (`GET /v1/reports/{id}`). */
+  reportId: string;
 }
 
 /** One stored SBOM component found by a portfolio search (`GET /v1/components`). @public */
