@@ -35,6 +35,8 @@ import { ExceptionService } from './exceptions/ExceptionService';
 import { RiskOwnerPolicy } from './exceptions/RiskOwnerPolicy';
 import { ReleaseGateService } from './gate/ReleaseGateService';
 import { FeedService, FeedSettings } from './feeds/FeedService';
+import { OsvMatchService } from './feeds/OsvMatchService';
+import { AdvisoryMatchQueries } from './store/AdvisoryMatchQueries';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
 import { ReportIngestService } from './ingest/ReportIngestService';
 import { DEFAULT_VEX_MAX_AGE_DAYS } from './vex/vexConfig';
@@ -332,6 +334,15 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     settings: deps.feedSettings,
     onEvidenceChanged,
   });
+  const osvMatches = new OsvMatchService({
+    knex,
+    logger,
+    feeds: stores.feeds,
+    findings,
+    queries: new AdvisoryMatchQueries(knex),
+    maxBytes: deps.feedSettings.maxBytes,
+    onEvidenceChanged,
+  });
   // Facts recorded for verified signatures refresh the entity through the evidence recorder.
   const attestations = new AttestationService(deps.signatureVerifier, evidence);
 
@@ -367,6 +378,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     readScopes,
     onEvidenceChanged,
     feeds: feedService,
+    osvMatches,
     /** VEX statements applied to findings (the findings API shows the one that applies). */
     vex,
     /** The severity SLA: each finding's due date (evaluate/dueDates). */
