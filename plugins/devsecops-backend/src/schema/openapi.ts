@@ -387,7 +387,7 @@ export const spec = {
       post: {
         operationId: 'uploadReport',
         description:
-          'Upload one scanner report, SBOM or VEX document as the raw body (JSON, JSON lines, optionally gzip). The format is detected from the content unless named.',
+          'Upload one scanner report, SBOM or VEX document as the raw body (JSON, JSON lines, optionally gzip). The format is detected from the content unless named. A VEX document (openvex, or a standalone CycloneDX VEX) records its statements for the entity (and for the image its products name, or the artifact parameter): a not_affected statement with a justification suppresses the matching findings of every scanner (CVE or alias, package purl or name, version) until devsecops.vex.maxAgeDays after it was made; the newest statement per vulnerability and package wins.',
         parameters: [
           ...entityParams,
           {
@@ -395,6 +395,8 @@ export const spec = {
             in: 'query',
             required: false,
             schema: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,63}$' },
+            description:
+              'A format id of GET /formats: sarif, cyclonedx, spdx, openssf-scorecard, trivy, grype, osv-scanner, semgrep, checkov, kics, tfsec, gitleaks, trufflehog, openvex (and formats added by modules)',
           },
           {
             name: 'control',
@@ -568,7 +570,12 @@ export const spec = {
           },
           ...paging,
         ],
-        responses: { '200': ok('A page of findings'), '400': errorResponse },
+        responses: {
+          '200': ok(
+            'A page of findings. A finding a VEX statement applies to carries vex: { status, suppresses, justification, impactStatement, actionStatement, statedAt, recordedAt, expiresAt, documentId, author, reportId } (the newest statement about its vulnerability in its package; suppresses: not_affected, justified and unexpired, so the scorecard and the release gate do not count it, since recordedAt)',
+          ),
+          '400': errorResponse,
+        },
       },
     },
     '/v1/deployments': {
