@@ -207,6 +207,17 @@ export interface Config {
      * exploitable: listed in CISA KEV or with an EPSS score at or above `epssThreshold` (imported
      * feeds first, else what the scanner reported). Reasons name KEV / EPSS.
      */
+    /**
+     * VEX across tools (issue 20): statements of OpenVEX and standalone CycloneDX VEX uploads
+     * apply to the findings of every scanner.
+     */
+    vex?: {
+      /**
+       * Days a `not_affected` statement suppresses after it was made (its timestamp, never later
+       * than its upload); restate it in a newer document to keep it. 1–3650, default 90.
+       */
+      maxAgeDays?: number;
+    };
     exploitability?: {
       /** `severity` (default) or `exploitable`. */
       failOn?: 'severity' | 'exploitable';

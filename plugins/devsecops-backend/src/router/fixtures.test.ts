@@ -29,6 +29,7 @@ const REPORT_FOLDERS = [
   'semgrep',
   'iac',
   'scorecard',
+  'openvex',
 ];
 
 function listReportFixtures(): string[] {
