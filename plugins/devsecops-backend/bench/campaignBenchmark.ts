@@ -4,8 +4,11 @@
  * the plugin's tables — 5,000 components owned by 64 teams under 8 departments, a stored summary
  * and scorecard each, and 60 days of daily snapshots — then the real CampaignService on top:
  *
- *   - the daily job's campaign pass (`notifyDue`: every active campaign's scope and counts, the
- *     reminders due), first run (reminders claimed and sent) and steady state;
+ *   - the daily job's campaign pass (`notifyDue`: every started campaign's scope, today's counts per
+ *     team stored for the burn-up, the reminders due), first run (reminders claimed and sent) and
+ *     steady state;
+ *   - each campaign page's first read (its burn-up's days before the counts began, counted once
+ *     from the snapshots and stored);
  *   - the campaign page (`get`, first page of 50 services) and the list, 20 runs each per campaign.
  *
  *   cd plugins/devsecops-backend
@@ -213,6 +216,8 @@ async function run(label: string, knex: Knex) {
     steady.push(r.ms);
     steadyCpu.push(r.cpu);
   }
+  const fills: number[] = [];
+  for (const c of await campaigns.campaigns()) fills.push((await time(() => campaigns.get(c.id, { limit: 50, offset: 0 }))).ms);
   const list: number[] = [];
   for (let i = 0; i < PAGE_RUNS; i++) list.push((await time(() => campaigns.list())).ms);
   const page: number[] = [];
@@ -234,6 +239,7 @@ async function run(label: string, knex: Knex) {
     steady: median(steady),
     steadyCpu: median(steadyCpu),
     list: p95(list),
+    fillMax: Math.max(...fills),
     pageP95: p95(page),
     pageCpuP95: p95(pageCpu),
     pageMedian: median(page),
@@ -263,11 +269,11 @@ async function main() {
   }
   const [l1, l5, l15] = loadavg();
   console.log(`Node ${process.version}, ${ENTITIES} entities, ${DAYS} days of snapshots, ${CAMPAIGNS} active campaigns, load average ${l1.toFixed(2)} / ${l5.toFixed(2)} / ${l15.toFixed(2)}\n`);
-  console.log('| database | daily pass, first run (reminders sent) | daily pass, steady (CPU) | list p95 | campaign page median | campaign page p95 (CPU p95) | largest scope |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| database | daily pass, first run (reminders sent) | daily pass, steady (CPU) | first page read, max (burn-up filled) | list p95 | campaign page median | campaign page p95 (CPU p95) | largest scope |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(
-      `| ${r.label} | ${ms(r.first)} (${r.sent}) | ${ms(r.steady)} (${ms(r.steadyCpu)}) | ${ms(r.list)} | ${ms(r.pageMedian)} | ${ms(r.pageP95)} (${ms(r.pageCpuP95)}) | ${r.largest} |`,
+      `| ${r.label} | ${ms(r.first)} (${r.sent}) | ${ms(r.steady)} (${ms(r.steadyCpu)}) | ${ms(r.fillMax)} | ${ms(r.list)} | ${ms(r.pageMedian)} | ${ms(r.pageP95)} (${ms(r.pageCpuP95)}) | ${r.largest} |`,
     );
   }
   const met = results.every(r => r.steady < TARGET_DAILY_MS && r.pageP95 < TARGET_PAGE_P95_MS);

@@ -12,6 +12,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   Campaign,
+  CampaignCounts,
   CampaignOverview,
   CampaignProgress,
   devsecopsCampaignManagePermission,
@@ -19,21 +20,23 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ControlCatalog } from '../config/ControlCatalog';
 import {
-  burnup,
   counts,
   daysFrom,
   endReport,
   entityProgress,
+  exceptedCondition,
   goalCondition,
   goalControls,
   GoalState,
+  markCounts,
+  markTeams,
   meetsGoal,
-  teamProgress,
 } from '../evaluate/campaigns';
 import { StageDefinition } from '../evaluate/types';
-import { RollupService, subtree } from '../scorecard/RollupService';
+import { RollupService, ScopedSummary, subtree } from '../scorecard/RollupService';
 import { CampaignStore } from '../store/CampaignStore';
 import { GoalSummary, SummaryStore } from '../store/SummaryStore';
+import { countsKey, dayCounts, storedBurnup } from './campaignCounts';
 import { CampaignSettings, parseCampaignInput } from './campaignInput';
 
 export interface CampaignServiceOptions {
@@ -53,8 +56,8 @@ export interface CampaignServiceOptions {
 }
 
 /** What one evaluation pass loads once for every campaign it looks at. */
-interface Loaded {
-  all: GoalSummary[];
+interface Loaded<S extends ScopedSummary = GoalSummary> {
+  all: S[];
   groups: () => Promise<Map<string, string[]>>;
   tagged: (tag: string) => Promise<Set<string>>;
 }
@@ -143,7 +146,7 @@ export class CampaignService {
     for (const campaign of await this.campaigns()) {
       const states = await this.inScope(campaign, loaded);
       const controls = goalControls(campaign.goal, this.options.stages);
-      const overview = this.overview(campaign, states, today);
+      const overview = this.overview(campaign, counts(campaign.goal, controls, states), today);
       if (filter.entity) {
         const state = states.find(s => s.entityRef === filter.entity);
         if (!state) continue;
@@ -161,33 +164,33 @@ export class CampaignService {
     return out;
   }
 
-  /** One campaign: counts, per team, the burn-up, a page of its services (unfinished first), the end report. */
+  /**
+   * One campaign: counts, per team, the burn-up, a page of its services (unfinished first), the
+   * end report. Where services stand is counted by the database from the stored summaries (no
+   * control states parsed but the page's); the burn-up reads the stored daily counts.
+   */
   async get(id: string, page: { limit: number; offset: number }): Promise<CampaignProgress> {
     const campaign = await this.find(id);
     const today = utcDay(this.now());
-    const states = await this.inScope(campaign, await this.load());
     const controls = goalControls(campaign.goal, this.options.stages);
-    const sorted = [...states].sort(
-      (a, b) =>
-        Number(meetsGoal(campaign.goal, a)) - Number(meetsGoal(campaign.goal, b)) ||
-        a.entityRef.localeCompare(b.entityRef),
-    );
+    const all = await this.options.summaries.goalMarks(goalCondition(campaign.goal), {
+      controls: exceptedCondition(controls),
+    });
+    const marks = await this.inScope(campaign, this.loader(all));
+    const sorted = [...marks].sort((a, b) => Number(a.met) - Number(b.met) || a.entityRef.localeCompare(b.entityRef));
     const ended = today > campaign.targetDate;
     // The end report needs every service's done day; a running campaign only the page's.
-    const listed = ended ? sorted : sorted.slice(page.offset, page.offset + page.limit);
+    const listedRefs = (ended ? sorted : sorted.slice(page.offset, page.offset + page.limit)).map(m => m.entityRef);
+    const byRef = new Map((await this.options.summaries.goalStates(listedRefs)).map(s => [s.entityRef, s]));
+    const listed = listedRefs.flatMap(ref => byRef.get(ref) ?? []);
     const progress = await this.progressOf(campaign, listed, today);
-    const daily = await this.options.summaries.dailyCounts(
-      states.map(s => s.entityRef),
-      campaign.startDate,
-      goalCondition(campaign.goal),
-    );
     return {
-      ...this.overview(campaign, states, today),
-      teams: teamProgress(campaign.goal, controls, states),
-      burnup: burnup(daily, campaign.startDate, today),
+      ...this.overview(campaign, markCounts(marks), today),
+      teams: markTeams(marks),
+      burnup: await storedBurnup(this.options.store, this.options.summaries, campaign, marks, today),
       entities: {
         items: ended ? progress.slice(page.offset, page.offset + page.limit) : progress,
-        totalCount: states.length,
+        totalCount: marks.length,
         ...page,
       },
       ...(ended ? { report: endReport(campaign.targetDate, progress) } : {}),
@@ -195,14 +198,36 @@ export class CampaignService {
   }
 
   /**
-   * Reminders to the owning teams of unfinished services when a reminder offset is reached (one
-   * per campaign, team and offset: a campaign created late sends the nearest one only), and the
-   * end report to the campaign's owner the day after the target date. Claimed in the database
-   * first, so two instances send each once. Returns how many were sent.
+   * The daily job's campaign pass: today's counts of every started campaign per owning team
+   * (what its burn-up reads), then the reminders and end reports due (`remind`). Returns how
+   * many notifications were sent.
    */
   async notifyDue(): Promise<number> {
     const today = utcDay(this.now());
     const loaded = await this.load();
+    const byKey = new Map<string, ReturnType<typeof dayCounts>>();
+    for (const campaign of await this.campaigns()) {
+      if (campaign.startDate > today) continue;
+      const states = await this.inScope(campaign, loaded);
+      byKey.set(countsKey(campaign), dayCounts(campaign, goalControls(campaign.goal, this.options.stages), states));
+    }
+    if (byKey.size > 0) await this.options.store.replaceDay(today, byKey);
+    return this.remind(loaded);
+  }
+
+  /** A day's snapshots were rewritten: its campaign counts are recounted on the next read. */
+  async snapshotsChanged(day: string): Promise<void> {
+    await this.options.store.forgetDay(day);
+  }
+
+  /**
+   * Reminders to the owning teams of unfinished services when a reminder offset is reached (one
+   * per campaign, team and offset: a campaign created late sends the nearest one only), and the
+   * end report to the campaign's owner the day after the target date. Claimed in the database
+   * first, so two instances send each once.
+   */
+  private async remind(loaded: Loaded): Promise<number> {
+    const today = utcDay(this.now());
     let sent = 0;
     for (const campaign of await this.campaigns()) {
       if (campaign.startDate > today) continue;
@@ -274,7 +299,7 @@ export class CampaignService {
     return campaign;
   }
 
-  private overview(campaign: Campaign, states: GoalState[], today: string): CampaignOverview {
+  private overview(campaign: Campaign, progress: CampaignCounts, today: string): CampaignOverview {
     let status: CampaignOverview['status'] = 'active';
     if (today < campaign.startDate) status = 'upcoming';
     else if (today > campaign.targetDate) status = 'ended';
@@ -282,14 +307,15 @@ export class CampaignService {
       ...campaign,
       status,
       daysLeft: daysFrom(today, campaign.targetDate),
-      counts: counts(campaign.goal, goalControls(campaign.goal, this.options.stages), states),
+      counts: progress,
     };
   }
 
   /** The services' progress: done day from their snapshots, next step from their stored scorecard. */
   private async progressOf(campaign: Campaign, states: GoalState[], today: string) {
-    const refs = states.map(s => s.entityRef);
-    const history = await this.options.summaries.historyOf(refs, campaign.startDate);
+    // Only a service that is done has a done day to find in its snapshots.
+    const refs = states.filter(s => meetsGoal(campaign.goal, s)).map(s => s.entityRef);
+    const history = refs.length > 0 ? await this.options.summaries.historyOf(refs, campaign.startDate) : new Map();
     const byEntity = new Map<string, Array<GoalState & { day: string }>>();
     for (const [day, snapshots] of [...history.entries()].sort(([a], [b]) => a.localeCompare(b))) {
       for (const s of snapshots) byEntity.set(s.entityRef, [...(byEntity.get(s.entityRef) ?? []), { ...s, day }]);
@@ -310,9 +336,9 @@ export class CampaignService {
   }
 
   /** The services in a campaign's scope today (a scope naming a vanished group covers none). */
-  private async inScope(campaign: Campaign, loaded: Loaded): Promise<GoalState[]> {
+  private async inScope<S extends ScopedSummary>(campaign: Campaign, loaded: Loaded<S>): Promise<S[]> {
     const { tag, ...query } = campaign.scope;
-    let summaries: GoalSummary[];
+    let summaries: S[];
     try {
       summaries = (await this.options.rollups.scoped(query, loaded)).summaries;
     } catch (error) {
@@ -327,11 +353,15 @@ export class CampaignService {
 
   /** The summaries, group tree and tagged entities, each read once per pass. */
   private async load(): Promise<Loaded> {
+    return this.loader(await this.options.summaries.goalStates());
+  }
+
+  private loader<S extends ScopedSummary>(all: S[]): Loaded<S> {
     const { catalog, auth, entityKinds } = this.options;
     let groups: Promise<Map<string, string[]>> | undefined;
     const tags = new Map<string, Promise<Set<string>>>();
     return {
-      all: await this.options.summaries.goalStates(),
+      all,
       groups: () => (groups ??= this.options.rollups.groups()),
       tagged: tag => {
         if (!tags.has(tag)) {

@@ -47,6 +47,22 @@ export function goalCondition(goal: CampaignGoal): { minStage: number } | { cont
   return { controls: goal.controls.map(id => ({ id, states: [...MEETS] })) };
 }
 
+/**
+ * An approved exception standing in for one of the goal's controls, as a condition on the stored
+ * control states (what `counts` calls excepted among the services done).
+ */
+export function exceptedCondition(controls: string[]): Array<{ id: string; states: ControlState[] }> {
+  return controls.map(id => ({ id, states: ['excepted'] }));
+}
+
+/** A service's standing against a goal, as counted (by the database, or from its states). */
+export interface GoalMark {
+  ownerRef?: string;
+  met: boolean;
+  /** An exception stands in for one of the goal's controls. */
+  excepted: boolean;
+}
+
 export function meetsGoal(goal: CampaignGoal, state: Pick<GoalState, 'stage' | 'controlStates'>): boolean {
   if (goal.type === 'stage') return state.stage >= goal.stage;
   return goal.controls.every(id => MEETS.includes(state.controlStates[id] ?? 'not_reported'));
@@ -132,29 +148,51 @@ export function entityProgress(
 }
 
 export function counts(goal: CampaignGoal, controls: string[], states: GoalState[]): CampaignCounts {
+  return markCounts(marksOf(goal, controls, states));
+}
+
+/** The marks of services from their states. */
+export function marksOf(goal: CampaignGoal, controls: string[], states: GoalState[]): Array<GoalMark & { entityRef: string }> {
+  return states.map(s => ({
+    entityRef: s.entityRef,
+    ...(s.ownerRef ? { ownerRef: s.ownerRef } : {}),
+    met: meetsGoal(goal, s),
+    excepted: exceptedFor(controls, s),
+  }));
+}
+
+/** In scope, done, and done through an exception. */
+export function markCounts(marks: GoalMark[]): CampaignCounts {
   let done = 0;
   let excepted = 0;
-  for (const state of states) {
-    if (!meetsGoal(goal, state)) continue;
+  for (const mark of marks) {
+    if (!mark.met) continue;
     done++;
-    if (exceptedFor(controls, state)) excepted++;
+    if (mark.excepted) excepted++;
   }
   return {
-    inScope: states.length,
+    inScope: marks.length,
     done,
     excepted,
-    ...(states.length > 0 ? { donePct: Math.round((done / states.length) * 1000) / 10 } : {}),
+    ...(marks.length > 0 ? { donePct: Math.round((done / marks.length) * 1000) / 10 } : {}),
   };
 }
 
 /** Per owning team, by team ref. */
 export function teamProgress(goal: CampaignGoal, controls: string[], states: GoalState[]): CampaignTeamProgress[] {
-  const byOwner = new Map<string, GoalState[]>();
-  for (const state of states) {
-    const owner = state.ownerRef ?? 'unowned';
-    byOwner.set(owner, [...(byOwner.get(owner) ?? []), state]);
+  return markTeams(marksOf(goal, controls, states));
+}
+
+/** Per owning team from marks, by team ref. */
+export function markTeams(marks: GoalMark[]): CampaignTeamProgress[] {
+  const byOwner = new Map<string, GoalMark[]>();
+  for (const mark of marks) {
+    const owner = mark.ownerRef ?? 'unowned';
+    const list = byOwner.get(owner);
+    if (list) list.push(mark);
+    else byOwner.set(owner, [mark]);
   }
-  return [...byOwner.keys()].sort().map(ownerRef => ({ ownerRef, ...counts(goal, controls, byOwner.get(ownerRef)!) }));
+  return [...byOwner.keys()].sort().map(ownerRef => ({ ownerRef, ...markCounts(byOwner.get(ownerRef)!) }));
 }
 
 /**

@@ -40,6 +40,7 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
     const summary = await scorecards.summaryAt({ entityRef, repository }, time, writerIdentity);
     const day = time.toISOString().slice(0, 10);
     await stores.summaries.snapshot(summary, day);
+    await services.campaigns.snapshotsChanged(day);
     res.status(201).json({ entityRef: summary.entityRef, day, stage: summary.stage });
   });
 

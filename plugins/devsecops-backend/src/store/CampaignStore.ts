@@ -6,6 +6,26 @@ import { fromDbTime, toDbTime } from './time';
 
 const CAMPAIGNS = 'devsecops_campaigns';
 const NOTIFICATIONS = 'devsecops_campaign_notifications';
+const DAILY_COUNTS = 'devsecops_campaign_daily_counts';
+
+/** A row of devsecops_campaign_daily_counts. */
+interface CampaignDailyCountRow {
+  campaign_id: string;
+  day: string;
+  owner_ref: string;
+  in_scope: number;
+  done: number;
+  excepted: number;
+}
+
+/** One stored count: a team's (or, with ownerRef '', every team's) services of a campaign on a day. */
+export interface CampaignDailyCount {
+  day: string;
+  ownerRef: string;
+  inScope: number;
+  done: number;
+  excepted: number;
+}
 
 /** A row of devsecops_campaigns. */
 interface CampaignRow {
@@ -82,6 +102,70 @@ export class CampaignStore {
       .ignore()
       .returning('campaign_id');
     return inserted.length === 1;
+  }
+
+  /** The stored daily counts of a campaign (by its counts key) since a day, every team's row. */
+  async dailyCounts(countsKey: string, sinceDay: string): Promise<CampaignDailyCount[]> {
+    const rows = await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
+      .where({ campaign_id: countsKey })
+      .where('day', '>=', sinceDay);
+    return rows.map(r => ({
+      day: r.day,
+      ownerRef: r.owner_ref,
+      inScope: Number(r.in_scope),
+      done: Number(r.done),
+      excepted: Number(r.excepted),
+    }));
+  }
+
+  /** Stores daily counts (a re-run of the same day replaces them; two instances write the same). */
+  async putDailyCounts(countsKey: string, counts: CampaignDailyCount[]): Promise<void> {
+    const rows = counts.map(c => ({
+      campaign_id: countsKey,
+      day: c.day,
+      owner_ref: c.ownerRef,
+      in_scope: c.inScope,
+      done: c.done,
+      excepted: c.excepted,
+    }));
+    // 6 columns per row: well under SQLite's bound-variable limit per statement.
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
+        .insert(rows.slice(i, i + 500))
+        .onConflict(['campaign_id', 'day', 'owner_ref'])
+        .merge();
+    }
+  }
+
+  /**
+   * Campaigns' counts of one day, replacing what was stored for that day under their keys (a team
+   * gone from a scope leaves no row): one transaction for every campaign of the daily pass.
+   */
+  async replaceDay(day: string, byKey: Map<string, Array<Omit<CampaignDailyCount, 'day'>>>): Promise<void> {
+    const rows = [...byKey].flatMap(([key, counts]) =>
+      counts.map(c => ({
+        campaign_id: key,
+        day,
+        owner_ref: c.ownerRef,
+        in_scope: c.inScope,
+        done: c.done,
+        excepted: c.excepted,
+      })),
+    );
+    await this.knex.transaction(async trx => {
+      await trx<CampaignDailyCountRow>(DAILY_COUNTS).where({ day }).whereIn('campaign_id', [...byKey.keys()]).delete();
+      for (let i = 0; i < rows.length; i += 500) {
+        await trx<CampaignDailyCountRow>(DAILY_COUNTS)
+          .insert(rows.slice(i, i + 500))
+          .onConflict(['campaign_id', 'day', 'owner_ref'])
+          .merge();
+      }
+    });
+  }
+
+  /** Forgets every campaign's counts of a day whose snapshots were rewritten (recounted on the next read). */
+  async forgetDay(day: string): Promise<void> {
+    await this.knex<CampaignDailyCountRow>(DAILY_COUNTS).where({ day }).delete();
   }
 
   async releaseNotification(campaignId: string, recipient: string, kind: string): Promise<void> {

@@ -5,6 +5,7 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { DbTime } from './rowTypes';
+import { GoalMarkRow, goalMarks, StoredCondition } from './goalMarks';
 import { fromDbTime, toDbTime } from './time';
 
 const SUMMARIES = 'devsecops_entity_summaries';
@@ -355,15 +356,15 @@ export class SummaryStore {
    * What campaigns read of every summary: where each entity stands (stage, control states) and
    * what scopes it (owner, system, lifecycle), without the metrics.
    */
-  async goalStates(): Promise<GoalSummary[]> {
-    const rows = await this.knex<SummaryRow>(SUMMARIES).select(
-      'entity_ref',
-      'owner_ref',
-      'system_ref',
-      'lifecycle',
-      'stage',
-      'control_states',
-    );
+  async goalStates(entityRefs?: string[]): Promise<GoalSummary[]> {
+    const columns = ['entity_ref', 'owner_ref', 'system_ref', 'lifecycle', 'stage', 'control_states'];
+    const rows: SummaryRow[] = [];
+    if (!entityRefs) rows.push(...(await this.knex<SummaryRow>(SUMMARIES).select(columns)));
+    else {
+      for (let i = 0; i < entityRefs.length; i += 500) {
+        rows.push(...(await this.knex<SummaryRow>(SUMMARIES).select(columns).whereIn('entity_ref', entityRefs.slice(i, i + 500))));
+      }
+    }
     return rows.map(r => ({
       entityRef: r.entity_ref,
       ownerRef: r.owner_ref ?? undefined,
@@ -372,6 +373,11 @@ export class SummaryStore {
       stage: Number(r.stage),
       controlStates: JSON.parse(r.control_states),
     }));
+  }
+
+  /** Every summary's scoping columns and its standing against a goal (store/goalMarks). */
+  goalMarks(met: StoredCondition, excepted: StoredCondition): Promise<GoalMarkRow[]> {
+    return goalMarks(this.knex, SUMMARIES, met, excepted);
   }
 
   async all(): Promise<EntitySummary[]> {

@@ -1,0 +1,93 @@
+import { Campaign } from '@devsecops-scorecard/plugin-devsecops-common';
+import { createHash } from 'node:crypto';
+import { burnup, goalCondition, GoalState, teamProgress } from '../evaluate/campaigns';
+import { CampaignDailyCount, CampaignStore } from '../store/CampaignStore';
+import { SummaryStore } from '../store/SummaryStore';
+
+const DAY = 86_400_000;
+/** How far back a burn-up is filled from the snapshots (the history the scorecards keep). */
+const MAX_HISTORY_DAYS = 730;
+
+const addDays = (day: string, n: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY).toISOString().slice(0, 10);
+
+/**
+ * The key a campaign's counts are stored under: its id and a digest of what decides them (goal,
+ * scope, start), so a campaign whose declaration changes is counted afresh, not from old rows.
+ */
+export function countsKey(campaign: Campaign): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify([campaign.goal, campaign.scope, campaign.startDate]))
+    .digest('hex')
+    .slice(0, 16);
+  return `${campaign.id}#${digest}`;
+}
+
+/**
+ * The daily job's part: a campaign's counts today per owning team, from the services in its scope
+ * today (the stored summaries the day's snapshot was copied from), for `CampaignStore.replaceDay`.
+ */
+export function dayCounts(
+  campaign: Campaign,
+  controls: string[],
+  states: GoalState[],
+): Array<Omit<CampaignDailyCount, 'day'>> {
+  return teamProgress(campaign.goal, controls, states).map(t => ({
+    ownerRef: t.ownerRef,
+    inScope: t.inScope,
+    done: t.done,
+    excepted: t.excepted,
+  }));
+}
+
+/**
+ * The campaign's burn-up from its stored daily counts. Days since the start that have none (the
+ * campaign began before its counts, or a day's snapshots were rewritten) are counted once from
+ * the snapshots of the services in scope today and stored (a day without snapshots as a zero
+ * row, so it is not counted again); today, until the daily job stores it, is counted live.
+ * Days on which no service in scope had a snapshot are left out, as the snapshots show them.
+ */
+export async function storedBurnup(
+  store: CampaignStore,
+  summaries: Pick<SummaryStore, 'dailyCounts'>,
+  campaign: Campaign,
+  states: Array<{ entityRef: string }>,
+  today: string,
+): Promise<Array<{ day: string; inScope: number; done: number }>> {
+  if (campaign.startDate > today) return [];
+  const key = countsKey(campaign);
+  const from = [campaign.startDate, addDays(today, -MAX_HISTORY_DAYS)].sort()[1];
+  const byDay = new Map<string, { inScope: number; done: number }>();
+  for (const row of await store.dailyCounts(key, from)) {
+    const day = byDay.get(row.day) ?? { inScope: 0, done: 0 };
+    day.inScope += row.inScope;
+    day.done += row.done;
+    byDay.set(row.day, day);
+  }
+  const missing: string[] = [];
+  for (let day = from; day < today; day = addDays(day, 1)) if (!byDay.has(day)) missing.push(day);
+  const refs = states.map(s => s.entityRef);
+  const condition = goalCondition(campaign.goal);
+  if (missing.length > 0) {
+    const counted = await summaries.dailyCounts(refs, missing[0], condition);
+    const fill: CampaignDailyCount[] = missing.map(day => ({
+      day,
+      ownerRef: '',
+      inScope: counted.get(day)?.inScope ?? 0,
+      done: counted.get(day)?.done ?? 0,
+      // Snapshots do not say which services met the goal through an exception (the burn-up does not show it).
+      excepted: 0,
+    }));
+    await store.putDailyCounts(key, fill);
+    for (const c of fill) byDay.set(c.day, { inScope: c.inScope, done: c.done });
+  }
+  if (!byDay.has(today)) {
+    const live = (await summaries.dailyCounts(refs, today, condition)).get(today);
+    if (live) byDay.set(today, live);
+  }
+  return burnup(
+    new Map([...byDay].filter(([, c]) => c.inScope > 0)),
+    campaign.startDate,
+    today,
+  );
+}
