@@ -21,6 +21,7 @@ import useAsync from 'react-use/esm/useAsync';
 import { devsecopsApiRef } from '../../api';
 import { findingAnchor } from '../shared/JumpLink';
 import { DueDate, ExploitabilityCell } from './ExploitabilityCell';
+import { VexNote } from './VexNote';
 
 const SEVERITY_COLOR = {
   critical: 'error',
@@ -131,7 +132,10 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
               <TableCell>
                 <DueDate dueAt={f.dueAt} />
               </TableCell>
-              <TableCell>{f.status}{f.resolvedAt ? ` ${new Date(f.resolvedAt).toLocaleDateString()}` : ''}</TableCell>
+              <TableCell>
+                {f.status}{f.resolvedAt ? ` ${new Date(f.resolvedAt).toLocaleDateString()}` : ''}
+                {f.vex && <VexNote vex={f.vex} />}
+              </TableCell>
             </TableRow>
           ))}
           {value && value.items.length === 0 && (
