@@ -187,6 +187,20 @@ export interface Config {
      * info 365.
      */
     severityPolicy?: {
+      /**
+       * SLA days by the entity's `spec.lifecycle` (e.g. `experimental: { critical: 30 }`,
+       * `production: { critical: 3 }`), per severity, over `slaDays`.
+       */
+      byLifecycle?: {
+        [lifecycle: string]: { critical?: number; high?: number; medium?: number; low?: number; info?: number };
+      };
+      /**
+       * SLA days by the entity's `devsecops.io/tier` annotation (e.g. `critical: { critical: 1, high: 7 }`),
+       * per severity, over `byLifecycle` and `slaDays`. Findings show the due date, and past-SLA counts from it.
+       */
+      byTier?: {
+        [tier: string]: { critical?: number; high?: number; medium?: number; low?: number; info?: number };
+      };
       slaDays?: {
         /** Default 7. */
         critical?: number;

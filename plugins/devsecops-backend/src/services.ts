@@ -35,6 +35,7 @@ import { ExceptionService } from './exceptions/ExceptionService';
 import { RiskOwnerPolicy } from './exceptions/RiskOwnerPolicy';
 import { ReleaseGateService } from './gate/ReleaseGateService';
 import { FeedService, FeedSettings } from './feeds/FeedService';
+import { FindingDueDates } from './scorecard/FindingDueDates';
 import { OsvMatchService } from './feeds/OsvMatchService';
 import { AdvisoryMatchQueries } from './store/AdvisoryMatchQueries';
 import { EvidenceRecorder } from './ingest/EvidenceRecorder';
@@ -383,5 +384,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     vex,
     /** The severity SLA: each finding's due date (evaluate/dueDates). */
     slaDays: scorecardSettings.evaluation.severityPolicy.slaDays,
+    /** Due dates of listed findings under their entity's SLA (lifecycle, tier). */
+    dueDates: new FindingDueDates({ policy: scorecardSettings.evaluation.severityPolicy, catalog, auth }),
   };
 }

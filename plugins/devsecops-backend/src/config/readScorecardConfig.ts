@@ -125,10 +125,21 @@ const stages = z
   )
   .min(1);
 
+/** Days per severity (each optional): the SLA, or a lifecycle's or tier's override of it. */
+const slaDays = z.object({ critical: days, high: days, medium: days, low: days, info: days }).partial().strict();
+
 /** The scorecard part of `devsecops` (config.d.ts declares every key; configSchema.test.ts checks). */
 export const scorecardConfigSchema = z
   .object({
-    severityPolicy: z.object({ slaDays: z.object({ critical: days, high: days, medium: days, low: days, info: days }).partial().strict() }).strict().optional(),
+    severityPolicy: z
+      .object({
+        slaDays: slaDays,
+        byLifecycle: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), slaDays),
+        byTier: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/), slaDays),
+      })
+      .partial()
+      .strict()
+      .optional(),
     metricTargets: z
       .object({ meanTimeToPatchDays: days, meanTimeToRotateDays: days, meanExceptionAgeDays: days, windowDays: days })
       .partial()
@@ -204,6 +215,8 @@ export function readScorecardConfig(root: Config): ScorecardSettings {
       controls,
       severityPolicy: {
         slaDays: { ...DEFAULT_SLA_DAYS, ...config.severityPolicy?.slaDays },
+        ...(config.severityPolicy?.byLifecycle ? { byLifecycle: config.severityPolicy.byLifecycle } : {}),
+        ...(config.severityPolicy?.byTier ? { byTier: config.severityPolicy.byTier } : {}),
         configured: config.severityPolicy !== undefined,
       },
       metricTargets: { ...DEFAULT_METRIC_TARGETS, ...config.metricTargets },

@@ -1,4 +1,4 @@
-import { isPastDue } from './dueDates';
+import { isPastDue, slaDaysFor } from './dueDates';
 import { EntityMetrics } from '@devsecops-scorecard/plugin-devsecops-common';
 import { isActive } from './exceptions';
 import { atLeast, emptyCounts } from './severity';
@@ -36,7 +36,7 @@ export function computeMetrics(
   const pastSla = emptyCounts();
   for (const finding of evidence.openFindings) {
     openBySeverity[finding.severity]++;
-    if (isPastDue(finding, policy.slaDays, now)) {
+    if (isPastDue(finding, slaDaysFor(policy, evidence.entity), now)) {
       pastSla[finding.severity]++;
     }
   }

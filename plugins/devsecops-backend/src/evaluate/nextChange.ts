@@ -1,4 +1,5 @@
 import { CriterionRule, EntityEvidence, EvaluationConfig } from './types';
+import { slaDaysFor } from './dueDates';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** The exercise criterion's window when the stage does not name one (maturity.ts). */
@@ -52,8 +53,9 @@ export function nextChangeAt(evidence: EntityEvidence, config: EvaluationConfig,
     if (s.remediatedAt) consider(Date.parse(s.remediatedAt) + windowDays * DAY_MS);
     dated(s.detectedAt);
   }
+  const slaDays = slaDaysFor(config.severityPolicy, evidence.entity);
   for (const f of evidence.openFindings) {
-    consider(Date.parse(f.firstSeenAt) + config.severityPolicy.slaDays[f.severity] * DAY_MS + 1);
+    consider(Date.parse(f.firstSeenAt) + slaDays[f.severity] * DAY_MS + 1);
   }
   for (const r of evidence.reports) dated(r.scannedAt);
   for (const f of evidence.facts) dated(f.observedAt);

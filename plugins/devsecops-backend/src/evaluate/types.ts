@@ -20,6 +20,8 @@ export interface EntityFacts {
   type?: string;
   ownerRef?: string;
   lifecycle?: string;
+  /** The `devsecops.io/tier` annotation (per-tier SLA days, devsecops.severityPolicy.byTier). */
+  tier?: string;
 }
 
 /** An approved exception, as far as evaluation cares: what it covers and until when. */
@@ -152,6 +154,10 @@ export interface SignatureVerification {
 export interface SeverityPolicy {
   /** Days an open finding of each severity may stay open before it is past its SLA. */
   slaDays: Record<FindingSeverity, number>;
+  /** Days by `spec.lifecycle` (e.g. experimental, production) over `slaDays`, per severity. */
+  byLifecycle?: Record<string, Partial<Record<FindingSeverity, number>>>;
+  /** Days by the entity's `devsecops.io/tier` annotation, over lifecycle and `slaDays`, per severity. */
+  byTier?: Record<string, Partial<Record<FindingSeverity, number>>>;
   /** Whether the adopter configured the policy (a stage 1 criterion), not just the defaults. */
   configured: boolean;
 }

@@ -6,7 +6,6 @@ import {
   PIPELINE_STAGES,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
-import { findingDueAt } from '../evaluate/dueDates';
 import { parsePackageQuery } from '../portfolio/packageQuery';
 import { FindingOrder } from '../store/FindingStore';
 import { normalizeOwner } from '../validation/owners';
@@ -113,12 +112,12 @@ export function mountReportRoutes({ router, services, callers }: AreaContext) {
       order: q.order ?? (q.orderBy && q.orderBy !== 'severity' && q.orderBy !== 'exploitability' ? 'asc' : 'desc'),
       ...paging(q),
     });
-    // Open findings are due under the severity SLA; resolved and suppressed ones are not. Each
+    // Open findings are due under the severity SLA of their entity (lifecycle, tier); resolved and suppressed ones are not. Each
     // shows the VEX statement that applies to it, if any (`vex.suppresses`: not counted).
     const items = await services.vex.annotate(page.items, new Date());
     res.json({
       ...page,
-      items: items.map(f => (f.status === 'open' ? { ...f, dueAt: findingDueAt(f, services.slaDays) } : f)),
+      items: await services.dueDates.annotate(items),
     });
   });
 

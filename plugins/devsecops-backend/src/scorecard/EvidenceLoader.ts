@@ -4,6 +4,7 @@ import { ControlFact, Deployment, factCounts } from '@devsecops-scorecard/plugin
 import { normalizeDigest } from '@devsecops-scorecard/plugin-devsecops-node';
 import { EntityResolver } from '../catalog/EntityResolver';
 import { ScorecardSettings } from '../config/readScorecardConfig';
+import { TIER_ANNOTATION } from '../evaluate/dueDates';
 import {
   ApproverCheck,
   EntityEvidence,
@@ -242,5 +243,6 @@ export function entityFacts(entity: Entity): EntityFacts {
       ? stringifyEntityRef(parseEntityRef(spec.owner, { defaultKind: 'group', defaultNamespace: entity.metadata.namespace ?? 'default' }))
       : undefined,
     lifecycle: typeof spec.lifecycle === 'string' ? spec.lifecycle : undefined,
+    tier: entity.metadata.annotations?.[TIER_ANNOTATION] || undefined,
   };
 }
