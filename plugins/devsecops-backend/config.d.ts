@@ -46,6 +46,12 @@ export interface Config {
        * scheduled when a URL is configured).
        */
       exploitabilityFeeds?: DevsecopsJobSchedule;
+      /**
+       * The weekly digest to each team owning services and the org digest to
+       * `responsibility.platformTeam` and `securityOwner` (shipped: `{ cron: '0 8 * * 1' }`,
+       * Mondays 08:00 UTC; each sent once per recipient and week).
+       */
+      weeklyDigest?: DevsecopsJobSchedule;
     };
     exceptions?: {
       /** Longest an exception may run, in days from its request. Default 90. */

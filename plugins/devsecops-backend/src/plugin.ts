@@ -212,6 +212,20 @@ export const devsecopsPlugin = createBackendPlugin({
           },
         });
 
+        // The weekly digest: each team owning services, and the org digest to the platform team
+        // and the security owner (claimed per recipient and week, so each is sent once).
+        await scheduler.scheduleTask({
+          id: 'devsecops-weekly-digest',
+          ...jobSchedule(config, 'weeklyDigest', {
+            frequency: { cron: '0 8 * * 1' },
+            timeout: { minutes: 30 },
+          }),
+          fn: async () => {
+            const sent = await services.digests.sendDue();
+            if (sent > 0) logger.info(`Weekly digest: ${sent} notifications sent`);
+          },
+        });
+
         // Expiry takes effect in evaluations at once (they compare with the clock); this job
         // records it, and sends the warnings and reminders, once across instances.
         await scheduler.scheduleTask({

@@ -21,6 +21,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { AttestationService } from './attest/AttestationService';
 import { CampaignSettings } from './campaigns/campaignInput';
 import { CampaignService } from './campaigns/CampaignService';
+import { DigestService } from './digest/DigestService';
+import { DigestStore } from './store/DigestStore';
 import { CampaignStore } from './store/CampaignStore';
 import { SignatureVerifier } from './attest/SignatureVerifier';
 import { EntityResolver } from './catalog/EntityResolver';
@@ -373,6 +375,18 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     responsibility: { matrix: () => responsibilityMatrix(controls.list(), scorecardSettings.evaluation) },
     checklist: new ChecklistService({ ...evidenceSources, rollups }),
     campaigns,
+    /** The weekly team and org digests (a notification each, once per recipient and week). */
+    digests: new DigestService({
+      store: new DigestStore(knex),
+      summaries,
+      rollups,
+      exceptions: stores.exceptions,
+      exercises: stores.exercises,
+      campaigns,
+      notifications: deps.notifications,
+      responsibility: scorecardSettings.evaluation.responsibility,
+      logger,
+    }),
     evidenceChains,
     auditPackages,
     attestations,

@@ -26,6 +26,7 @@ import { mountResponsibilityRoutes } from './responsibilityRoutes';
 import { mountChecklistRoutes } from './checklistRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 import { mountCampaignRoutes } from './campaignRoutes';
+import { mountDigestRoutes } from '../digest/digestRoutes';
 
 export interface RouterOptions {
   services: DevsecopsServices;
@@ -116,6 +117,7 @@ export async function createRouter(
   mountFeedRoutes(area);
   mountPortfolioRoutes(area);
   mountCampaignRoutes(area);
+  mountDigestRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);
 

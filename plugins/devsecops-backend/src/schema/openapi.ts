@@ -4,6 +4,7 @@
  * a 400 naming the problem); it is served at `/openapi.json`.
  */
 import { campaignPaths } from './paths/campaigns';
+import { digestPaths } from './paths/digests';
 import { feedPaths } from './paths/feeds';
 import { packageParam, portfolioPaths, vulnerabilityIdParam } from './paths/portfolio';
 import { exceptionActionPaths } from './paths/exceptionActions';
@@ -359,6 +360,7 @@ export const spec = {
   },
   paths: {
     ...campaignPaths,
+    ...digestPaths,
     ...feedPaths,
     ...portfolioPaths,
     ...exceptionActionPaths,
