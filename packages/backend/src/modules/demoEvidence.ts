@@ -60,8 +60,9 @@ export const demoEvidenceModule = createBackendModule({
         auth: coreServices.auth,
         discovery: coreServices.discovery,
         lifecycle: coreServices.rootLifecycle,
+        scheduler: coreServices.scheduler,
       },
-      async init({ config, logger, auth, discovery, lifecycle }) {
+      async init({ config, logger, auth, discovery, lifecycle, scheduler }) {
         refuseDemoInProduction(config);
         const items = config.getOptionalConfigArray('devsecopsDemo.evidence') ?? [];
         const historyDays = config.getOptionalNumber('devsecopsDemo.history.days') ?? 0;
@@ -199,6 +200,35 @@ export const demoEvidenceModule = createBackendModule({
               }
               return (body.totalCount ?? 0) > 0;
             };
+            /** Triggers the GitHub module's pull and waits (up to 5 minutes) until that run ended. */
+            const pullGithubToday = async () => {
+              // Whole seconds: the scheduler's times may be stored to the second (SQLite).
+              const triggeredAt = Math.floor(Date.now() / 1000) * 1000;
+              try {
+                await scheduler.triggerTask('devsecops-github-pull');
+              } catch (error) {
+                logger.warn(`Demo: could not trigger the GitHub pull: ${error}`);
+                return;
+              }
+              // The plugin's scheduler API (`/.backstage/scheduler/v1/tasks`) says when the run ended.
+              const deadline = Date.now() + 5 * 60_000;
+              while (Date.now() < deadline) {
+                await new Promise(r => setTimeout(r, 2000));
+                const response = await fetch(`${baseUrl}/.backstage/scheduler/v1/tasks`, {
+                  headers: await headers('application/json'),
+                });
+                if (!response.ok) continue;
+                const { tasks } = (await response.json()) as {
+                  tasks: Array<{ taskId: string; taskState?: { status: string; lastRunEndedAt?: string } | null }>;
+                };
+                const state = tasks.find(t => t.taskId === 'devsecops-github-pull')?.taskState;
+                if (state?.status === 'idle' && state.lastRunEndedAt && Date.parse(state.lastRunEndedAt) >= triggeredAt) {
+                  logger.info("Demo: the GitHub module pulled today's state of the demo repositories");
+                  return;
+                }
+              }
+              logger.warn('Demo: the GitHub pull did not end within 5 minutes');
+            };
             const historyOf = (entity: string) =>
               alreadyThere(`/v1/scorecards/history?${new URLSearchParams({ entity, days: '730' })}`);
             const historyPresent = historyEntities.length > 0 && (await historyOf(historyEntities[0].entity));
@@ -297,6 +327,12 @@ export const demoEvidenceModule = createBackendModule({
               } else {
                 await replayActivity();
               }
+            }
+
+            // Today's GitHub pull, by the GitHub module itself (schedule `manual` in app-config.demo.yaml):
+            // only now, since evidence of today makes the past days' snapshots unwritable.
+            if (config.has('devsecops.github')) {
+              await pullGithubToday();
             }
 
             // Today's snapshot: the daily job may have written it before any of this arrived.
