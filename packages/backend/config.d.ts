@@ -18,7 +18,7 @@ export interface Config {
       days?: number;
       entities?: Array<{
         entity: string;
-        trajectory?: 'improving' | 'steady' | 'struggling';
+        trajectory?: 'leading' | 'improving' | 'steady' | 'struggling';
         /** Libraries and templates are not deployed. Default true. */
         deployable?: boolean;
       }>;

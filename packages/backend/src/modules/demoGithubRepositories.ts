@@ -145,9 +145,10 @@ export function demoRepositoryState(
   // The repository's own choices, from a seed of its own (the history's draws stay untouched).
   const rand = random(`${entity.entity}#repository`);
   const name = entity.entity.replace(/^.*[:/]/, '');
+  const leading = entity.trajectory === 'leading';
   const usesPreCommit =
-    entity.trajectory === 'improving' ? adopted(plan.standard) : entity.trajectory === 'steady' && rand() < 0.5;
-  const preCommitInCi = rand() < 0.5;
+    leading || (entity.trajectory === 'improving' ? adopted(plan.standard) : entity.trajectory === 'steady' && rand() < 0.5);
+  const preCommitInCi = leading || rand() < 0.5;
   const basics = adopted(plan.basics);
   const standard = adopted(plan.standard);
 
@@ -169,16 +170,16 @@ export function demoRepositoryState(
     name,
     defaultBranch: 'main',
     protection: basics
-      ? { reviews: entity.trajectory === 'improving' && standard ? 2 : 1, codeOwnerReviews: true, checks }
+      ? { reviews: (entity.trajectory === 'improving' || leading) && standard ? 2 : 1, codeOwnerReviews: true, checks }
       : undefined,
     dependabot: basics,
     secretScanning: basics,
     codeScanning: standard,
     files,
     alerts: {
-      // An improving team keeps its Dependabot queue empty; the others have one open alert.
+      // An improving or leading team keeps its Dependabot queue empty; the others have one open alert.
       dependabot:
-        basics && entity.trajectory !== 'improving'
+        basics && entity.trajectory !== 'improving' && !leading
           ? [{ number: 1, created: created(21), detail: { package: 'jackson-databind', ecosystem: 'maven', manifest: 'pom.xml', severity: 'medium' } }]
           : [],
       // A struggling service has a leaked token GitHub found (its value is never served: hide_secret).

@@ -21,6 +21,7 @@ import { runDemoGithubPull } from './demoGithubPull';
 jest.setTimeout(300_000);
 
 const OWNER = 'group:default/team-payments';
+const IDENTITY = 'group:default/team-identity';
 
 /** The personas' teams, as the catalog's memberOf gives them. */
 const MEMBERSHIP: Record<string, string> = {
@@ -33,6 +34,7 @@ const HISTORY: DemoHistoryEntity[] = [
   { entity: 'component:default/auth-gateway', trajectory: 'steady', deployable: true, owner: OWNER },
   { entity: 'component:default/legacy-billing', trajectory: 'struggling', deployable: true, owner: OWNER },
   { entity: 'component:default/shared-crypto-lib', trajectory: 'steady', deployable: false, owner: OWNER },
+  { entity: 'component:default/identity-service', trajectory: 'leading', deployable: true, owner: IDENTITY },
 ];
 
 /** The demo portal's production policy (app-config.demo.yaml): no artifact_signature, the demo signs nothing. */
@@ -54,17 +56,18 @@ const group = (name: string): Entity => ({
   metadata: { name, namespace: 'default' },
   spec: { type: 'team', children: [] },
 });
-const component = (name: string, deployable = true): Entity => ({
+const component = (name: string, deployable = true, owner = OWNER): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
   metadata: { name, namespace: 'default' },
-  spec: { type: deployable ? 'service' : 'library', owner: 'team-payments', lifecycle: 'production' },
+  spec: { type: deployable ? 'service' : 'library', owner: owner.split('/')[1], lifecycle: 'production' },
+  relations: [{ type: 'ownedBy', targetRef: owner }],
 });
 const entities: Entity[] = [
   group('team-payments'),
   group('team-identity'),
   group('security-compliance'),
-  ...HISTORY.map(({ entity, deployable }) => component(entity.split('/')[1], deployable)),
+  ...HISTORY.map(({ entity, deployable, owner }) => component(entity.split('/')[1], deployable, owner)),
   component('fraud-scoring'),
   ...['paula-payne', 'platform-pat', 'guest', 'risk-owner-rita', 'felix-fraud', 'pete-pipeline', 'ian-identity', 'olivia-oauth'].map(
     (name): Entity => {
@@ -171,13 +174,20 @@ describe('demo history', () => {
     for (const a of attestations) expect(personas).toContain(a.as);
     const reviews = attestations.filter(a => a.body.kind === 'control-failure-review');
     const feedback = attestations.filter(a => a.body.kind === 'template-feedback');
-    expect(new Set(reviews.map(a => a.as))).toEqual(new Set(['user:default/paula-payne']));
+    // Paula for her team's service, Rita (security/compliance) for team-identity's.
+    expect(new Set(reviews.map(a => `${a.body.scopeRef} ${a.as}`))).toEqual(
+      new Set(['component:default/payments-api user:default/paula-payne', 'component:default/identity-service user:default/risk-owner-rita']),
+    );
     expect(new Set(feedback.map(a => a.as))).toEqual(new Set(['user:default/platform-pat']));
-    // The improving service only, every two weeks from its evidence stage on.
-    expect(new Set(attestations.map(a => a.body.scopeRef))).toEqual(new Set(['component:default/payments-api']));
-    expect(reviews.length).toBeGreaterThanOrEqual(2);
-    expect(feedback).toHaveLength(1);
-    for (const r of reviews) expect(r.body).toMatchObject({ attendees: expect.arrayContaining(['user:default/paula-payne']), notesUrl: expect.stringMatching(/^https:/) });
+    // The improving and the leading service only, every two weeks from their evidence stage on.
+    expect(new Set(attestations.map(a => a.body.scopeRef))).toEqual(
+      new Set(['component:default/payments-api', 'component:default/identity-service']),
+    );
+    expect(reviews.filter(r => r.body.scopeRef === 'component:default/payments-api').length).toBeGreaterThanOrEqual(2);
+    expect(feedback).toHaveLength(2);
+    for (const r of reviews.filter(a => a.as === 'user:default/paula-payne')) {
+      expect(r.body).toMatchObject({ attendees: expect.arrayContaining(['user:default/paula-payne']), notesUrl: expect.stringMatching(/^https:/) });
+    }
     expect(planDemoHistory(HISTORY.map(e => ({ ...e, owner: 'group:default/team-identity' })), 90).find(c => c.kind === 'human-attestation' && c.body.kind === 'control-failure-review')).toMatchObject({ as: 'user:default/risk-owner-rita' });
   });
 
@@ -383,6 +393,15 @@ describe('demo history', () => {
         await request(backend.server).get('/api/devsecops/v1/exercises?scope=group:default/team-identity').set('Authorization', mockCredentials.service.header()).expect(200)
       ).body;
       expect(identityExercises.totalCount).toBe(4);
+
+      // The leading service: every criterion of the four stages from collected evidence, GitHub
+      // pulls, heartbeats, the personas' attestations and exports, and its team's exercises.
+      const leading = (
+        await request(backend.server).get('/api/devsecops/v1/scorecards?entity=identity-service').set('Authorization', mockCredentials.service.header()).expect(200)
+      ).body;
+      const unmet = leading.maturity.stages.flatMap((stage: any) => stage.criteria.filter((c: any) => !c.met).map((c: any) => `${c.id}: ${c.reason}`));
+      expect(unmet).toEqual([]);
+      expect(leading.maturity.stage).toBe(4);
     } finally {
       await backend.stop();
     }

@@ -14,8 +14,12 @@ export const demoSlugOf = (entity: string) => `acme/${entity.replace(/^.*[:/]/, 
  * demo's GitHub API (demoGithubRepositories.ts), never from posted facts.
  */
 
-/** How a service's security moves over the history. */
-export type Trajectory = 'improving' | 'steady' | 'struggling';
+/**
+ * How a service's security moves over the history. A leading service has the standard practices
+ * from the start (its pre-commit gitleaks hook stops leaks before they are pushed), reaches the
+ * evidence stage early and patches fast: with its team's tabletop exercises it reaches stage 4.
+ */
+export type Trajectory = 'leading' | 'improving' | 'steady' | 'struggling';
 
 export interface DemoHistoryEntity {
   entity: string;
@@ -143,6 +147,14 @@ export function demoAdoption(entity: string, trajectory: Trajectory, days: numbe
 function adoption(trajectory: Trajectory, days: number, rand: () => number): DemoAdoption {
   const jitter = () => Math.floor(rand() * 6);
   switch (trajectory) {
+    case 'leading':
+      return {
+        basics: days,
+        standard: days,
+        evidence: Math.round(days * 0.6) - jitter(),
+        patchRate: () => 0.6,
+        newPerWeek: 1.5,
+      };
     case 'improving':
       return {
         basics: Math.round(days * 0.85) - jitter(),
@@ -396,7 +408,8 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
 
         // Secrets leak now and then and are rotated after a while (sooner as a team improves).
         s.leaks = s.leaks.filter(l => l.since - daysAgo < l.rotateAfterDays);
-        if (rand() < (s.trajectory === 'improving' ? 0.15 : 0.25)) {
+        // A leading team's pre-commit gitleaks hook stops leaks before they are pushed.
+        if (s.trajectory !== 'leading' && rand() < (s.trajectory === 'improving' ? 0.15 : 0.25)) {
           s.leaks.push({
             id: `${s.name}-${daysAgo}`,
             rotateAfterDays: s.trajectory === 'improving' ? 2 + Math.floor(rand() * 5) : 7 + Math.floor(rand() * 14),
@@ -439,8 +452,8 @@ export function planDemoHistory(entities: DemoHistoryEntity[], days: number, now
         const commit = commitOf(s.entity, s.build);
         s.image = s.image.filter(() => rand() > plan.patchRate(daysAgo));
         if (rand() < 0.5) s.image.push(newVuln());
-        // Critical image findings block releases; an improving team fixes them before it ships.
-        if (s.trajectory === 'improving' && adopted(plan.evidence)) {
+        // Critical image findings block releases; an improving or leading team fixes them before it ships.
+        if (s.trajectory !== 'steady' && s.trajectory !== 'struggling' && adopted(plan.evidence)) {
           s.image = s.image.filter(v => v.severity !== 'CRITICAL');
         }
         const scannedAt = at(now, daysAgo, 8);
