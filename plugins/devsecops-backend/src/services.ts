@@ -179,6 +179,9 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
   const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites
     ? refreshPublishingChanges(scorecards, summaries, [events, regressionAlerts], logger)
     : async () => {};
+  // Time alone changes scorecards too (an exception expiring, evidence going stale): the refresh
+  // job tells the same listeners when it makes the next scorecard current.
+  scorecards.publishClockChangesTo([events, regressionAlerts]);
   const rollups = new RollupService({
     catalog,
     auth,

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import type { ScorecardChangeListener } from '../events/DevsecopsEvents';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -30,6 +31,9 @@ export class ScorecardService {
   private readonly evidence: EvidenceLoader;
   /** Reads reuse the catalog's answer for a few seconds; writes resolve afresh. */
   private readonly readLookups: RecentEntityLookups;
+
+  /** Told what time alone changed (events, regression alerts): publishClockChangesTo. */
+  private clockListeners: ScorecardChangeListener[] = [];
 
   constructor(private readonly options: ScorecardServiceOptions) {
     this.evidence = new EvidenceLoader(options);
@@ -81,13 +85,14 @@ export class ScorecardService {
   async refreshAhead(lead: { ms: number; limit?: number }): Promise<{ promoted: number; ahead: number; late: number }> {
     const now = this.now();
     const limit = lead.limit ?? 1000;
-    const promoted = await this.options.summaries.promoteDue(now, limit);
+    const promoted = await this.options.summaries.promoteDue(now, limit, (before, after) => this.clockChanged(before, after));
     let ahead = 0;
     let late = 0;
     for (const expiring of await this.options.summaries.expiringBefore(new Date(now.getTime() + lead.ms), limit)) {
       try {
         if (expiring.validUntil.getTime() <= now.getTime()) {
-          await this.refresh(expiring.entityRef);
+          const before = this.clockListeners.length > 0 ? (await this.options.summaries.storedScorecards([expiring.entityRef])).get(expiring.entityRef) : undefined;
+          await this.clockChanged(before, await this.refresh(expiring.entityRef));
           late++;
           continue;
         }
@@ -102,6 +107,26 @@ export class ScorecardService {
       }
     }
     return { promoted, ahead, late };
+  }
+
+  /**
+   * Where to tell what a scorecard's next instant changed when it comes (a stored-ahead scorecard
+   * made current, or a late re-evaluation): `devsecops.control.changed` / `stage.changed` events
+   * and regression alerts, as a write's refresh tells them. A promotion is told by the instance
+   * whose update moved it, so once across instances.
+   */
+  publishClockChangesTo(listeners: ScorecardChangeListener[]) {
+    this.clockListeners = listeners;
+  }
+
+  private async clockChanged(before: EntityScorecard | undefined, after: EntityScorecard) {
+    for (const listener of this.clockListeners) {
+      try {
+        await listener.scorecardChanged(before, after);
+      } catch (error) {
+        this.options.logger.warn(`Could not tell what time changed in the scorecard of ${after.entityRef}: ${error}`);
+      }
+    }
   }
 
   /**

@@ -202,11 +202,17 @@ export class SummaryStore {
 
   /**
    * Makes the scorecards stored ahead current once their time has come (`now` ≥ valid_until),
-   * summary columns included, so roll-ups count them too; returns how many moved.
+   * summary columns included, so roll-ups count them too; returns how many moved. Each one this
+   * call moved (the conditional update decides: two instances never both move one) is passed to
+   * `onPromoted` with the scorecard it replaced.
    */
-  async promoteDue(now: Date, limit: number): Promise<number> {
+  async promoteDue(
+    now: Date,
+    limit: number,
+    onPromoted?: (before: EntityScorecard | undefined, after: EntityScorecard) => Promise<void>,
+  ): Promise<number> {
     const rows = await this.knex<SummaryRow>(SUMMARIES)
-      .select('entity_ref', 'valid_until', 'next_scorecard', 'next_valid_until')
+      .select('entity_ref', 'valid_until', 'scorecard', 'next_scorecard', 'next_valid_until')
       .whereNotNull('next_scorecard')
       .where('valid_until', '<=', toDbTime(now))
       .orderBy('valid_until', 'asc')
@@ -214,7 +220,7 @@ export class SummaryStore {
     let moved = 0;
     for (const row of rows) {
       const next: EntityScorecard = JSON.parse(row.next_scorecard!);
-      moved += await this.knex<SummaryRow>(SUMMARIES)
+      const updated = await this.knex<SummaryRow>(SUMMARIES)
         .where({ entity_ref: row.entity_ref })
         .where('valid_until', row.valid_until!)
         .whereNotNull('next_scorecard')
@@ -225,6 +231,8 @@ export class SummaryStore {
           next_scorecard: null,
           next_valid_until: null,
         });
+      moved += updated;
+      if (updated === 1 && onPromoted) await onPromoted(row.scorecard ? JSON.parse(row.scorecard) : undefined, next);
     }
     return moved;
   }
