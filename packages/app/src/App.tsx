@@ -1,5 +1,6 @@
 import { createApp } from '@backstage/frontend-defaults';
 import catalogPlugin from '@backstage/plugin-catalog/alpha';
+import homePlugin from '@backstage/plugin-home/alpha';
 import notificationsPlugin from '@backstage/plugin-notifications/alpha';
 import orgPlugin from '@backstage/plugin-org/alpha';
 import signalsPlugin from '@backstage/plugin-signals/alpha';
@@ -13,6 +14,7 @@ import { themeModule } from './modules/theme';
 export default createApp({
   features: [
     catalogPlugin,
+    homePlugin,
     orgPlugin,
     notificationsPlugin,
     signalsPlugin,

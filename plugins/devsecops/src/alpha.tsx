@@ -18,6 +18,7 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
+import { HomePageWidgetBlueprint } from '@backstage/plugin-home-react/alpha';
 import { devsecopsApiRef } from './api';
 
 const overviewRouteRef = createRouteRef();
@@ -145,6 +146,21 @@ const systemScorecardContent = EntityContentBlueprint.make({
   },
 });
 
+/**
+ * "My services" on the home page (`@backstage/plugin-home/alpha`): the signed-in user's teams'
+ * services failing first, each with stage, gate, what fails and the one next step.
+ */
+const myServicesHomeWidget = HomePageWidgetBlueprint.make({
+  name: 'my-services',
+  params: {
+    name: 'DevsecopsMyServices',
+    title: 'My services',
+    description: "Your teams' services, failing first: stage, release gate and the one next step",
+    layout: { width: { minColumns: 4, defaultColumns: 6 }, height: { minRows: 4, defaultRows: 6 } },
+    components: () => import('./components/StageGate').then(m => ({ Content: m.MyServicesContent })),
+  },
+});
+
 const entitySecurityCard = EntityCardBlueprint.make({
   name: 'security',
   params: {
@@ -174,6 +190,7 @@ const devsecopsFrontendPlugin: FrontendPlugin = createFrontendPlugin({
     groupScorecardContent,
     systemScorecardContent,
     entitySecurityCard,
+    myServicesHomeWidget,
   ],
 });
 

@@ -17,4 +17,4 @@ export {
   SystemSecurityContent,
 } from './plugin';
 export { devsecopsApiRef } from './api';
-export { DevsecopsMyServicesCard, devsecopsStageGateColumn } from './stageGateExtensions';
+export { DevsecopsMyServicesCard, DevsecopsMyServicesHomeWidget, devsecopsStageGateColumn } from './stageGateExtensions';

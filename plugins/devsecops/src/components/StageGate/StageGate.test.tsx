@@ -1,11 +1,9 @@
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
-import { identityApiRef } from '@backstage/core-plugin-api';
 import { Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
 import { screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
 import { devsecopsStageGateColumn } from './catalogColumn';
-import { MyServicesCard } from './MyServicesCard';
 
 jest.setTimeout(30_000);
 
@@ -46,36 +44,5 @@ describe('the catalog column', () => {
     expect(within(screen.getByTestId('unscored')).getByText('—')).toBeInTheDocument();
     expect(getRollup).toHaveBeenCalledTimes(1);
     expect(getRollup).toHaveBeenCalledWith({});
-  });
-});
-
-describe('MyServicesCard', () => {
-  it("lists the signed-in user's teams' services, denied gates first", async () => {
-    await renderInTestApp(
-      <TestApiProvider
-        apis={[
-          [devsecopsApiRef, fakeDevsecopsApi({ getRollup: async () => rollup })],
-          [
-            identityApiRef,
-            {
-              getBackstageIdentity: async () => ({
-                type: 'user' as const,
-                userEntityRef: 'user:default/paula-payne',
-                ownershipEntityRefs: ['user:default/paula-payne', 'group:default/team-payments'],
-              }),
-            },
-          ],
-        ]}
-      >
-        <MyServicesCard />
-      </TestApiProvider>,
-    );
-    const list = await screen.findByRole('list', { name: 'my services' });
-    expect(within(list).getAllByRole('listitem').map(li => li.textContent)).toEqual([
-      'payments-worker · team-paymentsStage 3 · ✕ denied',
-      'payments-db · team-paymentsStage 0 · – no decision',
-      'payments-api · team-paymentsStage 2 · ✓ allowed',
-    ]);
-    expect(within(list).queryByText(/checkout-web/)).not.toBeInTheDocument();
   });
 });

@@ -1,3 +1,3 @@
 export { devsecopsStageGateColumn } from './catalogColumn';
-export { MyServicesCard } from './MyServicesCard';
+export { MyServicesCard, MyServicesContent } from './MyServicesCard';
 export { StageGateCell } from './StageGateCell';
