@@ -19,7 +19,6 @@ import {
   devsecopsHumanAttestationPermissions,
   devsecopsPermissions,
   devsecopsRuntimeUpdatePermission,
-  devsecopsTicketLinkPermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   devsecopsEntityResourceRef,
@@ -163,7 +162,6 @@ export const devsecopsPlugin = createBackendPlugin({
           permissions: [
             devsecopsExceptionRequestPermission,
             devsecopsRuntimeUpdatePermission,
-            devsecopsTicketLinkPermission,
             devsecopsExerciseRecordPermission,
             ...Object.values(devsecopsHumanAttestationPermissions),
             devsecopsEntityReadPermission,

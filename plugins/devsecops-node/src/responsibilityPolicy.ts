@@ -18,7 +18,6 @@ import {
   devsecopsHumanAttestationPermissions,
   devsecopsPermissions,
   devsecopsRuntimeUpdatePermission,
-  devsecopsTicketLinkPermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   createDevsecopsEntityConditionalDecision,
@@ -126,8 +125,8 @@ export class DevsecopsResponsibilityPolicy implements PermissionPolicy {
         devsecopsEntityConditions.isEntityOwner({ claims }),
       );
     }
-    // Owners close their incidents and link their tickets; platform and security help with any.
-    if (isPermission(permission, devsecopsRuntimeUpdatePermission) || isPermission(permission, devsecopsTicketLinkPermission)) {
+    // Owners close their incidents; platform and security help with any.
+    if (isPermission(permission, devsecopsRuntimeUpdatePermission)) {
       if (security || platform) return { result: AuthorizeResult.ALLOW };
       return createDevsecopsEntityConditionalDecision(
         permission,

@@ -27,7 +27,6 @@ import { mountChecklistRoutes } from './checklistRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 import { mountCampaignRoutes } from './campaignRoutes';
 import { mountDigestRoutes } from '../digest/digestRoutes';
-import { mountTicketRoutes } from '../tickets/ticketRoutes';
 
 export interface RouterOptions {
   services: DevsecopsServices;
@@ -119,7 +118,6 @@ export async function createRouter(
   mountPortfolioRoutes(area);
   mountCampaignRoutes(area);
   mountDigestRoutes(area);
-  mountTicketRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);
 

@@ -11,7 +11,6 @@ import { exceptionActionPaths } from './paths/exceptionActions';
 import { reviewPaths } from './paths/reviews';
 import { responsibilityPaths } from './paths/responsibility';
 import { checklistPaths } from './paths/checklist';
-import { ticketPaths } from './paths/tickets';
 
 const entityParams = [
   {
@@ -368,7 +367,6 @@ export const spec = {
     ...reviewPaths,
     ...responsibilityPaths,
     ...checklistPaths,
-    ...ticketPaths,
     '/health': {
       get: {
         operationId: 'getHealth',
