@@ -19,6 +19,7 @@ import {
   devsecopsHumanAttestationPermissions,
   devsecopsPermissions,
   devsecopsRuntimeUpdatePermission,
+  devsecopsTicketLinkPermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   devsecopsEntityResourceRef,
@@ -162,6 +163,7 @@ export const devsecopsPlugin = createBackendPlugin({
           permissions: [
             devsecopsExceptionRequestPermission,
             devsecopsRuntimeUpdatePermission,
+            devsecopsTicketLinkPermission,
             devsecopsExerciseRecordPermission,
             ...Object.values(devsecopsHumanAttestationPermissions),
             devsecopsEntityReadPermission,

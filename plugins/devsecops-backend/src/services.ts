@@ -1,3 +1,4 @@
+import { TicketService, TicketStore } from './tickets';
 import {
   AuditorService,
   AuthService,
@@ -146,6 +147,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     campaigns: new CampaignStore(knex),
   };
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
+    tickets: new TicketStore(knex),
   // VEX statements apply to every scanner's findings when they are evaluated and listed.
   const vex = new VexService(knex, new VexStore(knex), settings.vexMaxAgeDays ?? DEFAULT_VEX_MAX_AGE_DAYS);
 
@@ -165,6 +167,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     humanAttestations: stores.humanAttestations,
     // The portal's own acts: audit-package exports recorded per covered entity.
     evidenceLog,
+    tickets: stores.tickets, // closed rotation tickets of secret findings (mean time to rotate)
     vex,
   };
   const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
@@ -378,6 +381,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     responsibility: { matrix: () => responsibilityMatrix(controls.list(), scorecardSettings.evaluation) },
     checklist: new ChecklistService({ ...evidenceSources, rollups }),
     campaigns,
+    tickets: new TicketService({ knex, store: stores.tickets, runtimeSignals: stores.runtimeSignals, entities, permissions: deps.permissions, evidenceLog, onEvidenceChanged }),
     /** The weekly team and org digests (a notification each, once per recipient and week). */
     digests: new DigestService({
       store: new DigestStore(knex),

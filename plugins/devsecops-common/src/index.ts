@@ -18,6 +18,7 @@ export * from './model/responsibility';
 export * from './model/checklist';
 export * from './model/campaigns';
 export * from './model/events';
+export * from './model/tickets';
 export * from './permissions';
 export * from './csv';
 export * from './api/DevsecopsClient';

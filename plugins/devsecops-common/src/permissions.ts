@@ -45,6 +45,17 @@ export const devsecopsRuntimeUpdatePermission = createPermission({
 });
 
 /**
+ * Link a remediation or rotation ticket to a finding or runtime signal of an entity (and update
+ * its status), on the entity. The example policy lets the owning team, platform and security.
+ * @public
+ */
+export const devsecopsTicketLinkPermission = createPermission({
+  name: 'devsecops.ticket.link',
+  attributes: { action: 'update' },
+  resourceType: DEVSECOPS_ENTITY_RESOURCE_TYPE,
+});
+
+/**
  * Record a tabletop exercise (`POST /v1/exercises`); a resource permission on the exercise's
  * scope: the group it was held for (the group itself is its owner) or the entity.
  * @public
@@ -164,6 +175,7 @@ export const devsecopsPermissions = [
   devsecopsExceptionRevokePermission,
   devsecopsRuntimeUpdatePermission,
   devsecopsExerciseRecordPermission,
+  devsecopsTicketLinkPermission,
   ...Object.values(devsecopsHumanAttestationPermissions),
   devsecopsFeedImportPermission,
   devsecopsCampaignManagePermission,

@@ -20,6 +20,7 @@ import {
   devsecopsPermissions,
   devsecopsReadPermission,
   devsecopsRuntimeUpdatePermission,
+  devsecopsTicketLinkPermission,
   ExceptionRecord,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { DevsecopsEntityResource, devsecopsEntityRules, devsecopsExceptionRules } from './permissions';
@@ -154,6 +155,15 @@ describe('DevsecopsResponsibilityPolicy', () => {
     expect(await decide(update, pat)).toEqual({ result: AuthorizeResult.ALLOW });
     expect(await decide(update, rita)).toEqual({ result: AuthorizeResult.ALLOW });
     expect(await decide(update, carl)).toEqual({ result: AuthorizeResult.ALLOW }); // every security group counts
+  });
+
+  it("devsecops.ticket.link: the entity's owners (another team is refused), and the security and platform groups for any", async () => {
+    const link = devsecopsTicketLinkPermission;
+    expect(allows(await decide(link, paula), paymentsApi)).toBe(true);
+    expect(allows(await decide(link, paula), cartService)).toBe(false);
+    expect(allows(await decide(link, deptLead), cartService)).toBe(false);
+    expect(await decide(link, pat)).toEqual({ result: AuthorizeResult.ALLOW });
+    expect(await decide(link, rita)).toEqual({ result: AuthorizeResult.ALLOW });
   });
 
   it('devsecops.exercise.record: the scope group or a group above it, never a team below; security any', async () => {

@@ -18,6 +18,7 @@ import {
   devsecopsHumanAttestationPermissions,
   devsecopsPermissions,
   devsecopsRuntimeUpdatePermission,
+  devsecopsTicketLinkPermission,
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import {
   createDevsecopsEntityConditionalDecision,
@@ -125,8 +126,8 @@ export class DevsecopsResponsibilityPolicy implements PermissionPolicy {
         devsecopsEntityConditions.isEntityOwner({ claims }),
       );
     }
-    // Owners close their incidents; platform and security help with any.
-    if (isPermission(permission, devsecopsRuntimeUpdatePermission)) {
+    // Owners close their incidents and link their tickets; platform and security help with any.
+    if (isPermission(permission, devsecopsRuntimeUpdatePermission) || isPermission(permission, devsecopsTicketLinkPermission)) {
       if (security || platform) return { result: AuthorizeResult.ALLOW };
       return createDevsecopsEntityConditionalDecision(
         permission,

@@ -2,6 +2,7 @@ import { isPastDue, slaDaysFor } from './dueDates';
 import { EntityMetrics } from '@devsecops-scorecard/plugin-devsecops-common';
 import { isActive } from './exceptions';
 import { atLeast, emptyCounts } from './severity';
+import { secretRotations } from './rotation';
 import { daysBetween } from './time';
 import { EntityEvidence, SeverityPolicy } from './types';
 
@@ -31,7 +32,7 @@ export function computeMetrics(
   const patched = evidence.resolvedFindings.filter(
     f => f.kind === 'sca' && atLeast(f.severity, 'high'),
   );
-  const rotated = evidence.resolvedFindings.filter(f => f.kind === 'secret');
+  const rotated = secretRotations(evidence.resolvedFindings, evidence.secretTicketClosures ?? [], now, windowDays);
   const openBySeverity = emptyCounts();
   const pastSla = emptyCounts();
   for (const finding of evidence.openFindings) {
@@ -56,8 +57,17 @@ export function computeMetrics(
   return {
     meanTimeToPatchDays: round(mean(patched.map(f => daysBetween(f.firstSeenAt, f.resolvedAt)))),
     patchedCount: patched.length,
-    meanTimeToRotateDays: round(mean(rotated.map(f => daysBetween(f.firstSeenAt, f.resolvedAt)))),
+    meanTimeToRotateDays: round(mean(rotated.map(r => daysBetween(r.firstSeenAt, r.rotatedAt)))),
     rotatedCount: rotated.length,
+    // Which event rotated them: a closed ticket or the secret gone from the latest scan.
+    ...(rotated.length > 0
+      ? {
+          rotatedBy: {
+            ticketClosed: rotated.filter(r => r.by === 'ticket_closed').length,
+            secretGone: rotated.filter(r => r.by === 'secret_gone').length,
+          },
+        }
+      : {}),
     pastSla,
     openBySeverity,
     meanExceptionAgeDays: round(mean(exceptionAges)),

@@ -49,6 +49,7 @@ export function nextChangeAt(evidence: EntityEvidence, config: EvaluationConfig,
   const windowDays = config.metricTargets.windowDays;
   for (const e of evidence.lapsedExceptions ?? []) consider(Date.parse(e.lapsedAt) + windowDays * DAY_MS + 1);
   for (const f of evidence.resolvedFindings) consider(Date.parse(f.resolvedAt) + windowDays * DAY_MS);
+  for (const c of evidence.secretTicketClosures ?? []) consider(Date.parse(c.closedAt) + windowDays * DAY_MS);
   for (const s of evidence.runtimeSignals ?? []) {
     if (s.remediatedAt) consider(Date.parse(s.remediatedAt) + windowDays * DAY_MS);
     dated(s.detectedAt);

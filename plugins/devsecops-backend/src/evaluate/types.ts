@@ -64,10 +64,21 @@ export interface OpenFinding {
 }
 
 export interface ResolvedFinding {
+  /** The finding's id (matches a ticket's subject). */
+  id?: string;
   severity: FindingSeverity;
   kind: string;
   firstSeenAt: string;
   resolvedAt: string;
+}
+
+/** A secret finding whose linked ticket was closed (tickets/TicketStore). */
+export interface SecretTicketClosure {
+  findingId: string;
+  firstSeenAt: string;
+  closedAt: string;
+  /** When the secret was gone from the scans, if it is. */
+  resolvedAt?: string;
 }
 
 export interface ReportSighting {
@@ -85,6 +96,11 @@ export interface EntityEvidence {
   openFindings: OpenFinding[];
   /** Resolved findings within the metrics window. */
   resolvedFindings: ResolvedFinding[];
+  /**
+   * Secret findings with a closed rotation ticket whose closure or resolution falls within the
+   * metrics window (absent: none). A secret counts as rotated at whichever comes first.
+   */
+  secretTicketClosures?: SecretTicketClosure[];
   /** Current value of each fact. */
   facts: ControlFact[];
   /** Newest deployment per environment. */

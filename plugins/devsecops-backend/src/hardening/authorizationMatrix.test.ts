@@ -33,6 +33,7 @@ import {
   devsecopsExceptionConditions,
 } from '@devsecops-scorecard/plugin-devsecops-node';
 import { devsecopsPlugin } from '../plugin';
+import { readFixture } from '../__testUtils__/fixtures';
 import { declaredCampaignId } from '../campaigns/campaignInput';
 import { spec } from '../schema/openapi';
 
@@ -181,6 +182,8 @@ interface Fixtures {
   exception(state: 'requested' | 'approved'): Promise<string>;
   /** A fresh exercise of team-payments with one follow-up. */
   exercise(): Promise<string>;
+  /** An open secret finding of payments-api (a real gitleaks report). */
+  finding(): Promise<string>;
 }
 /** Sets the caller's Authorization header (or none). */
 type As = (test: request.Test) => request.Test;
@@ -274,6 +277,20 @@ const FEED_IMPORT: Omit<Row, 'send'> = {
   allow: everyone(403, { 'no token': 401, ...users(200), 'static token': 200 }),
   demo: everyone(403, { 'no token': 401, 'security/risk owner': 200, 'static token': 200 }),
   deny: everyone(403, { 'no token': 401, 'static token': 200 }),
+};
+
+/** A new ticket each time (a new URL), so every allowed link is a 201. */
+const matrixTicket = () => ({ url: `https://jira.example.com/browse/SEC-${++serial}`, status: 'open' });
+const TICKET_SERVICES = {
+  'CI token for the repository': 201,
+  'CI token for another repository': 403,
+  'static token': 201,
+  'static token of another entity': 403,
+};
+const TICKET_LINK: Omit<Row, 'send'> = {
+  allow: everyone(201, { 'no token': 401, ...TICKET_SERVICES }),
+  demo: everyone(201, { 'no token': 401, 'other team': 403, guest: 403, ...TICKET_SERVICES }),
+  deny: everyone(403, { 'no token': 401, ...TICKET_SERVICES }),
 };
 
 /** Every operation of the OpenAPI document, and what each caller gets. */
@@ -579,6 +596,19 @@ const MATRIX: Record<string, Row> = {
     demo: everyone(403, { 'no token': 401, platform: 201, 'security/risk owner': 201 }),
     deny: everyone(403, { 'no token': 401 }),
   },
+  // Tickets: the owning team (devsecops.ticket.link on the entity; the demo policy adds platform and
+  // security) or a CI token allowed to write the entity's evidence (not subject to the policy).
+  'POST /v1/findings/{id}/tickets': {
+    send: async (a, f, as) =>
+      as(a.post(`/api/devsecops/v1/findings/${await f.finding()}/tickets`)).send(matrixTicket()),
+    ...TICKET_LINK,
+  },
+  'POST /v1/runtime-signals/{id}/tickets': {
+    send: async (a, f, as) =>
+      as(a.post(`/api/devsecops/v1/runtime-signals/${await f.signal()}/tickets`)).send(matrixTicket()),
+    ...TICKET_LINK,
+  },
+  'GET /v1/tickets': get('/v1/tickets?entity=payments-api'),
   // Named human attestations are recorded by the signed-in person, never by a token.
   'POST /v1/human-attestations': {
     send: async (a, _f, as) =>
@@ -688,6 +718,7 @@ const demoPermissions = createServiceFactory({
         case 'devsecops.exception.request':
           return verdict(owns({ claims }));
         case 'devsecops.runtime.update':
+        case 'devsecops.ticket.link':
           return verdict(
             claims.includes('group:default/security-compliance') ||
               claims.includes('group:default/platform-team') ||
@@ -896,6 +927,22 @@ describe.each([
           if (exercise.status !== 201)
             throw new Error(`exercise fixture: ${exercise.text}`);
           return exercise.body.id;
+        },
+        async finding() {
+          // A real gitleaks v8 report (fixtures/gitleaks); a repeat upload is a 200.
+          const upload = await ci(
+            request(helper.server).post('/api/devsecops/v1/reports?entity=payments-api&format=gitleaks'),
+          )
+            .set('Content-Type', 'application/json')
+            .send(readFixture('gitleaks/v8-golden-simple.json').toString('utf8'));
+          if (upload.status !== 201 && upload.status !== 200)
+            throw new Error(`finding fixture: ${upload.text}`);
+          const findings = await ci(
+            request(helper.server).get('/api/devsecops/v1/findings?entity=payments-api&status=open'),
+          );
+          const secret = findings.body.items?.find((i: any) => i.kind === 'secret');
+          if (!secret) throw new Error(`finding fixture: ${findings.text}`);
+          return secret.id;
         },
       };
     });

@@ -27,6 +27,7 @@ import { mountChecklistRoutes } from './checklistRoutes';
 import { mountScorecardRoutes } from './scorecardRoutes';
 import { mountCampaignRoutes } from './campaignRoutes';
 import { mountDigestRoutes } from '../digest/digestRoutes';
+import { mountTicketRoutes } from '../tickets/ticketRoutes';
 
 export interface RouterOptions {
   services: DevsecopsServices;
@@ -118,6 +119,7 @@ export async function createRouter(
   mountPortfolioRoutes(area);
   mountCampaignRoutes(area);
   mountDigestRoutes(area);
+  mountTicketRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);
 

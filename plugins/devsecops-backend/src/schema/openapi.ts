@@ -11,6 +11,7 @@ import { exceptionActionPaths } from './paths/exceptionActions';
 import { reviewPaths } from './paths/reviews';
 import { responsibilityPaths } from './paths/responsibility';
 import { checklistPaths } from './paths/checklist';
+import { ticketPaths } from './paths/tickets';
 
 const entityParams = [
   {
@@ -367,6 +368,7 @@ export const spec = {
     ...reviewPaths,
     ...responsibilityPaths,
     ...checklistPaths,
+    ...ticketPaths,
     '/health': {
       get: {
         operationId: 'getHealth',

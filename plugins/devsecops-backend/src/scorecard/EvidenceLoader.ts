@@ -1,3 +1,4 @@
+import type { TicketStore } from '../tickets/TicketStore';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { ControlFact, Deployment, factCounts } from '@devsecops-scorecard/plugin-devsecops-common';
@@ -72,6 +73,8 @@ export interface EvidenceLoaderOptions {
   evidenceLog?: EvidenceLogStore;
   /** Named human attestations (absent: only the facts of the human criteria count). */
   humanAttestations?: HumanAttestationStore;
+  /** Closed rotation tickets of secret findings (absent: only a secret's disappearance rotates it). */
+  tickets?: Pick<TicketStore, 'secretTicketClosures'>;
   /** VEX statements: findings they suppress are not open problems (absent: none apply). */
   vex?: Pick<VexService, 'withoutSuppressed'>;
 }
@@ -105,7 +108,7 @@ export class EvidenceLoader {
     const signatures = signaturesFromFacts(signatureFacts);
     // Exercises and human attestations count when made for the entity, its owner group or above.
     const scopes = o.exercises || o.humanAttestations ? await this.exerciseScopes(entity) : [];
-    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors, humanAttestations] = await Promise.all([
+    const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors, humanAttestations, secretTicketClosures] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? o.exercises.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10))
@@ -115,6 +118,7 @@ export class EvidenceLoader {
       o.evidenceLog ? this.lastExport(entity.entityRef, now) : undefined,
       o.runtimeMonitors ? o.runtimeMonitors.forEntity(entity.entityRef) : [],
       o.humanAttestations ? o.humanAttestations.inForce(scopes, now) : [],
+      o.tickets ? o.tickets.secretTicketClosures(entity.entityRef, windowStart) : [],
     ]);
     return {
       runtimeSignals,
@@ -124,6 +128,7 @@ export class EvidenceLoader {
       reports,
       openFindings,
       resolvedFindings,
+      ...(secretTicketClosures.length ? { secretTicketClosures } : {}),
       // A claim of a fact with its own source (an older version's POST /v1/facts) is not evidence.
       facts: facts.filter(factCounts),
       deployments,

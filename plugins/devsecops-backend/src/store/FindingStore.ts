@@ -310,10 +310,11 @@ export class FindingStore {
   /** Findings of an entity resolved since a time: what the patch and rotate metrics measure. */
   async resolvedSince(entityRef: string, since: Date) {
     const rows = await this.knex<FindingRow>(TABLE)
-      .select('severity', 'kind', 'first_seen_at', 'resolved_at')
+      .select('id', 'severity', 'kind', 'first_seen_at', 'resolved_at')
       .where({ entity_ref: entityRef, status: 'resolved' })
       .where('resolved_at', '>=', toDbTime(since));
     return rows.map(r => ({
+      id: String(r.id),
       severity: r.severity,
       kind: r.kind,
       firstSeenAt: fromDbTime(r.first_seen_at),

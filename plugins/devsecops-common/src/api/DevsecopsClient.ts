@@ -10,6 +10,7 @@ import {
   Rollup,
   RollupHistory,
 } from '../model/scorecard';
+import { LinkedTicket, TicketSubjectKind } from '../model/tickets';
 import { Exercise, ExerciseScenario, OverdueFollowUp, RecurringFinding, RuntimeSignal } from '../model/runtime';
 import { ExceptionViewerActions } from '../model/exceptionActions';
 import { HumanAttestation, HumanAttestationInput } from '../model/humanAttestations';
@@ -127,6 +128,8 @@ export interface DevsecopsApi {
   getRollup(query?: RollupQuery): Promise<Rollup>;
   getRollupHistory(query?: RollupQuery, days?: number): Promise<RollupHistory>;
   listRuntimeSignals(query: { entity: string; open?: boolean; limit?: number }): Promise<Page<RuntimeSignal>>;
+  /** Tickets linked to an entity's findings and runtime signals (`GET /v1/tickets`). */
+  listTickets(query: { entity: string; subjectKind?: TicketSubjectKind }): Promise<{ items: LinkedTicket[] }>;
   /** Exercises of a group or entity, or of the whole org without `scope`. */
   listExercises(query: { scope?: string; limit?: number }): Promise<ExercisesPage>;
   recordExercise(input: ExerciseRecordInput): Promise<Exercise>;
@@ -199,6 +202,10 @@ export class DevsecopsClient implements DevsecopsApi {
 
   getScorecard(entityRef: string): Promise<EntityScorecard> {
     return this.get('/v1/scorecards', { entity: entityRef });
+  }
+
+  listTickets(query: { entity: string; subjectKind?: TicketSubjectKind }): Promise<{ items: LinkedTicket[] }> {
+    return this.get('/v1/tickets', query);
   }
 
   listFindings(query: FindingsQuery): Promise<Page<Finding>> {

@@ -185,9 +185,14 @@ export interface EntityMetrics {
   /** Mean days from first seen to resolved, for critical and high vulnerabilities resolved in the window. */
   meanTimeToPatchDays?: number;
   patchedCount: number;
-  /** Mean days from first seen to resolved for secret findings resolved in the window. */
+  /**
+   * Mean days from first seen to rotated for secret findings rotated in the window: rotated when
+   * the linked ticket was closed or the secret was gone from the latest scan, whichever is first.
+   */
   meanTimeToRotateDays?: number;
   rotatedCount: number;
+  /** Of `rotatedCount`, how many a closed ticket and how many the secret's disappearance rotated (absent when none). */
+  rotatedBy?: { ticketClosed: number; secretGone: number };
   /** Open findings past their severity's SLA. */
   pastSla: Record<FindingSeverity, number>;
   openBySeverity: Record<FindingSeverity, number>;

@@ -228,6 +228,7 @@ export function fakeDevsecopsApi(
       controls: [...PIPELINE_CONTROLS],
     }),
     listFormats: async () => ({ formats: [{ id: 'sarif', title: 'SARIF' }] }),
+    listTickets: async () => ({ items: [] }),
     getScorecard: async () => sampleScorecard,
     searchComponents: async query => ({ items: [], totalCount: 0, entityCount: 0, limit: query.limit ?? 50, offset: query.offset ?? 0 }),
     listFindings: async query => ({

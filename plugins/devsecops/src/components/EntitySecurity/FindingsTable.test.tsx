@@ -76,3 +76,50 @@ describe('FindingsTable exploitability', () => {
     expect(ids).toEqual(['CVE-2021-44228', 'CVE-2023-44981', 'CVE-2026-9']);
   });
 });
+
+describe('FindingsTable tickets', () => {
+  it("shows each finding's linked ticket, linking to it, with its status", async () => {
+    const secret = finding('gitleaks-aws-key', { kind: 'secret', control: 'secret-scanning', tool: 'gitleaks', vulnerabilityId: undefined, ruleId: 'aws-access-key' });
+    const other = finding('CVE-2026-9', {});
+    const ticketQueries: Array<{ entity: string; subjectKind?: string }> = [];
+    const api = fakeDevsecopsApi({
+      listFindings: async () => ({ items: [secret, other], totalCount: 2, limit: 10, offset: 0 }),
+      listTickets: async query => {
+        ticketQueries.push(query);
+        return {
+          items: [
+            {
+              id: 't1',
+              subjectKind: 'finding',
+              subjectId: 'gitleaks-aws-key',
+              entityRef: 'component:default/payments-api',
+              url: 'https://acme.atlassian.net/browse/SEC-142',
+              ticketId: 'SEC-142',
+              system: 'jira',
+              status: 'closed',
+              updatedAt: '2026-12-05T00:00:00.000Z',
+              closedAt: '2026-12-05T00:00:00.000Z',
+              linkedAt: '2026-12-02T00:00:00.000Z',
+              linkedBy: 'user:default/dana',
+            },
+          ],
+        };
+      },
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[devsecopsApiRef, api]]}>
+        <FindingsTable entityRef="component:default/payments-api" />
+      </TestApiProvider>,
+    );
+    const table = await screen.findByRole('table', { name: 'findings' });
+    const link = await within(table).findByRole('link', { name: 'ticket SEC-142 (closed)' });
+    expect(link).toHaveAttribute('href', 'https://acme.atlassian.net/browse/SEC-142');
+    expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+    const row = link.closest('tr')!;
+    expect(row).toHaveTextContent('aws-access-key');
+    expect(row).toHaveTextContent('closed');
+    // The other finding has no ticket.
+    expect(within(within(table).getByText('CVE-2026-9').closest('tr')!).queryByRole('link')).toBeNull();
+    expect(ticketQueries).toEqual([{ entity: 'component:default/payments-api', subjectKind: 'finding' }]);
+  });
+});

@@ -1,10 +1,11 @@
 import { ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { FindingsQuery } from '@devsecops-scorecard/plugin-devsecops-common';
+import { FindingsQuery, LinkedTicket } from '@devsecops-scorecard/plugin-devsecops-common';
 import Chip from '@mui/material/Chip';
 import FormControl from '@mui/material/FormControl';
 import InputLabel from '@mui/material/InputLabel';
 import LinearProgress from '@mui/material/LinearProgress';
+import Link from '@mui/material/Link';
 import MenuItem from '@mui/material/MenuItem';
 import Select from '@mui/material/Select';
 import Stack from '@mui/material/Stack';
@@ -57,6 +58,10 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
     [api, entityRef, status, severity, orderBy, order, page, rowsPerPage],
   );
 
+  // Tickets linked to this entity's findings (remediation, rotation), shown next to each finding.
+  const tickets = useAsync(() => api.listTickets({ entity: entityRef, subjectKind: 'finding' }), [api, entityRef]);
+  const ticketsOf = (findingId: string) => tickets.value?.items.filter(t => t.subjectId === findingId) ?? [];
+
   const sortBy = (column: Order) => {
     if (orderBy === column) setOrder(order === 'asc' ? 'desc' : 'asc');
     else {
@@ -106,6 +111,7 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
             <TableCell>{header('firstSeenAt', 'First seen')}</TableCell>
             <TableCell>Due</TableCell>
             <TableCell>Status</TableCell>
+            <TableCell>Ticket</TableCell>
           </TableRow>
         </TableHead>
         <TableBody>
@@ -136,11 +142,16 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
                 {f.status}{f.resolvedAt ? ` ${new Date(f.resolvedAt).toLocaleDateString()}` : ''}
                 {f.vex && <VexNote vex={f.vex} />}
               </TableCell>
+              <TableCell>
+                {ticketsOf(f.id).map(t => (
+                  <TicketLink key={t.id} ticket={t} />
+                ))}
+              </TableCell>
             </TableRow>
           ))}
           {value && value.items.length === 0 && (
             <TableRow>
-              <TableCell colSpan={10}>
+              <TableCell colSpan={11}>
                 <Typography variant="body2" color="text.secondary">No findings match these filters.</Typography>
               </TableCell>
             </TableRow>
@@ -156,6 +167,19 @@ export function FindingsTable({ entityRef }: { entityRef: string }) {
         onPageChange={(_e, p) => setPage(p)}
         onRowsPerPageChange={e => { setRowsPerPage(Number(e.target.value)); setPage(0); }}
       />
+    </Stack>
+  );
+}
+
+/** A linked ticket: its id (or system) linking to it, and whether it is open or closed. */
+function TicketLink({ ticket }: { ticket: LinkedTicket }) {
+  const label = ticket.ticketId ?? ticket.system ?? 'ticket';
+  return (
+    <Stack direction="row" gap={0.5} alignItems="center">
+      <Link href={ticket.url} target="_blank" rel="noopener noreferrer" aria-label={`ticket ${label} (${ticket.status})`}>
+        {label}
+      </Link>
+      <Chip size="small" variant="outlined" label={ticket.status} color={ticket.status === 'closed' ? 'success' : 'default'} />
     </Stack>
   );
 }
