@@ -24,6 +24,10 @@ const cleanImageScan = readFixture('trivy/dd-schema2-no-vulns.json').toString('u
 // Real advisories (GitHub Advisory Database, OSV format; fixtures/osv-advisories/PROVENANCE.md).
 const log4shell = readFixture('osv-advisories/GHSA-jfh8-c2jp-5v3q.json');
 const jackson = readFixture('osv-advisories/GHSA-mx7p-6679-8g3q.json');
+// The KEV sample lists Log4Shell (CVE-2021-44228) as CISA does; a real Grype directory scan whose
+// critical is keyed by its GHSA id (GHSA-8v27-2fg9-7h62, related CVE-2021-23334).
+const kev = readFixture('exploitability/kev-sample.json');
+const grypeGhsa = readFixture('grype/dd-grype-directory-source.json').toString('utf8');
 
 describe.each(databases.eachSupportedId())('OSV advisory re-match (%p)', databaseId => {
   let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;
@@ -156,6 +160,28 @@ describe.each(databases.eachSupportedId())('OSV advisory re-match (%p)', databas
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain('has no id');
     expect(bad.body.error.message).not.toContain('AKIA');
+  });
+
+  it('GHSA-keyed findings: KEV enrichment through the CVE alias, search by either id', async () => {
+    await start();
+    await upload('entity=checkout-web', log4j213);
+    await upload('entity=payments-api', grypeGhsa);
+    expect((await importOsv(log4shell, '?sboms=all')).body.findingsOpened).toBe(1);
+    await request(backend.server)
+      .post('/api/devsecops/v1/feeds/kev')
+      .set('Authorization', ciHeader())
+      .set('Content-Type', 'application/json')
+      .send(kev.toString('utf8'))
+      .expect(200);
+    // The advisory's finding is keyed by GHSA-jfh8-c2jp-5v3q; KEV lists its alias CVE-2021-44228.
+    const byGhsa = await findings('vulnerabilityId=GHSA-jfh8-c2jp-5v3q&tool=osv-advisory-match');
+    expect(byGhsa).toHaveLength(1);
+    expect(byGhsa[0].exploitability.kev).toEqual({ listed: true, addedOn: '2021-12-10', source: 'feed' });
+    expect((await findings('vulnerabilityId=CVE-2021-44228&tool=osv-advisory-match')).map((f: any) => f.id)).toEqual([byGhsa[0].id]);
+    // Grype's GHSA-keyed match: found by the GHSA id and by its related CVE.
+    const grypeByGhsa = await findings('entity=payments-api&vulnerabilityId=GHSA-8v27-2fg9-7h62');
+    expect(grypeByGhsa.map((f: any) => [f.ruleId, f.vulnerabilityId])).toEqual([['GHSA-8v27-2fg9-7h62', 'CVE-2021-23334']]);
+    expect((await findings('entity=payments-api&vulnerabilityId=CVE-2021-23334')).map((f: any) => f.id)).toEqual([grypeByGhsa[0].id]);
   });
 
   it('only security (devsecops.feed.import) or an org-wide service token imports advisories; a team and an entity-bound CI token get 403', async () => {
