@@ -39,7 +39,7 @@ function listReportFixtures(): string[] {
       const full = join(dir, name);
       if (statSync(full).isDirectory()) {
         if (name !== 'schema') walk(full);
-      } else if (!name.startsWith('schema-')) {
+      } else if (!name.startsWith('schema-') && !name.endsWith('.md')) {
         out.push(relative(FIXTURES_DIR, full));
       }
     }
