@@ -4,6 +4,7 @@ import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { scorecardChanges } from '../events/scorecardChanges';
 import { RegressionAlertStore } from '../store/RegressionAlertStore';
+import { findingCauses } from './findingCauses';
 
 /** A regression to notify, or a cause that ended. */
 export interface RegressionCause {
@@ -15,8 +16,9 @@ export interface RegressionCause {
 
 /**
  * The regressions between two evaluations of an entity (pure): a control turned failing, the
- * stage dropped, a gate denied; and the causes that ended (the control no longer failing, the
- * stage back, the environment's gate allowed). Nothing on a first evaluation (no before).
+ * stage dropped, a gate denied, new critical/high findings, findings past their SLA
+ * (findingCauses); and the causes that ended (the control no longer failing, the stage back, the
+ * environment's gate allowed, the count fallen). Nothing on a first evaluation (no before).
  */
 export function regressionCauses(before: EntityScorecard | undefined, after: EntityScorecard): RegressionCause[] {
   if (!before) return [];
@@ -74,6 +76,7 @@ export function regressionCauses(before: EntityScorecard | undefined, after: Ent
       out.push({ cause });
     }
   }
+  out.push(...findingCauses(before, after));
   return out;
 }
 

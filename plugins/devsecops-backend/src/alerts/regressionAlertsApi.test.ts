@@ -1,7 +1,7 @@
 /*
  * Issue 19 item 2: regression alerts through Backstage notifications to the owning team — a control
- * turned failing, a gate denied — one per entity and cause until it changes, with two backend
- * instances on one database handling the writes at once.
+ * turned failing, a gate denied, a new critical finding — one per entity and cause until it
+ * changes, with two backend instances on one database handling the writes at once.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory from 'knex';
@@ -64,6 +64,20 @@ describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId
       expect((await upload(a.server, false)).status).toBe(201);
       expect((await upload(b.server, true)).status).toBe(201);
       expect(dependencyScan()).toHaveLength(2);
+      // Each rise of the open critical findings (0 → 1, twice) is a new critical finding, told once.
+      expect(alerts('devsecops-finding-new')).toEqual([
+        {
+          recipients: { type: 'entity', entityRef: 'group:default/team-payments' },
+          payload: {
+            topic: 'devsecops-finding-new',
+            title: 'payments-api: 1 new critical finding',
+            description: '1 open critical finding (0 before)',
+            link: '/catalog/default/component/payments-api/security#findings',
+            severity: 'high',
+          },
+        },
+        expect.objectContaining({ payload: expect.objectContaining({ title: 'payments-api: 1 new critical finding' }) }),
+      ]);
 
       // A denied production gate, asked on both instances: one notification, naming what failed.
       const gate = (server: any) =>
@@ -90,6 +104,7 @@ describe.each(databases.eachSupportedId())('regression alerts on %p', databaseId
       expect(await knex('devsecops_regression_alerts').orderBy('cause').select('entity_ref', 'cause')).toEqual([
         { entity_ref: 'component:default/payments-api', cause: 'control:dependency-scan' },
         { entity_ref: 'component:default/payments-api', cause: 'control:policy-as-code' },
+        { entity_ref: 'component:default/payments-api', cause: 'finding:critical:1' },
         { entity_ref: 'component:default/payments-api', cause: 'gate:production' },
       ]);
     } finally {

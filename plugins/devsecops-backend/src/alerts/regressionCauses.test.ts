@@ -34,4 +34,41 @@ describe('regressionCauses', () => {
     const causes = regressionCauses(card(1, 'failing', [decision('d1', 'deny')]), card(2, 'passing', [decision('d2', 'allow')]));
     expect(causes).toEqual([{ cause: 'control:sast' }, { cause: 'stage' }, { cause: 'gate:production' }]);
   });
+
+  it('tells each rise of open critical/high findings and of findings past their SLA once, and ends the counts that fell', () => {
+    const counts = (critical: number, high: number, pastSla: Partial<Record<string, number>> = {}) => ({
+      ...card(2, 'passing'),
+      metrics: {
+        openBySeverity: { critical, high, medium: 5, low: 0, info: 0 },
+        pastSla: { critical: 0, high: 0, medium: 0, low: 0, info: 0, ...pastSla },
+      } as any,
+    });
+    const rise = regressionCauses(counts(0, 1), counts(2, 1, { high: 1 }));
+    expect(rise).toEqual([
+      {
+        cause: 'finding:critical:2',
+        alert: {
+          topic: 'devsecops-finding-new',
+          title: 'payments-api: 2 new critical findings',
+          description: '2 open critical findings (0 before)',
+          link: '/catalog/default/component/payments-api/security#findings',
+          severity: 'high',
+        },
+      },
+      {
+        cause: 'sla:high:1',
+        alert: {
+          topic: 'devsecops-finding-past-sla',
+          title: 'payments-api: 1 high finding past its SLA',
+          description: "1 high finding open past the severity's SLA due date (0 before)",
+          link: '/catalog/default/component/payments-api/security#findings',
+          severity: 'high',
+        },
+      },
+    ]);
+    // Fixed one critical and the late high: the causes above the new counts end (a rise notifies again).
+    expect(regressionCauses(counts(2, 1, { high: 1 }), counts(1, 1))).toEqual([{ cause: 'finding:critical:2' }, { cause: 'sla:high:1' }]);
+    // Unchanged counts (a medium count is never a new-finding cause): nothing.
+    expect(regressionCauses(counts(1, 1), counts(1, 1))).toEqual([]);
+  });
 });
