@@ -21,6 +21,7 @@ import { OnEvidenceChanged } from '../scorecard/onEvidenceChanged';
 import { VexStore } from '../vex/VexStore';
 import { decompressBody, gzipEvidence } from './reportBody';
 import { reportFactRecords } from './reportFacts';
+import { preferCveIds } from './vulnerabilityIds';
 import { reportControls, reportStreams, summarize, uploadDedupKey } from './reportScope';
 import { checkControlChoice, parseCommit, parseDigest, parseScannedAt } from './uploadParams';
 
@@ -105,7 +106,8 @@ export class ReportIngestService {
     originalGzip.catch(() => undefined);
     const parsed = parseReportBody(body);
     const normalizer = normalizers.resolve(parsed, upload.format);
-    const normalized = normalizer.normalize(parsed, this.options.normalizeContext);
+    // The CVE keys each finding whenever it has one (feeds join on it; a module may key by GHSA).
+    const normalized = preferCveIds(normalizer.normalize(parsed, this.options.normalizeContext));
     const report = reportControls(normalized, control, upload.scanners);
 
     const resolved = await entities.resolveForWrite(upload.lookup, upload.writer);
