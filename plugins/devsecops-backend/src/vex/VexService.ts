@@ -1,7 +1,7 @@
 import { Finding } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { openFindingsForVex, reportArtifactDigests } from '../store/findingVexFacts';
-import { StoredVexStatement, vexFor } from './matchVex';
+import { indexVex, StoredVexStatement, VexIndex, vexFor } from './matchVex';
 import { VexStore } from './VexStore';
 
 /**
@@ -30,9 +30,10 @@ export class VexService {
     const suppressing = statements.filter(s => s.status === 'not_affected');
     if (suppressing.length === 0) return new Set();
     const facts = await openFindingsForVex(this.knex, entityRef, idsOf(suppressing));
+    const index = indexVex(statements);
     const out = new Set<string>();
     for (const finding of facts) {
-      if (vexFor(finding, statements, now)?.suppresses) out.add(finding.id);
+      if (vexFor(finding, index, now)?.suppresses) out.add(finding.id);
     }
     return out;
   }
@@ -40,14 +41,17 @@ export class VexService {
   /** A page of findings with the statement that applies to each (`vex`), when one does. */
   async annotate(findings: Finding[], now: Date): Promise<Finding[]> {
     if (findings.length === 0) return findings;
-    const byEntity = await this.store.forEntities([...new Set(findings.map(f => f.entityRef))]);
-    const stated = findings.filter(f => (byEntity.get(f.entityRef) ?? []).length > 0);
+    const statementsByEntity = await this.store.forEntities([...new Set(findings.map(f => f.entityRef))]);
+    const byEntity = new Map<string, VexIndex>(
+      [...statementsByEntity].filter(([, list]) => list.length > 0).map(([ref, list]) => [ref, indexVex(list)]),
+    );
+    const stated = findings.filter(f => byEntity.has(f.entityRef));
     if (stated.length === 0) return findings;
     // A finding of a source-scoped control belongs to the artifact its newest report scanned.
     const digests = await reportArtifactDigests(this.knex, stated.filter(f => !f.artifactDigest).map(f => f.lastReportId));
     return findings.map(finding => {
-      const statements = byEntity.get(finding.entityRef) ?? [];
-      if (statements.length === 0) return finding;
+      const statements = byEntity.get(finding.entityRef);
+      if (!statements) return finding;
       const artifactDigest = finding.artifactDigest ?? digests.get(finding.lastReportId);
       const vex = vexFor({ ...finding, artifactDigest }, statements, now);
       return vex ? { ...finding, vex } : finding;

@@ -1,4 +1,4 @@
-import { StoredVexStatement, vexFor, VexFindingFacts } from './matchVex';
+import { indexVex, StoredVexStatement, vexFor, VexFindingFacts } from './matchVex';
 
 const IMAGE = 'sha256:91bc0f1478c6d26e04da5c2a59ac20262ec2661942418e2a3e7c77245d872658';
 const OTHER_IMAGE = 'sha256:13d22ec63300e16014d4a42aed735207a8b33c223cff19627dd3042e5a10a3a0';
@@ -89,5 +89,18 @@ describe('vexFor', () => {
     expect(vexFor(grype, [expired], NOW)).toMatchObject({ status: 'not_affected', suppresses: false, expiresAt: '2026-12-06T11:59:59.000Z' });
     expect(vexFor(grype, [statement({ justification: undefined })], NOW)?.suppresses).toBe(false);
     expect(vexFor(grype, [statement({ justification: undefined, impactStatement: 'not reachable' })], NOW)?.suppresses).toBe(true);
+  });
+
+  it('answers the same through the index by id and alias', () => {
+    const statements = [
+      statement(),
+      statement({ vulnerabilityId: 'DSA-4910-1', aliases: ['CVE-2021-3326'], status: 'affected', justification: undefined, statedAt: '2026-12-04T09:00:00.000Z' }),
+      statement({ vulnerabilityId: 'CVE-2021-35942' }),
+    ];
+    const index = indexVex(statements);
+    for (const finding of [grype, trivy, { ...grype, vulnerabilityId: 'GHSA-x', ruleId: 'GHSA-x', aliases: ['CVE-2021-3326'] }, { ...grype, vulnerabilityId: 'CVE-2000-1', ruleId: 'CVE-2000-1' }]) {
+      expect(vexFor(finding, index, NOW)).toEqual(vexFor(finding, statements, NOW));
+    }
+    expect(vexFor(grype, index, NOW)?.status).toBe('affected');
   });
 });

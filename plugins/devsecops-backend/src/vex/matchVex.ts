@@ -95,6 +95,27 @@ function newer(a: StoredVexStatement, b: StoredVexStatement): boolean {
   return Number(a.id) > Number(b.id);
 }
 
+/** Statements by each of their ids (upper case): an entity's thousands of statements, looked up per finding. */
+export type VexIndex = ReadonlyMap<string, readonly StoredVexStatement[]>;
+
+export function indexVex(statements: readonly StoredVexStatement[]): VexIndex {
+  const index = new Map<string, StoredVexStatement[]>();
+  for (const statement of statements) {
+    for (const id of new Set([statement.vulnerabilityId, ...statement.aliases].map(canonicalId))) {
+      const list = index.get(id);
+      if (list) list.push(statement);
+      else index.set(id, [statement]);
+    }
+  }
+  return index;
+}
+
+function candidates(finding: VexFindingFacts, statements: readonly StoredVexStatement[] | VexIndex): Iterable<StoredVexStatement> {
+  if (!(statements instanceof Map)) return statements as readonly StoredVexStatement[];
+  const ids = [finding.vulnerabilityId, finding.ruleId, ...(finding.aliases ?? [])].filter((id): id is string => !!id);
+  return new Set(ids.flatMap(id => statements.get(canonicalId(id)) ?? []));
+}
+
 /**
  * The newest statement about the finding's vulnerability (by id or alias) in its package (purl, or
  * name when either side has no purl; the version when the statement names one), among those for
@@ -105,11 +126,11 @@ function newer(a: StoredVexStatement, b: StoredVexStatement): boolean {
  */
 export function vexFor(
   finding: VexFindingFacts,
-  statements: readonly StoredVexStatement[],
+  statements: readonly StoredVexStatement[] | VexIndex,
   now: Date,
 ): FindingVexStatement | undefined {
   let latest: StoredVexStatement | undefined;
-  for (const statement of statements) {
+  for (const statement of candidates(finding, statements)) {
     if (statement.scopeDigest !== '' && statement.scopeDigest !== finding.artifactDigest) continue;
     if (!sameVulnerability(statement, finding) || !samePackage(statement, finding)) continue;
     if (!latest || newer(statement, latest)) latest = statement;
