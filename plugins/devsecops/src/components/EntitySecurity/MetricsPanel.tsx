@@ -30,7 +30,8 @@ export function MetricsPanel({ metrics, history }: { metrics: EntityMetrics; his
     {
       label: 'Mean time to rotate',
       value: days(metrics.meanTimeToRotateDays),
-      detail: `${metrics.rotatedCount} secrets rotated`,
+      // Which came first for each secret: its rotation ticket closing, or the secret gone from the scan.
+      detail: `${metrics.rotatedCount} secrets rotated${metrics.rotatedBy ? ` (ticket closed ${metrics.rotatedBy.ticketClosed} · gone from scan ${metrics.rotatedBy.secretGone})` : ''}`,
       trend: s => s.metrics.meanTimeToRotateDays,
       unit: ' d',
     },
