@@ -11,6 +11,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { EventsService } from '@backstage/plugin-events-node';
 import { DevsecopsEvents, refreshPublishingChanges } from './events/DevsecopsEvents';
 import { RegressionAlerts } from './alerts/RegressionAlerts';
+import { catalogFollowers } from './alerts/followers';
 import { RegressionAlertStore } from './store/RegressionAlertStore';
 import {
   builtInNormalizers,
@@ -177,6 +178,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     store: new RegressionAlertStore(knex),
     notifications: deps.notifications,
     logger,
+    // ...and the users and groups the entity's devsecops.io/followers annotation names.
+    followers: catalogFollowers({ catalog, auth, logger }),
   });
   // Each write refreshes the scorecards it changes and publishes what moved (controls, stage, gate).
   const onEvidenceChanged: OnEvidenceChanged = deps.refreshAfterWrites

@@ -91,12 +91,15 @@ export class RegressionAlerts {
       store: RegressionAlertStore;
       notifications: NotificationService;
       logger: LoggerService;
+      /** The users and groups following an entity (alerts/followers: its devsecops.io/followers annotation). */
+      followers?: (entityRef: string) => Promise<string[]>;
       now?: () => Date;
     },
   ) {}
 
   async scorecardChanged(before: EntityScorecard | undefined, after: EntityScorecard) {
     const { store, notifications, logger } = this.options;
+    let recipients: Promise<string[]> | undefined;
     for (const { cause, alert } of regressionCauses(before, after)) {
       if (!alert) {
         await store.release(after.entityRef, cause);
@@ -105,11 +108,25 @@ export class RegressionAlerts {
       if (!after.ownerRef) continue;
       if (!(await store.claim(after.entityRef, cause, this.options.now?.() ?? new Date()))) continue;
       try {
-        await notifications.send({ recipients: { type: 'entity', entityRef: after.ownerRef }, payload: alert });
+        // The owning team and the entity's followers, read once per evaluation (only when it alerts).
+        recipients ??= this.recipients(after.entityRef, after.ownerRef);
+        const refs = await recipients;
+        await notifications.send({ recipients: { type: 'entity', entityRef: refs.length === 1 ? refs[0] : refs }, payload: alert });
       } catch (error) {
         await store.release(after.entityRef, cause);
         logger.warn(`Could not send the ${alert.topic} notification of ${after.entityRef}: ${error}`);
       }
     }
+  }
+
+  private async recipients(entityRef: string, ownerRef: string): Promise<string[]> {
+    let followers: string[] = [];
+    try {
+      followers = (await this.options.followers?.(entityRef)) ?? [];
+    } catch (error) {
+      // The owning team still hears of it when the catalog cannot be asked.
+      this.options.logger.warn(`Could not read the followers of ${entityRef}: ${error}`);
+    }
+    return [ownerRef, ...followers.filter(f => f !== ownerRef)];
   }
 }
