@@ -59,7 +59,16 @@ export class OsvMatchService {
     const components = await this.o.queries.componentsNamed(live.flatMap(a => a.affected.flatMap(candidateNames)));
     const deployed = sboms === 'deployed' ? await this.o.queries.deployedArtifacts(components.map(c => c.entityRef)) : undefined;
     const inScope = components.filter(c => !deployed || (c.artifactDigest !== '' && deployed.has(`${c.entityRef}\u0000${c.artifactDigest}`)));
-    const matches = live.flatMap(advisory => matchAdvisory(advisory, inScope));
+    // Each advisory reads only the components named as its packages may be named.
+    const byName = new Map<string, StoredComponent[]>();
+    for (const c of inScope) {
+      const named = byName.get(c.name);
+      if (named) named.push(c);
+      else byName.set(c.name, [c]);
+    }
+    const matches = live.flatMap(advisory =>
+      matchAdvisory(advisory, [...new Set(advisory.affected.flatMap(candidateNames).flatMap(n => byName.get(n) ?? []))]),
+    );
 
     const applied = await this.o.knex.transaction(async tx => {
       const result = await this.o.findings.applyAdvisoryMatches(
