@@ -100,7 +100,11 @@ export function inOsvRange(version: string, range: OsvRange): boolean {
       return undefined;
     })
     .filter((e): e is NonNullable<typeof e> => e !== undefined)
-    .sort((a, b) => (a.at === null ? -1 : b.at === null ? 1 : compareVersions(a.at, b.at)));
+    .sort((a, b) => {
+      if (a.at === null) return -1;
+      if (b.at === null) return 1;
+      return compareVersions(a.at, b.at);
+    });
   let affected = false;
   for (const event of events) {
     const c = event.at === null ? 1 : compareVersions(version, event.at);
