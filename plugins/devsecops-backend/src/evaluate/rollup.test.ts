@@ -63,6 +63,21 @@ describe('aggregate', () => {
     ]);
   });
 
+  it('sums which rotated the secrets in scope: a closed ticket or the secret gone from the scan', () => {
+    const rollup = aggregate(
+      { kind: 'org' },
+      [
+        summary('a', 1, {}, { metrics: metrics({ meanTimeToRotateDays: 1, rotatedCount: 2, rotatedBy: { ticketClosed: 2, secretGone: 0 } }) }),
+        summary('b', 1, {}, { metrics: metrics({ meanTimeToRotateDays: 4, rotatedCount: 1, rotatedBy: { ticketClosed: 0, secretGone: 1 } }) }),
+        summary('c', 1, {}),
+      ],
+      [],
+    );
+    expect(rollup.metrics.meanTimeToRotateDays).toBe(2);
+    expect(rollup.metrics.rotatedBy).toEqual({ ticketClosed: 2, secretGone: 1 });
+    expect(aggregate({ kind: 'org' }, [summary('c', 1, {})], []).metrics.rotatedBy).toBeUndefined();
+  });
+
   it('answers an empty scope without dividing by zero', () => {
     const rollup = aggregate({ kind: 'group', ref: 'group:default/empty' }, [], ['sast']);
     expect(rollup.entityCount).toBe(0);

@@ -14,6 +14,7 @@ export interface SummaryForRollup {
     patchedCount: number;
     meanTimeToRotateDays?: number;
     rotatedCount: number;
+    rotatedBy?: { ticketClosed: number; secretGone: number };
     meanExceptionAgeDays?: number;
     meanTimeToRemediateDays?: number;
     remediatedCount?: number;
@@ -82,6 +83,7 @@ export function aggregate(
     metrics: {
       meanTimeToPatchDays: weightedMean(summaries.map(s => [s.metrics.meanTimeToPatchDays, s.metrics.patchedCount])),
       meanTimeToRotateDays: weightedMean(summaries.map(s => [s.metrics.meanTimeToRotateDays, s.metrics.rotatedCount])),
+      ...rotatedBy(summaries),
       meanExceptionAgeDays: weightedMean(summaries.map(s => [s.metrics.meanExceptionAgeDays, 1])),
       meanTimeToRemediateDays: weightedMean(
         summaries.map(s => [s.metrics.meanTimeToRemediateDays, s.metrics.remediatedCount ?? 0]),
@@ -99,4 +101,14 @@ export function aggregate(
       }))
       .sort((a, b) => a.entityRef.localeCompare(b.entityRef)),
   };
+}
+
+/** Of the secrets rotated in scope, how many a closed ticket and how many their disappearance rotated (absent: none). */
+function rotatedBy(summaries: SummaryForRollup[]): { rotatedBy?: { ticketClosed: number; secretGone: number } } {
+  const by = { ticketClosed: 0, secretGone: 0 };
+  for (const s of summaries) {
+    by.ticketClosed += s.metrics.rotatedBy?.ticketClosed ?? 0;
+    by.secretGone += s.metrics.rotatedBy?.secretGone ?? 0;
+  }
+  return by.ticketClosed + by.secretGone > 0 ? { rotatedBy: by } : {};
 }

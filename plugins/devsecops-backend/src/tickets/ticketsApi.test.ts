@@ -176,6 +176,9 @@ describe.each(databases.eachSupportedId())('tickets as evidence on %p', database
     expect((await metrics()).rotatedCount).toBe(0);
     await link(`/findings/${id}/tickets`, DANA, { url, status: 'closed' }).expect(200);
     expect(await metrics()).toMatchObject({ rotatedCount: 1, rotatedBy: { ticketClosed: 1, secretGone: 0 }, meanTimeToRotateDays: 0 });
+    // The team's roll-up says which too.
+    const rollup = (await request(backend.server).get(api('/rollups?group=team-payments')).set('Authorization', DANA).expect(200)).body;
+    expect(rollup.metrics.rotatedBy).toEqual({ ticketClosed: 1, secretGone: 0 });
     // The secret gone from the next scan afterwards: still one rotation, by the ticket.
     await uploadSecrets('[]');
     expect(await metrics()).toMatchObject({ rotatedCount: 1, rotatedBy: { ticketClosed: 1, secretGone: 0 } });

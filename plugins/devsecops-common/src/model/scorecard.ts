@@ -231,6 +231,8 @@ export interface Rollup {
   metrics: {
     meanTimeToPatchDays?: number;
     meanTimeToRotateDays?: number;
+    /** Of the secrets rotated in scope: by a closed ticket, or gone from the scan (absent: none rotated, or none recorded which). */
+    rotatedBy?: { ticketClosed: number; secretGone: number };
     meanExceptionAgeDays?: number;
     /** Runtime signals: detected → remediated, weighted by how many were remediated. */
     meanTimeToRemediateDays?: number;
