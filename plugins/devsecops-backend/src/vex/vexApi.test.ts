@@ -131,6 +131,35 @@ describe.each(databases.eachSupportedId())('VEX across tools (%p)', databaseId =
     expect(deniedAgain.reason).toContain('1 critical vulnerability without an approved exception: CVE-2019-16541');
   });
 
+  it('a standalone CycloneDX VEX applies to the other tools the same way; in_triage does not suppress', async () => {
+    await scanBothTools();
+    const doc = JSON.parse(readFixture('openvex/cyclonedx-vex-defectdojo-django-1.13.1.json').toString('utf8'));
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    doc.metadata.timestamp = at;
+    for (const vuln of doc.vulnerabilities) vuln.analysis.lastUpdated = at;
+    // The document names no image digest: the upload's artifact parameter scopes it.
+    const vex = await upload('payments-api', JSON.stringify(doc), `&artifact=${DIGEST}`);
+    expect([vex.status, vex.body.error?.message]).toEqual([201, undefined]);
+    expect(vex.body.report.format).toBe('cyclonedx');
+
+    const [pysaml2] = (await findings('vulnerabilityId=CVE-2016-10127')).filter(f => f.tool === 'Grype');
+    expect(pysaml2.vex).toMatchObject({
+      status: 'not_affected',
+      suppresses: true,
+      justification: 'code_not_present',
+      impactStatement: expect.stringContaining('4.4.0'),
+      author: 'ACME Product Security',
+      documentId: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+      reportId: vex.body.report.id,
+    });
+    const [jira] = (await findings('vulnerabilityId=CVE-2019-20409')).filter(f => f.tool === 'Grype');
+    expect(jira.vex).toMatchObject({ status: 'under_investigation', suppresses: false });
+    const gate = await criticalVulns();
+    expect(gate.passed).toBe(false);
+    expect(gate.reason).toContain('CVE-2019-20409');
+    expect(gate.reason).not.toContain('CVE-2016-10127');
+  });
+
   it('an expired not_affected statement stops suppressing', async () => {
     await scanBothTools();
     const old = await upload('payments-api', vexDocument('defectdojo-django-1.13.1.openvex.json', 120));
