@@ -170,7 +170,8 @@ export class ControlIssues {
     const byControl = new Map<string, GithubIssue>();
     for (const issue of await target.client.listOpenIssues(target.slug, CONTROL_ISSUE_LABEL)) {
       const marker = parseIssueMarker(issue.body);
-      if (marker?.entityRef === target.entityRef && !byControl.has(marker.controlId)) {
+      const known = marker && byControl.get(marker.controlId);
+      if (marker?.entityRef === target.entityRef && (!known || issue.number < known.number)) {
         byControl.set(marker.controlId, issue);
       }
     }
@@ -201,6 +202,29 @@ export class ControlIssues {
       labels: [CONTROL_ISSUE_LABEL],
     });
     this.options.logger.info(`Opened ${issue.html_url} for ${target.entityRef} ${control.controlId}`);
+    await this.closeDuplicates(target, control.controlId);
+  }
+
+  /**
+   * Two instances (an event on one, the check on another) can both find no issue and both open
+   * one. After opening, the open issues are listed again: every one with the same marker but the
+   * oldest (lowest number) is closed as a duplicate of it, so one stays whichever instance looks.
+   */
+  private async closeDuplicates(
+    target: { entityRef: string; slug: string; client: GithubIssuesClient },
+    controlId: string,
+  ) {
+    const same = (await target.client.listOpenIssues(target.slug, CONTROL_ISSUE_LABEL))
+      .filter(i => {
+        const marker = parseIssueMarker(i.body);
+        return marker?.entityRef === target.entityRef && marker.controlId === controlId;
+      })
+      .sort((a, b) => a.number - b.number);
+    for (const duplicate of same.slice(1)) {
+      await target.client.comment(target.slug, duplicate.number, `Duplicate of #${same[0].number}.`);
+      await target.client.close(target.slug, duplicate.number, 'not_planned');
+      this.options.logger.info(`Closed ${duplicate.html_url} as a duplicate of #${same[0].number}`);
+    }
   }
 
   private async resolve(

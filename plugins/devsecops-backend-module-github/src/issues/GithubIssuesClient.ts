@@ -112,11 +112,11 @@ export class GithubIssuesClient {
     );
   }
 
-  /** Closes an issue as completed. */
-  async close(slug: string, issueNumber: number): Promise<void> {
+  /** Closes an issue, as completed unless said otherwise (`not_planned` for a duplicate). */
+  async close(slug: string, issueNumber: number, reason: 'completed' | 'not_planned' = 'completed'): Promise<void> {
     await this.send(slug, 'PATCH', `${this.apiBaseUrl}${this.repoPath(slug)}/issues/${issueNumber}`, {
       state: 'closed',
-      state_reason: 'completed',
+      state_reason: reason,
     });
   }
 

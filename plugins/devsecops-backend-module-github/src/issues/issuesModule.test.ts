@@ -238,6 +238,19 @@ describe('devsecopsGithubIssuesModule', () => {
     expect(github.issues).toHaveLength(1);
   });
 
+  it('two instances opening at the same moment leave one issue open: the later is closed as a duplicate of the first', async () => {
+    const github = githubRepository();
+    server.use(...github.handlers, ...devsecopsApi({ control: 'failing', failingDays: 30 }).handlers);
+    const first = await start();
+    const second = await start();
+    // Both list before either opens: both open one.
+    await Promise.all([first.deliver({ to: 'failing' }), second.deliver({ to: 'failing' })]);
+    expect(github.calls.filter(c => c === 'POST /issues')).toHaveLength(2);
+    expect(github.issues.filter(i => i.state === 'open').map(i => i.number)).toEqual([1347]);
+    expect(github.issues.find(i => i.number === 1348)).toMatchObject({ state: 'closed', state_reason: 'not_planned' });
+    expect(github.comments).toContainEqual({ number: 1348, body: 'Duplicate of #1347.' });
+  });
+
   it('does nothing while the control has failed fewer than openAfterDays days', async () => {
     const github = githubRepository();
     server.use(...github.handlers, ...devsecopsApi({ control: 'failing', failingDays: 3 }).handlers);
