@@ -15,7 +15,10 @@
  *     roll-up (GET /v1/rollups?entitiesLimit=0), sequential calls, user token;
  *   - one entity, 50 clients: POST /checks/run/:ns/:kind/:name against GET /v1/scorecards,
  *     random entities, user token and static service token.
- * The 1-minute load average is recorded before each measure. The last line is
+ * The 1-minute load average is recorded before each measure, and the backend process's CPU time
+ * per request (from /proc) around it: on a shared machine req/s move with everyone else's load,
+ * CPU per request much less. Each concurrent measure follows one uncounted warm-up second. The
+ * last roll-up body is written to $TMPDIR/devsecops-bench-compare-rollup.json. The last line is
  * `ratios: rollup=<x> scorecard_user=<y> scorecard_service=<z>` (medians over repetitions).
  * PostgreSQL: DEVSECOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432).
  */
@@ -68,6 +71,26 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** The backend process's CPU time so far (user + system, ms), from /proc; undefined elsewhere. */
+let backendPid: number | undefined;
+const TICK_MS = 1000 / (Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100);
+function backendCpuMs(): number | undefined {
+  if (!backendPid) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+    const stat = readFileSync(`/proc/${backendPid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return undefined;
+  }
+}
+/** The backend's CPU ms per request over a measure, or undefined without /proc. */
+const cpuPer = (before: number | undefined, requests: number) => {
+  const after = backendCpuMs();
+  return before === undefined || after === undefined || requests === 0 ? undefined : (after - before) / requests;
+};
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
 const load1 = () => loadavg()[0].toFixed(2);
 
@@ -213,6 +236,7 @@ async function main() {
         stdio: ['ignore', openSync(backendLog, 'w'), openSync(backendLog, 'a')],
       },
     );
+    backendPid = backend.pid;
     const api = client(base, serviceToken);
     await waitFor('the backend', async () => (await fetch(`${base}/api/devsecops/health`)).ok, 300);
     await waitFor(`${o.entities} components in the catalog`, async () => {
@@ -307,6 +331,8 @@ async function waitFor(what: string, ready: () => Promise<boolean>, seconds: num
 
 interface Sequential {
   calls: number;
+  /** The backend's CPU time per call (ms). */
+  cpuMs?: number;
   p50: number;
   p95: number;
   /** JSON size, and gzip size (what the backend's compression sends to a client that accepts it). */
@@ -316,6 +342,8 @@ interface Sequential {
 }
 interface Concurrent {
   rps: number;
+  /** The backend's CPU time per request (ms): steadier than req/s on a shared machine. */
+  cpuMs?: number;
   p50: number;
   p99: number;
   errors: number;
@@ -333,11 +361,13 @@ interface Run {
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 /** Sequential calls for `seconds` (at least three). */
+let lastBody: Buffer | undefined;
 async function sequential(call: () => Promise<Response>, seconds: number): Promise<Sequential> {
   const load = load1();
   const times: number[] = [];
   let bytes = 0;
   let gzipBytes = 0;
+  const cpuBefore = backendCpuMs();
   const until = Date.now() + seconds * 1000;
   while (times.length < 3 || Date.now() < until) {
     const t = performance.now();
@@ -347,9 +377,11 @@ async function sequential(call: () => Promise<Response>, seconds: number): Promi
     if (!r.ok) throw new Error(`${r.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
     bytes = body.byteLength;
     gzipBytes = gzipSync(Buffer.from(body)).byteLength;
+    lastBody = Buffer.from(body);
   }
+  const cpuMs = cpuPer(cpuBefore, times.length);
   times.sort((a, b) => a - b);
-  return { calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, gzipBytes, load };
+  return { cpuMs, calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, gzipBytes, load };
 }
 
 /** `clients` connections for `seconds` on random entities (autocannon). */
@@ -362,15 +394,21 @@ async function concurrent(
   // The repository root declares autocannon (scripts/load-test.mjs); the bench borrows it.
   // eslint-disable-next-line @backstage/no-undeclared-imports
   const autocannon = require('autocannon');
+  const run = (duration: number) =>
+    autocannon({
+      url: `http://localhost:${o.port}`,
+      connections: o.clients,
+      duration,
+      headers,
+      requests: [{ setupRequest: (req: object) => ({ ...req, ...request(names[Math.floor(Math.random() * names.length)]) }) }],
+    });
+  // One second not counted: connections opened, code paths warm, before the measure.
+  await run(1);
   const load = load1();
-  const result = await autocannon({
-    url: `http://localhost:${o.port}`,
-    connections: o.clients,
-    duration: o.seconds,
-    headers,
-    requests: [{ setupRequest: (req: object) => ({ ...req, ...request(names[Math.floor(Math.random() * names.length)]) }) }],
-  });
+  const cpuBefore = backendCpuMs();
+  const result = await run(o.seconds);
   return {
+    cpuMs: cpuPer(cpuBefore, result.requests.total),
     rps: result.requests.total / o.seconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -383,6 +421,8 @@ async function repetition(api: ReturnType<typeof client>, userToken: string, nam
   void userToken;
   const tiBulk = await sequential(() => api.post('/api/tech-insights/checks/run', 'user', { checks: CHECKS, entities: [] }), o.seconds);
   const rollup = await sequential(() => api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'user'), o.seconds);
+  // The roll-up as a client gets it, to look at what its size is made of.
+  if (lastBody) writeFileSync(join(tmpdir(), 'devsecops-bench-compare-rollup.json'), lastBody);
   const ti = (name: string) => ({
     method: 'POST' as const,
     path: `/api/tech-insights/checks/run/default/component/${name}`,
@@ -401,6 +441,7 @@ const median = (values: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 const f = (n: number, digits = 1) => n.toFixed(digits);
+const cpu = (ms: number | undefined) => (ms === undefined ? 'CPU n/a' : `${f(ms, 2)} ms CPU/req`);
 
 function report(o: Options, runs: Run[]) {
   console.log(
@@ -411,17 +452,25 @@ function report(o: Options, runs: Run[]) {
   runs.forEach((r, i) => {
     const rep = i + 1;
     console.log(
-      `| ${rep} | whole org: TI bulk run vs org roll-up (entitiesLimit=0), sequential | p50 ${f(r.tiBulk.p50, 0)} ms, p95 ${f(r.tiBulk.p95, 0)} ms (${r.tiBulk.calls} calls), ${f(r.tiBulk.bytes / 1024, 0)} KB (gzip ${f(r.tiBulk.gzipBytes / 1024, 0)} KB) | p50 ${f(r.rollup.p50)} ms, p95 ${f(r.rollup.p95)} ms (${r.rollup.calls} calls), ${f(r.rollup.bytes / 1024)} KB (gzip ${f(r.rollup.gzipBytes / 1024)} KB) | ${r.tiBulk.load} / ${r.rollup.load} |`,
+      `| ${rep} | whole org: TI bulk run vs org roll-up (entitiesLimit=0), sequential | p50 ${f(r.tiBulk.p50, 0)} ms, p95 ${f(r.tiBulk.p95, 0)} ms (${r.tiBulk.calls} calls), ${f(r.tiBulk.bytes / 1024, 0)} KB (gzip ${f(r.tiBulk.gzipBytes / 1024, 0)} KB), ${cpu(r.tiBulk.cpuMs)} | p50 ${f(r.rollup.p50)} ms, p95 ${f(r.rollup.p95)} ms (${r.rollup.calls} calls), ${f(r.rollup.bytes / 1024)} KB (gzip ${f(r.rollup.gzipBytes / 1024)} KB), ${cpu(r.rollup.cpuMs)} | ${r.tiBulk.load} / ${r.rollup.load} |`,
     );
     for (const [label, ti, ours] of [
       ['one entity, user token', r.tiUser, r.oursUser],
       ['one entity, static service token', r.tiService, r.oursService],
     ] as const) {
       console.log(
-        `| ${rep} | ${label}, ${o.clients} clients | ${f(ti.rps, 0)} req/s, p50 ${ti.p50} ms, p99 ${ti.p99} ms, ${ti.errors} errors | ${f(ours.rps, 0)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors | ${ti.load} / ${ours.load} |`,
+        `| ${rep} | ${label}, ${o.clients} clients | ${f(ti.rps, 0)} req/s, p50 ${ti.p50} ms, p99 ${ti.p99} ms, ${ti.errors} errors, ${cpu(ti.cpuMs)} | ${f(ours.rps, 0)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms, ${ours.errors} errors, ${cpu(ours.cpuMs)} | ${ti.load} / ${ours.load} |`,
       );
     }
   });
+  // Backend CPU per request: what a request costs whatever else the 2 cores are doing.
+  const cpuRatio = (pick: (r: Run) => [number | undefined, number | undefined]) => {
+    const ratios = runs.map(pick).filter(([t, u]) => t !== undefined && u !== undefined && u > 0).map(([t, u]) => t! / u!);
+    return ratios.length ? f(median(ratios), 2) : 'n/a';
+  };
+  console.log(
+    `\nbackend CPU per request (median ratio TI / ours): rollup=${cpuRatio(r => [r.tiBulk.cpuMs, r.rollup.cpuMs])} scorecard_user=${cpuRatio(r => [r.tiUser.cpuMs, r.oursUser.cpuMs])} scorecard_service=${cpuRatio(r => [r.tiService.cpuMs, r.oursService.cpuMs])}`,
+  );
   const rollup = median(runs.map(r => r.tiBulk.p50 / r.rollup.p50));
   const user = median(runs.map(r => r.oursUser.rps / r.tiUser.rps));
   const service = median(runs.map(r => r.oursService.rps / r.tiService.rps));

@@ -27,6 +27,7 @@ import { DigestService } from './digest/DigestService';
 import { DigestStore } from './store/DigestStore';
 import { CampaignStore } from './store/CampaignStore';
 import { SignatureVerifier } from './attest/SignatureVerifier';
+import { CatalogReadIndex } from './catalog/catalogReadIndex';
 import { EntityResolver } from './catalog/EntityResolver';
 import { ControlCatalog } from './config/ControlCatalog';
 import { DevsecopsConfig } from './config/readDevsecopsConfig';
@@ -171,7 +172,9 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     tickets: stores.tickets, // closed rotation tickets of secret findings (mean time to rotate)
     vex,
   };
-  const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries });
+  // Reads by entity ref find the entity and its owner here instead of one catalog call each.
+  const readIndex = new CatalogReadIndex({ catalog, auth, kinds: scorecardSettings.entityKinds });
+  const scorecards = new ScorecardService({ ...evidenceSources, logger, summaries, readIndex });
   const events = new DevsecopsEvents({ events: deps.events, logger });
   // The owning team hears of a control turned failing, a dropped stage, a denied gate: once per cause.
   const regressionAlerts = new RegressionAlerts({

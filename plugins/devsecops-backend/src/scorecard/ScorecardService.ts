@@ -3,6 +3,7 @@ import type { ScorecardChangeListener } from '../events/DevsecopsEvents';
 import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
+import { CatalogReadIndex } from '../catalog/catalogReadIndex';
 import { EntityLookup } from '../catalog/EntityResolver';
 import { RecentEntityLookups } from '../catalog/recentEntityLookups';
 import { EvidenceWriter } from '../identity/ciIdentities';
@@ -20,6 +21,11 @@ const withoutTime = (scorecard: EntityScorecard) => JSON.stringify({ ...scorecar
 export interface ScorecardServiceOptions extends EvidenceLoaderOptions {
   logger: LoggerService;
   summaries: SummaryStore;
+  /**
+   * Counted entities' refs and owners for reads by entity ref (absent: every read asks the
+   * catalog, reusing its answer for a few seconds).
+   */
+  readIndex?: CatalogReadIndex;
   now?: () => Date;
 }
 
@@ -65,10 +71,20 @@ export class ScorecardService {
    * re-evaluates and stores it with the instant it next changes without new evidence
    * (evaluate/nextChange), and the refresh job (refreshAhead) stores the scorecard that follows
    * before that instant comes. Only an entity with nothing stored yet, or whose catalog owner
-   * changed since, is evaluated here, once. An entity of a kind that is not counted is evaluated
+   * changed since, is evaluated here, once. Reads by entity ref find the entity and its owner in
+   * the catalog read index (refreshed every 30 s) when there is one. An entity of a kind that is not counted is evaluated
    * for the answer and nothing is stored: a read never changes what roll-ups count.
    */
   async scorecardJson(lookup: EntityLookup): Promise<string> {
+    // By entity ref: the catalog read index knows the entity and its owner, so a stored scorecard
+    // is one row read, with no catalog round trip. Anything else takes the catalog path below.
+    if (lookup.entityRef && !lookup.repository && this.options.readIndex) {
+      const indexed = await this.options.readIndex.lookup(lookup.entityRef);
+      if (indexed) {
+        const stored = await this.options.summaries.storedScorecard(indexed.entityRef, this.now());
+        if (stored && stored.ownerRef === indexed.ownerRef) return stored.json;
+      }
+    }
     const resolved = await this.readLookups.resolve(lookup);
     if (!this.counts(resolved.entity.kind)) return JSON.stringify(await this.evaluate(resolved.entity));
     const stored = await this.options.summaries.storedScorecard(resolved.entityRef, this.now());
