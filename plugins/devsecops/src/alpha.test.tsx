@@ -6,6 +6,9 @@ import { fakeDevsecopsApi } from './testUtils/fakeDevsecopsApi';
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { fakeCatalogApi } from './__testUtils__/fakeCatalog';
 
+// The whole overview renders in a test app: more than jest's 5 s default on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('devsecops frontend plugin (new frontend system)', () => {
   it('mounts the overview page at /devsecops', async () => {
     renderTestApp({

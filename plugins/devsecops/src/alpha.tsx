@@ -25,6 +25,8 @@ const overviewRouteRef = createRouteRef();
 // Pages with a route ref get a nav item (the demo's sidebar places them under DevSecOps).
 const exceptionsRouteRef = createRouteRef();
 const exercisesRouteRef = createRouteRef();
+const campaignsRouteRef = createRouteRef();
+const searchRouteRef = createRouteRef();
 
 const devsecopsApi = ApiBlueprint.make({
   params: defineParams =>
@@ -87,6 +89,7 @@ const campaignsPage = PageBlueprint.make({
   name: 'campaigns',
   params: {
     path: '/devsecops/campaigns',
+    routeRef: campaignsRouteRef,
     title: 'Campaigns',
     icon: <FlagIcon fontSize="inherit" />,
     loader: () =>
@@ -102,6 +105,7 @@ const searchPage = PageBlueprint.make({
   name: 'search',
   params: {
     path: '/devsecops/search',
+    routeRef: searchRouteRef,
     title: 'Which services contain…',
     icon: <ManageSearchIcon fontSize="inherit" />,
     loader: () =>

@@ -33,6 +33,7 @@ export const SidebarContent = NavContentBlueprint.make({
             {nav.take('page:devsecops/exceptions')}
             {nav.take('page:devsecops/exercises')}
             {nav.take('page:devsecops/campaigns')}
+            {nav.take('page:devsecops/search')}
             <SidebarDivider />
             <SidebarScrollWrapper>
               {nav.rest({ sortBy: 'title' })}
