@@ -133,7 +133,7 @@ describe.each(databases.eachSupportedId())('campaign daily counts on %p', databa
   });
 
   it('counts a changed declaration afresh', () => {
-    const campaign = { id: 'x', title: 't', goal: { type: 'stage' as const, stage: 2 }, scope: {}, startDate: '2026-12-01', targetDate: '2026-12-20', ownerRef: 'group:default/a', reminderDaysBefore: [] };
+    const campaign = { id: 'x', title: 't', goal: { type: 'stage' as const, stage: 2 }, scope: {}, startDate: '2026-12-01', targetDate: '2026-12-20', ownerRef: 'group:default/a', reminderDaysBefore: [], source: 'api' as const };
     expect(countsKey(campaign)).toMatch(/^x#[0-9a-f]{16}$/);
     expect(countsKey({ ...campaign, goal: { type: 'stage', stage: 3 } })).not.toBe(countsKey(campaign));
     expect(countsKey({ ...campaign, targetDate: '2026-12-31' })).toBe(countsKey(campaign));

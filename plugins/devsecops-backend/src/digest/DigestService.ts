@@ -25,7 +25,7 @@ export interface DigestServiceOptions {
   campaigns: Pick<CampaignService, 'list'>;
   notifications: NotificationService;
   /** devsecops.responsibility: the platform team and the security owner receive the org digest. */
-  responsibility: ResponsibilityGroups;
+  responsibility?: ResponsibilityGroups;
   logger: LoggerService;
   now?: () => Date;
 }
@@ -83,7 +83,7 @@ export class DigestService {
     for (const team of teams) {
       sent += await this.sendOnce(`team:${team}`, key, team, () => this.compose({ kind: 'group', ref: team }, week));
     }
-    const org = [...new Set([this.options.responsibility.platformTeam, this.options.responsibility.securityOwner])];
+    const org = [...new Set([this.options.responsibility?.platformTeam, this.options.responsibility?.securityOwner])];
     let orgDigest: Promise<WeeklyDigest> | undefined;
     for (const recipient of org) {
       if (!recipient) continue;

@@ -367,10 +367,10 @@ export class SummaryStore {
   async goalStates(entityRefs?: string[]): Promise<GoalSummary[]> {
     const columns = ['entity_ref', 'owner_ref', 'system_ref', 'lifecycle', 'stage', 'control_states'];
     const rows: SummaryRow[] = [];
-    if (!entityRefs) rows.push(...(await this.knex<SummaryRow>(SUMMARIES).select(columns)));
+    if (!entityRefs) rows.push(...((await this.knex(SUMMARIES).select(columns)) as SummaryRow[]));
     else {
       for (let i = 0; i < entityRefs.length; i += 500) {
-        rows.push(...(await this.knex<SummaryRow>(SUMMARIES).select(columns).whereIn('entity_ref', entityRefs.slice(i, i + 500))));
+        rows.push(...((await this.knex(SUMMARIES).select(columns).whereIn('entity_ref', entityRefs.slice(i, i + 500))) as SummaryRow[]));
       }
     }
     return rows.map(r => ({
