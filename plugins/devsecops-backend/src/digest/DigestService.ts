@@ -16,6 +16,11 @@ const DAY = 86_400_000;
 const EXPIRY_WINDOW_DAYS = 14;
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
 
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= fn());
+}
+
 export interface DigestServiceOptions {
   store: DigestStore;
   summaries: SummaryStore;
@@ -84,10 +89,11 @@ export class DigestService {
       sent += await this.sendOnce(`team:${team}`, key, team, () => this.compose({ kind: 'group', ref: team }, week));
     }
     const org = [...new Set([this.options.responsibility?.platformTeam, this.options.responsibility?.securityOwner])];
-    let orgDigest: Promise<WeeklyDigest> | undefined;
+    // Composed once, only when some owner has not had this week's.
+    const orgDigest = once(() => this.compose({ kind: 'org' }, week));
     for (const recipient of org) {
       if (!recipient) continue;
-      sent += await this.sendOnce(`org:${recipient}`, key, recipient, () => (orgDigest ??= this.compose({ kind: 'org' }, week)));
+      sent += await this.sendOnce(`org:${recipient}`, key, recipient, orgDigest);
     }
     return sent;
   }

@@ -14,7 +14,7 @@ const databases = TestDatabases.create();
 const API = '/api/devsecops';
 const DAY = 86_400_000;
 const PAULA = mockCredentials.user.header('user:default/paula');
-const at = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10) + 'T09:00:00.000Z';
+const at = (n: number) => `${new Date(Date.now() - n * DAY).toISOString().slice(0, 10)}T09:00:00.000Z`;
 
 describe.each(databases.eachSupportedId())('digest preview on %p', databaseId => {
   let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;

@@ -95,13 +95,13 @@ export function weeklyDigest(input: DigestInput): WeeklyDigest {
     input.campaigns.every(c => c.done === c.inScope);
   const summary = quiet
     ? `A quiet week: nothing improved or regressed over ${plural(input.current.length, 'service')}, no exception expires within 14 days, no follow-up is overdue${input.campaigns.length > 0 ? ', every campaign is done' : ''}.`
-    : [
+    : `${[
         `${plural(improved.controls.length, 'control')} improved, ${plural(regressed.controls.length, 'control')} regressed`,
         `${plural(improved.stages.length, 'stage')} up, ${plural(regressed.stages.length, 'stage')} down`,
         `${plural(input.expiringExceptions.length, 'exception')} expiring within 14 days`,
         `${plural(input.campaigns.length, 'active campaign')}${input.campaigns.length > 0 ? ` (${plural(input.campaigns.reduce((n, c) => n + c.inScope - c.done, 0), 'service')} not done)` : ''}`,
         `${plural(input.overdueFollowUps.length, 'overdue exercise follow-up')}`,
-      ].join('; ') + '.';
+      ].join('; ')}.`;
   return {
     scope: input.scope,
     from: input.from,
