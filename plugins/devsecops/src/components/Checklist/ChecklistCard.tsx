@@ -1,14 +1,18 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { ChecklistItemResult, ChecklistState } from '@devsecops-scorecard/plugin-devsecops-common';
+import { ChecklistItemId, ChecklistItemResult, ChecklistState, HumanAttestationKind } from '@devsecops-scorecard/plugin-devsecops-common';
+import Button from '@mui/material/Button';
 import Table from '@mui/material/Table';
 import TableBody from '@mui/material/TableBody';
 import TableCell from '@mui/material/TableCell';
 import TableHead from '@mui/material/TableHead';
 import TableRow from '@mui/material/TableRow';
 import Typography from '@mui/material/Typography';
+import { useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { devsecopsApiRef } from '../../api';
+import { HumanAttestationDialog } from '../EntitySecurity/HumanAttestationDialog';
 import { ReasonText } from '../shared/ReasonText';
 
 /** A state in words and a symbol, never colour alone. */
@@ -25,13 +29,24 @@ const SOURCE_LABEL: Record<NonNullable<ChecklistItemResult['source']>, string> =
   portal: 'enforced by the portal',
 };
 
+/**
+ * The items a person vouches for: CI log redaction (the platform team checks it) and the
+ * blast-radius context of IaC reviews (a threat-model review). The backend's policy decides who
+ * may record; its refusal is shown in the dialog.
+ */
+export const ATTESTED_ITEMS: Partial<Record<ChecklistItemId, { kind: HumanAttestationKind; action: string }>> = {
+  'ci-log-redaction': { kind: 'ci-log-redaction', action: 'Record CI log check' },
+  'iac-review': { kind: 'threat-model-review', action: 'Record threat-model review' },
+};
+
 const INTRO =
   "The operating model's DevSecOps checklist. Each item is measured from collected evidence, a person's attestation or what the portal enforces; an item nothing measures yet says how to turn its evidence on.";
 
 /** The DevSecOps checklist of one service, for its Security tab. */
 export function EntityChecklistCard(props: { entityRef: string }) {
   const api = useApi(devsecopsApiRef);
-  const { value, loading, error } = useAsync(() => api.getChecklist({ entity: props.entityRef }), [api, props.entityRef]);
+  const { value, loading, error, retry } = useAsyncRetry(() => api.getChecklist({ entity: props.entityRef }), [api, props.entityRef]);
+  const [recording, setRecording] = useState<HumanAttestationKind>();
   return (
     <InfoCard title="DevSecOps checklist">
       {loading && <Progress />}
@@ -68,11 +83,26 @@ export function EntityChecklistCard(props: { entityRef: string }) {
                         To measure it: {item.howToMeasure}
                       </Typography>
                     )}
+                    {ATTESTED_ITEMS[item.id] && item.state !== 'not_applicable' && (
+                      <Button size="small" variant={item.state === 'met' ? 'text' : 'outlined'} sx={{ mt: 0.5 }} onClick={() => setRecording(ATTESTED_ITEMS[item.id]!.kind)}>
+                        {ATTESTED_ITEMS[item.id]!.action}
+                      </Button>
+                    )}
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
+          {recording && (
+            <HumanAttestationDialog
+              kind={recording}
+              entityRef={value.entityRef}
+              ownerRef={value.ownerRef}
+              open
+              onClose={() => setRecording(undefined)}
+              onRecorded={retry}
+            />
+          )}
         </>
       )}
     </InfoCard>

@@ -57,20 +57,29 @@ export function HumanAttestationDialog(props: {
   const [template, setTemplate] = useState('');
   const [findings, setFindings] = useState((props.initialFindings ?? []).join(', '));
   const [changeUrl, setChangeUrl] = useState('');
+  const [url, setUrl] = useState('');
+  const [reviewer, setReviewer] = useState('');
+  const [highRisk, setHighRisk] = useState('yes');
+  const [ciSystem, setCiSystem] = useState('GitHub Actions');
+  const [verification, setVerification] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
 
-  const input = (): HumanAttestationInput =>
-    kind === 'template-feedback'
-      ? { kind, scopeRef, date, template, findings: list(findings), changeUrl }
-      : {
-          kind,
-          scopeRef,
-          date,
-          attendees: list(attendees),
-          notesUrl,
-          ...(props.failures ? { failures: props.failures } : { failuresReviewed: Number(failuresReviewed) }),
-        };
+  const input = (): HumanAttestationInput => {
+    if (kind === 'template-feedback') return { kind, scopeRef, date, template, findings: list(findings), changeUrl };
+    if (kind === 'threat-model-review') {
+      return { kind, scopeRef, date, url, reviewer: reviewer.trim(), highRiskChangesFlagged: highRisk === 'yes' };
+    }
+    if (kind === 'ci-log-redaction') return { kind, scopeRef, date, ciSystem, verification, url };
+    return {
+      kind,
+      scopeRef,
+      date,
+      attendees: list(attendees),
+      notesUrl,
+      ...(props.failures ? { failures: props.failures } : { failuresReviewed: Number(failuresReviewed) }),
+    };
+  };
 
   const field = (label: string, value: string, set: (v: string) => void, extra: object = {}) => (
     <TextField fullWidth margin="dense" label={label} value={value} onChange={e => set(e.target.value)} {...extra} />
@@ -87,17 +96,39 @@ export function HumanAttestationDialog(props: {
           {props.ownerRef && <MenuItem value={props.ownerRef}>{props.ownerRef} (every service it owns)</MenuItem>}
           <MenuItem value={props.entityRef}>{props.entityRef}</MenuItem>
         </TextField>
-        {field(kind === 'template-feedback' ? 'Date of the change' : 'Date of the review', date, setDate, {
+        {field(kind === 'template-feedback' ? 'Date of the change' : kind === 'ci-log-redaction' ? 'Date of the check' : 'Date of the review', date, setDate, {
           type: 'date',
           InputLabelProps: { shrink: true },
         })}
-        {kind === 'template-feedback' ? (
+        {kind === 'template-feedback' && (
           <>
             {field('Template (entity ref or URL)', template, setTemplate)}
             {field('Findings fed back (ids or rule ids, comma-separated)', findings, setFindings)}
             {field('Link to the change', changeUrl, setChangeUrl)}
           </>
-        ) : (
+        )}
+        {kind === 'threat-model-review' && (
+          <>
+            {field('Link to the threat model', url, setUrl)}
+            {field('Reviewer (user ref)', reviewer, setReviewer)}
+            <TextField select fullWidth margin="dense" label="High-risk changes flagged" value={highRisk} onChange={e => setHighRisk(e.target.value)}>
+              <MenuItem value="yes">Yes: the review names the high-risk changes (blast radius)</MenuItem>
+              <MenuItem value="no">No high-risk changes</MenuItem>
+            </TextField>
+          </>
+        )}
+        {kind === 'ci-log-redaction' && (
+          <>
+            {field('CI system', ciSystem, setCiSystem)}
+            {field('How it was verified', verification, setVerification, {
+              multiline: true,
+              minRows: 2,
+              helperText: 'e.g. secrets registered as masked; a canary secret printed as ***; no step prints the environment',
+            })}
+            {field('Link to the run or review showing it', url, setUrl)}
+          </>
+        )}
+        {kind === 'control-failure-review' && (
           <>
             {field('Attendees (user refs, comma-separated)', attendees, setAttendees)}
             {field('Link to the notes', notesUrl, setNotesUrl)}
