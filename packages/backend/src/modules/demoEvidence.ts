@@ -253,14 +253,19 @@ export const demoEvidenceModule = createBackendModule({
               const writer = httpWriter({ baseUrl: async () => baseUrl, token: serviceToken });
               const demoGithubUrl = `${await discovery.getBaseUrl('devsecops-demo')}/github`;
               const pavedRoadWorkflows = readPavedRoadWorkflows(config);
+              let pulls = 0;
+              let pullMs = 0;
               for (const call of calls) {
                 if (call.kind === 'github-pull') {
+                  const pullStarted = Date.now();
+                  pulls++;
                   try {
                     await runDemoGithubPull(call, { demoGithubUrl, writer, pavedRoadWorkflows });
                   } catch (error) {
                     logger.warn(`Demo history: GitHub pull of ${call.slug} on ${call.at}: ${error}`);
                     refused++;
                   }
+                  pullMs += Date.now() - pullStarted;
                   continue;
                 }
                 if (call.kind === 'audit-export') {
@@ -296,7 +301,7 @@ export const demoEvidenceModule = createBackendModule({
                 if (!accepted) refused++;
               }
               logger.info(
-                `Demo history of ${historyDays} days for ${historyEntities.length} entities: ${calls.length} calls, ${refused} refused, ${Math.round((Date.now() - started) / 1000)} s`,
+                `Demo history of ${historyDays} days for ${historyEntities.length} entities: ${calls.length} calls, ${refused} refused, ${Math.round((Date.now() - started) / 1000)} s (${pulls} GitHub pulls: ${Math.round(pullMs / 1000)} s)`,
               );
             }
 
