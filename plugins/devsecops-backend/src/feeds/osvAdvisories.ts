@@ -6,7 +6,7 @@ import { PayloadTooLargeError } from '../ingest/errors';
  * OSV advisory sets as osv.dev and the GitHub Advisory Database publish them
  * (https://ossf.github.io/osv-schema/): one advisory (`{"id": …, "affected": […]}`), a JSON array
  * of advisories, or a zip of `<id>.json` files (osv.dev's per-ecosystem `all.zip`). Refusals name
- * the path or zip entry and what was expected, never the value found.
+ * the path (or the entry's place in the zip) and what was expected, never a value found.
  */
 
 /** More advisories than osv.dev holds for its largest ecosystem, by an order of magnitude. */
@@ -86,7 +86,8 @@ function parseZip(body: Buffer, maxBytes: number): OsvAdvisory[] {
   const names = Object.keys(entries).sort();
   if (names.length === 0) throw new InputError('The OSV zip has no .json advisories');
   if (names.length > MAX_ADVISORIES) throw new InputError(`The OSV zip has more than ${MAX_ADVISORIES} advisories`);
-  return names.map(name => parseAdvisory(parseJson(Buffer.from(entries[name]), `The zip entry ${name.slice(0, 200)}`), name.slice(0, 200)));
+  // Entries are named by their place in the zip, never by their (uploaded) names.
+  return names.map((name, i) => parseAdvisory(parseJson(Buffer.from(entries[name]), `The OSV zip's .json entry ${i + 1}`), `zip entry ${i + 1}`));
 }
 
 function text(value: unknown, max: number): string | undefined {
@@ -102,7 +103,7 @@ function parseAdvisory(record: unknown, path: string): OsvAdvisory {
   const id = typeof record.id === 'string' ? record.id.trim() : '';
   if (!ID.test(id)) throw new InputError(`OSV advisory ${path} has no id (such as GHSA-jfh8-c2jp-5v3q)`);
   if (record.affected !== undefined && !Array.isArray(record.affected)) {
-    throw new InputError(`OSV advisory ${id}: affected must be an array`);
+    throw new InputError(`OSV advisory ${path}: affected must be an array`);
   }
   const affected = (record.affected ?? []) as unknown[];
   return {
@@ -110,7 +111,7 @@ function parseAdvisory(record: unknown, path: string): OsvAdvisory {
     aliases: strings(record.aliases, 128).filter(a => ID.test(a)),
     modified: text(record.modified, 64),
     withdrawn: text(record.withdrawn, 64),
-    affected: affected.flatMap((a, i) => parseAffected(a, `${id}: affected[${i}]`)),
+    affected: affected.flatMap((a, i) => parseAffected(a, `${path}.affected[${i}]`)),
     record,
   };
 }

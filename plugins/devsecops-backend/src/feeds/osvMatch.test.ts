@@ -51,9 +51,9 @@ describe('OSV advisories', () => {
     const cases: Array<[string, RegExp]> = [
       [`{"id": "${secret}`, /not valid JSON/],
       [JSON.stringify({ summary: secret }), /\$ has no id/],
-      [JSON.stringify([{ id: 'GHSA-1', affected: {} }]), /GHSA-1: affected must be an array/],
-      [JSON.stringify({ id: 'GHSA-1', affected: [{ package: { name: secret } }] }), /affected\[0\]\.package needs ecosystem and name/],
-      [JSON.stringify({ id: 'GHSA-1', affected: [{ package: { ecosystem: 'npm', name: 'x' }, ranges: [{ events: [] }] }] }), /ranges\[0\] needs a type/],
+      [JSON.stringify([{ id: 'GHSA-1', affected: {} }]), /\[0\]: affected must be an array/],
+      [JSON.stringify({ id: 'GHSA-1', affected: [{ package: { name: secret } }] }), /\$\.affected\[0\]\.package needs ecosystem and name/],
+      [JSON.stringify({ id: 'GHSA-1', affected: [{ package: { ecosystem: 'npm', name: 'x' }, ranges: [{ events: [] }] }] }), /\$\.affected\[0\]\.ranges\[0\] needs a type/],
     ];
     for (const [body, message] of cases) {
       let error: Error | undefined;

@@ -273,6 +273,9 @@ const MATRIX_KEV = {
   vulnerabilities: [{ cveID: 'CVE-2021-44228', dateAdded: '2021-12-10' }],
 };
 /** Feed imports: users with devsecops.feed.import, the unlisted (org-wide) static token. */
+/** A real advisory (fixtures/osv-advisories): matched against whatever SBOMs the matrix stored. */
+const MATRIX_OSV = JSON.parse(readFixture('osv-advisories/GHSA-jfh8-c2jp-5v3q.json').toString('utf8'));
+
 const FEED_IMPORT: Omit<Row, 'send'> = {
   allow: everyone(403, { 'no token': 401, ...users(200), 'static token': 200 }),
   demo: everyone(403, { 'no token': 401, 'security/risk owner': 200, 'static token': 200 }),
@@ -578,6 +581,14 @@ const MATRIX: Record<string, Row> = {
       as(a.post('/api/devsecops/v1/feeds/epss'))
         .set('Content-Type', 'text/csv')
         .send('#model_version:v2025.03.14,score_date:2026-12-05T00:00:00Z\ncve,epss,percentile\nCVE-2021-44228,0.94358,0.99961\n'),
+    ...FEED_IMPORT,
+  },
+  // OSV advisories: the same authority as the other feeds (they open findings org-wide).
+  'POST /v1/feeds/osv': {
+    send: async (a, _f, as) =>
+      as(a.post('/api/devsecops/v1/feeds/osv'))
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(MATRIX_OSV)),
     ...FEED_IMPORT,
   },
   // Campaigns are created by a signed-in person with devsecops.campaign.manage, never by a token.

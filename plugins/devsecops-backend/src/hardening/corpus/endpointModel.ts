@@ -51,6 +51,7 @@ export interface QueryParam {
     | 'exceptionStatus'
     | 'orderBy'
     | 'order'
+    | 'sboms'
     | 'text'
     | 'owner'
     | 'riskOwner'
@@ -93,7 +94,7 @@ export interface Endpoint {
   /** The path id: a mutation of it; `notFound` names the message of a well-formed unknown id. */
   pathId?: { placeholder: string; notFound: (id: string) => string; param: string };
   json?: { base: Record<string, unknown>; fields: Field[] };
-  raw?: 'report' | 'attestation' | 'kev' | 'epss';
+  raw?: 'report' | 'attestation' | 'kev' | 'epss' | 'osv';
   /** Who may not call it (403). */
   forbidden?: Auth[];
   /** How a hostile but well-formed value becomes a refused request. */

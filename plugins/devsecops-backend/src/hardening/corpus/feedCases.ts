@@ -11,6 +11,7 @@ import { request } from './requests';
 
 export const KEV_FIXTURE = 'exploitability/kev-sample.json';
 export const EPSS_FIXTURE = 'exploitability/epss-sample.csv.gz';
+export const OSV_FIXTURE = 'osv-advisories/GHSA-jfh8-c2jp-5v3q.json';
 
 const kevDoc = (vulnerabilities: unknown[], over: Record<string, unknown> = {}) => ({
   title: 'CISA Catalog of Known Exploited Vulnerabilities',

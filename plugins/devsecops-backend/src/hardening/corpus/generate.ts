@@ -29,6 +29,7 @@ import { nulCases, nulOutcome } from './nulCases';
 import { readEndpoints } from './readEndpoints';
 import { baseRequest, encoded, queryString, request } from './requests';
 import { feedBodyCases } from './feedCases';
+import { osvBodyCases } from './osvCases';
 import { bodyOnGetCases, rawBodyCases } from './uploadCases';
 import { pathIdCases, queryCases } from './urlCases';
 import { writeEndpoints } from './writeEndpoints';
@@ -71,6 +72,8 @@ const cases = (ep: Endpoint): CorpusCase[] => {
     out.push(...wholeJsonCases(ep));
   } else if (ep.raw === 'kev' || ep.raw === 'epss') {
     out.push(...feedBodyCases(ep));
+  } else if (ep.raw === 'osv') {
+    out.push(...osvBodyCases(ep));
   } else if (ep.raw) {
     out.push(...rawBodyCases(ep));
   } else {

@@ -102,6 +102,8 @@ export function paramValues(param: QueryParam): Array<[string, string, Expect]> 
       return [['unknown', 'pending', pat], ['in capitals', 'APPROVED', pat], ['a trailing comma', 'approved,', pat], ['empty', '', pat], ...hostile(pat)];
     case 'orderBy':
       return [['constructor', 'constructor', enm], ['SQL', 'severity desc; --', enm], ['a column', 'rule_id', enm], ['empty', '', enm], ...hostile(enm)];
+    case 'sboms':
+      return [['another word', 'some', enm], ['in capitals', 'ALL', enm], ['empty', '', enm], ['both', 'deployed,all', enm], ...hostile(enm)];
     case 'order':
       return [['sideways', 'sideways', enm], ['in capitals', 'DESC', enm], ['empty', '', enm], ...hostile(enm)];
     case 'vulnerabilityId':

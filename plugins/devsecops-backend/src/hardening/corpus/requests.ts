@@ -4,7 +4,7 @@
  */
 import { Auth, Body, CorpusRequest, Marker, Text } from './model';
 import { BUNDLE, Endpoint, trivyImage } from './endpointModel';
-import { EPSS_FIXTURE, KEV_FIXTURE } from './feedCases';
+import { EPSS_FIXTURE, KEV_FIXTURE, OSV_FIXTURE } from './feedCases';
 import { q } from './helpers';
 
 export const queryString = (query: Array<[string, string]>) =>
@@ -33,6 +33,9 @@ export function bodyOf(ep: Endpoint, json: unknown): Pick<CorpusRequest, 'body' 
   }
   if (ep.raw === 'kev') {
     return { headers: { 'Content-Type': 'application/json' }, body: { fixture: KEV_FIXTURE } };
+  }
+  if (ep.raw === 'osv') {
+    return { headers: { 'Content-Type': 'application/json' }, body: { fixture: OSV_FIXTURE } };
   }
   if (ep.raw === 'epss') {
     return { headers: { 'Content-Type': 'application/gzip' }, body: { fixture: EPSS_FIXTURE } };

@@ -62,6 +62,17 @@ export const writeEndpoints: Endpoint[] = [
     refuse: { expect: [400, 'must start with its #model_version'] },
   },
   {
+    file: 'post-feeds-osv',
+    endpoint: 'POST /v1/feeds/osv',
+    method: 'POST',
+    path: '/v1/feeds/osv',
+    auth: 'ci',
+    query: [],
+    params: [{ name: 'sboms', type: 'sboms' }],
+    raw: 'osv',
+    refuse: { expect: [400, 'not valid JSON'] },
+  },
+  {
     file: 'post-attestations',
     endpoint: 'POST /v1/attestations',
     method: 'POST',
