@@ -16,7 +16,9 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync, strFromU8 } from 'fflate';
@@ -28,6 +30,9 @@ const urlFlag = process.argv.indexOf('--url');
 const externalUrl = urlFlag > 0 ? process.argv[urlFlag + 1] : undefined;
 const baseUrl = externalUrl ?? 'http://localhost:7007';
 const backendUrl = 'http://localhost:7007';
+// E2E_JOURNEYS=<regex>: run only the journeys whose file name matches (after sign-in, catalog and
+// the demo data), skipping the fixed steps in between: for working on one journey, never for CI.
+const ONLY = process.env.E2E_JOURNEYS ? new RegExp(process.env.E2E_JOURNEYS) : undefined;
 const ENTITY = 'component:default/payments-api';
 const SECURITY_TAB = '/catalog/default/component/payments-api/security';
 // The personas of app-config.demo.yaml's auth.providers.demo.users this test signs in as.
@@ -61,14 +66,18 @@ if (!externalUrl) {
     process.exit(1);
   }
 }
+// The backend runs the way `backstage-cli package start` runs it (its TypeScript loader), but
+// without its file watcher: a source edit during a run would restart it and lose the in-memory
+// database (the catalog, the demo data) half-way through the journeys.
 const backend = externalUrl
   ? undefined
   : spawn(
-      'npx',
+      process.execPath,
       [
-        'backstage-cli',
-        'package',
-        'start',
+        '--enable-source-maps',
+        '--require',
+        createRequire(import.meta.url).resolve('@backstage/cli-node/config/nodeTransform.cjs'),
+        'src/index',
         '--config',
         '../../app-config.yaml',
         '--config',
@@ -78,7 +87,11 @@ const backend = externalUrl
       ],
       {
         cwd: join(root, 'packages', 'backend'),
-        env: { ...process.env, NODE_ENV: 'development' },
+        env: {
+          ...process.env,
+          NODE_ENV: 'development',
+          ESBK_TSCONFIG_PATH: join(root, 'tsconfig.json'),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
         detached: true,
       },
@@ -412,6 +425,8 @@ try {
     );
   });
 
+  // With E2E_JOURNEYS the fixed steps below are skipped (see ONLY at the top).
+  if (!ONLY) {
   await step('DevSecOps org overview page', async () => {
     await dev.getByRole('link', { name: 'DevSecOps' }).first().click();
     await dev
@@ -754,13 +769,15 @@ try {
     },
   );
 
+  }
+
   // ------------------------------------------------ journeys in scripts/e2e/journeys/*.mjs
   // Each file exports `default async function (ctx)`; they run in file-name order after the
   // steps above, sharing this browser, backend and the helpers below.
   const journeyDir = join(root, 'scripts', 'e2e', 'journeys');
   const journeyFiles = existsSync(journeyDir)
     ? readdirSync(journeyDir)
-        .filter(f => f.endsWith('.mjs'))
+        .filter(f => f.endsWith('.mjs') && (!ONLY || ONLY.test(f)))
         .sort()
     : [];
   const ctx = {
@@ -832,7 +849,8 @@ try {
     )
     .catch(() => undefined);
   if (backend) {
-    console.error('--- backend output (last 4000 chars) ---');
+    writeFileSync(join(artifacts, 'e2e-backend.log'), backendLog);
+    console.error(`--- backend output (last 4000 chars; all of it in ${join(artifacts, 'e2e-backend.log')}) ---`);
     console.error(backendLog.slice(-4000));
   }
   console.log(`${timings.length} passed, 1 failed`);
