@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { demoEvidenceModule, refuseDemoInProduction } from './modules/demoEvidence';
+import { demoGithubPlugin } from './modules/demoGithub';
 
 const root = resolve(__dirname, '../../..');
 const read = (file: string) => parse(readFileSync(resolve(root, file), 'utf8'));
@@ -80,6 +81,12 @@ describe('production never runs the demo', () => {
           ],
         }),
       ).rejects.toThrow(/refuses to run with NODE_ENV=production/);
+      // The demo's fake GitHub API too: it never answers in production.
+      await expect(
+        startTestBackend({
+          features: [demoGithubPlugin, mockServices.rootConfig.factory({ data: read('app-config.demo.yaml') })],
+        }),
+      ).rejects.toThrow(/refuses to run with NODE_ENV=production/);
     });
 
     it('starts and stays inert under NODE_ENV=production with the production configuration', async () => {
@@ -87,10 +94,15 @@ describe('production never runs the demo', () => {
       const data = ConfigReader.fromConfigs(
         productionRecipeFiles().map(file => ({ context: file, data: read(file) })),
       ).get();
+      // The production integrations read the real GitHub, never the demo's fake API.
+      expect(JSON.stringify((data as any).integrations ?? {})).not.toContain('devsecops-demo');
       const backend = await startTestBackend({
-        features: [demoEvidenceModule, mockServices.rootConfig.factory({ data: data as any })],
+        features: [demoEvidenceModule, demoGithubPlugin, mockServices.rootConfig.factory({ data: data as any })],
       });
       expect(backend.server.listening).toBe(true);
+      // Inert: the fake GitHub API is not mounted.
+      const port = (backend.server.address() as { port: number }).port;
+      expect((await fetch(`http://localhost:${port}/api/devsecops-demo/github/repos/acme/payments-api`)).status).toBe(404);
       await backend.stop();
     });
   });
