@@ -211,6 +211,8 @@ export const devsecopsPlugin = createBackendPlugin({
             // Campaign reminders and end reports read today's summaries (claimed once each).
             const notified = await campaigns.notifyDue();
             if (notified > 0) logger.info(`Campaigns: ${notified} notifications sent`);
+            // Evidence about to go stale: the owning team and followers hear, once per entity and control.
+            await services.staleSoon.run();
           },
         });
 

@@ -12,6 +12,7 @@ import { EventsService } from '@backstage/plugin-events-node';
 import { DevsecopsEvents, refreshPublishingChanges } from './events/DevsecopsEvents';
 import { RegressionAlerts } from './alerts/RegressionAlerts';
 import { catalogFollowers } from './alerts/followers';
+import { StaleSoonWarnings } from './alerts/StaleSoonWarnings';
 import { RegressionAlertStore } from './store/RegressionAlertStore';
 import {
   builtInNormalizers,
@@ -389,6 +390,14 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     campaigns,
     tickets: new TicketService({ knex, store: stores.tickets, runtimeSignals: stores.runtimeSignals, entities, permissions: deps.permissions, evidenceLog, onEvidenceChanged }),
     /** The weekly team and org digests (a notification each, once per recipient and week). */
+    /** The daily warning that a passing control's evidence goes stale within 7 days. */
+    staleSoon: new StaleSoonWarnings({
+      summaries,
+      store: new RegressionAlertStore(knex),
+      alerts: regressionAlerts,
+      freshnessDays: id => controls.get(id)?.freshnessDays,
+      logger,
+    }),
     digests: new DigestService({
       store: new DigestStore(knex),
       summaries,

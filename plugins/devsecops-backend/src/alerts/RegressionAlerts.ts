@@ -98,9 +98,18 @@ export class RegressionAlerts {
   ) {}
 
   async scorecardChanged(before: EntityScorecard | undefined, after: EntityScorecard) {
+    await this.tell(after, regressionCauses(before, after));
+  }
+
+  /**
+   * Claims and sends the alerts among the causes (each once per entity and cause across
+   * instances) and releases the causes that ended. Returns how many were sent.
+   */
+  async tell(after: EntityScorecard, causes: RegressionCause[]): Promise<number> {
     const { store, notifications, logger } = this.options;
     let recipients: Promise<string[]> | undefined;
-    for (const { cause, alert } of regressionCauses(before, after)) {
+    let sent = 0;
+    for (const { cause, alert } of causes) {
       if (!alert) {
         await store.release(after.entityRef, cause);
         continue;
@@ -112,11 +121,13 @@ export class RegressionAlerts {
         recipients ??= this.recipients(after.entityRef, after.ownerRef);
         const refs = await recipients;
         await notifications.send({ recipients: { type: 'entity', entityRef: refs.length === 1 ? refs[0] : refs }, payload: alert });
+        sent++;
       } catch (error) {
         await store.release(after.entityRef, cause);
         logger.warn(`Could not send the ${alert.topic} notification of ${after.entityRef}: ${error}`);
       }
     }
+    return sent;
   }
 
   private async recipients(entityRef: string, ownerRef: string): Promise<string[]> {

@@ -24,6 +24,14 @@ export class RegressionAlertStore {
     return inserted.length === 1;
   }
 
+  /** The open causes starting with a prefix (no LIKE wildcards in it), as `<entity ref> <cause>` keys. */
+  async claimedWithPrefix(prefix: string): Promise<Set<string>> {
+    const rows = await this.knex<RegressionAlertRow>(ALERTS)
+      .select('entity_ref', 'cause')
+      .where('cause', 'like', `${prefix}%`);
+    return new Set(rows.map(r => `${r.entity_ref} ${r.cause}`));
+  }
+
   /** The cause ended (or its notification failed): the next occurrence notifies again. */
   async release(entityRef: string, cause: string): Promise<void> {
     await this.knex<RegressionAlertRow>(ALERTS).where({ entity_ref: entityRef, cause }).delete();

@@ -294,6 +294,11 @@ export class SummaryStore {
     return out;
   }
 
+  /** Every entity with a stored summary, by ref (the daily stale-evidence warnings page through them). */
+  async entityRefs(): Promise<string[]> {
+    return (await this.knex<SummaryRow>(SUMMARIES).select('entity_ref').orderBy('entity_ref')).map(r => r.entity_ref);
+  }
+
   /** The stored scorecards of some entities, however old (campaign pages read their next steps). */
   async storedScorecards(entityRefs: string[]): Promise<Map<string, EntityScorecard>> {
     const out = new Map<string, EntityScorecard>();
