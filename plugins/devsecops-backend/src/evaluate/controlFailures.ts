@@ -19,18 +19,39 @@ const daysBetween = (from: string, to: string) =>
 export const failureKey = (entityRef: string, controlId: string, since: string) => `${entityRef}#${controlId}@${since}`;
 
 /**
+ * The keys earlier reviews recorded, indexed for the pending review: the keys themselves, and per
+ * entity and control the earliest start any key names (so an episode truncated by the window is
+ * matched in one lookup, not by scanning every key: reviews of a large org record tens of thousands).
+ */
+export interface ReviewedIndex {
+  keys: ReadonlySet<string>;
+  earliest: ReadonlyMap<string, string>;
+}
+
+export function indexReviewed(keys: Iterable<string>): ReviewedIndex {
+  const set = new Set(keys);
+  const earliest = new Map<string, string>();
+  for (const key of set) {
+    const at = key.lastIndexOf('@');
+    if (at < 0) continue;
+    const prefix = key.slice(0, at);
+    const since = key.slice(at + 1);
+    const known = earliest.get(prefix);
+    if (known === undefined || since < known) earliest.set(prefix, since);
+  }
+  return { keys: set, earliest };
+}
+
+/**
  * Whether a review's key covers the episode: the same key, or — for an episode that was already
  * failing on the window's first day (so its true start lies before the window) — a key of the same
  * entity and control whose start is no later than that day.
  */
-function covered(reviewed: ReadonlySet<string>, episode: { entityRef: string; controlId: string; since: string }, truncated: boolean): boolean {
-  if (reviewed.has(failureKey(episode.entityRef, episode.controlId, episode.since))) return true;
+function covered(reviewed: ReviewedIndex, episode: { entityRef: string; controlId: string; since: string }, truncated: boolean): boolean {
+  if (reviewed.keys.has(failureKey(episode.entityRef, episode.controlId, episode.since))) return true;
   if (!truncated) return false;
-  const prefix = `${episode.entityRef}#${episode.controlId}@`;
-  for (const key of reviewed) {
-    if (key.startsWith(prefix) && key.slice(prefix.length) <= episode.since) return true;
-  }
-  return false;
+  const earliest = reviewed.earliest.get(`${episode.entityRef}#${episode.controlId}`);
+  return earliest !== undefined && earliest <= episode.since;
 }
 
 /**
@@ -47,10 +68,12 @@ export function pendingFailures(input: {
   points: StatePoint[];
   since: string;
   today: string;
-  reviewed: ReadonlySet<string>;
+  /** The keys earlier reviews recorded (a set, or indexed once for many entities). */
+  reviewed: ReadonlySet<string> | ReviewedIndex;
   controlTitle: (controlId: string) => string;
 }): ControlFailure[] {
-  const { entityRef, points, since, today, reviewed } = input;
+  const { entityRef, points, since, today } = input;
+  const reviewed = 'earliest' in input.reviewed ? input.reviewed : indexReviewed(input.reviewed);
   const ordered = [...points].sort((a, b) => a.day.localeCompare(b.day));
   const controls = new Set(ordered.flatMap(p => Object.keys(p.controlStates)));
   const current = ordered[ordered.length - 1];
@@ -101,5 +124,10 @@ function statusOf(state: ControlState): ControlFailureStatus {
 /** Longest open first, then by entity and control: what the review starts with. */
 export function byReviewOrder(a: ControlFailure, b: ControlFailure): number {
   const open = (f: ControlFailure) => (f.status === 'fixed' ? 1 : 0);
-  return open(a) - open(b) || b.days - a.days || a.entityRef.localeCompare(b.entityRef) || a.controlId.localeCompare(b.controlId);
+  // Plain code-unit order for the refs and ids (ASCII): a large org lists tens of thousands.
+  return open(a) - open(b) || b.days - a.days || cmp(a.entityRef, b.entityRef) || cmp(a.controlId, b.controlId);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

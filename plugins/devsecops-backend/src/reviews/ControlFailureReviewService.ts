@@ -2,9 +2,10 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { ControlFailure, HumanAttestation, PendingControlFailureReview } from '@devsecops-scorecard/plugin-devsecops-common';
 import { ControlCatalog } from '../config/ControlCatalog';
-import { byReviewOrder, pendingFailures, StatePoint } from '../evaluate/controlFailures';
+import { byReviewOrder, indexReviewed, pendingFailures } from '../evaluate/controlFailures';
 import { RollupService } from '../scorecard/RollupService';
 import { HumanAttestationStore } from '../store/HumanAttestationStore';
+import { SnapshotRunQueries } from '../store/SnapshotRunQueries';
 import { organisationGroup } from './orgGroup';
 import { SummaryStore } from '../store/SummaryStore';
 
@@ -28,6 +29,8 @@ export class ControlFailureReviewService {
       controls: ControlCatalog;
       catalog: CatalogService;
       auth: AuthService;
+      /** The snapshots' control states as runs (only the days a state changed). */
+      snapshots: SnapshotRunQueries;
       /** Days looked back when the scope has never been reviewed. */
       windowDays: number;
     },
@@ -42,18 +45,15 @@ export class ControlFailureReviewService {
     const dayAgo = (days: number) => new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
     // Since the previous review (history goes back 730 days at most), else the window.
     const since = previous ? [previous.date, dayAgo(730)].sort()[1] : dayAgo(this.o.windowDays);
-    const reviewed = new Set(reviews.flatMap(r => failureKeys(r)));
+    const reviewed = indexReviewed(reviews.flatMap(r => failureKeys(r)));
 
-    const refs = summaries.map(s => s.entityRef);
-    const byEntity = new Map<string, StatePoint[]>();
-    for (const [day, snapshots] of await this.o.summaries.historyOf(refs, since)) {
-      if (day === today) continue; // today's summary stands for today
-      for (const snapshot of snapshots) {
-        const points = byEntity.get(snapshot.entityRef) ?? [];
-        points.push({ day, controlStates: snapshot.controlStates });
-        byEntity.set(snapshot.entityRef, points);
-      }
-    }
+    // Only the run boundaries of the snapshots before today (today's summary stands for today):
+    // bounded by how often states change, not by entities × days.
+    const byEntity = await this.o.snapshots.controlStateRuns(
+      summaries.map(s => s.entityRef),
+      since,
+      today,
+    );
     const controlTitle = (id: string) => this.o.controls.get(id)?.title ?? id;
     const failures: ControlFailure[] = summaries.flatMap(summary =>
       pendingFailures({
