@@ -69,6 +69,7 @@ import { DEFAULT_REVIEW_SETTINGS } from './reviews/reviewSettings';
 import { responsibilityMatrix } from './responsibility/responsibilityMatrix';
 import { ChecklistService } from './checklist/ChecklistService';
 import { RecurringFindingQueries } from './store/RecurringFindingQueries';
+import { SnapshotRunQueries } from './store/SnapshotRunQueries';
 import { FactStore } from './store/FactStore';
 import { ComponentSearchQueries } from './store/ComponentSearchQueries';
 import { FeedStore } from './store/FeedStore';
@@ -302,6 +303,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     controls,
     catalog,
     auth,
+    snapshots: new SnapshotRunQueries(knex),
     windowDays: reviewSettings.controlFailureWindowDays,
   });
   const recurringFindings = new RecurringFindingsService({
