@@ -136,7 +136,8 @@ describe('the demo GitHub API', () => {
     expect(reports.map(r => r.control).sort()).toEqual(['dependency-scan', 'secret-scanning']);
     const dependabot = reports.find(r => r.control === 'dependency-scan')!.body.runs[0] as any;
     expect(dependabot.results).toHaveLength(1);
-    expect(dependabot.results[0]).toMatchObject({ ruleId: 'GHSA-8f4m-hccc-8qph', properties: { package: 'jackson-databind' } });
+    expect(dependabot.results[0]).toMatchObject({ ruleId: 'GHSA-8f4m-hccc-8qph', properties: { package: 'ansible', ecosystem: 'pip' } });
+    expect(dependabot.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('deploy/requirements.txt');
     // An improving team's Dependabot queue is empty: an empty run (it resolves older alerts).
     const empty = toReports(await read('acme/payments-api'));
     expect(empty.map(r => [r.control, (r.body.runs[0] as any).results.length])).toEqual([

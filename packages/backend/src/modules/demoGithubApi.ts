@@ -144,16 +144,13 @@ function protection(repo: DemoRepositoryState, template: Record<string, any>) {
 
 function dependabotAlert(repo: DemoRepositoryState, alert: DemoAlert, template: Record<string, any>) {
   const full = `${repo.owner}/${repo.name}`;
-  const d = alert.detail;
-  const pkg = { ecosystem: d.ecosystem, name: d.package };
+  // GitHub's documented example as it is (a real advisory on ansible, pip), in the repository's
+  // deployment tooling: only where it sits and when it was opened are the demo's.
   return {
     ...template,
     number: alert.number,
     state: 'open',
-    dependency: { ...template.dependency, package: pkg, manifest_path: d.manifest },
-    // The advisory and vulnerable range are the documented example's (a real GHSA), on this package.
-    security_advisory: { ...template.security_advisory, severity: d.severity },
-    security_vulnerability: { ...template.security_vulnerability, package: pkg, severity: d.severity },
+    dependency: { ...template.dependency, manifest_path: alert.detail.manifest },
     url: `${API}/repos/${full}/dependabot/alerts/${alert.number}`,
     html_url: `https://github.com/${full}/security/dependabot/${alert.number}`,
     created_at: alert.created,

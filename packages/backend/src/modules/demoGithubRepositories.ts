@@ -23,7 +23,7 @@ const DEPENDENCY_REVIEW_SHA = '3b139cfc5fae8b618d3eae3675e383bb1769c019';
 export interface DemoAlert {
   number: number;
   created: string;
-  /** Dependabot: package, ecosystem, manifest, severity, advisory; secret scanning: type and path. */
+  /** Dependabot: the manifest (the advisory and package are GitHub's example's); secret scanning: type, display name and path. */
   detail: Record<string, string>;
 }
 
@@ -180,7 +180,7 @@ export function demoRepositoryState(
       // An improving or leading team keeps its Dependabot queue empty; the others have one open alert.
       dependabot:
         basics && entity.trajectory !== 'improving' && !leading
-          ? [{ number: 1, created: created(21), detail: { package: 'jackson-databind', ecosystem: 'maven', manifest: 'pom.xml', severity: 'medium' } }]
+          ? [{ number: 1, created: created(21), detail: { manifest: 'deploy/requirements.txt' } }]
           : [],
       // A struggling service has a leaked token GitHub found (its value is never served: hide_secret).
       secretScanning:
