@@ -155,8 +155,9 @@ export const devsecopsCampaignManagePermission = createPermission({
 });
 
 /**
- * Import an exploitability feed (`POST /v1/feeds/kev`, `POST /v1/feeds/epss`): org-wide data that
- * changes every entity's findings. A basic permission for users: the example policy grants it to
+ * Import an exploitability feed (`POST /v1/feeds/kev`, `POST /v1/feeds/epss`) or an OSV advisory set
+ * (`POST /v1/feeds/osv`, which opens findings from advisory match): org-wide data that changes every
+ * entity's findings. A basic permission for users: the example policy grants it to
  * the security groups. Services import with an org-wide token (never a CI token bound to entities).
  * @public
  */
