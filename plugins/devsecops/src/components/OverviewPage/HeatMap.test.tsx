@@ -105,7 +105,7 @@ describe('the org heat map', () => {
     const getRollup = jest.spyOn(api, 'getRollup');
     await render(api, '/devsecops?group=group%3Adefault%2Fteam-payments&lifecycle=production&sort=team&dir=desc');
     const heat = await screen.findByRole('table', { name: 'control adoption by team' });
-    expect(getRollup).toHaveBeenCalledWith({ group: 'group:default/team-payments', lifecycle: 'production' });
+    expect(getRollup).toHaveBeenCalledWith({ group: 'group:default/team-payments', lifecycle: 'production', entitiesLimit: 500 });
     expect(teamNames(heat)[0]).toBe('team-search');
     expect(screen.getByRole('button', { name: 'Export team-payments audit package' })).toBeInTheDocument();
 
@@ -118,7 +118,7 @@ describe('the org heat map', () => {
         '/devsecops?lifecycle=production&sort=team&dir=desc&system=system%3Adefault%2Fpayments',
       ),
     );
-    expect(getRollup).toHaveBeenLastCalledWith({ system: 'system:default/payments', lifecycle: 'production' });
+    expect(getRollup).toHaveBeenLastCalledWith({ system: 'system:default/payments', lifecycle: 'production', entitiesLimit: 500 });
     expect(screen.getByText(/Audit packages cover a service, a group or the organisation/)).toBeInTheDocument();
   });
 

@@ -111,10 +111,10 @@ describe('OverviewContent', () => {
       fireEvent.click(await screen.findByRole('option', { name: option }));
     };
     await choose('Group', 'Payments');
-    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments' }));
+    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments', entitiesLimit: 500 }));
     await choose('Lifecycle', 'experimental');
     await waitFor(() =>
-      expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments', lifecycle: 'experimental' }),
+      expect(getRollup).toHaveBeenLastCalledWith({ group: 'group:default/team-payments', lifecycle: 'experimental', entitiesLimit: 500 }),
     );
     // A system replaces the group: a roll-up covers one scope.
     await choose('System', 'payments');
@@ -122,7 +122,7 @@ describe('OverviewContent', () => {
       expect(getRollupHistory).toHaveBeenLastCalledWith({ system: 'system:default/payments', lifecycle: 'experimental' }, 90),
     );
     await choose('Domain', 'commerce');
-    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ domain: 'domain:default/commerce', lifecycle: 'experimental' }));
+    await waitFor(() => expect(getRollup).toHaveBeenLastCalledWith({ domain: 'domain:default/commerce', lifecycle: 'experimental', entitiesLimit: 500 }));
     expect(screen.getByText('commerce (experimental)')).toBeInTheDocument();
   });
 

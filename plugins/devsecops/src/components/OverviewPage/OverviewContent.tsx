@@ -35,6 +35,7 @@ import { RollupTrends } from './RollupTrends';
 import { ResponsibilityMatrixCard } from '../Responsibility';
 import { ControlFailureReviewCard } from '../ControlFailureReview';
 import { RecurringFindingsCard } from '../RecurringFindings';
+import { getRollupInPages } from './rollupPages';
 
 const QUERY_KEYS = ['group', 'system', 'domain', 'lifecycle'] as const;
 
@@ -94,7 +95,8 @@ export function OverviewContent() {
   );
   const scoped = useAsync(
     async () =>
-      Promise.all([api.getRollup(query), api.getRollupHistory(query, 90)]),
+      // The entity list in pages: aggregates and team rows come with the first.
+      Promise.all([getRollupInPages(api, query), api.getRollupHistory(query, 90)]),
     [api, query.group, query.system, query.domain, query.lifecycle],
   );
 
