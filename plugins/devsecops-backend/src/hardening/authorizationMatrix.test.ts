@@ -397,6 +397,8 @@ const MATRIX: Record<string, Row> = {
   // Campaigns are read like roll-ups (devsecops.read).
   'GET /v1/campaigns': get('/v1/campaigns?group=team-payments'),
   'GET /v1/campaigns/{id}': get(`/v1/campaigns/${declaredCampaignId('matrix-campaign')}`),
+  // The weekly digest's content, read like roll-ups (devsecops.read).
+  'GET /v1/digests/preview': get('/v1/digests/preview?group=team-payments'),
 
   'POST /v1/reports': pipeline(201, async (a, _f, as) =>
     as(a.post('/api/devsecops/v1/reports?entity=payments-api&format=trivy'))
