@@ -67,15 +67,12 @@ export function cyclonedxVexDocument(
       optionalString(vuln.updated) ??
       optionalString(vuln.published) ??
       documentTimestamp;
+    // CycloneDX's false_positive is a reason of its own.
+    const reason = justification || (analysis.state === 'false_positive' ? 'false_positive' : undefined);
     const common = {
       ...preferCve(id, aliasesOf(vuln)),
       status,
-      // CycloneDX's false_positive is a reason of its own.
-      ...(justification
-        ? { justification }
-        : analysis.state === 'false_positive'
-          ? { justification: 'false_positive' }
-          : {}),
+      ...(reason ? { justification: reason } : {}),
       ...(impactStatement ? { impactStatement: impactStatement.slice(0, 2000) } : {}),
       ...(responses.length > 0 ? { actionStatement: responses.join(', ') } : {}),
       ...(timestamp ? { timestamp } : {}),
@@ -83,7 +80,8 @@ export function cyclonedxVexDocument(
     const refs = (Array.isArray(vuln.affects) ? vuln.affects : [])
       .map(a => (isObject(a) ? optionalString(a.ref)?.trim() : undefined))
       .filter((r): r is string => !!r);
-    const components = refs.length > 0 ? [...new Set(refs)].map(resolve) : subject ? [subject] : [];
+    let components = [...new Set(refs)].map(resolve);
+    if (components.length === 0 && subject) components = [subject];
     for (const component of components) {
       statements.push({ ...common, product: productOf(component) });
     }
