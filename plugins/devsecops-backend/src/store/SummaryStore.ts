@@ -5,7 +5,7 @@ import {
 } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
 import { DbTime } from './rowTypes';
-import { GoalMarkRow, goalMarks, StoredCondition } from './goalMarks';
+import { GoalMarkRow, goalMarks, goalStates, snapshotDailyCounts, StoredCondition } from './goalMarks';
 import { fromDbTime, toDbTime } from './time';
 
 const SUMMARIES = 'devsecops_entity_summaries';
@@ -254,44 +254,10 @@ export class SummaryStore {
 
   /**
    * Per day since `sinceDay`, how many of the entities had a snapshot and how many of those met
-   * the condition (evaluate/campaigns goalCondition), counted by the database: a campaign's
-   * burn-up over thousands of services reads one row per day, not one per service and day.
-   * Control states are matched in the stored JSON (`"<control>":"<state>"`, as JSON.stringify
-   * writes it; control ids have no LIKE wildcards).
+   * the condition (evaluate/campaigns goalCondition), counted by the database (store/goalMarks).
    */
-  async dailyCounts(
-    entityRefs: string[],
-    sinceDay: string,
-    condition: { minStage: number } | { controls: Array<{ id: string; states: string[] }> },
-  ): Promise<Map<string, { inScope: number; done: number }>> {
-    const out = new Map<string, { inScope: number; done: number }>();
-    const bindings: Array<string | number> = [];
-    let met: string;
-    if ('minStage' in condition) {
-      met = 'stage >= ?';
-      bindings.push(condition.minStage);
-    } else {
-      met = condition.controls
-        .map(c => `(${c.states.map(() => 'control_states LIKE ?').join(' OR ')})`)
-        .join(' AND ');
-      for (const c of condition.controls) for (const state of c.states) bindings.push(`%${JSON.stringify(c.id)}:${JSON.stringify(state)}%`);
-    }
-    for (let i = 0; i < entityRefs.length; i += 500) {
-      const rows: Array<{ day: string; in_scope: number | string; done: number | string | null }> = await this.knex(SNAPSHOTS)
-        .select('day')
-        .count({ in_scope: '*' })
-        .select(this.knex.raw(`SUM(CASE WHEN ${met} THEN 1 ELSE 0 END) AS done`, bindings))
-        .whereIn('entity_ref', entityRefs.slice(i, i + 500))
-        .where('day', '>=', sinceDay)
-        .groupBy('day');
-      for (const row of rows) {
-        const day = out.get(row.day) ?? { inScope: 0, done: 0 };
-        day.inScope += Number(row.in_scope);
-        day.done += Number(row.done ?? 0);
-        out.set(row.day, day);
-      }
-    }
-    return out;
+  dailyCounts(entityRefs: string[], sinceDay: string, condition: StoredCondition): Promise<Map<string, { inScope: number; done: number }>> {
+    return snapshotDailyCounts(this.knex, SNAPSHOTS, entityRefs, sinceDay, condition);
   }
 
   /** Every entity with a stored summary, by ref (the daily stale-evidence warnings page through them). */
@@ -366,26 +332,11 @@ export class SummaryStore {
   }
 
   /**
-   * What campaigns read of every summary: where each entity stands (stage, control states) and
-   * what scopes it (owner, system, lifecycle), without the metrics.
+   * What campaigns read of every summary (or of some): where each entity stands (stage, control
+   * states) and what scopes it (owner, system, lifecycle), without the metrics (store/goalMarks).
    */
-  async goalStates(entityRefs?: string[]): Promise<GoalSummary[]> {
-    const columns = ['entity_ref', 'owner_ref', 'system_ref', 'lifecycle', 'stage', 'control_states'];
-    const rows: SummaryRow[] = [];
-    if (!entityRefs) rows.push(...((await this.knex(SUMMARIES).select(columns)) as SummaryRow[]));
-    else {
-      for (let i = 0; i < entityRefs.length; i += 500) {
-        rows.push(...((await this.knex(SUMMARIES).select(columns).whereIn('entity_ref', entityRefs.slice(i, i + 500))) as SummaryRow[]));
-      }
-    }
-    return rows.map(r => ({
-      entityRef: r.entity_ref,
-      ownerRef: r.owner_ref ?? undefined,
-      systemRef: r.system_ref ?? undefined,
-      lifecycle: r.lifecycle ?? undefined,
-      stage: Number(r.stage),
-      controlStates: JSON.parse(r.control_states),
-    }));
+  goalStates(entityRefs?: string[]): Promise<GoalSummary[]> {
+    return goalStates(this.knex, SUMMARIES, entityRefs);
   }
 
   /** Every summary's scoping columns and its standing against a goal (store/goalMarks). */

@@ -1,4 +1,10 @@
 import { Knex } from 'knex';
+import type { GoalSummary } from './SummaryStore';
+
+/*
+ * Campaign queries over the tables SummaryStore owns (it delegates here): where services stand
+ * against a goal, counted by the database.
+ */
 
 /** A goal as conditions on the stored columns (evaluate/campaigns goalCondition, exceptedCondition). */
 export type StoredCondition = { minStage: number } | { controls: Array<{ id: string; states: string[] }> };
@@ -64,4 +70,57 @@ export async function goalMarks(
     met: Number(r.met) === 1,
     excepted: Number(r.excepted) === 1,
   }));
+}
+
+/** Stage, control states and scoping columns of every summary, or of some (by ref, 500 a query). */
+export async function goalStates(knex: Knex, table: string, entityRefs?: string[]): Promise<GoalSummary[]> {
+  const columns = ['entity_ref', 'owner_ref', 'system_ref', 'lifecycle', 'stage', 'control_states'];
+  type Row = { entity_ref: string; owner_ref: string | null; system_ref: string | null; lifecycle: string | null; stage: number | string; control_states: string };
+  const rows: Row[] = [];
+  if (!entityRefs) rows.push(...((await knex(table).select(columns)) as Row[]));
+  else {
+    for (let i = 0; i < entityRefs.length; i += 500) {
+      rows.push(...((await knex(table).select(columns).whereIn('entity_ref', entityRefs.slice(i, i + 500))) as Row[]));
+    }
+  }
+  return rows.map(r => ({
+    entityRef: r.entity_ref,
+    ownerRef: r.owner_ref ?? undefined,
+    systemRef: r.system_ref ?? undefined,
+    lifecycle: r.lifecycle ?? undefined,
+    stage: Number(r.stage),
+    controlStates: JSON.parse(r.control_states),
+  }));
+}
+
+/**
+ * Per day since `sinceDay`, how many of the entities had a snapshot and how many of those met the
+ * condition: a campaign's burn-up over thousands of services reads one row per day, not one per
+ * service and day.
+ */
+export async function snapshotDailyCounts(
+  knex: Knex,
+  table: string,
+  entityRefs: string[],
+  sinceDay: string,
+  condition: StoredCondition,
+): Promise<Map<string, { inScope: number; done: number }>> {
+  const out = new Map<string, { inScope: number; done: number }>();
+  const met = conditionSql(condition);
+  for (let i = 0; i < entityRefs.length; i += 500) {
+    const rows: Array<{ day: string; in_scope: number | string; done: number | string | null }> = await knex(table)
+      .select('day')
+      .count({ in_scope: '*' })
+      .select(knex.raw(`SUM(CASE WHEN ${met.sql} THEN 1 ELSE 0 END) AS done`, met.bindings))
+      .whereIn('entity_ref', entityRefs.slice(i, i + 500))
+      .where('day', '>=', sinceDay)
+      .groupBy('day');
+    for (const row of rows) {
+      const day = out.get(row.day) ?? { inScope: 0, done: 0 };
+      day.inScope += Number(row.in_scope);
+      day.done += Number(row.done ?? 0);
+      out.set(row.day, day);
+    }
+  }
+  return out;
 }
