@@ -16,7 +16,7 @@
  *   node --require @backstage/cli/config/nodeTransform.cjs bench/controlFailureReviewBenchmark.ts
  *   DEVSECOPS_BENCH_PG=postgresql://postgres@127.0.0.1:5432 node --require … bench/controlFailureReviewBenchmark.ts
  *
- * DEVSECOPS_BENCH_ENTITIES, DEVSECOPS_BENCH_DAYS, DEVSECOPS_BENCH_RUNS scale it; DEVSECOPS_BENCH_SQLITE=0 skips SQLite.
+ * DEVSECOPS_BENCH_ENTITIES, DEVSECOPS_BENCH_DAYS, DEVSECOPS_BENCH_RUNS scale it, DEVSECOPS_BENCH_FLIP sets the daily flip chance; DEVSECOPS_BENCH_SQLITE=0 skips SQLite.
  * Prints markdown on stdout.
  */
 import { mockServices } from '@backstage/backend-test-utils';
@@ -44,7 +44,7 @@ const RUNS = Number(process.env.DEVSECOPS_BENCH_RUNS ?? 10);
 const DAY = 86_400_000;
 const TARGET_MS = 500;
 /** The chance a control changes between failing and passing on a given day. */
-const FLIP = 0.02;
+const FLIP = Number(process.env.DEVSECOPS_BENCH_FLIP ?? 0.02);
 
 const settings = readScorecardConfig(new ConfigReader({}));
 const controls = ControlCatalog.fromSettings(settings);
