@@ -14,7 +14,7 @@ const STATUSES: TicketStatus[] = ['open', 'closed'];
 
 /**
  * Checks a ticket link: an http(s) URL without credentials (a URL with `user:password@` or a
- * token in its query would keep a secret in the evidence log), open or closed, an update time not
+ * token in its query or fragment would keep a secret in the evidence log), open or closed, an update time not
  * in the future. Error messages never repeat the URL: it may be the secret.
  */
 export function checkTicketLink(input: TicketLinkInput, now: Date): CheckedTicketLink {
@@ -28,16 +28,16 @@ export function checkTicketLink(input: TicketLinkInput, now: Date): CheckedTicke
   } catch {
     throw new InputError('url is not an absolute URL');
   }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new InputError(`url must be http or https, not ${parsed.protocol.replace(/:$/, '')}`);
-  }
+  // The scheme is not named: a pasted key (AKIA…:…) parses as one.
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new InputError('url must be http or https');
   if (parsed.username || parsed.password) {
     throw new InputError('url must not carry credentials (user or password before the host)');
   }
-  for (const key of parsed.searchParams.keys()) {
-    if (/token|secret|password|passwd|api[-_]?key|signature|sig$|auth/i.test(key)) {
-      throw new InputError(`url must not carry credentials (query parameter '${key}')`);
-    }
+  // The parameter is not named either: its name is part of the URL, which may be the secret. The
+  // fragment counts too (an OAuth implicit grant returns #access_token=…).
+  const keys = [...parsed.searchParams.keys(), ...new URLSearchParams(parsed.hash.slice(1)).keys()];
+  if (keys.some(key => /token|secret|password|passwd|api[-_]?key|signature|sig$|auth/i.test(key))) {
+    throw new InputError('url must not carry credentials (a token, secret, password, key or signature in its query or fragment)');
   }
   if (!STATUSES.includes(status)) throw new InputError(`status must be one of ${STATUSES.join(', ')}`);
   if (ticketId !== undefined && (typeof ticketId !== 'string' || !/^[\w.#:/-]{1,200}$/.test(ticketId))) {
