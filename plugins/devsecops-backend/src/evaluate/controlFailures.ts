@@ -129,5 +129,6 @@ export function byReviewOrder(a: ControlFailure, b: ControlFailure): number {
 }
 
 function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

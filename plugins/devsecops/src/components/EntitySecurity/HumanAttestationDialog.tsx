@@ -25,6 +25,13 @@ const TITLES: Record<HumanAttestationKind, string> = {
   'ci-log-redaction': 'Record a CI log redaction check',
 };
 
+const DATE_LABELS: Record<HumanAttestationKind, string> = {
+  'control-failure-review': 'Date of the review',
+  'template-feedback': 'Date of the change',
+  'threat-model-review': 'Date of the review',
+  'ci-log-redaction': 'Date of the check',
+};
+
 const list = (text: string) =>
   text
     .split(/[,\n]/)
@@ -96,7 +103,7 @@ export function HumanAttestationDialog(props: {
           {props.ownerRef && <MenuItem value={props.ownerRef}>{props.ownerRef} (every service it owns)</MenuItem>}
           <MenuItem value={props.entityRef}>{props.entityRef}</MenuItem>
         </TextField>
-        {field(kind === 'template-feedback' ? 'Date of the change' : kind === 'ci-log-redaction' ? 'Date of the check' : 'Date of the review', date, setDate, {
+        {field(DATE_LABELS[kind], date, setDate, {
           type: 'date',
           InputLabelProps: { shrink: true },
         })}
