@@ -70,7 +70,8 @@ export const devsecopsExerciseRecordPermission = createPermission({
  * Record a named human attestation (`POST /v1/human-attestations`): one resource permission per
  * kind on the attestation's scope (the group or the entity), so a policy can follow the
  * responsibility model — a control-failure review by the owning team or security/compliance,
- * template feedback by the platform team, a threat-model review by the owners or security.
+ * template feedback by the platform team, a threat-model review by the owners or security, CI logs
+ * verified to redact secrets by the platform team (it provides the workflows and runners).
  * @public
  */
 export const devsecopsHumanAttestationPermissions = {
