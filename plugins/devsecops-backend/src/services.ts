@@ -1,4 +1,5 @@
-import { TicketService, TicketStore } from './tickets';
+import { TicketService } from './tickets';
+import { createStores } from './store/createStores';
 import {
   AuditorService,
   AuthService,
@@ -26,7 +27,6 @@ import { CampaignSettings } from './campaigns/campaignInput';
 import { CampaignService } from './campaigns/CampaignService';
 import { DigestService } from './digest/DigestService';
 import { DigestStore } from './store/DigestStore';
-import { CampaignStore } from './store/CampaignStore';
 import { SignatureVerifier } from './attest/SignatureVerifier';
 import { CatalogReadIndex } from './catalog/catalogReadIndex';
 import { EntityResolver } from './catalog/EntityResolver';
@@ -55,13 +55,7 @@ import { EvidenceLoader } from './scorecard/EvidenceLoader';
 import { OnEvidenceChanged } from './scorecard/onEvidenceChanged';
 import { RollupService } from './scorecard/RollupService';
 import { ScorecardService } from './scorecard/ScorecardService';
-import { ArtifactStore } from './store/ArtifactStore';
 import { AuditExportQueries } from './store/AuditExportQueries';
-import { DeploymentStore } from './store/DeploymentStore';
-import { EvidenceLogStore } from './store/EvidenceLogStore';
-import { ExceptionStore } from './store/ExceptionStore';
-import { ExerciseStore } from './store/ExerciseStore';
-import { HumanAttestationStore } from './store/HumanAttestationStore';
 import { HumanAttestationService } from './humanAttestations/HumanAttestationService';
 import { ControlFailureReviewService } from './reviews/ControlFailureReviewService';
 import { RecurringFindingsService } from './reviews/RecurringFindingsService';
@@ -70,16 +64,7 @@ import { responsibilityMatrix } from './responsibility/responsibilityMatrix';
 import { ChecklistService } from './checklist/ChecklistService';
 import { RecurringFindingQueries } from './store/RecurringFindingQueries';
 import { SnapshotRunQueries } from './store/SnapshotRunQueries';
-import { FactStore } from './store/FactStore';
-import { ComponentSearchQueries } from './store/ComponentSearchQueries';
-import { FeedStore } from './store/FeedStore';
-import { FindingStore } from './store/FindingStore';
-import { GateDecisionStore } from './store/GateDecisionStore';
-import { ReportStore } from './store/ReportStore';
-import { RuntimeSignalStore } from './store/RuntimeSignalStore';
-import { RuntimeMonitorStore } from './store/RuntimeMonitorStore';
 import { SettingsStore } from './store/SettingsStore';
-import { SummaryStore } from './store/SummaryStore';
 
 /** Everything the plugin's services are built from; every field is required. */
 export interface DevsecopsServiceDeps {
@@ -132,26 +117,8 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
 
   const controls = ControlCatalog.fromSettings(scorecardSettings);
   const entities = new EntityResolver(catalog, auth);
-  const stores = {
-    reports: new ReportStore(knex),
-    findings: new FindingStore(knex),
-    artifacts: new ArtifactStore(knex),
-    deployments: new DeploymentStore(knex),
-    facts: new FactStore(knex),
-    decisions: new GateDecisionStore(knex),
-    exceptions: new ExceptionStore(knex),
-    evidenceLog: new EvidenceLogStore(knex),
-    summaries: new SummaryStore(knex),
-    runtimeSignals: new RuntimeSignalStore(knex),
-    runtimeMonitors: new RuntimeMonitorStore(knex),
-    exercises: new ExerciseStore(knex),
-    humanAttestations: new HumanAttestationStore(knex),
-    feeds: new FeedStore(knex),
-    components: new ComponentSearchQueries(knex),
-    campaigns: new CampaignStore(knex),
-  };
+  const stores = createStores(knex);
   const { reports, findings, artifacts, deployments, facts, decisions, evidenceLog, summaries } = stores;
-    tickets: new TicketStore(knex),
   // VEX statements apply to every scanner's findings when they are evaluated and listed.
   const vex = new VexService(knex, new VexStore(knex), settings.vexMaxAgeDays ?? DEFAULT_VEX_MAX_AGE_DAYS);
 
@@ -169,9 +136,9 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     runtimeMonitors: stores.runtimeMonitors,
     exercises: stores.exercises,
     humanAttestations: stores.humanAttestations,
+    tickets: stores.tickets, // closed rotation tickets of secret findings (mean time to rotate)
     // The portal's own acts: audit-package exports recorded per covered entity.
     evidenceLog,
-    tickets: stores.tickets, // closed rotation tickets of secret findings (mean time to rotate)
     vex,
   };
   // Reads by entity ref find the entity and its owner here instead of one catalog call each.
@@ -385,13 +352,12 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
     exceptions,
     runtime,
     humanAttestations,
+    tickets: new TicketService({ knex, store: stores.tickets, runtimeSignals: stores.runtimeSignals, entities, permissions: deps.permissions, evidenceLog, onEvidenceChanged }),
     controlFailureReviews,
     recurringFindings,
     responsibility: { matrix: () => responsibilityMatrix(controls.list(), scorecardSettings.evaluation) },
     checklist: new ChecklistService({ ...evidenceSources, rollups }),
     campaigns,
-    tickets: new TicketService({ knex, store: stores.tickets, runtimeSignals: stores.runtimeSignals, entities, permissions: deps.permissions, evidenceLog, onEvidenceChanged }),
-    /** The weekly team and org digests (a notification each, once per recipient and week). */
     /** The daily warning that a passing control's evidence goes stale within 7 days. */
     staleSoon: new StaleSoonWarnings({
       summaries,
@@ -400,6 +366,7 @@ export async function createDevsecopsServices(deps: DevsecopsServiceDeps) {
       freshnessDays: id => controls.get(id)?.freshnessDays,
       logger,
     }),
+    /** The weekly team and org digests (a notification each, once per recipient and week). */
     digests: new DigestService({
       store: new DigestStore(knex),
       summaries,
