@@ -1833,7 +1833,10 @@ describe.each(databases.eachSupportedId())(
         targetDate: inDays(30).slice(0, 10),
         ownerRef: 'group:default/security-compliance',
       }).expect(201);
+      // The finding of the upload above, for its ticket links.
+      const findings = await request(backend.server).get(`${API}/v1/findings?entity=payments-api`).set('Authorization', DANA).expect(200);
       ctx.ids = {
+        findingId: String(findings.body.items[0].id),
         campaignId: campaign.body.id,
         exerciseId: exercise.body.id,
         requestedId: ctx.exceptionId,

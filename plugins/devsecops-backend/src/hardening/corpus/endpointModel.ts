@@ -25,7 +25,11 @@ export type Kind =
   | { kind: 'fingerprint' }
   | { kind: 'boolean' }
   | { kind: 'any'; name: string }
-  | { kind: 'array'; min: number; max: number; item: unknown };
+  | { kind: 'array'; min: number; max: number; item: unknown }
+  /** A ticket's link (ticketFields.ts). */
+  | { kind: 'ticketUrl' }
+  /** A string the schema bounds and the service checks: hostile values get `message`. */
+  | { kind: 'checked'; max: number; message: string };
 
 export interface Field {
   path: Path;
@@ -77,7 +81,9 @@ export interface QueryParam {
     | 'evlimit'
     | 'minServices'
     | 'vulnerabilityId'
-    | 'package';
+    | 'package'
+    | 'subjectKind'
+    | 'digestGroup';
   max?: number;
 }
 
@@ -92,7 +98,7 @@ export interface Endpoint {
   query: Array<[string, string]>;
   params: QueryParam[];
   /** The path id: a mutation of it; `notFound` names the message of a well-formed unknown id. */
-  pathId?: { placeholder: string; notFound: (id: string) => string; param: string };
+  pathId?: { placeholder: string; notFound: (id: string) => string; param: string; numeric?: boolean };
   json?: { base: Record<string, unknown>; fields: Field[] };
   raw?: 'report' | 'attestation' | 'kev' | 'epss' | 'osv';
   /** Who may not call it (403). */

@@ -19,6 +19,7 @@ import {
   SQL,
   TRAVERSAL,
 } from './hostileValues';
+import { checkedMutations, ticketUrlMutations } from './ticketFields';
 
 export interface Mutation {
   name: string;
@@ -52,6 +53,10 @@ export function fieldMutations(field: Field): Mutation[] {
   const s = (v: unknown, n: string, e: Expect) => out.push({ name: n, value: v, expect: e });
   const pattern = mustBe('body', path, 'match pattern');
   switch (type.kind) {
+    case 'ticketUrl':
+      return [...out, ...ticketUrlMutations(field, typeMutations(path, 'string'))];
+    case 'checked':
+      return [...out, ...checkedMutations(field, type.max, type.message, typeMutations(path, 'string'))];
     case 'text': {
       out.push(...typeMutations(path, 'string'));
       if (type.min > 0) s('', 'empty', mustBe('body', path, `NOT have fewer than ${type.min} characters`));

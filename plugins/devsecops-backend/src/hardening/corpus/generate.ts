@@ -13,7 +13,8 @@
  *
  * The generator's parts: helpers.ts (escaping, expectations), hostileValues.ts, endpointModel.ts
  * (how an endpoint is described), writeEndpoints.ts and readEndpoints.ts (the tables),
- * requests.ts (request builders), fieldMutations.ts, queryValues.ts, urlCases.ts (path ids and
+ * ticketEndpoints.ts (tickets and the digest preview), requests.ts (request builders),
+ * fieldMutations.ts, ticketFields.ts (ticket links), queryValues.ts, urlCases.ts (path ids and
  * query parameters), jsonBodyCases.ts, uploadCases.ts (reports, attestations, bodies on reads)
  * and nulCases.ts.
  *
@@ -33,10 +34,11 @@ import { osvBodyCases } from './osvCases';
 import { bodyOnGetCases, rawBodyCases } from './uploadCases';
 import { pathIdCases, queryCases } from './urlCases';
 import { writeEndpoints } from './writeEndpoints';
+import { ticketEndpoints } from './ticketEndpoints';
 
 export const MIN_CASES_PER_ENDPOINT = 100;
 
-const endpoints: Endpoint[] = [...writeEndpoints, ...readEndpoints];
+const endpoints: Endpoint[] = [...writeEndpoints, ...readEndpoints, ...ticketEndpoints];
 
 const cases = (ep: Endpoint): CorpusCase[] => {
   const out: CorpusCase[] = [];

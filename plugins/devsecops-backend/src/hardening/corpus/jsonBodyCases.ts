@@ -9,6 +9,7 @@ import { fieldMutations, Mutation, scopeMutations } from './fieldMutations';
 import { esc, Expect, Path, REMOVE, TOO_LARGE } from './helpers';
 import { HOSTILE_TEXT, MB, NUL, SCRIPT, UNKNOWN_NAMES } from './hostileValues';
 import { request, swapPath } from './requests';
+import { ticketUrlDataCases } from './ticketFields';
 
 export function jsonFieldCases(ep: Endpoint, field: Field): CorpusCase[] {
   const base = ep.json!.base;
@@ -34,6 +35,7 @@ export function jsonFieldCases(ep: Endpoint, field: Field): CorpusCase[] {
       out.push({ name: `${label} with ${n}, refused for another reason`, request: req, expect: { status: refuse.expect[0], message: refuse.expect[1] } });
     }
   }
+  if (field.type.kind === 'ticketUrl') out.push(...ticketUrlDataCases(ep, field, set));
   // A nested object gets prototype keys and unknown keys of its own.
   if (field.path.length === 3 && field.path[2] === Object.keys(getPath(base, field.path.slice(0, 2)) as object)[0]) {
     const parent = field.path.slice(0, 2);

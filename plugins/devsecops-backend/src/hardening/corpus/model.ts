@@ -28,7 +28,8 @@ export type CtxId =
   | 'exerciseId'
   | 'reportId'
   | 'deploymentId'
-  | 'campaignId';
+  | 'campaignId'
+  | 'findingId';
 
 export type Marker =
   | { $repeat: string; times: number }

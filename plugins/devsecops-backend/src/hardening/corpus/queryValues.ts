@@ -129,6 +129,31 @@ export function paramValues(param: QueryParam): Array<[string, string, Expect]> 
           v => [`a name of ${JSON.stringify(v).slice(1, -1).slice(0, 30)}`, v, [400, 'package: name a package']] as [string, string, Expect],
         ),
       ];
+    case 'subjectKind':
+      return [['unknown', 'exception', enm], ['in capitals', 'FINDING', enm], ['plural', 'findings', enm], ['empty', '', enm], ...hostile(enm)];
+    case 'digestGroup': {
+      // The digest's own refusals: 400 for an unknown group too (GET /v1/digests/preview).
+      const unknown = (ref: string): Expect => [400, `^group: no catalog group ${lit(ref.toLowerCase())}$`];
+      const notGroup = (v: string): Expect => [400, `^group: '${lit(v)}' is not a group ref$`];
+      return [
+        ['empty', '', empty],
+        ['256 characters', 'g'.repeat(256), longer(255)],
+        ['unknown', 'ghosts', unknown('group:default/ghosts')],
+        ['unknown, full ref', 'group:default/ghosts', unknown('group:default/ghosts')],
+        ['unknown, in capitals', 'Group:Default/GHOSTS', unknown('group:default/ghosts')],
+        ['a user', 'user:default/dana', notGroup('user:default/dana')],
+        ['a component', 'component:default/payments-api', notGroup('component:default/payments-api')],
+        ['with NUL', `team${NUL}`, unknown(`group:default/team${NUL}`)],
+        ['with control characters', `team${CTRL}`, unknown(`group:default/team${CTRL}`)],
+        ['an img', IMG, unknown(`group:default/${IMG}`)],
+        ['SQL', SQL, unknown(`group:default/${SQL}`)],
+        ['__proto__', '__proto__', unknown('group:default/__proto__')],
+        ['constructor', 'constructor', unknown('group:default/constructor')],
+        ['malformed, bare colon', ':', [400, "^group: malformed group ref ':'"]],
+        ['malformed, kind only', 'group:', [400, "^group: malformed group ref 'group:'"]],
+        ['malformed, namespace only', 'group:default/', [400, "^group: malformed group ref 'group:default\\/'"]],
+      ];
+    }
     case 'text':
       return [['empty', '', empty], [`${(param.max ?? 255) + 1} characters`, 't'.repeat((param.max ?? 255) + 1), longer(param.max ?? 255)]];
     case 'owner':
@@ -349,6 +374,8 @@ export function validParamValue(param: QueryParam): string {
     minServices: '3',
     vulnerabilityId: 'CVE-2021-44228',
     package: 'log4j-core@<2.17.0',
+    subjectKind: 'finding',
+    digestGroup: 'team-payments',
   };
   return values[param.type] ?? 'x';
 }

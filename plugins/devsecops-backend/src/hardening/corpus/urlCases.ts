@@ -17,7 +17,10 @@ export function pathIdCases(ep: Endpoint): CorpusCase[] {
   const withId = (value: string): Text[] => pathParts(ep.path.replace(placeholder, '\u0000')).flatMap(p =>
     typeof p === 'string' && p.includes('\u0000') ? p.split('\u0000').flatMap((s, i) => (i === 0 ? [s] : [value, s])).filter(x => x !== '') : [p],
   );
-  const malformed: Expect = isDigest ? [400, 'Malformed artifact digest'] : [400, `request/params/${param} must match pattern "\\^\\[0-9a-fA-F\\]\\{8\\}-`];
+  const numeric = !!ep.pathId!.numeric;
+  let malformed: Expect = [400, `request/params/${param} must match pattern "\\^\\[0-9a-fA-F\\]\\{8\\}-`];
+  if (numeric) malformed = [400, `request/params/${param} must match pattern "\\^\\[0-9\\]\\{1,18\\}\\$"`];
+  if (isDigest) malformed = [400, 'Malformed artifact digest'];
   const bad: Array<[string, string]> = [
     ['not a uuid', 'not-a-uuid'],
     ['1', '1'],
@@ -76,7 +79,11 @@ export function pathIdCases(ep: Endpoint): CorpusCase[] {
       ['non-hex', `sha256:${'g'.repeat(64)}`],
     );
   }
-  for (const [name, value] of bad) {
+  if (numeric) {
+    bad.push(['a uuid', UUID], ['19 digits', '1'.repeat(19)], ['a leading plus', '%2B1'], ['hex', '0x1F'], ['a decimal', '1.5']);
+  }
+  // A numeric id of digits only is well-formed (below: unknown ones are a 404).
+  for (const [name, value] of bad.filter(([, v]) => !numeric || !/^[0-9]{1,18}$/.test(v))) {
     const expect: Expect = isDigest && value.length > 200 ? [400, 'request/params/digest must NOT have more than 200 characters'] : malformed;
     out.push({ name: `${param} ${name}`, request: request(ep, { path: withId(value) }), expect: { status: expect[0], message: expect[1] } });
   }
@@ -84,7 +91,14 @@ export function pathIdCases(ep: Endpoint): CorpusCase[] {
   for (const [name, value] of [['a lone %', '%'], ['%zz', '%zz'], ['broken UTF-8', '%E0%A4%A']] as Array<[string, string]>) {
     out.push({ name: `${param} ${name}`, request: request(ep, { path: withId(value) }), expect: { status: 400, message: 'malformed uri' } });
   }
-  const wellFormed: Array<[string, string]> = isDigest
+  // Large ids: the test's own findings have small ones.
+  const numericIds: Array<[string, string]> = [
+    ['the largest 18-digit id', '999999999999999999'],
+    ['an unknown id', '900000000000000001'],
+    ['an unknown id with leading zeros', '000000900000000002'],
+    ['beyond 2^53', '9007199254740993'],
+  ];
+  const otherIds: Array<[string, string]> = isDigest
     ? [
         ['an unknown sha256', `sha256:${'b'.repeat(64)}`],
         ['an unknown sha512', `sha512:${'c'.repeat(128)}`],
@@ -101,6 +115,7 @@ export function pathIdCases(ep: Endpoint): CorpusCase[] {
         ['an unknown uuid in capitals', 'C232AB00-9414-11EC-B3C8-9F6BDECED846'],
         ['an almost-max uuid', 'ffffffff-ffff-ffff-ffff-fffffffffffe'],
       ];
+  const wellFormed = numeric ? numericIds : otherIds;
   for (const [name, value] of wellFormed) {
     out.push({ name: `${param} ${name}`, request: request(ep, { path: withId(value) }), expect: { status: 404, message: notFound(value) } });
   }
