@@ -55,8 +55,11 @@ interface FeedRow {
   imported_at: DbTime;
 }
 
-// Under SQLite's bound-variable limit (32766) at 7 columns a row.
+// PostgreSQL: well under its 65535 bound parameters at 7 columns a row. SQLite: knex writes a
+// multi-row insert as a compound SELECT, which SQLite caps at 500 terms (the published KEV
+// catalog, 1,404 rows, failed with a 500 at 4,000 a batch).
 const BATCH_ROWS = 4000;
+const SQLITE_BATCH_ROWS = 500;
 
 /**
  * Owns the exploitability feeds: the KEV catalog and EPSS scores as last imported (an import
@@ -190,8 +193,9 @@ export class FeedStore {
       .first();
     if (current?.body_sha256 === version.bodySha256) return false;
     await tx(table).delete();
-    for (let i = 0; i < rows.length; i += BATCH_ROWS) {
-      await tx(table).insert(rows.slice(i, i + BATCH_ROWS));
+    const batch = tx.client.config.client === 'pg' ? BATCH_ROWS : SQLITE_BATCH_ROWS;
+    for (let i = 0; i < rows.length; i += batch) {
+      await tx(table).insert(rows.slice(i, i + batch));
     }
     await tx<FeedRow>(FEEDS_TABLE)
       .where({ feed })
