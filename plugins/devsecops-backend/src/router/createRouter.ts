@@ -8,6 +8,7 @@ import { spec } from '../schema/openapi';
 import { CiIdentityPolicy } from '../identity/ciIdentities';
 import { DevsecopsServices } from '../services';
 import { databaseUnavailableToServiceUnavailable } from './databaseErrors';
+import { hideInternalErrorDetail } from './internalErrors';
 import { mountHealthRoute } from './healthRoute';
 import { unsupportedMediaType } from './mediaType';
 import { mountDeployRoutes } from './deployRoutes';
@@ -122,6 +123,7 @@ export async function createRouter(
   mountTicketRoutes(area);
 
   router.use(databaseUnavailableToServiceUnavailable);
+  router.use(hideInternalErrorDetail(services.logger));
 
   return router as unknown as express.Router;
 }
