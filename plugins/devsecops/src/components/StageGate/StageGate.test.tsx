@@ -4,6 +4,7 @@ import { screen, within } from '@testing-library/react';
 import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi, sampleRollup } from '../../testUtils/fakeDevsecopsApi';
 import { devsecopsStageGateColumn } from './catalogColumn';
+import { stageGateIndex } from './stageGateIndex';
 
 jest.setTimeout(30_000);
 
@@ -43,6 +44,35 @@ describe('the catalog column', () => {
     expect(within(screen.getByTestId('payments-db')).queryByRole('link')).not.toBeInTheDocument();
     expect(within(screen.getByTestId('unscored')).getByText('—')).toBeInTheDocument();
     expect(getRollup).toHaveBeenCalledTimes(1);
-    expect(getRollup).toHaveBeenCalledWith({});
+    expect(getRollup).toHaveBeenCalledWith({ entitiesLimit: 500 });
+  });
+
+  it('reads an organisation of 1,200 entities in three pages and finds the last one', async () => {
+    const all = Array.from({ length: 1200 }, (_, i) => ({
+      entityRef: `component:default/svc-${String(i).padStart(4, '0')}`,
+      ownerRef: 'group:default/team-payments',
+      stage: i % 5,
+      productionGate: i % 2 === 0 ? ('allow' as const) : ('deny' as const),
+    }));
+    const api = fakeDevsecopsApi({
+      getRollup: async query => {
+        const start = query?.entitiesCursor ? Number(query.entitiesCursor) : 0;
+        const end = start + (query?.entitiesLimit ?? all.length);
+        return {
+          ...sampleRollup,
+          entities: all.slice(start, end),
+          entitiesPage: { total: all.length, ...(end < all.length ? { nextCursor: String(end) } : {}) },
+        };
+      },
+    });
+    const getRollup = jest.spyOn(api, 'getRollup');
+    const index = await stageGateIndex(api);
+    expect(index.size).toBe(1200);
+    expect(index.get('component:default/svc-1199')).toMatchObject({ stage: 4, productionGate: 'deny' });
+    expect(getRollup.mock.calls.map(([q]) => q)).toEqual([
+      { entitiesLimit: 500 },
+      { entitiesLimit: 500, entitiesCursor: '500' },
+      { entitiesLimit: 500, entitiesCursor: '1000' },
+    ]);
   });
 });
