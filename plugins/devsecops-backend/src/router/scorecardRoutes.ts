@@ -1,7 +1,6 @@
 import { InputError } from '@backstage/errors';
 import { parseObservedTime } from '../validation/inputTimes';
 import { historyDays } from '../validation/query';
-import { pageRollupEntities } from '../scorecard/rollupEntitiesPage';
 import { AreaContext, optionalEntity } from './request';
 
 /** Entity scorecards and their history, backfilled snapshots, roll-ups and their history. */
@@ -47,7 +46,7 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
   router.get('/v1/rollups', async (req, res) => {
     await reader(req);
     const { entitiesLimit, entitiesCursor, ...scope } = req.query;
-    res.json(pageRollupEntities(await rollups.rollup(scope), { entitiesLimit, entitiesCursor }));
+    res.json(await rollups.rollup(scope, { entitiesLimit, entitiesCursor }));
   });
 
   router.get('/v1/rollups/history', async (req, res) => {

@@ -3,10 +3,13 @@ import { Entity, parseEntityRef, stringifyEntityRef } from '@backstage/catalog-m
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Rollup, RollupHistory } from '@devsecops-scorecard/plugin-devsecops-common';
-import { aggregate } from '../evaluate/rollup';
+import { aggregate, finalize, mergePartials, partialOf, RollupPartial } from '../evaluate/rollup';
+import { SummaryScope } from '../store/rollupQueries';
 import { EntitySummary, SummaryStore } from '../store/SummaryStore';
 import { snapshotAll } from './dailySnapshot';
 import { ScorecardService } from './ScorecardService';
+import { ownerPartials, partialFor } from './RollupPartials';
+import { encodeCursor, EntitiesPaging, parseEntitiesPaging } from './rollupEntitiesPage';
 
 export interface RollupQuery {
   group?: string;
@@ -51,34 +54,69 @@ export class RollupService {
     },
   ) {}
 
-  async rollup(query: RollupQuery): Promise<Rollup> {
-    const { scope, summaries, groups } = await this.scoped(query);
-    const rollup = aggregate(scope, summaries, this.options.controlIds) as Rollup;
-    const byOwner = new Map<string, EntitySummary[]>();
-    for (const summary of summaries) {
-      if (!summary.ownerRef) continue;
-      const owned = byOwner.get(summary.ownerRef);
-      if (owned) owned.push(summary);
-      else byOwner.set(summary.ownerRef, [summary]);
+  /**
+   * The roll-up of a scope with its entity list whole, none or one page (`paging`). A group or
+   * the org merges the stored per-owner partials (only owners written since are recomputed:
+   * RollupPartials), so its cost follows the number of teams, not of entities; a system or
+   * domain reads the summaries of its systems only. The entity list comes from the summaries'
+   * light columns, page by page in entity ref order.
+   */
+  async rollup(query: RollupQuery, paging: EntitiesPaging = {}): Promise<Rollup> {
+    if (query.lifecycle !== undefined && typeof query.lifecycle !== 'string') {
+      throw new InputError('Pass one lifecycle');
     }
-    rollup.owners = [...byOwner.keys()].sort().map(owner => {
-      const { entities: _entities, ...rest } = aggregate(
-        { kind: 'group', ref: owner },
-        byOwner.get(owner)!,
-        this.options.controlIds,
-      );
+    const { controlIds } = this.options;
+    const target = await this.resolve(query, () => this.groups());
+    const page = parseEntitiesPaging(paging);
+    const sqlScope: SummaryScope = {
+      kinds: this.options.scorecards.entityKinds,
+      lifecycle: query.lifecycle || undefined,
+      owners: target.owners && [...target.owners],
+      systems: target.systems,
+    };
+    const teamRow = (ref: string, partial: RollupPartial) => {
+      const { entities: _entities, ...rest } = finalize({ kind: 'group', ref }, partial, controlIds, []);
       return rest;
-    });
-    if (groups && scope.ref) {
-      rollup.children = (groups.get(scope.ref) ?? []).map(child => {
-        const { entities: _entities, ...rest } = aggregate(
-          { kind: 'group', ref: child },
-          ownedBy(summaries, subtree(groups, child)),
-          this.options.controlIds,
-        );
-        return rest;
-      });
+    };
+    let rollup: Rollup;
+    let entities: Rollup['entities'] | undefined;
+    if (target.systems) {
+      const summaries = await this.options.summaries.summariesIn(sqlScope);
+      rollup = aggregate(target.scope, summaries, controlIds) as Rollup;
+      entities = rollup.entities;
+      const byOwner = new Map<string, EntitySummary[]>();
+      for (const summary of summaries) {
+        if (!summary.ownerRef) continue;
+        const owned = byOwner.get(summary.ownerRef);
+        if (owned) owned.push(summary);
+        else byOwner.set(summary.ownerRef, [summary]);
+      }
+      rollup.owners = [...byOwner.keys()].sort().map(owner => teamRow(owner, partialOf(byOwner.get(owner)!)));
+    } else {
+      const inScope = new Map<string, RollupPartial>();
+      for (const [owner, byLifecycle] of await ownerPartials(this.options.summaries, sqlScope.kinds, sqlScope.owners)) {
+        const partial = partialFor(byLifecycle, sqlScope.lifecycle);
+        if (partial && partial.entityCount > 0) inScope.set(owner, partial);
+      }
+      rollup = finalize(target.scope, mergePartials(inScope.values()), controlIds, []) as Rollup;
+      rollup.owners = [...inScope.keys()].filter(Boolean).sort().map(owner => teamRow(owner, inScope.get(owner)!));
+      const { groups, scope } = target;
+      if (groups && scope.ref) {
+        rollup.children = (groups.get(scope.ref) ?? []).map(child => {
+          const below = subtree(groups, child);
+          return teamRow(child, mergePartials([...inScope].filter(([owner]) => below.has(owner)).map(([, p]) => p)));
+        });
+      }
     }
+    if (page.limit === undefined) {
+      rollup.entities = entities ?? (await this.options.summaries.entityList(sqlScope));
+      return rollup;
+    }
+    // One more than the page says whether another follows.
+    const list = page.limit === 0 ? [] : await this.options.summaries.entityList(sqlScope, { after: page.after, limit: page.limit + 1 });
+    rollup.entities = list.slice(0, page.limit);
+    const last = rollup.entities[rollup.entities.length - 1];
+    rollup.entitiesPage = { total: rollup.entityCount, ...(list.length > page.limit ? { nextCursor: encodeCursor(last.entityRef) } : {}) };
     return rollup;
   }
 
@@ -115,25 +153,41 @@ export class RollupService {
     summaries: S[];
     groups?: Map<string, string[]>;
   }> {
-    const given = [query.group, query.system, query.domain].filter(Boolean);
-    if (given.length > 1) {
-      throw new InputError('Roll up by one of group, system or domain, not several');
-    }
+    const target = await this.resolve(query, loaded?.groups ?? (() => this.groups()));
     // Only the counted kinds (devsecops.scorecard.entityKinds), whatever rows an older version
     // stored for other kinds.
     const all = (loaded?.all ?? ((await this.options.summaries.all()) as unknown as S[])).filter(
       s => this.options.scorecards.counts(s.entityRef) && (!query.lifecycle || s.lifecycle === query.lifecycle),
     );
+    const { owners } = target;
+    const systems = target.systems && new Set(target.systems);
+    const summaries = owners
+      ? ownedBy(all, owners)
+      : systems
+        ? all.filter(s => s.systemRef && systems.has(s.systemRef))
+        : all;
+    return { scope: target.scope, summaries, groups: target.groups };
+  }
+
+  /** What a query's scope covers: a group's subtree of owners, a system or a domain's systems, or all. */
+  private async resolve(
+    query: RollupQuery,
+    groupsOf: () => Promise<Map<string, string[]>>,
+  ): Promise<{ scope: Rollup['scope']; groups?: Map<string, string[]>; owners?: Set<string>; systems?: string[] }> {
+    const given = [query.group, query.system, query.domain].filter(Boolean);
+    if (given.length > 1) {
+      throw new InputError('Roll up by one of group, system or domain, not several');
+    }
     if (query.group) {
       const ref = this.ref(query.group, 'group');
-      const groups = await (loaded?.groups ?? (() => this.groups()))();
+      const groups = await groupsOf();
       if (!groups.has(ref)) throw new NotFoundError(`No catalog group ${ref}`);
-      return { scope: { kind: 'group', ref }, summaries: ownedBy(all, subtree(groups, ref)), groups };
+      return { scope: { kind: 'group', ref }, groups, owners: subtree(groups, ref) };
     }
     if (query.system) {
       const ref = this.ref(query.system, 'system');
       await this.mustExist(ref);
-      return { scope: { kind: 'system', ref }, summaries: all.filter(s => s.systemRef === ref) };
+      return { scope: { kind: 'system', ref }, systems: [ref] };
     }
     if (query.domain) {
       const ref = this.ref(query.domain, 'domain');
@@ -142,13 +196,9 @@ export class RollupService {
         { filter: { kind: 'System', 'spec.domain': parseEntityRef(ref).name }, fields: ['kind', 'metadata.name', 'metadata.namespace'] },
         { credentials: await this.options.auth.getOwnServiceCredentials() },
       );
-      const systemRefs = new Set(systems.map(s => stringifyEntityRef(s)));
-      return {
-        scope: { kind: 'domain', ref },
-        summaries: all.filter(s => s.systemRef && systemRefs.has(s.systemRef)),
-      };
+      return { scope: { kind: 'domain', ref }, systems: [...new Set(systems.map(s => stringifyEntityRef(s)))] };
     }
-    return { scope: { kind: 'org' }, summaries: all };
+    return { scope: { kind: 'org' } };
   }
 
   /** Group ref → direct child group refs, from spec.children and spec.parent. */

@@ -1,42 +1,14 @@
-import {
-  ControlState,
-  EntityMetrics,
-  EntityScorecard,
-} from '@devsecops-scorecard/plugin-devsecops-common';
+import { ControlState, EntityMetrics, EntityScorecard, Rollup } from '@devsecops-scorecard/plugin-devsecops-common';
 import { Knex } from 'knex';
-import { DbTime } from './rowTypes';
+import { EntitySummary, fromRow, SUMMARIES, SUMMARY_COLUMNS, SummaryRow, toRow } from './summaryRows';
 import { GoalMarkRow, goalMarks, goalStates, snapshotDailyCounts, StoredCondition } from './goalMarks';
 import { fromDbTime, toDbTime } from './time';
+import { OwnerRollupStore } from './OwnerRollupStore';
+import { entityList, summariesIn, SummaryScope } from './rollupQueries';
 
-const SUMMARIES = 'devsecops_entity_summaries';
+export type { EntitySummary } from './summaryRows';
+
 const SNAPSHOTS = 'devsecops_entity_snapshots';
-
-/** A row of devsecops_entity_summaries. */
-interface SummaryRow {
-  entity_ref: string;
-  owner_ref: string | null;
-  system_ref: string | null;
-  domain_ref: string | null;
-  type: string | null;
-  lifecycle: string | null;
-  stage: number | string;
-  /** JSON: control id → state. */
-  control_states: string;
-  /** JSON: EntityMetrics. */
-  metrics: string;
-  production_gate: 'allow' | 'deny' | null;
-  evaluated_at: DbTime;
-  /** JSON: the whole evaluated scorecard, served until valid_until. */
-  scorecard: string | null;
-  /** The first instant the scorecard can change without new evidence; null: never. */
-  valid_until: DbTime | null;
-  /** JSON: the scorecard from valid_until on, stored ahead of it by the refresh job. */
-  next_scorecard: string | null;
-  next_valid_until: DbTime | null;
-}
-
-/** What roll-ups read of a summary: everything but the stored scorecards. */
-type SummaryListRow = Omit<SummaryRow, 'scorecard' | 'valid_until' | 'next_scorecard' | 'next_valid_until'>;
 
 /** What a summary keeps of its catalog entity. */
 export interface CatalogColumns {
@@ -71,35 +43,6 @@ interface SnapshotRow {
   metrics: string;
   production_gate: 'allow' | 'deny' | null;
 }
-// Roll-ups read these; the stored scorecard JSON is only read for one entity at a time.
-const SUMMARY_COLUMNS: Array<keyof SummaryListRow> = [
-  'entity_ref',
-  'owner_ref',
-  'system_ref',
-  'domain_ref',
-  'type',
-  'lifecycle',
-  'stage',
-  'control_states',
-  'metrics',
-  'production_gate',
-  'evaluated_at',
-];
-
-export interface EntitySummary {
-  entityRef: string;
-  ownerRef?: string;
-  systemRef?: string;
-  domainRef?: string;
-  type?: string;
-  lifecycle?: string;
-  stage: number;
-  controlStates: Record<string, ControlState>;
-  metrics: EntityMetrics;
-  productionGate?: 'allow' | 'deny';
-  evaluatedAt: string;
-}
-
 /** A summary as campaigns read it (goalStates). */
 export type GoalSummary = Pick<EntitySummary, 'entityRef' | 'ownerRef' | 'systemRef' | 'lifecycle' | 'stage' | 'controlStates'>;
 
@@ -113,23 +56,46 @@ export interface EntitySnapshot {
 
 /** Owns the per-entity summaries (kept current on every write) and the daily snapshots. */
 export class SummaryStore {
-  constructor(private readonly knex: Knex) {}
+  /** Per-owner roll-up partials, bumped after every summary write here. */
+  readonly ownerRollups: OwnerRollupStore;
+
+  constructor(private readonly knex: Knex) {
+    this.ownerRollups = new OwnerRollupStore(knex);
+  }
 
   /**
    * Stores the summary and the whole scorecard, which reads serve until `validUntil` (undefined:
    * it never changes without new evidence). A scorecard computed ahead for the old one is dropped.
    */
   async upsert(summary: EntitySummary, scorecard?: EntityScorecard, validUntil?: Date): Promise<void> {
-    await this.knex<SummaryRow>(SUMMARIES)
-      .insert({
-        ...toRow(summary),
-        scorecard: scorecard ? JSON.stringify(scorecard) : null,
-        valid_until: validUntil ? toDbTime(validUntil) : null,
-        next_scorecard: null,
-        next_valid_until: null,
-      })
-      .onConflict('entity_ref')
-      .merge();
+    const row = {
+      ...toRow(summary),
+      scorecard: scorecard ? JSON.stringify(scorecard) : null,
+      valid_until: validUntil ? toDbTime(validUntil) : null,
+      next_scorecard: null,
+      next_valid_until: null,
+    };
+    // The owner the row leaves must be bumped too (OwnerRollupStore): compare-and-set on it, so a
+    // concurrent owner change cannot slip between the read and the write unbumped.
+    for (let attempt = 0; ; attempt++) {
+      let before = await this.ownerOf(summary.entityRef);
+      if (!before) {
+        await this.knex<SummaryRow>(SUMMARIES).insert(row).onConflict('entity_ref').ignore();
+        before = await this.ownerOf(summary.entityRef);
+      }
+      const updated = await this.knex<SummaryRow>(SUMMARIES)
+        .where({ entity_ref: summary.entityRef })
+        .where(q => (typeof before?.owner_ref === 'string' ? q.where('owner_ref', before.owner_ref) : q.whereNull('owner_ref')))
+        .update(row);
+      if (updated > 0 || attempt >= 5) {
+        await this.ownerRollups.bump([before?.owner_ref, row.owner_ref]);
+        return;
+      }
+    }
+  }
+
+  private ownerOf(entityRef: string): Promise<Pick<SummaryRow, 'owner_ref'> | undefined> {
+    return this.knex<SummaryRow>(SUMMARIES).select('owner_ref').where({ entity_ref: entityRef }).first();
   }
 
   /**
@@ -212,7 +178,7 @@ export class SummaryStore {
     onPromoted?: (before: EntityScorecard | undefined, after: EntityScorecard) => Promise<void>,
   ): Promise<number> {
     const rows = await this.knex<SummaryRow>(SUMMARIES)
-      .select('entity_ref', 'valid_until', 'scorecard', 'next_scorecard', 'next_valid_until')
+      .select('entity_ref', 'owner_ref', 'valid_until', 'scorecard', 'next_scorecard', 'next_valid_until')
       .whereNotNull('next_scorecard')
       .where('valid_until', '<=', toDbTime(now))
       .orderBy('valid_until', 'asc')
@@ -232,6 +198,7 @@ export class SummaryStore {
           next_valid_until: null,
         });
       moved += updated;
+      if (updated === 1) await this.ownerRollups.bump([row.owner_ref]);
       if (updated === 1 && onPromoted) await onPromoted(row.scorecard ? JSON.parse(row.scorecard) : undefined, next);
     }
     return moved;
@@ -344,6 +311,16 @@ export class SummaryStore {
     return goalMarks(this.knex, SUMMARIES, met, excepted);
   }
 
+  /** The summaries in a roll-up's scope (store/rollupQueries). */
+  summariesIn(scope: SummaryScope): Promise<EntitySummary[]> {
+    return summariesIn(this.knex, scope);
+  }
+
+  /** A scope's entity list from the light columns, in entity ref order, paged (store/rollupQueries). */
+  entityList(scope: SummaryScope, page?: { after?: string; limit?: number }): Promise<Rollup['entities']> {
+    return entityList(this.knex, scope, page);
+  }
+
   async all(): Promise<EntitySummary[]> {
     return (await this.knex<SummaryRow>(SUMMARIES).select(SUMMARY_COLUMNS)).map(fromRow);
   }
@@ -397,34 +374,3 @@ function scorecardColumns(scorecard: EntityScorecard) {
   };
 }
 
-function toRow(s: EntitySummary): SummaryListRow {
-  return {
-    entity_ref: s.entityRef,
-    owner_ref: s.ownerRef ?? null,
-    system_ref: s.systemRef ?? null,
-    domain_ref: s.domainRef ?? null,
-    type: s.type ?? null,
-    lifecycle: s.lifecycle ?? null,
-    stage: s.stage,
-    control_states: JSON.stringify(s.controlStates),
-    metrics: JSON.stringify(s.metrics),
-    production_gate: s.productionGate ?? null,
-    evaluated_at: toDbTime(new Date(s.evaluatedAt)),
-  };
-}
-
-function fromRow(r: SummaryListRow): EntitySummary {
-  return {
-    entityRef: r.entity_ref,
-    ownerRef: r.owner_ref ?? undefined,
-    systemRef: r.system_ref ?? undefined,
-    domainRef: r.domain_ref ?? undefined,
-    type: r.type ?? undefined,
-    lifecycle: r.lifecycle ?? undefined,
-    stage: Number(r.stage),
-    controlStates: JSON.parse(r.control_states),
-    metrics: JSON.parse(r.metrics),
-    productionGate: r.production_gate ?? undefined,
-    evaluatedAt: fromDbTime(r.evaluated_at),
-  };
-}
