@@ -27,16 +27,19 @@ import {
   exceptedCondition,
   goalCondition,
   goalControls,
+  GoalMark,
   GoalState,
   markCounts,
+  marksOf,
   markTeams,
   meetsGoal,
 } from '../evaluate/campaigns';
 import { StageDefinition } from '../evaluate/types';
 import { RollupService, ScopedSummary, subtree } from '../scorecard/RollupService';
-import { CampaignStore } from '../store/CampaignStore';
+import { CampaignDayCount, CampaignStore, claimKey } from '../store/CampaignStore';
 import { GoalSummary, SummaryStore } from '../store/SummaryStore';
 import { countsKey, dayCounts, storedBurnup } from './campaignCounts';
+import { CampaignNotice, dueNotification, endedNotice, reminderNotice } from './campaignNotices';
 import { CampaignSettings, parseCampaignInput } from './campaignInput';
 
 export interface CampaignServiceOptions {
@@ -60,6 +63,13 @@ interface Loaded<S extends ScopedSummary = GoalSummary> {
   all: S[];
   groups: () => Promise<Map<string, string[]>>;
   tagged: (tag: string) => Promise<Set<string>>;
+}
+
+/** A started campaign in the daily pass: the services in its scope today and their marks. */
+interface Started {
+  campaign: Campaign;
+  states: GoalSummary[];
+  marks: GoalMark[];
 }
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -198,21 +208,29 @@ export class CampaignService {
   }
 
   /**
-   * The daily job's campaign pass: today's counts of every started campaign per owning team
-   * (what its burn-up reads), then the reminders and end reports due (`remind`). Returns how
-   * many notifications were sent.
+   * The daily job's campaign pass: today's counts of every started campaign, one row each (what
+   * its burn-up reads), then the reminders and end reports due (`remind`). The campaigns, the
+   * summaries and the claims so far are each read once for the pass, and each scope resolved
+   * once. Returns how many notifications were sent.
    */
   async notifyDue(): Promise<number> {
     const today = utcDay(this.now());
-    const loaded = await this.load();
-    const byKey = new Map<string, ReturnType<typeof dayCounts>>();
-    for (const campaign of await this.campaigns()) {
+    const [loaded, campaigns] = await Promise.all([this.load(), this.campaigns()]);
+    const started: Started[] = [];
+    const byKey = new Map<string, CampaignDayCount>();
+    for (const campaign of campaigns) {
       if (campaign.startDate > today) continue;
       const states = await this.inScope(campaign, loaded);
-      byKey.set(countsKey(campaign), dayCounts(campaign, goalControls(campaign.goal, this.options.stages), states));
+      const marks = marksOf(campaign.goal, goalControls(campaign.goal, this.options.stages), states);
+      started.push({ campaign, states, marks });
+      byKey.set(countsKey(campaign), dayCounts(marks));
     }
-    if (byKey.size > 0) await this.options.store.replaceDay(today, byKey);
-    return this.remind(loaded);
+    const due = started.filter(s => dueNotification(s.campaign, today) !== undefined).map(s => s.campaign.id);
+    const [claimed] = await Promise.all([
+      due.length > 0 ? this.options.store.claimed(due) : new Set<string>(),
+      byKey.size > 0 ? this.options.store.replaceDay(today, byKey) : undefined,
+    ]);
+    return this.remind(started, claimed, today);
   }
 
   /** A day's snapshots were rewritten: its campaign counts are recounted on the next read. */
@@ -224,48 +242,30 @@ export class CampaignService {
    * Reminders to the owning teams of unfinished services when a reminder offset is reached (one
    * per campaign, team and offset: a campaign created late sends the nearest one only), and the
    * end report to the campaign's owner the day after the target date. Claimed in the database
-   * first, so two instances send each once.
+   * first, so two instances send each once; what `claimed` (read at the start of the pass) holds
+   * already is skipped without a write.
    */
-  private async remind(loaded: Loaded): Promise<number> {
-    const today = utcDay(this.now());
+  private async remind(started: Started[], claimed: Set<string>, today: string): Promise<number> {
     let sent = 0;
-    for (const campaign of await this.campaigns()) {
-      if (campaign.startDate > today) continue;
-      const daysLeft = daysFrom(today, campaign.targetDate);
-      const link = `/devsecops/campaigns/${encodeURIComponent(campaign.id)}`;
-      if (daysLeft < 0) {
-        if (await this.claim(campaign.id, campaign.ownerRef, 'ended')) {
-          const states = await this.inScope(campaign, loaded);
+    for (const { campaign, states, marks } of started) {
+      const due = dueNotification(campaign, today);
+      if (due === undefined) continue;
+      if (due === 'ended') {
+        if (claimed.has(claimKey(campaign.id, campaign.ownerRef, due))) continue;
+        if (await this.claim(campaign.id, campaign.ownerRef, due)) {
           const report = endReport(campaign.targetDate, await this.progressOf(campaign, states, today));
-          sent += await this.send(campaign.id, campaign.ownerRef, 'ended', {
-            title: `Campaign ended: ${campaign.title}`,
-            description: `${report.doneOnTime.length} done on time, ${report.doneLate.length} late, ${report.excepted.length} through exceptions, ${report.notDone.length} not done.`,
-            link,
-            topic: 'devsecops-campaign-ended',
-            severity: 'normal',
-          });
+          sent += await this.send(campaign.id, campaign.ownerRef, due, endedNotice(campaign, report));
         }
         continue;
       }
-      const offset = [...campaign.reminderDaysBefore].sort((a, b) => a - b).find(d => d >= daysLeft);
-      if (offset === undefined) continue;
-      const states = await this.inScope(campaign, loaded);
       const byOwner = new Map<string, number>();
-      for (const s of states) {
-        if (s.ownerRef && !meetsGoal(campaign.goal, s)) byOwner.set(s.ownerRef, (byOwner.get(s.ownerRef) ?? 0) + 1);
+      for (const m of marks) {
+        if (m.ownerRef && !m.met) byOwner.set(m.ownerRef, (byOwner.get(m.ownerRef) ?? 0) + 1);
       }
-      const kind = `reminder-${offset}d`;
-      const claimed = await this.options.store.claimed(campaign.id);
       for (const [ownerRef, left] of byOwner) {
         // Skip what is claimed already without a write; the claim below decides races.
-        if (claimed.has(`${ownerRef} ${kind}`) || !(await this.claim(campaign.id, ownerRef, kind))) continue;
-        sent += await this.send(campaign.id, ownerRef, kind, {
-          title: `${campaign.title}: ${left} service${left === 1 ? '' : 's'} not done, due in ${daysLeft} day${daysLeft === 1 ? '' : 's'}`,
-          description: `Target ${campaign.targetDate}. The campaign page lists the next step for each service.`,
-          link,
-          topic: 'devsecops-campaign-reminder',
-          severity: daysLeft <= 3 ? 'high' : 'normal',
-        });
+        if (claimed.has(claimKey(campaign.id, ownerRef, due)) || !(await this.claim(campaign.id, ownerRef, due))) continue;
+        sent += await this.send(campaign.id, ownerRef, due, reminderNotice(campaign, left, today));
       }
     }
     return sent;
@@ -279,7 +279,7 @@ export class CampaignService {
     campaignId: string,
     recipient: string,
     kind: string,
-    payload: { title: string; description: string; link: string; topic: string; severity: 'high' | 'normal' },
+    payload: CampaignNotice,
   ): Promise<number> {
     try {
       await this.options.notifications.send({ recipients: { type: 'entity', entityRef: recipient }, payload });

@@ -1,6 +1,7 @@
 /*
- * Campaign daily counts (issue 19): the daily job stores each started campaign's counts per owning
- * team; the campaign page's burn-up reads them, filling days before they began from the daily
+ * Campaign daily counts (issue 19): the daily job stores each started campaign's counts, one row
+ * per campaign and day (per-team progress is counted live); the campaign page's burn-up reads them
+ * (summing a day's rows, so per-team rows an older version stored still count), filling days before they began from the daily
  * snapshots once; a rewritten day's snapshots are recounted. On both databases.
  */
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
@@ -74,7 +75,7 @@ function instance(knex: Knex, now: () => Date) {
 }
 
 describe.each(databases.eachSupportedId())('campaign daily counts on %p', databaseId => {
-  it('stores counts per team daily; the burn-up reads them and fills older days from the snapshots once', async () => {
+  it('stores one row per campaign and day; the burn-up reads them and fills older days from the snapshots once', async () => {
     const knex = await databases.init(databaseId);
     await applyMigrations(knex);
     const summaries = new SummaryStore(knex);
@@ -94,10 +95,8 @@ describe.each(databases.eachSupportedId())('campaign daily counts on %p', databa
     await campaigns.notifyDue();
     const campaign = (await campaigns.campaigns()).find(c => c.id === id)!;
     const stored = await store.dailyCounts(countsKey(campaign), '2026-12-01');
-    expect(stored.sort((a, b) => a.ownerRef.localeCompare(b.ownerRef))).toEqual([
-      { day: '2026-12-04', ownerRef: 'group:default/team-checkout', inScope: 1, done: 1, excepted: 1 },
-      { day: '2026-12-04', ownerRef: 'group:default/team-payments', inScope: 1, done: 1, excepted: 0 },
-    ]);
+    // One row for every team: both services done, checkout-web through an exception.
+    expect(stored).toEqual([{ day: '2026-12-04', ownerRef: '', inScope: 2, done: 2, excepted: 1 }]);
 
     const page = await campaigns.get(id, { limit: 50, offset: 0 });
     expect(page.counts).toEqual({ inScope: 2, done: 2, excepted: 1, donePct: 100 });
@@ -112,7 +111,8 @@ describe.each(databases.eachSupportedId())('campaign daily counts on %p', databa
       { day: '2026-12-04', inScope: 2, done: 2 },
     ]);
     // The fill is stored: one row per day from the start to yesterday, zero where no snapshot.
-    const filled = (await store.dailyCounts(countsKey(campaign), '2026-12-01')).filter(r => r.ownerRef === '');
+    const filled = (await store.dailyCounts(countsKey(campaign), '2026-12-01')).filter(r => r.day < '2026-12-04');
+    expect(filled.every(r => r.ownerRef === '')).toBe(true);
     expect(filled.map(r => [r.day, r.inScope, r.done]).sort()).toEqual([
       ['2026-12-01', 0, 0],
       ['2026-12-02', 2, 1],
@@ -126,10 +126,60 @@ describe.each(databases.eachSupportedId())('campaign daily counts on %p', databa
     await campaigns.snapshotsChanged('2026-12-02');
     expect((await campaigns.get(id, { limit: 50, offset: 0 })).burnup[0]).toEqual({ day: '2026-12-02', inScope: 2, done: 2 });
 
-    // Rerunning the day replaces its rows: a service leaving the scope leaves no team row behind.
+    // The burn-up matches the snapshots: today's snapshots, once written, count what the stored row says.
+    await summaries.snapshot(summary('payments-api', 'team-payments', { 'dependency-scan': 'passing', sast: 'passing' }), '2026-12-04');
+    await summaries.snapshot(summary('checkout-web', 'team-checkout', { 'dependency-scan': 'excepted', sast: 'passing' }), '2026-12-04');
+    const fromSnapshots = await summaries.dailyCounts(['component:default/payments-api', 'component:default/checkout-web'], '2026-12-01', {
+      controls: [{ id: 'dependency-scan', states: ['passing', 'excepted', 'not_applicable'] }, { id: 'sast', states: ['passing', 'excepted', 'not_applicable'] }],
+    });
+    expect((await campaigns.get(id, { limit: 50, offset: 0 })).burnup).toEqual(
+      [...fromSnapshots].sort(([a], [b]) => a.localeCompare(b)).map(([day, c]) => ({ day, ...c })),
+    );
+
+    // Rerunning the day replaces its row: a service leaving the scope is no longer counted.
     await summaries.upsert({ ...summary('checkout-web', 'team-checkout', { 'dependency-scan': 'excepted', sast: 'passing' }), ownerRef: 'group:default/outsiders' });
     await campaigns.notifyDue();
-    expect((await store.dailyCounts(countsKey(campaign), '2026-12-04')).map(r => r.ownerRef)).toEqual(['group:default/team-payments']);
+    expect(await store.dailyCounts(countsKey(campaign), '2026-12-04')).toEqual([
+      { day: '2026-12-04', ownerRef: '', inScope: 1, done: 1, excepted: 0 },
+    ]);
+  });
+
+  it('reads per-team rows an older version stored, summed per day, and replaces them with one row', async () => {
+    const knex = await databases.init(databaseId);
+    await applyMigrations(knex);
+    const summaries = new SummaryStore(knex);
+    const store = new CampaignStore(knex);
+    const id = declaredCampaignId(declared.key);
+    const now = new Date('2026-12-03T08:00:00Z');
+    const campaigns = instance(knex, () => now);
+    await summaries.upsert(summary('payments-api', 'team-payments', { 'dependency-scan': 'passing', sast: 'failing' }));
+    await summaries.upsert(summary('checkout-web', 'team-checkout', { 'dependency-scan': 'passing', sast: 'passing' }));
+    const campaign = (await campaigns.campaigns()).find(c => c.id === id)!;
+    const team = (day: string, owner: string, inScope: number, done: number) => ({ day, ownerRef: `group:default/${owner}`, inScope, done, excepted: 0 });
+    // What the daily job of the previous version stored: a row per team and day.
+    await store.putDailyCounts(countsKey(campaign), [
+      team('2026-12-01', 'team-payments', 1, 0),
+      team('2026-12-01', 'team-checkout', 1, 0),
+      team('2026-12-02', 'team-payments', 1, 0),
+      team('2026-12-02', 'team-checkout', 1, 1),
+      team('2026-12-03', 'team-payments', 1, 1),
+      team('2026-12-03', 'team-checkout', 1, 1),
+    ]);
+    expect((await campaigns.get(id, { limit: 50, offset: 0 })).burnup).toEqual([
+      { day: '2026-12-01', inScope: 2, done: 0 },
+      { day: '2026-12-02', inScope: 2, done: 1 },
+      { day: '2026-12-03', inScope: 2, done: 2 },
+    ]);
+    // Today's pass replaces today's team rows with its one row; older days keep theirs.
+    await campaigns.notifyDue();
+    const rows = await store.dailyCounts(countsKey(campaign), '2026-12-01');
+    expect(rows.filter(r => r.day === '2026-12-03')).toEqual([{ day: '2026-12-03', ownerRef: '', inScope: 2, done: 1, excepted: 0 }]);
+    expect(rows.filter(r => r.day < '2026-12-03')).toHaveLength(4);
+    expect((await campaigns.get(id, { limit: 50, offset: 0 })).burnup).toEqual([
+      { day: '2026-12-01', inScope: 2, done: 0 },
+      { day: '2026-12-02', inScope: 2, done: 1 },
+      { day: '2026-12-03', inScope: 2, done: 1 },
+    ]);
   });
 
   it('counts a changed declaration afresh', () => {

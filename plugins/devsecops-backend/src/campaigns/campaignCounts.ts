@@ -1,7 +1,7 @@
 import { Campaign } from '@devsecops-scorecard/plugin-devsecops-common';
 import { createHash } from 'node:crypto';
-import { burnup, goalCondition, GoalState, teamProgress } from '../evaluate/campaigns';
-import { CampaignDailyCount, CampaignStore } from '../store/CampaignStore';
+import { burnup, goalCondition, GoalMark, markCounts } from '../evaluate/campaigns';
+import { CampaignDailyCount, CampaignDayCount, CampaignStore } from '../store/CampaignStore';
 import { SummaryStore } from '../store/SummaryStore';
 
 const DAY = 86_400_000;
@@ -24,24 +24,19 @@ export function countsKey(campaign: Campaign): string {
 }
 
 /**
- * The daily job's part: a campaign's counts today per owning team, from the services in its scope
- * today (the stored summaries the day's snapshot was copied from), for `CampaignStore.replaceDay`.
+ * The daily job's part: a campaign's counts today, one row for every team (per-team progress is
+ * counted live on the campaign page; the burn-up only sums a day), from the marks of the services
+ * in its scope today (the stored summaries the day's snapshot was copied from), for
+ * `CampaignStore.replaceDay`.
  */
-export function dayCounts(
-  campaign: Campaign,
-  controls: string[],
-  states: GoalState[],
-): Array<Omit<CampaignDailyCount, 'day'>> {
-  return teamProgress(campaign.goal, controls, states).map(t => ({
-    ownerRef: t.ownerRef,
-    inScope: t.inScope,
-    done: t.done,
-    excepted: t.excepted,
-  }));
+export function dayCounts(marks: GoalMark[]): CampaignDayCount {
+  const { inScope, done, excepted } = markCounts(marks);
+  return { inScope, done, excepted };
 }
 
 /**
- * The campaign's burn-up from its stored daily counts. Days since the start that have none (the
+ * The campaign's burn-up from its stored daily counts (a day's rows summed: one per day, or per
+ * team in rows an older version stored). Days since the start that have none (the
  * campaign began before its counts, or a day's snapshots were rewritten) are counted once from
  * the snapshots of the services in scope today and stored (a day without snapshots as a zero
  * row, so it is not counted again); today, until the daily job stores it, is counted live.

@@ -18,14 +18,24 @@ interface CampaignDailyCountRow {
   excepted: number;
 }
 
-/** One stored count: a team's (or, with ownerRef '', every team's) services of a campaign on a day. */
-export interface CampaignDailyCount {
+/**
+ * One stored count: every team's services of a campaign on a day (ownerRef ''), or, in rows an
+ * older version wrote, one team's (the burn-up sums a day's rows).
+ */
+export interface CampaignDailyCount extends CampaignDayCount {
   day: string;
   ownerRef: string;
+}
+
+/** A campaign's counts on a day: its services in scope, done, and done through an exception. */
+export interface CampaignDayCount {
   inScope: number;
   done: number;
   excepted: number;
 }
+
+/** The key of a claimed notification in `CampaignStore.claimed`'s set. */
+export const claimKey = (campaignId: string, recipient: string, kind: string) => `${campaignId} ${recipient} ${kind}`;
 
 /** A row of devsecops_campaigns. */
 interface CampaignRow {
@@ -86,12 +96,20 @@ export class CampaignStore {
     return rows.map(toCampaign);
   }
 
-  /** The notifications of a campaign claimed so far, as `recipient kind` keys. */
-  async claimed(campaignId: string): Promise<Set<string>> {
-    const rows = await this.knex<CampaignNotificationRow>(NOTIFICATIONS)
-      .select('recipient', 'kind')
-      .where({ campaign_id: campaignId });
-    return new Set(rows.map(r => `${r.recipient} ${r.kind}`));
+  /**
+   * The notifications claimed so far of some campaigns (one query for the daily pass), as
+   * `campaignId recipient kind` keys.
+   */
+  async claimed(campaignIds: string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    // Campaigns are at most 1,000 (list): two statements at most, under SQLite's variable limit.
+    for (let i = 0; i < campaignIds.length; i += 500) {
+      const rows = await this.knex<CampaignNotificationRow>(NOTIFICATIONS)
+        .select('campaign_id', 'recipient', 'kind')
+        .whereIn('campaign_id', campaignIds.slice(i, i + 500));
+      for (const r of rows) out.add(claimKey(r.campaign_id, r.recipient, r.kind));
+    }
+    return out;
   }
 
   /** Claims a reminder before it is sent; false when it was claimed already (here or elsewhere). */
@@ -104,7 +122,7 @@ export class CampaignStore {
     return inserted.length === 1;
   }
 
-  /** The stored daily counts of a campaign (by its counts key) since a day, every team's row. */
+  /** The stored daily counts of a campaign (by its counts key) since a day, every row. */
   async dailyCounts(countsKey: string, sinceDay: string): Promise<CampaignDailyCount[]> {
     const rows = await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
       .where({ campaign_id: countsKey })
@@ -138,22 +156,25 @@ export class CampaignStore {
   }
 
   /**
-   * Campaigns' counts of one day, replacing what was stored for that day under their keys (a team
-   * gone from a scope leaves no row): one transaction for every campaign of the daily pass.
+   * Campaigns' counts of one day, one row each (owner_ref ''), replacing what was stored for that
+   * day under their keys (per-team rows an older version wrote included): one transaction for
+   * every campaign of the daily pass.
    */
-  async replaceDay(day: string, byKey: Map<string, Array<Omit<CampaignDailyCount, 'day'>>>): Promise<void> {
-    const rows = [...byKey].flatMap(([key, counts]) =>
-      counts.map(c => ({
-        campaign_id: key,
-        day,
-        owner_ref: c.ownerRef,
-        in_scope: c.inScope,
-        done: c.done,
-        excepted: c.excepted,
-      })),
-    );
+  async replaceDay(day: string, byKey: Map<string, CampaignDayCount>): Promise<void> {
+    const rows = [...byKey].map(([key, c]) => ({
+      campaign_id: key,
+      day,
+      owner_ref: '',
+      in_scope: c.inScope,
+      done: c.done,
+      excepted: c.excepted,
+    }));
     await this.knex.transaction(async trx => {
-      await trx<CampaignDailyCountRow>(DAILY_COUNTS).where({ day }).whereIn('campaign_id', [...byKey.keys()]).delete();
+      const keys = [...byKey.keys()];
+      for (let i = 0; i < keys.length; i += 500) {
+        await trx<CampaignDailyCountRow>(DAILY_COUNTS).where({ day }).whereIn('campaign_id', keys.slice(i, i + 500)).delete();
+      }
+      // 6 columns per row: well under SQLite's bound-variable limit per statement.
       for (let i = 0; i < rows.length; i += 500) {
         await trx<CampaignDailyCountRow>(DAILY_COUNTS)
           .insert(rows.slice(i, i + 500))
