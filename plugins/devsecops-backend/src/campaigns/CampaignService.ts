@@ -27,10 +27,8 @@ import {
   exceptedCondition,
   goalCondition,
   goalControls,
-  GoalMark,
   GoalState,
   markCounts,
-  marksOf,
   markTeams,
   meetsGoal,
 } from '../evaluate/campaigns';
@@ -63,13 +61,15 @@ interface Loaded<S extends ScopedSummary = GoalSummary> {
   all: S[];
   groups: () => Promise<Map<string, string[]>>;
   tagged: (tag: string) => Promise<Set<string>>;
+  /** Scopes resolved so far (campaigns often share one, e.g. the whole org): the services, or why none. */
+  scopes: Map<string, Promise<S[] | NotFoundError>>;
 }
 
-/** A started campaign in the daily pass: the services in its scope today and their marks. */
+/** A started campaign in the daily pass: the services in its scope today, per team those not done. */
 interface Started {
   campaign: Campaign;
   states: GoalSummary[];
-  marks: GoalMark[];
+  notDoneByOwner: Map<string, number>;
 }
 
 const utcDay = (date: Date) => date.toISOString().slice(0, 10);
@@ -221,9 +221,9 @@ export class CampaignService {
     for (const campaign of campaigns) {
       if (campaign.startDate > today) continue;
       const states = await this.inScope(campaign, loaded);
-      const marks = marksOf(campaign.goal, goalControls(campaign.goal, this.options.stages), states);
-      started.push({ campaign, states, marks });
-      byKey.set(countsKey(campaign), dayCounts(marks));
+      const { notDoneByOwner, ...dayCount } = dayCounts(campaign.goal, goalControls(campaign.goal, this.options.stages), states);
+      started.push({ campaign, states, notDoneByOwner });
+      byKey.set(countsKey(campaign), dayCount);
     }
     const due = started.filter(s => dueNotification(s.campaign, today) !== undefined).map(s => s.campaign.id);
     const [claimed] = await Promise.all([
@@ -247,7 +247,7 @@ export class CampaignService {
    */
   private async remind(started: Started[], claimed: Set<string>, today: string): Promise<number> {
     let sent = 0;
-    for (const { campaign, states, marks } of started) {
+    for (const { campaign, states, notDoneByOwner } of started) {
       const due = dueNotification(campaign, today);
       if (due === undefined) continue;
       if (due === 'ended') {
@@ -258,11 +258,7 @@ export class CampaignService {
         }
         continue;
       }
-      const byOwner = new Map<string, number>();
-      for (const m of marks) {
-        if (m.ownerRef && !m.met) byOwner.set(m.ownerRef, (byOwner.get(m.ownerRef) ?? 0) + 1);
-      }
-      for (const [ownerRef, left] of byOwner) {
+      for (const [ownerRef, left] of notDoneByOwner) {
         // Skip what is claimed already without a write; the claim below decides races.
         if (claimed.has(claimKey(campaign.id, ownerRef, due)) || !(await this.claim(campaign.id, ownerRef, due))) continue;
         sent += await this.send(campaign.id, ownerRef, due, reminderNotice(campaign, left, today));
@@ -335,16 +331,31 @@ export class CampaignService {
     );
   }
 
-  /** The services in a campaign's scope today (a scope naming a vanished group covers none). */
+  /**
+   * The services in a campaign's scope today (a scope naming a vanished group covers none), each
+   * scope resolved once per pass (callers do not change the list).
+   */
   private async inScope<S extends ScopedSummary>(campaign: Campaign, loaded: Loaded<S>): Promise<S[]> {
-    const { tag, ...query } = campaign.scope;
+    const key = JSON.stringify(campaign.scope);
+    let resolved = loaded.scopes.get(key);
+    if (!resolved) {
+      resolved = this.resolveScope(campaign.scope, loaded);
+      loaded.scopes.set(key, resolved);
+    }
+    const summaries = await resolved;
+    if (!(summaries instanceof NotFoundError)) return summaries;
+    this.options.logger.warn(`Campaign ${campaign.id}: ${summaries.message}; it covers no services`);
+    return [];
+  }
+
+  private async resolveScope<S extends ScopedSummary>(scope: Campaign['scope'], loaded: Loaded<S>): Promise<S[] | NotFoundError> {
+    const { tag, ...query } = scope;
     let summaries: S[];
     try {
       summaries = (await this.options.rollups.scoped(query, loaded)).summaries;
     } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      this.options.logger.warn(`Campaign ${campaign.id}: ${error.message}; it covers no services`);
-      return [];
+      if (error instanceof NotFoundError) return error;
+      throw error;
     }
     if (!tag) return summaries;
     const tagged = await loaded.tagged(tag);
@@ -362,6 +373,7 @@ export class CampaignService {
     const tags = new Map<string, Promise<Set<string>>>();
     return {
       all,
+      scopes: new Map(),
       groups: () => (groups ??= this.options.rollups.groups()),
       tagged: tag => {
         if (!tags.has(tag)) {

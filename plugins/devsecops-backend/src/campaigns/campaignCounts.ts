@@ -1,6 +1,6 @@
-import { Campaign } from '@devsecops-scorecard/plugin-devsecops-common';
+import { Campaign, CampaignGoal } from '@devsecops-scorecard/plugin-devsecops-common';
 import { createHash } from 'node:crypto';
-import { burnup, goalCondition, GoalMark, markCounts } from '../evaluate/campaigns';
+import { burnup, goalCondition, GoalState, meetsGoal } from '../evaluate/campaigns';
 import { CampaignDailyCount, CampaignDayCount, CampaignStore } from '../store/CampaignStore';
 import { SummaryStore } from '../store/SummaryStore';
 
@@ -23,15 +23,32 @@ export function countsKey(campaign: Campaign): string {
   return `${campaign.id}#${digest}`;
 }
 
+/** A campaign's counts today, and per owning team its services not done (what reminders say). */
+export interface DayTally extends CampaignDayCount {
+  notDoneByOwner: Map<string, number>;
+}
+
 /**
  * The daily job's part: a campaign's counts today, one row for every team (per-team progress is
- * counted live on the campaign page; the burn-up only sums a day), from the marks of the services
- * in its scope today (the stored summaries the day's snapshot was copied from), for
- * `CampaignStore.replaceDay`.
+ * counted live on the campaign page; the burn-up only sums a day), from the services in its scope
+ * today (the stored summaries the day's snapshot was copied from), for `CampaignStore.replaceDay`;
+ * and the owning teams' services not done, for the reminders. What `counts` and `markTeams`
+ * count, in one loop without a mark per service: the daily pass tallies every campaign's scope.
  */
-export function dayCounts(marks: GoalMark[]): CampaignDayCount {
-  const { inScope, done, excepted } = markCounts(marks);
-  return { inScope, done, excepted };
+export function dayCounts(goal: CampaignGoal, controls: string[], states: GoalState[]): DayTally {
+  let done = 0;
+  let excepted = 0;
+  const notDoneByOwner = new Map<string, number>();
+  for (const state of states) {
+    if (meetsGoal(goal, state)) {
+      done++;
+      // Done through an exception: one standing in for a goal control (evaluate/campaigns exceptedFor).
+      if (controls.some(id => state.controlStates[id] === 'excepted')) excepted++;
+    } else if (state.ownerRef) {
+      notDoneByOwner.set(state.ownerRef, (notDoneByOwner.get(state.ownerRef) ?? 0) + 1);
+    }
+  }
+  return { inScope: states.length, done, excepted, notDoneByOwner };
 }
 
 /**
