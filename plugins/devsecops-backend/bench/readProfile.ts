@@ -16,7 +16,8 @@
  * (inspector, 200 µs sampling) gives the top self-time entries grouped by package and the top
  * functions, in CPU µs per request. /proc/loadavg is printed before each scenario: the machine is
  * shared, so wall times move with everyone else's work; CPU per request much less.
- * Profiles are kept in $TMPDIR/devsecops-read-profile/<scenario>.cpuprofile (open in Chrome DevTools).
+ * Profiles are kept in $TMPDIR/devsecops-read-profile/<scenario>.cpuprofile (open in Chrome DevTools);
+ * `bench/readProfile.ts --summarise <file> <requests> [top]` prints a kept one's tables again.
  */
 import { ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -204,7 +205,7 @@ const GROUPS: Array<[string, RegExp]> = [
   ['GC/V8/program', /^\((garbage collector|program|native\/V8)\)$/],
 ];
 
-function summarise(profile: Profile, requests: number, top: number) {
+export function summarise(profile: Profile, requests: number, top: number) {
   const byId = new Map(profile.nodes.map(n => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -271,7 +272,10 @@ async function waitFor(what: string, ready: () => Promise<boolean>, seconds: num
   throw new Error(`${what} not ready after ${seconds} s`);
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv[2] === '--summarise') {
+  // Re-reads a kept profile: --summarise <file.cpuprofile> <requests> [top]
+  summarise(JSON.parse(readFileSync(process.argv[3], 'utf8')), Number(process.argv[4]), Number(process.argv[5] ?? 25));
+} else if (require.main === module) {
   main().catch(error => {
     console.error(String(error?.stack ?? error).slice(0, 4000));
     process.exit(1);

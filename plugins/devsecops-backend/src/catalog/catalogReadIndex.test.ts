@@ -13,7 +13,7 @@ import { SummaryStore } from '../store/SummaryStore';
 import { ScorecardService } from '../scorecard/ScorecardService';
 import * as evaluation from '../evaluate/scorecard';
 import { EntityResolver } from './EntityResolver';
-import { CatalogReadIndex } from './catalogReadIndex';
+import { CatalogReadIndex, refKey } from './catalogReadIndex';
 
 jest.mock('../evaluate/scorecard', () => {
   const actual = jest.requireActual('../evaluate/scorecard');
@@ -122,5 +122,17 @@ describe.each(databases.eachSupportedId())('scorecard reads through the catalog 
 
     // Not in the catalog: the catalog path's 404.
     await expect(service.scorecard({ entityRef: 'svc-404' })).rejects.toThrow(/svc-404/);
+  });
+});
+
+describe('refKey', () => {
+  it('is the catalog’s en-US lower case for every ASCII character and for non-ASCII refs', () => {
+    const ascii = Array.from({ length: 128 }, (_, i) => String.fromCharCode(i)).join('');
+    expect(refKey(ascii)).toBe(ascii.toLocaleLowerCase('en-US'));
+    expect(refKey('Component:Default/PAYMENTS-api_2.x')).toBe('component:default/payments-api_2.x');
+    // Outside ASCII the locale-aware call decides (İ lower-cases to i + U+0307 in en-US).
+    for (const ref of ['component:default/İSTANBUL', 'component:default/STRASSE-Ä', 'component:default/ΣΟΦΙΑ']) {
+      expect(refKey(ref)).toBe(ref.toLocaleLowerCase('en-US'));
+    }
   });
 });

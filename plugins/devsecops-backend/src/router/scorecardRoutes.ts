@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import { parseObservedTime } from '../validation/inputTimes';
 import { historyDays } from '../validation/query';
 import { AreaContext, optionalEntity } from './request';
+import { sendStoredJson } from './storedJson';
 
 /** Entity scorecards and their history, backfilled snapshots, roll-ups and their history. */
 export function mountScorecardRoutes({ router, services, callers }: AreaContext) {
@@ -14,8 +15,8 @@ export function mountScorecardRoutes({ router, services, callers }: AreaContext)
     if (!entity && !repository) {
       throw new InputError('Pass entity or repository');
     }
-    // Stored as JSON text and sent as it is: no parse and stringify per read.
-    res.type('application/json').send(await scorecards.scorecardJson({ entityRef: entity, repository }));
+    // Stored as JSON text and sent as it is: no parse and stringify per read, compressed once per text.
+    sendStoredJson(req, res, await scorecards.scorecardJson({ entityRef: entity, repository }));
   });
 
   router.get('/v1/scorecards/history', async (req, res) => {
