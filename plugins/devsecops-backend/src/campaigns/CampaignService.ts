@@ -215,7 +215,14 @@ export class CampaignService {
    */
   async notifyDue(): Promise<number> {
     const today = utcDay(this.now());
-    const [loaded, campaigns] = await Promise.all([this.load(), this.campaigns()]);
+    // The claims so far are read while the summaries load (which campaigns are due is a matter of dates).
+    const listed = this.campaigns();
+    const due = listed.then(all => all.filter(c => c.startDate <= today && dueNotification(c, today) !== undefined));
+    const [loaded, campaigns, claimed] = await Promise.all([
+      this.load(),
+      listed,
+      due.then(d => (d.length > 0 ? this.options.store.claimed(d.map(c => c.id)) : new Set<string>())),
+    ]);
     const started: Started[] = [];
     const byKey = new Map<string, CampaignDayCount>();
     for (const campaign of campaigns) {
@@ -225,11 +232,7 @@ export class CampaignService {
       started.push({ campaign, states, notDoneByOwner });
       byKey.set(countsKey(campaign), dayCount);
     }
-    const due = started.filter(s => dueNotification(s.campaign, today) !== undefined).map(s => s.campaign.id);
-    const [claimed] = await Promise.all([
-      due.length > 0 ? this.options.store.claimed(due) : new Set<string>(),
-      byKey.size > 0 ? this.options.store.replaceDay(today, byKey) : undefined,
-    ]);
+    if (byKey.size > 0) await this.options.store.replaceDay(today, byKey);
     return this.remind(started, claimed, today);
   }
 

@@ -157,10 +157,20 @@ export class CampaignStore {
 
   /**
    * Campaigns' counts of one day, one row each (owner_ref ''), replacing what was stored for that
-   * day under their keys (per-team rows an older version wrote included): one transaction for
-   * every campaign of the daily pass.
+   * day under their keys. Two statements, no transaction: the per-team rows an older version
+   * wrote for the day go first, then each campaign's row is written or replaced. A reader in
+   * between finds no row for today and counts today live (only earlier days are back-filled);
+   * two instances write the same rows.
    */
   async replaceDay(day: string, byKey: Map<string, CampaignDayCount>): Promise<void> {
+    const keys = [...byKey.keys()];
+    for (let i = 0; i < keys.length; i += 500) {
+      await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
+        .where({ day })
+        .whereNot({ owner_ref: '' })
+        .whereIn('campaign_id', keys.slice(i, i + 500))
+        .delete();
+    }
     const rows = [...byKey].map(([key, c]) => ({
       campaign_id: key,
       day,
@@ -169,19 +179,13 @@ export class CampaignStore {
       done: c.done,
       excepted: c.excepted,
     }));
-    await this.knex.transaction(async trx => {
-      const keys = [...byKey.keys()];
-      for (let i = 0; i < keys.length; i += 500) {
-        await trx<CampaignDailyCountRow>(DAILY_COUNTS).where({ day }).whereIn('campaign_id', keys.slice(i, i + 500)).delete();
-      }
-      // 6 columns per row: well under SQLite's bound-variable limit per statement.
-      for (let i = 0; i < rows.length; i += 500) {
-        await trx<CampaignDailyCountRow>(DAILY_COUNTS)
-          .insert(rows.slice(i, i + 500))
-          .onConflict(['campaign_id', 'day', 'owner_ref'])
-          .merge();
-      }
-    });
+    // 6 columns per row: well under SQLite's bound-variable limit per statement.
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
+        .insert(rows.slice(i, i + 500))
+        .onConflict(['campaign_id', 'day', 'owner_ref'])
+        .merge();
+    }
   }
 
   /** Forgets every campaign's counts of a day whose snapshots were rewritten (recounted on the next read). */
