@@ -22,14 +22,30 @@
  * `ratios: rollup=<x> scorecard_user=<y> scorecard_service=<z>` (medians over repetitions).
  * PostgreSQL: DEVSECOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432).
  */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, loadavg, tmpdir } from 'node:os';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { gzipSync } from 'node:zlib';
 import knexFactory, { Knex } from 'knex';
+import {
+  BENCH_USER,
+  BenchClient,
+  client,
+  Concurrent,
+  concurrent,
+  createPgDatabase,
+  dropPgDatabases,
+  load1,
+  log,
+  Sequential,
+  sequential,
+  sleep,
+  startBackend,
+  waitFor,
+  writeCatalogFile,
+} from './compare/harness';
 
 const TI_VERSIONS = {
   '@backstage-community/plugin-tech-insights-backend': '3.1.0',
@@ -70,30 +86,6 @@ function parseArgs(argv: string[]): Options {
   return o;
 }
 
-const log = (text: string) => process.stderr.write(`${text}\n`);
-
-/** The backend process's CPU time so far (user + system, ms), from /proc; undefined elsewhere. */
-let backendPid: number | undefined;
-const TICK_MS = 1000 / (Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100);
-function backendCpuMs(): number | undefined {
-  if (!backendPid) return undefined;
-  try {
-    // Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
-    const stat = readFileSync(`/proc/${backendPid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-  } catch {
-    return undefined;
-  }
-}
-/** The backend's CPU ms per request over a measure, or undefined without /proc. */
-const cpuPer = (before: number | undefined, requests: number) => {
-  const after = backendCpuMs();
-  return before === undefined || after === undefined || requests === 0 ? undefined : (after - before) / requests;
-};
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-const load1 = () => loadavg()[0].toFixed(2);
-
 /** Installs the pinned Tech Insights packages once, outside the repository. */
 function ensureTechInsights(): string {
   const dir = join(homedir(), '.cache', 'devsecops-scorecard', 'bench-compare');
@@ -116,6 +108,9 @@ function ensureTechInsights(): string {
   return dir;
 }
 
+/** The backend process, for its CPU time per request. */
+let backendPid: number | undefined;
+
 async function main() {
   const o = parseArgs(process.argv.slice(2));
   // bench:scorecard's generator reads its sizes from the environment when it is loaded.
@@ -132,12 +127,6 @@ async function main() {
 
   // The organisation, in the catalog (a YAML file location) and in our tables.
   const org = buildOrg(o.entities);
-  const user = {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name: 'bench-user', namespace: 'default' },
-    spec: { memberOf: ['division-1-dept-1-team-1'] },
-  };
   const components = org.components.map((c, i) => ({
     ...c,
     metadata: {
@@ -147,10 +136,7 @@ async function main() {
       ...(i % 5 === 0 ? { tags: ['java'] } : {}),
     },
   }));
-  writeFileSync(
-    join(work, 'org.yaml'),
-    [...org.groups, user, ...components].map(e => `---\n${JSON.stringify(e)}\n`).join(''),
-  );
+  const catalogFile = writeCatalogFile(work, [...org.groups, BENCH_USER, ...components]);
 
   const database =
     o.db === 'sqlite'
@@ -180,7 +166,7 @@ async function main() {
     },
     catalog: {
       rules: [{ allow: ['Component', 'Group', 'User', 'System', 'Location'] }],
-      locations: [{ type: 'file', target: join(work, 'org.yaml') }],
+      locations: [{ type: 'file', target: catalogFile }],
     },
     techInsights: {
       factRetrievers: {
@@ -217,12 +203,7 @@ async function main() {
   if (o.db === 'sqlite') {
     seedKnex = knexFactory({ client: 'better-sqlite3', connection: { filename: join(work, 'devsecops.sqlite') }, useNullAsDefault: true });
   } else {
-    const admin = knexFactory({ client: 'pg', connection: pgUrl });
-    await admin.raw(`create database ${prefix}devsecops`);
-    await admin.destroy();
-    const url = new URL(pgUrl);
-    url.pathname = `/${prefix}devsecops`;
-    seedKnex = knexFactory({ client: 'pg', connection: url.toString() });
+    seedKnex = await createPgDatabase(pgUrl, `${prefix}devsecops`);
   }
   await applyMigrations(seedKnex);
   const started = performance.now();
@@ -234,17 +215,7 @@ async function main() {
   let backend: ChildProcess | undefined;
   const results: Run[] = [];
   try {
-    backend = spawn(
-      process.execPath,
-      ['--require', '@backstage/cli/config/nodeTransform.cjs', 'bench/compare/backend.ts', '--config', join(work, 'app-config.bench.json')],
-      {
-        cwd: join(__dirname, '..'),
-        // As deployed: in development Backstage pretty-prints every res.json (2-space indent), which
-        // doubled the roll-up's bytes (80.7 KB → 159 KB) and costs Tech Insights' JSON answers CPU.
-        env: { ...process.env, DEVSECOPS_BENCH_TI_DIR: tiDir, LOG_LEVEL: 'warn', NODE_ENV: 'production' },
-        stdio: ['ignore', openSync(backendLog, 'w'), openSync(backendLog, 'a')],
-      },
-    );
+    backend = startBackend(join(work, 'app-config.bench.json'), backendLog, { DEVSECOPS_BENCH_TI_DIR: tiDir });
     backendPid = backend.pid;
     const api = client(base, serviceToken);
     await waitFor('the backend', async () => (await fetch(`${base}/api/devsecops/health`)).ok, 300);
@@ -288,10 +259,7 @@ async function main() {
     await seedKnex.destroy();
     if (o.db === 'postgres') {
       await sleep(2000);
-      const admin = knexFactory({ client: 'pg', connection: pgUrl });
-      const { rows } = await admin.raw(`select datname from pg_database where datname like '${prefix}%'`);
-      for (const { datname } of rows) await admin.raw(`drop database if exists "${datname}" with (force)`);
-      await admin.destroy();
+      await dropPgDatabases(pgUrl, prefix);
     }
     rmSync(work, { recursive: true, force: true });
   }
@@ -300,64 +268,6 @@ async function main() {
 
 // ---------------------------------------------------------------------------------------------
 
-type Who = 'user' | 'service';
-
-function client(base: string, serviceToken: string) {
-  let user: string | undefined;
-  const headers = (who: Who) => ({
-    Authorization: `Bearer ${who === 'service' ? serviceToken : user}`,
-    'Content-Type': 'application/json',
-  });
-  return {
-    base,
-    headers,
-    get: (path: string, who: Who) => fetch(`${base}${path}`, { headers: headers(who) }),
-    post: (path: string, who: Who, body: unknown) =>
-      fetch(`${base}${path}`, { method: 'POST', headers: headers(who), body: JSON.stringify(body) }),
-    async guestToken() {
-      const r = await fetch(`${base}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-      if (!r.ok) throw new Error(`Guest sign-in: ${r.status} ${await r.text()}`);
-      user = (await r.json()).backstageIdentity.token;
-      return user!;
-    },
-  };
-}
-
-async function waitFor(what: string, ready: () => Promise<boolean>, seconds: number) {
-  const until = Date.now() + seconds * 1000;
-  log(`Waiting for ${what} …`);
-  let last: unknown;
-  while (Date.now() < until) {
-    try {
-      if (await ready()) return;
-    } catch (error) {
-      last = error; // not up yet
-    }
-    await sleep(1000);
-  }
-  throw new Error(`${what} not ready after ${seconds} s${last ? ` (last: ${last})` : ''}`);
-}
-
-interface Sequential {
-  calls: number;
-  /** The backend's CPU time per call (ms). */
-  cpuMs?: number;
-  p50: number;
-  p95: number;
-  /** JSON size, and gzip size (what the backend's compression sends to a client that accepts it). */
-  bytes: number;
-  gzipBytes: number;
-  load: string;
-}
-interface Concurrent {
-  rps: number;
-  /** The backend's CPU time per request (ms): steadier than req/s on a shared machine. */
-  cpuMs?: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  load: string;
-}
 interface Run {
   tiBulk: Sequential;
   rollup: Sequential;
@@ -367,81 +277,23 @@ interface Run {
   oursService: Concurrent;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-
-/** Sequential calls for `seconds` (at least three). */
-let lastBody: Buffer | undefined;
-async function sequential(call: () => Promise<Response>, seconds: number): Promise<Sequential> {
-  const load = load1();
-  const times: number[] = [];
-  let bytes = 0;
-  let gzipBytes = 0;
-  const cpuBefore = backendCpuMs();
-  const until = Date.now() + seconds * 1000;
-  while (times.length < 3 || Date.now() < until) {
-    const t = performance.now();
-    const r = await call();
-    const body = await r.arrayBuffer();
-    times.push(performance.now() - t);
-    if (!r.ok) throw new Error(`${r.status}: ${Buffer.from(body).toString('utf8').slice(0, 300)}`);
-    bytes = body.byteLength;
-    gzipBytes = gzipSync(Buffer.from(body)).byteLength;
-    lastBody = Buffer.from(body);
-  }
-  const cpuMs = cpuPer(cpuBefore, times.length);
-  times.sort((a, b) => a - b);
-  return { cpuMs, calls: times.length, p50: quantile(times, 0.5), p95: quantile(times, 0.95), bytes, gzipBytes, load };
-}
-
-/** `clients` connections for `seconds` on random entities (autocannon). */
-async function concurrent(
-  request: (name: string) => { method: 'GET' | 'POST'; path: string; body?: string },
-  headers: Record<string, string>,
-  names: string[],
-  o: Options,
-): Promise<Concurrent> {
-  // The repository root declares autocannon (scripts/load-test.mjs); the bench borrows it.
-  // eslint-disable-next-line @backstage/no-undeclared-imports
-  const autocannon = require('autocannon');
-  const run = (duration: number) =>
-    autocannon({
-      url: `http://localhost:${o.port}`,
-      connections: o.clients,
-      duration,
-      headers,
-      requests: [{ setupRequest: (req: object) => ({ ...req, ...request(names[Math.floor(Math.random() * names.length)]) }) }],
-    });
-  // One second not counted: connections opened, code paths warm, before the measure.
-  await run(1);
-  const load = load1();
-  const cpuBefore = backendCpuMs();
-  const result = await run(o.seconds);
-  return {
-    cpuMs: cpuPer(cpuBefore, result.requests.total),
-    rps: result.requests.total / o.seconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: result.errors + result.timeouts + result.non2xx,
-    load,
-  };
-}
-
-async function repetition(api: ReturnType<typeof client>, userToken: string, names: string[], o: Options): Promise<Run> {
+async function repetition(api: BenchClient, userToken: string, names: string[], o: Options): Promise<Run> {
   void userToken;
-  const tiBulk = await sequential(() => api.post('/api/tech-insights/checks/run', 'user', { checks: CHECKS, entities: [] }), o.seconds);
-  const rollup = await sequential(() => api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'user'), o.seconds);
+  const tiBulk = await sequential(() => api.post('/api/tech-insights/checks/run', 'user', { checks: CHECKS, entities: [] }), o.seconds, backendPid);
+  const rollup = await sequential(() => api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'user'), o.seconds, backendPid);
   // The roll-up as a client gets it, to look at what its size is made of.
-  if (lastBody) writeFileSync(join(tmpdir(), 'devsecops-bench-compare-rollup.json'), lastBody);
+  if (rollup.body) writeFileSync(join(tmpdir(), 'devsecops-bench-compare-rollup.json'), rollup.body);
   const ti = (name: string) => ({
     method: 'POST' as const,
     path: `/api/tech-insights/checks/run/default/component/${name}`,
     body: JSON.stringify({ checks: CHECKS }),
   });
   const ours = (name: string) => ({ method: 'GET' as const, path: `/api/devsecops/v1/scorecards?entity=component:default/${name}` });
-  const tiUser = await concurrent(ti, api.headers('user'), names, o);
-  const oursUser = await concurrent(ours, api.headers('user'), names, o);
-  const tiService = await concurrent(ti, api.headers('service'), names, o);
-  const oursService = await concurrent(ours, api.headers('service'), names, o);
+  const at = { ...o, pid: backendPid };
+  const tiUser = await concurrent(at, ti, api.headers('user'), names);
+  const oursUser = await concurrent(at, ours, api.headers('user'), names);
+  const tiService = await concurrent(at, ti, api.headers('service'), names);
+  const oursService = await concurrent(at, ours, api.headers('service'), names);
   return { tiBulk, rollup, tiUser, oursUser, tiService, oursService };
 }
 

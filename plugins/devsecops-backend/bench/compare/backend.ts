@@ -1,8 +1,8 @@
 /*
- * The backend bench:compare measures: one Backstage backend with the catalog, guest sign-in, the
- * permission backend with the demo's policy (the same for both plugins), this plugin, and Tech
- * Insights (backend + JSON rules engine fact checker) loaded from the on-demand install in
- * DEVSECOPS_BENCH_TI_DIR. Configuration comes from the files passed with --config.
+ * The backend bench:compare and bench:scale measure: one Backstage backend with the catalog, guest
+ * sign-in, the permission backend with the demo's policy (the same for every plugin), this plugin,
+ * and — when DEVSECOPS_BENCH_TI_DIR names the on-demand install (bench:compare) — Tech Insights
+ * (backend + JSON rules engine fact checker). Configuration comes from the files passed with --config.
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { join } from 'node:path';
@@ -11,8 +11,6 @@ import { join } from 'node:path';
 import { permissionPolicyModule } from '../../../../packages/backend/src/modules/permissionPolicy';
 
 const tiDir = process.env.DEVSECOPS_BENCH_TI_DIR;
-if (!tiDir) throw new Error('DEVSECOPS_BENCH_TI_DIR must name the Tech Insights install');
-const fromTi = (name: string) => require(join(tiDir, 'node_modules', name));
 
 const backend = createBackend();
 // The demo portal (packages/backend) declares these; the bench borrows them from the workspace.
@@ -24,6 +22,9 @@ backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(permissionPolicyModule);
 backend.add(import('../../src'));
-backend.add(fromTi('@backstage-community/plugin-tech-insights-backend').default);
-backend.add(fromTi('@backstage-community/plugin-tech-insights-backend-module-jsonfc').default);
+if (tiDir) {
+  const fromTi = (name: string) => require(join(tiDir, 'node_modules', name));
+  backend.add(fromTi('@backstage-community/plugin-tech-insights-backend').default);
+  backend.add(fromTi('@backstage-community/plugin-tech-insights-backend-module-jsonfc').default);
+}
 backend.start();
