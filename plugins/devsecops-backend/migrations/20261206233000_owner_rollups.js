@@ -22,9 +22,15 @@ exports.up = async function up(knex) {
     `INSERT INTO devsecops_owner_rollups (owner_ref, version)
      SELECT DISTINCT COALESCE(owner_ref, ''), 1 FROM devsecops_entity_summaries`,
   );
+  // Roll-up entity lists page in code-point order of entity ref on both databases; PostgreSQL's
+  // primary key index follows the database collation, so it gets one in that order (SQLite's is).
+  if (knex.client.config.client === 'pg') {
+    await knex.raw('CREATE INDEX devsecops_entity_summaries_ref_c_idx ON devsecops_entity_summaries (entity_ref COLLATE "C")');
+  }
 };
 
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
+  if (knex.client.config.client === 'pg') await knex.raw('DROP INDEX IF EXISTS devsecops_entity_summaries_ref_c_idx');
   await knex.schema.dropTable('devsecops_owner_rollups');
 };

@@ -33,18 +33,30 @@ export async function ownerPartials(summaries: SummaryStore, kinds: string[], ow
     if (list) list.push(s);
     else byLifecycle.set(lifecycle, [s]);
   }
-  for (const row of stale) {
-    const partials: StoredPartials = {
+  const computed = stale.map(row => ({
+    ownerRef: row.ownerRef,
+    version: row.version,
+    partials: {
       kinds: kindsKey,
       byLifecycle: Object.fromEntries([...(byOwner.get(row.ownerRef) ?? [])].map(([l, list]) => [l, partialOf(list)])),
-    };
-    await summaries.ownerRollups.store(row.ownerRef, row.version, partials);
-    out.set(row.ownerRef, partials.byLifecycle);
-  }
+    } as StoredPartials,
+  }));
+  await summaries.ownerRollups.store(computed);
+  for (const { ownerRef, partials } of computed) out.set(ownerRef, partials.byLifecycle);
   return out;
 }
 
+// An owner's partials are kept parsed while current (OwnerRollupStore), so their merge over all
+// lifecycles is kept with them (nothing mutates a partial once computed).
+const allLifecycles = new WeakMap<Record<string, RollupPartial>, RollupPartial>();
+
 /** An owner's partial for a lifecycle filter (undefined: all lifecycles). */
 export function partialFor(byLifecycle: Record<string, RollupPartial>, lifecycle?: string): RollupPartial | undefined {
-  return lifecycle ? byLifecycle[lifecycle] : mergePartials(Object.values(byLifecycle));
+  if (lifecycle) return byLifecycle[lifecycle];
+  let all = allLifecycles.get(byLifecycle);
+  if (!all) {
+    all = mergePartials(Object.values(byLifecycle));
+    allLifecycles.set(byLifecycle, all);
+  }
+  return all;
 }

@@ -161,11 +161,9 @@ export class RollupService {
     );
     const { owners } = target;
     const systems = target.systems && new Set(target.systems);
-    const summaries = owners
-      ? ownedBy(all, owners)
-      : systems
-        ? all.filter(s => s.systemRef && systems.has(s.systemRef))
-        : all;
+    let summaries = all;
+    if (owners) summaries = ownedBy(all, owners);
+    else if (systems) summaries = all.filter(s => s.systemRef && systems.has(s.systemRef));
     return { scope: target.scope, summaries, groups: target.groups };
   }
 

@@ -17,14 +17,21 @@ export interface SummaryScope {
   systems?: string[];
 }
 
-const isPg = (knex: Knex) => knex.client.config.client === 'pg';
+/**
+ * Entity refs compared and sorted in code-point order on both databases (evaluate/rollup
+ * byEntityRef); on PostgreSQL whatever the database collation, with an index in that order
+ * (migration 20261206233000_owner_rollups).
+ */
+const refColumn = (knex: Knex) => (knex.client.config.client === 'pg' ? 'entity_ref collate "C"' : 'entity_ref');
 
-function where(q: Knex.QueryBuilder, scope: SummaryScope): Knex.QueryBuilder {
-  // Kinds are compared lower-cased (ScorecardService.counts); no kinds counts nothing.
+function where(knex: Knex, q: Knex.QueryBuilder, scope: SummaryScope): Knex.QueryBuilder {
+  // A counted kind is a range of refs, `<kind>:` up to `<kind>;` (entity refs are stored lower-case,
+  // as stringifyEntityRef writes them), so the index serves it; no kinds counts nothing.
+  const ref = refColumn(knex);
   q.where(b => {
     b.whereRaw('1 = 0');
-    for (const kind of scope.kinds) {
-      b.orWhereRaw('lower(substr(entity_ref, 1, ?)) = ?', [kind.length + 1, `${kind.toLowerCase()}:`]);
+    for (const kind of scope.kinds.map(k => k.toLowerCase())) {
+      b.orWhereRaw(`(${ref} >= ? and ${ref} < ?)`, [`${kind}:`, `${kind};`]);
     }
   });
   if (scope.lifecycle !== undefined) q.where('lifecycle', scope.lifecycle);
@@ -47,7 +54,7 @@ function where(q: Knex.QueryBuilder, scope: SummaryScope): Knex.QueryBuilder {
 
 /** The summaries in scope, JSON columns parsed. */
 export async function summariesIn(knex: Knex, scope: SummaryScope): Promise<EntitySummary[]> {
-  const rows: SummaryListRow[] = await where(knex(SUMMARIES).select(SUMMARY_COLUMNS), scope);
+  const rows: SummaryListRow[] = await where(knex, knex(SUMMARIES).select(SUMMARY_COLUMNS), scope);
   return rows.map(fromRow);
 }
 
@@ -60,9 +67,8 @@ export async function entityList(
   scope: SummaryScope,
   page: { after?: string; limit?: number } = {},
 ): Promise<Rollup['entities']> {
-  const q = where(knex(SUMMARIES).select('entity_ref', 'owner_ref', 'type', 'stage', 'production_gate'), scope);
-  // Code-point order on both databases (evaluate/rollup byEntityRef), whatever PostgreSQL's collation.
-  const ref = isPg(knex) ? 'entity_ref collate "C"' : 'entity_ref';
+  const q = where(knex, knex(SUMMARIES).select('entity_ref', 'owner_ref', 'type', 'stage', 'production_gate'), scope);
+  const ref = refColumn(knex);
   if (page.after !== undefined) q.whereRaw(`${ref} > ?`, [page.after]);
   q.orderByRaw(ref);
   if (page.limit !== undefined) q.limit(page.limit);
