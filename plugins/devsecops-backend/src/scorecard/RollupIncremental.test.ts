@@ -103,7 +103,7 @@ async function statementsOf(knex: Knex, fn: () => Promise<unknown>): Promise<Arr
   }
   return seen;
 }
-const readsSummaries = (statements: Array<{ sql: string }>) =>
+const readsSummaries = <T extends { sql: string }>(statements: T[]) =>
   statements.filter(s => /devsecops_entity_summaries/.test(s.sql) && /^\s*select/i.test(s.sql));
 
 describe.each(databases.eachSupportedId())('incremental roll-ups on %p', databaseId => {
