@@ -47,13 +47,16 @@ export class OwnerRollupStore {
 
   constructor(private readonly knex: Knex) {}
 
-  /** Marks these owners' partials stale (undefined or null: the summaries without an owner). */
-  async bump(ownerRefs: Array<string | null | undefined>): Promise<void> {
-    for (const ownerRef of new Set(ownerRefs.map(o => o ?? ''))) {
-      await this.knex<OwnerRollupRow>(OWNER_ROLLUPS)
+  /**
+   * Marks these owners' partials stale (undefined or null: the summaries without an owner); in
+   * `tx` when given (SummaryStore.upsert), owners in one order so two writers never deadlock.
+   */
+  async bump(ownerRefs: Array<string | null | undefined>, tx: Knex = this.knex): Promise<void> {
+    for (const ownerRef of [...new Set(ownerRefs.map(o => o ?? ''))].sort()) {
+      await tx<OwnerRollupRow>(OWNER_ROLLUPS)
         .insert({ owner_ref: ownerRef, version: 1 })
         .onConflict('owner_ref')
-        .merge({ version: this.knex.raw('?? + 1', [`${OWNER_ROLLUPS}.version`]) as unknown as number });
+        .merge({ version: tx.raw('?? + 1', [`${OWNER_ROLLUPS}.version`]) as unknown as number });
     }
   }
 

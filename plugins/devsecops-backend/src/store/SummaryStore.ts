@@ -76,26 +76,29 @@ export class SummaryStore {
       next_valid_until: null,
     };
     // The owner the row leaves must be bumped too (OwnerRollupStore): compare-and-set on it, so a
-    // concurrent owner change cannot slip between the read and the write unbumped.
-    for (let attempt = 0; ; attempt++) {
-      let before = await this.ownerOf(summary.entityRef);
-      if (!before) {
-        await this.knex<SummaryRow>(SUMMARIES).insert(row).onConflict('entity_ref').ignore();
-        before = await this.ownerOf(summary.entityRef);
+    // concurrent owner change cannot slip between the read and the write unbumped. One
+    // transaction, for one commit (the bump still follows the write; correctness needs no more).
+    await this.knex.transaction(async tx => {
+      for (let attempt = 0; ; attempt++) {
+        let before = await this.ownerOf(tx, summary.entityRef);
+        if (!before) {
+          await tx<SummaryRow>(SUMMARIES).insert(row).onConflict('entity_ref').ignore();
+          before = await this.ownerOf(tx, summary.entityRef);
+        }
+        const updated = await tx<SummaryRow>(SUMMARIES)
+          .where({ entity_ref: summary.entityRef })
+          .where(q => (typeof before?.owner_ref === 'string' ? q.where('owner_ref', before.owner_ref) : q.whereNull('owner_ref')))
+          .update(row);
+        if (updated > 0 || attempt >= 5) {
+          await this.ownerRollups.bump([before?.owner_ref, row.owner_ref], tx);
+          return;
+        }
       }
-      const updated = await this.knex<SummaryRow>(SUMMARIES)
-        .where({ entity_ref: summary.entityRef })
-        .where(q => (typeof before?.owner_ref === 'string' ? q.where('owner_ref', before.owner_ref) : q.whereNull('owner_ref')))
-        .update(row);
-      if (updated > 0 || attempt >= 5) {
-        await this.ownerRollups.bump([before?.owner_ref, row.owner_ref]);
-        return;
-      }
-    }
+    });
   }
 
-  private ownerOf(entityRef: string): Promise<Pick<SummaryRow, 'owner_ref'> | undefined> {
-    return this.knex<SummaryRow>(SUMMARIES).select('owner_ref').where({ entity_ref: entityRef }).first();
+  private ownerOf(tx: Knex, entityRef: string): Promise<Pick<SummaryRow, 'owner_ref'> | undefined> {
+    return tx<SummaryRow>(SUMMARIES).select('owner_ref').where({ entity_ref: entityRef }).first();
   }
 
   /**
