@@ -60,7 +60,8 @@ describe('sendStoredJson', () => {
     expect(gunzipSync(gzip.body).toString('utf8')).toBe(bigJson);
     expect(gzip.headers.etag).not.toBe(br.headers.etag); // one ETag per representation
 
-    for (const headers of [{}, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'br;q=0, gzip;q=0' }]) {
+    const variants: Array<Record<string, string>> = [{}, { 'Accept-Encoding': 'identity' }, { 'Accept-Encoding': 'br;q=0, gzip;q=0' }];
+    for (const headers of variants) {
       const plain = await get(base, '/big', headers);
       expect(plain.headers['content-encoding']).toBeUndefined();
       expect(plain.body.toString('utf8')).toBe(bigJson);

@@ -20,7 +20,6 @@ import { AdvisoryMatch, AdvisoryMatchesApplied, applyAdvisoryMatches } from './a
 import {
   dedupeByFingerprint,
   FindingFilter,
-  FindingOrder,
   FindingRow,
   formatLocation,
   IDENTITY,
