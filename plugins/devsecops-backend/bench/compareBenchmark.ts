@@ -31,6 +31,7 @@ import { performance } from 'node:perf_hooks';
 import knexFactory, { Knex } from 'knex';
 import {
   BENCH_USER,
+  benchBackendConfig,
   BenchClient,
   client,
   Concurrent,
@@ -44,6 +45,7 @@ import {
   sleep,
   startBackend,
   waitFor,
+  waitForCatalog,
   writeCatalogFile,
 } from './compare/harness';
 
@@ -150,24 +152,7 @@ async function main() {
     rule: { conditions: { all: conditions.map(([fact]) => ({ fact, operator: 'equal', value: true })) } },
   });
   const config = {
-    app: { baseUrl: base },
-    backend: {
-      baseUrl: base,
-      listen: { port: o.port },
-      database,
-      auth: { externalAccess: [{ type: 'static', options: { token: serviceToken, subject: 'bench-compare' } }] },
-    },
-    // The policy decides every request (the demo's; other plugins' permissions allowed to users):
-    // without this the permission framework is off and answers ALLOW without asking the policy.
-    permission: { enabled: true },
-    auth: {
-      environment: 'development',
-      providers: { guest: { userEntityRef: 'user:default/bench-user', dangerouslyAllowOutsideDevelopment: true } },
-    },
-    catalog: {
-      rules: [{ allow: ['Component', 'Group', 'User', 'System', 'Location'] }],
-      locations: [{ type: 'file', target: catalogFile }],
-    },
+    ...benchBackendConfig({ port: o.port, database, serviceToken, subject: 'bench-compare', catalogFile }),
     techInsights: {
       factRetrievers: {
         entityOwnershipFactRetriever: { cadence: '0 0 1 1 *', lifecycle: { maxItems: 1 } },
@@ -218,11 +203,7 @@ async function main() {
     backend = startBackend(join(work, 'app-config.bench.json'), backendLog, { DEVSECOPS_BENCH_TI_DIR: tiDir });
     backendPid = backend.pid;
     const api = client(base, serviceToken);
-    await waitFor('the backend', async () => (await fetch(`${base}/api/devsecops/health`)).ok, 300);
-    await waitFor(`${o.entities} components in the catalog`, async () => {
-      const r = await api.get('/api/catalog/entities/by-query?filter=kind=component&limit=1', 'service');
-      return r.ok && (await r.json()).totalItems >= o.entities;
-    }, 900);
+    await waitForCatalog(api, o.entities, 900);
     log('Building our summaries (the daily snapshot task) and Tech Insights facts (its two retrievers) …');
     const trigger = async (plugin: string, task: string) => {
       const r = await api.post(`/api/${plugin}/.backstage/scheduler/v1/tasks/${task}/trigger`, 'service', {});

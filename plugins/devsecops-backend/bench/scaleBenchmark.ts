@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { Knex } from 'knex';
 import {
   BENCH_USER,
+  benchBackendConfig,
   BenchClient,
   client,
   concurrent,
@@ -47,7 +48,7 @@ import {
   sequential,
   sleep,
   startBackend,
-  waitFor,
+  waitForCatalog,
   writeCatalogFile,
 } from './compare/harness';
 
@@ -341,24 +342,15 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
 
     const catalogFile = writeCatalogFile(work, [...seeded.org.groups, BENCH_USER, ...seeded.org.components]);
     const config = {
-      app: { baseUrl: base },
-      backend: {
-        baseUrl: base,
-        listen: { port: o.port },
+      ...benchBackendConfig({
+        port: o.port,
         database: { client: 'pg', connection: pgUrl, prefix },
-        auth: { externalAccess: [{ type: 'static', options: { token: serviceToken, subject: 'bench-scale' } }] },
-      },
-      permission: { enabled: true },
-      auth: {
-        environment: 'development',
-        providers: { guest: { userEntityRef: 'user:default/bench-user', dangerouslyAllowOutsideDevelopment: true } },
-      },
-      catalog: {
-        rules: [{ allow: ['Component', 'Group', 'User', 'System', 'Location'] }],
-        locations: [{ type: 'file', target: catalogFile }],
+        serviceToken,
+        subject: 'bench-scale',
+        catalogFile,
         // Processed once: the catalog's periodic re-processing of N entities would compete with every measure.
-        processingInterval: { hours: 24 },
-      },
+        catalog: { processingInterval: { hours: 24 } },
+      }),
       devsecops: {
         // The scheduler's worker waits out initialDelay before it picks up any trigger, so the task
         // runs once at startup (the catalog still empty: nothing to evaluate) and the bench
@@ -374,11 +366,7 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
     backend = startBackend(join(work, 'app-config.bench.json'), backendLog);
     const pid = backend.pid;
     const api = client(base, serviceToken);
-    await waitFor('the backend', async () => (await fetch(`${base}/api/devsecops/health`)).ok, 300);
-    await waitFor(`${n} components in the catalog`, async () => {
-      const r = await api.get('/api/catalog/entities/by-query?filter=kind=component&limit=1', 'service');
-      return r.ok && (await r.json()).totalItems >= n;
-    }, 3600);
+    await waitForCatalog(api, n, 3600);
     const catalogS = (performance.now() - backendStarted) / 1000;
     log(`[${n}] catalog ready after ${catalogS.toFixed(0)} s; first daily snapshot (builds every summary) …`);
 

@@ -205,6 +205,50 @@ export function writeCatalogFile(dir: string, entities: Entity[]): string {
   return path;
 }
 
+/**
+ * The configuration both benches share: the port, the database, the static service token, the
+ * guest user, the permission framework on (the demo policy decides every request: without it the
+ * framework answers ALLOW without asking the policy) and the catalog file. `catalog` adds keys.
+ */
+export function benchBackendConfig(o: {
+  port: number;
+  database: object;
+  serviceToken: string;
+  subject: string;
+  catalogFile: string;
+  catalog?: object;
+}) {
+  const base = `http://localhost:${o.port}`;
+  return {
+    app: { baseUrl: base },
+    backend: {
+      baseUrl: base,
+      listen: { port: o.port },
+      database: o.database,
+      auth: { externalAccess: [{ type: 'static', options: { token: o.serviceToken, subject: o.subject } }] },
+    },
+    permission: { enabled: true },
+    auth: {
+      environment: 'development',
+      providers: { guest: { userEntityRef: 'user:default/bench-user', dangerouslyAllowOutsideDevelopment: true } },
+    },
+    catalog: {
+      rules: [{ allow: ['Component', 'Group', 'User', 'System', 'Location'] }],
+      locations: [{ type: 'file', target: o.catalogFile }],
+      ...o.catalog,
+    },
+  };
+}
+
+/** Waits for the backend to answer, then for the catalog to hold `count` components. */
+export async function waitForCatalog(api: BenchClient, count: number, seconds: number) {
+  await waitFor('the backend', async () => (await fetch(`${api.base}/api/devsecops/health`)).ok, 300);
+  await waitFor(`${count} components in the catalog`, async () => {
+    const r = await api.get('/api/catalog/entities/by-query?filter=kind=component&limit=1', 'service');
+    return r.ok && (await r.json()).totalItems >= count;
+  }, seconds);
+}
+
 /** Starts bench/compare/backend.ts as deployed (NODE_ENV=production) with the config file given. */
 export function startBackend(configPath: string, logPath: string, env: Record<string, string> = {}): ChildProcess {
   return spawn(
