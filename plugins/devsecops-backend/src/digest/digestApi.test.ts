@@ -14,7 +14,8 @@ const databases = TestDatabases.create();
 const API = '/api/devsecops';
 const DAY = 86_400_000;
 const PAULA = mockCredentials.user.header('user:default/paula');
-const at = (n: number) => `${new Date(Date.now() - n * DAY).toISOString().slice(0, 10)}T09:00:00.000Z`;
+// n days ago, a minute before now: never in the future (a fixed 09:00 was, from midnight to 09:00 UTC).
+const at = (n: number) => new Date(Date.now() - n * DAY - 60_000).toISOString();
 
 describe.each(databases.eachSupportedId())('digest preview on %p', databaseId => {
   let backend: Awaited<ReturnType<typeof startDevsecopsBackend>>;
