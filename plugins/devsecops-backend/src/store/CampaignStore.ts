@@ -146,13 +146,7 @@ export class CampaignStore {
       done: c.done,
       excepted: c.excepted,
     }));
-    // 6 columns per row: well under SQLite's bound-variable limit per statement.
-    for (let i = 0; i < rows.length; i += 500) {
-      await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
-        .insert(rows.slice(i, i + 500))
-        .onConflict(['campaign_id', 'day', 'owner_ref'])
-        .merge();
-    }
+    await this.upsertDailyCounts(rows);
   }
 
   /**
@@ -179,7 +173,11 @@ export class CampaignStore {
       done: c.done,
       excepted: c.excepted,
     }));
-    // 6 columns per row: well under SQLite's bound-variable limit per statement.
+    await this.upsertDailyCounts(rows);
+  }
+
+  /** Writes or replaces count rows, 500 a statement (6 columns a row: well under SQLite's bound-variable limit). */
+  private async upsertDailyCounts(rows: CampaignDailyCountRow[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 500) {
       await this.knex<CampaignDailyCountRow>(DAILY_COUNTS)
         .insert(rows.slice(i, i + 500))
