@@ -28,7 +28,7 @@
  */
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,6 +51,7 @@ import {
   waitForCatalog,
   writeCatalogFile,
 } from './compare/harness';
+import { summarise } from './readProfile';
 
 const FINDINGS_PER_ENTITY = 200;
 const DEPLOYMENTS_PER_ENTITY = 20;
@@ -64,6 +65,8 @@ interface Options {
   port: number;
   clients: number;
   seed: 'sql' | 'generate';
+  /** Where the backend's CPU profiles of the first and steady snapshot go (--profile); none when unset. */
+  profileDir?: string;
 }
 
 function parseArgs(argv: string[]): Options {
@@ -79,11 +82,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--seconds') o.seconds = Number(next());
     else if (a === '--port') o.port = Number(next());
     else if (a === '--clients') o.clients = Number(next());
+    else if (a === '--profile') o.profileDir = mkdtempSync(join(tmpdir(), 'devsecops-bench-scale-profile-'));
     else if (a === '--seed') {
       const how = next();
       if (how !== 'sql' && how !== 'generate') throw new Error('--seed is sql or generate');
       o.seed = how;
-    } else throw new Error(`Unknown option ${a} (--entities N,N,…, --seconds S, --seed sql|generate, --port P, --clients C)`);
+    } else throw new Error(`Unknown option ${a} (--entities N,N,…, --seconds S, --seed sql|generate, --port P, --clients C, --profile)`);
   }
   if (!(o.entities.length > 0 && o.entities.every(n => Number.isInteger(n) && n >= 100) && o.seconds >= 1 && o.clients >= 1)) {
     throw new Error('--entities: integers ≥ 100, comma-separated; --seconds ≥ 1; --clients ≥ 1');
@@ -314,6 +318,9 @@ interface Row {
   seedS: number;
   catalogS: number;
   firstSnapshotS: number;
+  /** Backend CPU during the first and steady snapshot (s), from /proc. */
+  firstSnapshotCpuS?: number;
+  steadySnapshotCpuS?: number;
   /** Summaries the startup run built before the timed first run. */
   summariesBefore: number;
   steadySnapshotS: number;
@@ -323,6 +330,38 @@ interface Row {
   rssMb?: number;
   hwmMb?: number;
   loads: Record<string, string>;
+}
+
+/** Backend CPU seconds since `before` (ms, from processCpuMs). */
+function cpuSince(pid: number | undefined, before: number | undefined): number | undefined {
+  const after = processCpuMs(pid);
+  return before === undefined || after === undefined ? undefined : (after - before) / 1000;
+}
+
+/**
+ * With --profile, the backend's CPU profiler (bench/compare/backend.ts) is cut at each mark: SIGUSR2
+ * writes what it sampled since the last cut. `summarise` cuts and prints that part by package and
+ * function, per entity (readProfile's tables). Without --profile both do nothing.
+ */
+function profiler(pid: number | undefined, dir: string | undefined) {
+  let cuts = 0;
+  const cut = async () => {
+    if (!dir || !pid) return undefined;
+    const file = join(dir, `${++cuts}.cpuprofile`);
+    process.kill(pid, 'SIGUSR2');
+    for (let i = 0; i < 600 && !existsSync(file); i++) await sleep(100);
+    await sleep(500); // written in one call; let it finish
+    return existsSync(file) ? file : undefined;
+  };
+  return {
+    mark: async () => void (await cut()),
+    summarise: async (what: string, entities: number) => {
+      const file = await cut();
+      if (!file) return;
+      log(`\n### CPU profile, ${what} (${file}; per entity = per "req" below)`);
+      summarise(JSON.parse(readFileSync(file, 'utf8')), Math.max(1, entities), 25);
+    },
+  };
 }
 
 async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> {
@@ -363,7 +402,11 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
     const backendLog = join(tmpdir(), `devsecops-bench-scale-backend-${n}.log`);
     log(`[${n}] Backend output: ${backendLog}`);
     const backendStarted = performance.now();
-    backend = startBackend(join(work, 'app-config.bench.json'), backendLog);
+    backend = startBackend(
+      join(work, 'app-config.bench.json'),
+      backendLog,
+      o.profileDir ? { DEVSECOPS_BENCH_CPU_PROFILE_DIR: o.profileDir } : {},
+    );
     const pid = backend.pid;
     const api = client(base, serviceToken);
     await waitForCatalog(api, n, 3600);
@@ -373,7 +416,13 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
     loads.firstSnapshot = procLoadavg();
     const countSummaries = async () => Number((await knex!('devsecops_entity_summaries').count({ c: '*' }))[0].c);
     const before = await countSummaries();
+    // --profile: the profile so far (start-up, catalog) is set aside; the next one is the first snapshot's.
+    const profiled = profiler(pid, o.profileDir);
+    await profiled.mark();
+    let cpu = processCpuMs(pid);
     const first = await runSnapshot(api, 4 * 3600);
+    const firstSnapshotCpuS = cpuSince(pid, cpu);
+    await profiled.summarise(`${n} entities: first daily snapshot`, n - before);
     // The startup run saw an empty or partial catalog; what it built is not in the first run's time.
     if (before > 0) log(`[${n}] ${before} summaries existed before the first run (the startup run's)`);
     const counted = await api.get('/api/devsecops/v1/rollups?entitiesLimit=0', 'service');
@@ -384,7 +433,10 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
     const today = new Date().toISOString().slice(0, 10);
     await knex('devsecops_entity_snapshots').where({ day: today }).delete();
     loads.steadySnapshot = procLoadavg();
+    cpu = processCpuMs(pid);
     const steady = await runSnapshot(api, 3600);
+    const steadySnapshotCpuS = cpuSince(pid, cpu);
+    await profiled.summarise(`${n} entities: steady daily snapshot`, n);
     log(`[${n}] steady snapshot ${steady.seconds.toFixed(1)} s (wall ${steady.wallS.toFixed(1)} s); roll-up …`);
 
     await api.guestToken();
@@ -429,6 +481,8 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
       seedS: seeded.seedS,
       catalogS,
       firstSnapshotS: first.seconds,
+      firstSnapshotCpuS,
+      steadySnapshotCpuS,
       summariesBefore: before,
       steadySnapshotS: steady.seconds,
       rollup: { p50: rollup.p50, p95: rollup.p95, calls: rollup.calls, kb: rollup.bytes / 1024, cpuMs: rollup.cpuMs },
@@ -461,12 +515,12 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
 
 const f = (x: number | undefined, digits = 1) => (x === undefined ? 'n/a' : x.toFixed(digits));
 const HEADER = [
-  '| entities | findings / deployments | seed (s) | catalog ready (s) | first snapshot (s) | steady snapshot (s) | roll-up p50 / p95 (ms), calls, KB, CPU/call | one entity, 50 clients, user token | ingest 10k findings | backend RSS / HWM (MB) | load (/proc/loadavg 1 5 15) before seed · first · steady · roll-up · scorecard · ingest · end |',
+  '| entities | findings / deployments | seed (s) | catalog ready (s) | first snapshot (s; backend CPU) | steady snapshot (s; backend CPU) | roll-up p50 / p95 (ms), calls, KB, CPU/call | one entity, 50 clients, user token | ingest 10k findings | backend RSS / HWM (MB) | load (/proc/loadavg 1 5 15) before seed · first · steady · roll-up · scorecard · ingest · end |',
   '|---|---|---|---|---|---|---|---|---|---|---|',
 ];
 function row(r: Row): string {
   const l = r.loads;
-  return `| ${r.n} | ${r.findings} / ${r.deployments} | ${f(r.seedS)} (${r.seed}${r.seed === 'sql' ? `; generate ${f(r.generateS)}` : ''}) | ${f(r.catalogS, 0)} | ${f(r.firstSnapshotS)} (${f((r.firstSnapshotS * 1000) / Math.max(1, r.n - r.summariesBefore), 0)} ms an entity${r.summariesBefore ? `; ${r.summariesBefore} built before by the startup run` : ''}) | ${f(r.steadySnapshotS)} | ${f(r.rollup.p50)} / ${f(r.rollup.p95)}, ${r.rollup.calls}, ${f(r.rollup.kb)} KB, ${f(r.rollup.cpuMs)} ms | ${f(r.scorecard.rps, 0)} req/s, p50 ${r.scorecard.p50} ms, p99 ${r.scorecard.p99} ms, ${r.scorecard.errors} errors, ${f(r.scorecard.cpuMs, 2)} ms CPU/req | ${f(r.ingest.seconds, 2)} s (${f(r.ingest.bytes / 1024 / 1024, 2)} MB, ${f(r.ingest.cpuMs === undefined ? undefined : r.ingest.cpuMs / 1000, 2)} s CPU) | ${f(r.rssMb, 0)} / ${f(r.hwmMb, 0)} | ${[l.seed, l.firstSnapshot, l.steadySnapshot, l.rollup, l.scorecard, l.ingest, l.end].join(' · ')} |`;
+  return `| ${r.n} | ${r.findings} / ${r.deployments} | ${f(r.seedS)} (${r.seed}${r.seed === 'sql' ? `; generate ${f(r.generateS)}` : ''}) | ${f(r.catalogS, 0)} | ${f(r.firstSnapshotS)} (${f((r.firstSnapshotS * 1000) / Math.max(1, r.n - r.summariesBefore), 0)} ms an entity${r.summariesBefore ? `; ${r.summariesBefore} built before by the startup run` : ''}; ${f(r.firstSnapshotCpuS)} s CPU) | ${f(r.steadySnapshotS)} (${f(r.steadySnapshotCpuS)} s CPU) | ${f(r.rollup.p50)} / ${f(r.rollup.p95)}, ${r.rollup.calls}, ${f(r.rollup.kb)} KB, ${f(r.rollup.cpuMs)} ms | ${f(r.scorecard.rps, 0)} req/s, p50 ${r.scorecard.p50} ms, p99 ${r.scorecard.p99} ms, ${r.scorecard.errors} errors, ${f(r.scorecard.cpuMs, 2)} ms CPU/req | ${f(r.ingest.seconds, 2)} s (${f(r.ingest.bytes / 1024 / 1024, 2)} MB, ${f(r.ingest.cpuMs === undefined ? undefined : r.ingest.cpuMs / 1000, 2)} s CPU) | ${f(r.rssMb, 0)} / ${f(r.hwmMb, 0)} | ${[l.seed, l.firstSnapshot, l.steadySnapshot, l.rollup, l.scorecard, l.ingest, l.end].join(' · ')} |`;
 }
 
 async function main() {

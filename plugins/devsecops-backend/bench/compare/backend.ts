@@ -5,12 +5,30 @@
  * (backend + JSON rules engine fact checker). Configuration comes from the files passed with --config.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { join } from 'node:path';
 // The demo portal's own policy, so both plugins run under the same one (a bench, not shipped code).
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
 import { permissionPolicyModule } from '../../../../packages/backend/src/modules/permissionPolicy';
 
 const tiDir = process.env.DEVSECOPS_BENCH_TI_DIR;
+
+// bench:scale --profile: the V8 CPU profiler runs from the start; each SIGUSR2 writes what it
+// sampled since the last one to <dir>/<n>.cpuprofile and starts it again.
+const profileDir = process.env.DEVSECOPS_BENCH_CPU_PROFILE_DIR;
+if (profileDir) {
+  const session = new Session();
+  session.connect();
+  let written = 0;
+  session.post('Profiler.enable', () => session.post('Profiler.start'));
+  process.on('SIGUSR2', () => {
+    session.post('Profiler.stop', (error, result) => {
+      if (!error) writeFileSync(join(profileDir, `${++written}.cpuprofile`), JSON.stringify(result.profile));
+      session.post('Profiler.start');
+    });
+  });
+}
 
 const backend = createBackend();
 // The demo portal (packages/backend) declares these; the bench borrows them from the workspace.

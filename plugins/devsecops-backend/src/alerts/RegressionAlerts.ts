@@ -80,12 +80,22 @@ export function regressionCauses(before: EntityScorecard | undefined, after: Ent
   return out;
 }
 
+/** How long alerts are not attempted once the notifications backend answered 404 (not installed). */
+export const NOTIFICATIONS_MISSING_PAUSE_MS = 10 * 60_000;
+/** How NotificationService's default implementation reports a backend that is not installed. */
+const NOT_INSTALLED = /\bstatus 404\b/;
+
 /**
  * Notifies the owning team of each regression once per entity and cause until the cause ends
  * (claimed in the database before sending, so two instances refreshing the same entity send it
- * once); a cause that ended is released, so its next occurrence notifies again.
+ * once); a cause that ended is released, so its next occurrence notifies again. When no
+ * notifications backend is installed (its send answers 404), one warning says so and nothing is
+ * attempted for ten minutes, instead of a failed call and a warning per entity and cause.
  */
 export class RegressionAlerts {
+  /** Until when no alert is attempted: the notifications backend answered 404 (not installed). */
+  private pausedUntil = 0;
+
   constructor(
     private readonly options: {
       store: RegressionAlertStore;
@@ -115,7 +125,10 @@ export class RegressionAlerts {
         continue;
       }
       if (!after.ownerRef) continue;
-      if (!(await store.claim(after.entityRef, cause, this.options.now?.() ?? new Date()))) continue;
+      const now = this.options.now?.() ?? new Date();
+      // Without a notifications backend every send fails alike: not asked again for a while.
+      if (now.getTime() < this.pausedUntil) continue;
+      if (!(await store.claim(after.entityRef, cause, now))) continue;
       try {
         // The owning team and the entity's followers, read once per evaluation (only when it alerts).
         recipients ??= this.recipients(after.entityRef, after.ownerRef);
@@ -124,7 +137,16 @@ export class RegressionAlerts {
         sent++;
       } catch (error) {
         await store.release(after.entityRef, cause);
-        logger.warn(`Could not send the ${alert.topic} notification of ${after.entityRef}: ${error}`);
+        if (NOT_INSTALLED.test(String(error))) {
+          this.pausedUntil = now.getTime() + NOTIFICATIONS_MISSING_PAUSE_MS;
+          logger.warn(
+            `The notifications backend is not there (${error}): DevSecOps alerts are not sent for the next ` +
+              `${NOTIFICATIONS_MISSING_PAUSE_MS / 60_000} minutes. Install @backstage/plugin-notifications-backend to ` +
+              'receive them; evidence-going-stale warnings not sent are tried again by the next daily run.',
+          );
+        } else {
+          logger.warn(`Could not send the ${alert.topic} notification of ${after.entityRef}: ${error}`);
+        }
       }
     }
     return sent;

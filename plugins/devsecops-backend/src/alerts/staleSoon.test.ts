@@ -115,4 +115,66 @@ describe.each(databases.eachSupportedId())('stale-evidence warnings on %p', data
       if (second !== knex) await second.destroy();
     }
   });
+  it('try once when no notifications backend is installed (404), say so once, and send what is left once it answers', async () => {
+    const knex = await databases.init(databaseId);
+    await applyMigrations(knex);
+    const summaries = new SummaryStore(knex);
+    const refs = ['a', 'b', 'c'].map(n => `component:default/svc-${n}`);
+    for (const ref of refs) {
+      const scorecard = { ...card('2026-11-10T00:00:00.000Z'), entityRef: ref };
+      await summaries.upsert({ ...summary(scorecard), entityRef: ref }, scorecard);
+    }
+    let now = new Date('2026-12-06T12:00:00Z');
+    let failure: string | undefined = 'Failed to send notifications: Error: Request failed with status 404';
+    const attempts: string[] = [];
+    const logger = mockServices.logger.mock();
+    const store = new RegressionAlertStore(knex);
+    const warnings = new StaleSoonWarnings({
+      summaries,
+      store,
+      alerts: new RegressionAlerts({
+        store,
+        notifications: {
+          send: async (o: NotificationSendOptions) => {
+            attempts.push(o.payload.title);
+            if (failure) throw new Error(failure);
+          },
+        },
+        logger,
+        now: () => now,
+      }),
+      freshnessDays: id => FRESHNESS[id],
+      logger,
+      now: () => now,
+    });
+
+    expect(await warnings.run()).toBe(0);
+    expect(attempts).toHaveLength(1); // not once per entity
+    expect(logger.warn).toHaveBeenCalledTimes(1);
+    expect(String(logger.warn.mock.calls[0][0])).toMatch(/notifications backend is not there.*plugin-notifications-backend/);
+    expect(await knex('devsecops_regression_alerts')).toEqual([]); // nothing claimed: nothing lost
+
+    now = new Date(now.getTime() + 10 * 60_000 - 1); // still paused
+    expect(await warnings.run()).toBe(0);
+    expect(attempts).toHaveLength(1);
+
+    failure = undefined; // installed since
+    now = new Date(now.getTime() + 1);
+    expect(await warnings.run()).toBe(3);
+    expect(attempts).toHaveLength(4);
+
+    // Another failure (the backend there but failing) is not a pause: each is tried and named.
+    const later = { ...card('2026-11-10T00:00:00.000Z'), entityRef: 'component:default/svc-d' };
+    await summaries.upsert({ ...summary(later), entityRef: later.entityRef }, later);
+    const other = { ...card('2026-11-10T00:00:00.000Z'), entityRef: 'component:default/svc-e' };
+    await summaries.upsert({ ...summary(other), entityRef: other.entityRef }, other);
+    failure = 'Failed to send notifications: Error: Request failed with status 503';
+    logger.warn.mockClear();
+    expect(await warnings.run()).toBe(0);
+    expect(attempts).toHaveLength(6);
+    expect(logger.warn.mock.calls.map(c => String(c[0]))).toEqual([
+      expect.stringContaining('notification of component:default/svc-d'),
+      expect.stringContaining('notification of component:default/svc-e'),
+    ]);
+  });
 });

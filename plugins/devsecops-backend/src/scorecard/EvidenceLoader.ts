@@ -53,6 +53,9 @@ const BOT_NAME = /\[bot\]$|^bot:|(^|[-_.\s])bot$/i;
 /** How many owner groups up the catalog hierarchy exercises are looked for. */
 const MAX_GROUP_DEPTH = 10;
 
+/** How evidence loading asks the catalog about groups and users (EntityResolver, or a cache of it). */
+export type CatalogLookups = Pick<EntityResolver, 'resolve'>;
+
 /** The stores one entity's evidence is read from. */
 export interface EvidenceLoaderOptions {
   settings: ScorecardSettings;
@@ -86,7 +89,11 @@ export interface EvidenceLoaderOptions {
 export class EvidenceLoader {
   constructor(private readonly o: EvidenceLoaderOptions) {}
 
-  async load(entity: EntityFacts, now: Date): Promise<EntityEvidence> {
+  /**
+   * `lookups` answers the catalog questions (owner-group ancestry, approvers); a batch of
+   * evaluations passes a short-lived cache (RecentEntityLookups), a write the resolver itself.
+   */
+  async load(entity: EntityFacts, now: Date, lookups: CatalogLookups = this.o.entities): Promise<EntityEvidence> {
     const o = this.o;
     const windowStart = new Date(now.getTime() - o.settings.evaluation.metricTargets.windowDays * 86_400_000);
     const reports = await o.reports.latestPerControl(entity.entityRef);
@@ -107,14 +114,14 @@ export class EvidenceLoader {
       ]);
     const signatures = signaturesFromFacts(signatureFacts);
     // Exercises and human attestations count when made for the entity, its owner group or above.
-    const scopes = o.exercises || o.humanAttestations ? await this.exerciseScopes(entity) : [];
+    const scopes = o.exercises || o.humanAttestations ? await this.exerciseScopes(entity, lookups) : [];
     const [runtimeSignals, exercises, lapsedExceptions, approverChecks, lastExport, runtimeMonitors, humanAttestations, secretTicketClosures] = await Promise.all([
       o.runtimeSignals ? o.runtimeSignals.forEvaluation(entity.entityRef, windowStart) : [],
       o.exercises
         ? o.exercises.heldFor(scopes, new Date(now.getTime() - 400 * 86_400_000).toISOString().slice(0, 10))
         : [],
       o.exceptions.lapsedSince ? o.exceptions.lapsedSince(entity.entityRef, windowStart, now) : [],
-      Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d))),
+      Promise.all(deployments.filter(d => d.approver).map(d => this.checkApprover(d, lookups))),
       o.evidenceLog ? this.lastExport(entity.entityRef, now) : undefined,
       o.runtimeMonitors ? o.runtimeMonitors.forEntity(entity.entityRef) : [],
       o.humanAttestations ? o.humanAttestations.inForce(scopes, now) : [],
@@ -158,7 +165,7 @@ export class EvidenceLoader {
    * bot name, the deployer itself, a ref of another kind or a name the catalog does not know is
    * named as the problem. The approver is an entity ref (`user:default/pat`, or `pat`).
    */
-  private async checkApprover(deployment: Deployment): Promise<ApproverCheck> {
+  private async checkApprover(deployment: Deployment, lookups: CatalogLookups): Promise<ApproverCheck> {
     const approver = (deployment.approver ?? '').trim();
     const problem = (text: string): ApproverCheck => ({ deploymentId: deployment.id, problem: text });
     if (BOT_NAME.test(approver)) return problem(`${approver} is a bot, not a person`);
@@ -170,7 +177,7 @@ export class EvidenceLoader {
       return problem(`${userRef} is the deployer: nobody may approve their own deployment`);
     }
     try {
-      const resolved = await this.o.entities.resolve({ entityRef: userRef }, { anyKind: true });
+      const resolved = await lookups.resolve({ entityRef: userRef }, { anyKind: true });
       if (resolved.entity.kind.toLowerCase() !== 'user') return problem(`${userRef} is not a User`);
     } catch (error) {
       if (error instanceof NotFoundError || (error as Error)?.name === 'NotFoundError') {
@@ -185,14 +192,14 @@ export class EvidenceLoader {
    * Exercises count for an entity when held for it, its owner group or any ancestor group
    * (spec.parent in the catalog); an unreachable group ends the walk.
    */
-  private async exerciseScopes(entity: EntityFacts): Promise<string[]> {
+  private async exerciseScopes(entity: EntityFacts, lookups: CatalogLookups): Promise<string[]> {
     const scopes = [entity.entityRef];
     let group = entity.ownerRef;
     while (group && !scopes.includes(group) && scopes.length <= MAX_GROUP_DEPTH) {
       scopes.push(group);
       if (!group.startsWith('group:')) break;
       try {
-        const resolved = await this.o.entities.resolve({ entityRef: group }, { anyKind: true });
+        const resolved = await lookups.resolve({ entityRef: group }, { anyKind: true });
         const parent = (resolved.entity.spec as Record<string, unknown> | undefined)?.parent;
         group = typeof parent === 'string' && parent
           ? stringifyEntityRef(parseEntityRef(parent, { defaultKind: 'group', defaultNamespace: resolved.entity.metadata.namespace ?? 'default' }))

@@ -33,7 +33,8 @@ const sameColumns = (a: CatalogColumns, b: CatalogColumns) =>
  * so the snapshot copies them, one statement per page of entities, and evaluates only:
  * scorecards whose instant has passed without the job (caught up first), catalog entities with
  * no summary yet (nothing was ever recorded: they count at stage 0), and those whose catalog
- * owner, system, domain, type or lifecycle changed since their summary. Memory holds one page.
+ * owner, system, domain, type or lifecycle changed since their summary — a page's worth a few at a
+ * time, sharing the catalog's answers (ScorecardService.evaluateMany). Memory holds one page.
  * Re-running it the same day replaces that day's snapshot.
  */
 export async function snapshotAll(
@@ -65,20 +66,18 @@ export async function snapshotAll(
     const refs = page.items.map(e => stringifyEntityRef(e));
     const stored = await o.summaries.catalogColumns(refs);
     const ready: string[] = [];
+    const toEvaluate: Entity[] = [];
     for (const entity of page.items) {
       const ref = stringifyEntityRef(entity);
       const row = stored.get(ref);
-      if (row && sameColumns(row, catalogColumnsOf(entity))) {
-        ready.push(ref);
-        continue;
-      }
-      try {
-        await o.scorecards.evaluate(entity);
-        evaluated++;
-        ready.push(ref);
-      } catch (error) {
-        o.logger.warn(`Could not snapshot ${ref}: ${error}`);
-      }
+      if (row && sameColumns(row, catalogColumnsOf(entity))) ready.push(ref);
+      else toEvaluate.push(entity);
+    }
+    if (toEvaluate.length > 0) {
+      const done = await o.scorecards.evaluateMany(toEvaluate);
+      for (const { entityRef, error } of done.failed) o.logger.warn(`Could not snapshot ${entityRef}: ${error}`);
+      evaluated += done.evaluated.length;
+      ready.push(...done.evaluated);
     }
     count += await o.summaries.snapshotStored(ready, day);
     cursor = page.pageInfo?.nextCursor;
