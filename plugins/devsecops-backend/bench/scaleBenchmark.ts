@@ -1,7 +1,7 @@
 /*
  * bench:scale (issue 21 item 6): the growth curve on PostgreSQL, over HTTP as users pay it.
  *
- *   npm run bench:scale [-- --entities 5000,20000,50000] [--seconds 10] [--seed sql|generate] [--port 7092]
+ *   npm run bench:scale [-- --entities 5000,20000,50000] [--seconds 10] [--seed sql|generate] [--port 7092] [--profile]
  *
  * For each N, one after the other: fresh databases (prefix devsecops_scale_<time>_<N>_, dropped
  * afterwards, also on failure); N components in the catalog (a file location; owners: 48 teams
@@ -22,7 +22,10 @@
  *   - one entity (GET /v1/scorecards?entity=, 50 clients, user token, random entities, 1 s warm-up);
  *   - ingest of one generated Trivy JSON report with 10,000 distinct vulnerabilities for one
  *     entity (POST /v1/reports, static service token);
- *   - backend VmRSS and VmHWM (/proc/<pid>/status) after the measures.
+ *   - backend VmRSS and VmHWM (/proc/<pid>/status) after the measures; the backend's CPU seconds
+ *     (/proc/<pid>/stat) during each snapshot.
+ * --profile: the backend runs the V8 CPU profiler (bench/compare/backend.ts); each snapshot's part is
+ * printed per entity by package and function (readProfile's tables) and kept in a temp directory.
  * One table row per N (stdout), then `scale: n=<…> rollup_p95_ms=<…> …` as the last line.
  * PostgreSQL: DEVSECOPS_BENCH_PG (default postgresql://postgres@127.0.0.1:5432).
  */
