@@ -424,9 +424,9 @@ async function measureScale(n: number, o: Options, pgUrl: string): Promise<Row> 
     const profiled = profiler(pid, o.profileDir);
     let cpu: number | undefined;
     const first = await runSnapshot(api, 4 * 3600, async () => {
-      // The startup run (initialDelay 1 s) evaluated entities while the catalog filled in (at 50k,
-      // most of them); the first run after install has nothing stored: once that run ended, what it
-      // stored goes. --profile: the profile so far (start-up, catalog) is set aside.
+      // The startup run (initialDelay 1 s) evaluated what the catalog held by then; the first run
+      // after install has nothing stored: once that run ended, what it stored goes. --profile: the
+      // profile so far (start-up, catalog) is set aside.
       const built = await knex!('devsecops_entity_summaries').delete();
       await knex!('devsecops_owner_rollups').delete();
       await knex!('devsecops_entity_snapshots').delete();

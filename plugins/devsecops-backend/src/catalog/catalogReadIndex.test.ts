@@ -51,6 +51,9 @@ describe('CatalogReadIndex', () => {
     let clock = 0;
     const index = new CatalogReadIndex({ catalog: catalogProxy, auth: mockServices.auth(), kinds: ['Component'], ttlMs: 30_000, now: () => clock });
 
+    // While the first index is built, reads do not wait for it: they take the catalog path.
+    expect(await index.lookup('svc-7')).toBeUndefined();
+    await index.ready();
     expect(await index.lookup('svc-7')).toEqual({ entityRef: 'component:default/svc-7', kind: 'Component', ownerRef: 'group:default/team-a' });
     expect(await index.lookup('COMPONENT:default/SVC-2499')).toEqual(expect.objectContaining({ entityRef: 'component:default/svc-2499' }));
     expect(await index.lookup('group:default/team-a')).toBeUndefined(); // not a counted kind
@@ -103,6 +106,7 @@ describe.each(databases.eachSupportedId())('scorecard reads through the catalog 
     });
     await service.refresh('component:default/svc-1');
     await service.refresh('component:default/svc-2');
+    await readIndex.ready();
     getEntityByRef.mockClear();
     evaluateSpy.mockClear();
 

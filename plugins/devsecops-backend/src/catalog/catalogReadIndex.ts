@@ -35,7 +35,8 @@ export interface IndexedEntity {
  * the entity up here instead of asking the catalog for the whole entity over HTTP on every
  * request — with random entities a per-entity cache rarely hits, so that round trip was most of
  * a read's cost. The index is built lazily by the first read after it lapsed (one build at a time;
- * reads meanwhile use the previous one), so an idle instance does not poll the catalog. An entity
+ * reads meanwhile use the previous one, or the catalog path before the first), so an idle
+ * instance does not poll the catalog. An entity
  * missing from the index (added since) is not an answer: the caller then asks the catalog.
  */
 export class CatalogReadIndex {
@@ -69,20 +70,25 @@ export class CatalogReadIndex {
     } catch {
       return undefined; // the catalog path answers with its own message
     }
-    const byRef = await this.current();
-    return byRef.get(key);
+    return this.current()?.get(key);
   }
 
-  private async current(): Promise<Map<string, IndexedEntity>> {
+  /** Resolves once an index exists, building the first one if needed (for callers that can wait). */
+  async ready(): Promise<void> {
+    if (!this.index) await this.rebuild();
+  }
+
+  /**
+   * The index to answer from, or undefined while the first one is built: reads then take the
+   * catalog path instead of waiting (at 50,000 entities the first build took seconds and every
+   * read in that time waited for it, bench:scale). A lapsed index keeps answering while the next
+   * one is built.
+   */
+  private current(): Map<string, IndexedEntity> | undefined {
     const ttl = this.options.ttlMs ?? CATALOG_READ_INDEX_TTL_MS;
     if (this.index && this.now() - this.index.builtAt < ttl) return this.index.byRef;
-    const build = this.rebuild();
-    // A lapsed index keeps answering while the next one is built; only the first read waits.
-    if (this.index) {
-      build.catch(() => undefined);
-      return this.index.byRef;
-    }
-    return build;
+    this.rebuild().catch(() => undefined); // a failed build is tried again by the next read
+    return this.index?.byRef;
   }
 
   private rebuild(): Promise<Map<string, IndexedEntity>> {
