@@ -39,7 +39,6 @@ import { Knex } from 'knex';
 import {
   BENCH_USER,
   benchBackendConfig,
-  BenchClient,
   client,
   concurrent,
   createPgDatabase,
@@ -48,6 +47,7 @@ import {
   processCpuMs,
   processMemoryMb,
   procLoadavg,
+  runSnapshot,
   sequential,
   sleep,
   startBackend,
@@ -60,7 +60,6 @@ const FINDINGS_PER_ENTITY = 200;
 const DEPLOYMENTS_PER_ENTITY = 20;
 const INGEST_FINDINGS = 10_000;
 const DAY_MS = 86_400_000;
-const SNAPSHOT_TASK = 'devsecops-daily-snapshot';
 
 interface Options {
   entities: number[];
@@ -235,59 +234,6 @@ async function seed(knex: Knex, n: number, how: Options['seed']) {
     findings: await count('devsecops_findings'),
     deployments: await count('devsecops_deployments'),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// The backend's daily snapshot task
-
-interface TaskState {
-  status: 'idle' | 'running';
-  startedAt?: string;
-  lastRunEndedAt?: string;
-  lastRunError?: unknown;
-}
-
-/** Triggers the daily snapshot and waits for the run to end; its own start → end time in seconds. */
-async function runSnapshot(
-  api: BenchClient,
-  timeoutS: number,
-  /** Run once no run is in progress, right before the trigger. */
-  beforeTrigger: () => Promise<void> = async () => {},
-): Promise<{ seconds: number; wallS: number }> {
-  const base = `/api/devsecops/.backstage/scheduler/v1/tasks`;
-  const state = async (): Promise<TaskState> => {
-    const r = await api.get(base, 'service');
-    if (!r.ok) throw new Error(`Task states: ${r.status} ${await r.text()}`);
-    const { tasks } = (await r.json()) as { tasks: Array<{ taskId: string; taskState?: TaskState }> };
-    const task = tasks.find(t => t.taskId === SNAPSHOT_TASK);
-    if (!task?.taskState) throw new Error(`${SNAPSHOT_TASK} has no state`);
-    return task.taskState;
-  };
-  // A run in progress (the startup one) first ends: a trigger while running is refused.
-  const idleBy = Date.now() + timeoutS * 1000;
-  while ((await state()).status !== 'idle') {
-    if (Date.now() > idleBy) throw new Error(`${SNAPSHOT_TASK} still running after ${timeoutS} s`);
-    await sleep(500);
-  }
-  await beforeTrigger();
-  const wallStart = performance.now();
-  const triggeredAt = Date.now();
-  const r = await api.post(`${base}/${SNAPSHOT_TASK}/trigger`, 'service', {});
-  if (!r.ok) throw new Error(`Triggering ${SNAPSHOT_TASK}: ${r.status} ${await r.text()}`);
-  let startedAt: number | undefined;
-  const until = Date.now() + timeoutS * 1000;
-  while (Date.now() < until) {
-    const s = await state();
-    if (s.status === 'running' && s.startedAt) startedAt = Date.parse(s.startedAt);
-    const ended = s.lastRunEndedAt ? Date.parse(s.lastRunEndedAt) : 0;
-    if (s.status === 'idle' && ended > triggeredAt) {
-      if (s.lastRunError) throw new Error(`${SNAPSHOT_TASK} failed: ${JSON.stringify(s.lastRunError).slice(0, 500)}`);
-      const wallS = (performance.now() - wallStart) / 1000;
-      return { seconds: startedAt ? (ended - startedAt) / 1000 : wallS, wallS };
-    }
-    await sleep(500);
-  }
-  throw new Error(`${SNAPSHOT_TASK} did not end within ${timeoutS} s`);
 }
 
 // ---------------------------------------------------------------------------------------------
