@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mockServices, TestDatabases } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { EntityScorecard } from '@devsecops-scorecard/plugin-devsecops-common';
 import { component, organisationEntities, testEntities } from '../__testUtils__/testBackend';
@@ -80,7 +81,10 @@ describe.each(databases.eachSupportedId())('ScorecardService.evaluateMany on %p'
     expect(result.evaluated).toHaveLength(23);
     // Each group of the owner chain and each approver once for the whole batch, not per entity.
     const counts = new Map<string, number>();
-    for (const [ref] of asked.mock.calls) counts.set(ref, (counts.get(ref) ?? 0) + 1);
+    for (const [asRef] of asked.mock.calls) {
+      const ref = typeof asRef === 'string' ? asRef : stringifyEntityRef(asRef);
+      counts.set(ref, (counts.get(ref) ?? 0) + 1);
+    }
     expect(Object.fromEntries(counts)).toEqual({
       'group:default/payments-sre': 1,
       'group:default/team-payments': 1,
