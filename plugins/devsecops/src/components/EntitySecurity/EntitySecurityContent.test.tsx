@@ -7,6 +7,9 @@ import { fakeDevsecopsApi, fakeDevsecopsApiWithDast, sampleScorecard } from '../
 import { EntitySecurityContent } from './EntitySecurityContent';
 import { EntitySecurityCard } from './EntitySecurityCard';
 
+// Rendering the tab and typing into its dialogs takes seconds on 2 cores shared with the rest of the suite.
+jest.setTimeout(30_000);
+
 const entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',

@@ -6,6 +6,9 @@ import { devsecopsApiRef } from '../../api';
 import { fakeDevsecopsApi } from '../../testUtils/fakeDevsecopsApi';
 import { MaturityPanel } from './MaturityPanel';
 
+// Rendering the tab and typing into its dialogs takes seconds on 2 cores shared with the rest of the suite.
+jest.setTimeout(30_000);
+
 const maturity: MaturityResult = {
   stage: 2,
   stages: [
